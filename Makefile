@@ -1,0 +1,156 @@
+# lattop - one GNU Makefile. Everything generated goes under $(O).
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VMLINUX_H ?=
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || ls /usr/sbin/bpftool 2>/dev/null)
+PKG_CONFIG ?= pkg-config
+SANITIZE ?=
+VERSION := 0.1.0
+
+# Debian packages the build and every test tier need.
+DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
+	pkg-config libcmocka-dev tmux linux-libc-dev make gcc python3 procps \
+	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev
+
+PKGS := libbpf libelf zlib ncursesw
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wvla -Wpointer-arith -Wcast-qual -Wundef -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DLATTOP_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+	-Iinclude -Isrc -I$(O) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
+GEN_HDRS := $(O)/gen/syscall_table.h
+
+CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c)
+APP_SRCS := $(wildcard src/collect/*.c) $(wildcard src/ui/*.c) src/main.c
+CORE_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(CORE_SRCS))
+APP_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(APP_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(O)/tests/%,$(HELPER_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all deps run test test-all test-unit test-asan test-tsan fuzz bench install clean check-layers format-check
+.DELETE_ON_ERROR:
+
+all: $(O)/lattop
+
+$(O)/lattop: $(CORE_OBJS) $(APP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/obj/%.o: src/%.c $(GEN_HDRS) | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libcore.a: $(CORE_OBJS)
+	$(AR) rcs $@ $^
+
+# --- kernel side ---------------------------------------------------------
+$(O)/vmlinux.h:
+	@mkdir -p $(@D)
+	@if [ -n "$(VMLINUX_H)" ]; then cp "$(VMLINUX_H)" $@; \
+	elif [ -r "$(VMLINUX_BTF)" ] && [ -n "$(BPFTOOL)" ]; then \
+		$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@; \
+	else \
+		echo "error: cannot make vmlinux.h: $(VMLINUX_BTF) is not readable (kernel without" \
+		     "CONFIG_DEBUG_INFO_BTF?) or bpftool is missing; run 'make deps', or pass" \
+		     "VMLINUX_BTF=/path/to/btf or VMLINUX_H=/path/to/vmlinux.h" >&2; exit 1; \
+	fi
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/vmlinux.h $(wildcard bpf/lib/*.h) include/abi/lat_abi.h
+	@mkdir -p $(@D)
+	@# BPF_PROG() declares ctx and every argument, used or not.
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -Wno-unused-parameter \
+		-I$(O) -Iinclude -Ibpf -c $< -o $@
+
+$(O)/%.skel.h: $(O)/bpf/%.bpf.o
+	@# DWARF is not needed at run time; BTF stays.
+	llvm-strip -g -o $(O)/bpf/$*.stripped.o $<
+	$(BPFTOOL) gen skeleton $(O)/bpf/$*.stripped.o name $*_bpf > $@
+
+# Syscall names come from the kernel's uapi header, never a typed-in list.
+UNISTD_H ?= $(firstword $(wildcard /usr/include/$(shell $(CC) -dumpmachine)/asm/unistd_64.h /usr/include/asm/unistd_64.h))
+$(GEN_HDRS): $(UNISTD_H)
+	@mkdir -p $(@D)
+	@test -n "$(UNISTD_H)" || { echo "error: asm/unistd_64.h not found; run 'make deps' (linux-libc-dev)" >&2; exit 1; }
+	awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' $< > $@
+
+# --- tests ----------------------------------------------------------------
+$(O)/tests/test_%: tests/unit/test_%.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libcore.a $(LDFLAGS) -lcmocka -lpthread -lm
+
+$(O)/tests/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lpthread -lm
+
+test-unit: $(UNIT_BINS)
+
+# Fuzz targets: clang + libFuzzer, built from the parsers' sources directly.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc -I$(O)
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(GEN_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+fuzz: $(FUZZ_BINS)
+
+# Every tier; prints "N passed, N failed, N skipped". deps first, in its own
+# make, because pkg-config flags are read when the Makefile is parsed.
+test: deps
+	$(MAKE) test-all
+
+test-all: all test-unit $(HELPER_BINS)
+	O=$(O) tests/run-all.sh
+
+bench: deps
+	$(MAKE) all $(HELPER_BINS)
+	O=$(O) tests/bench/run.sh
+
+# --- set-up ---------------------------------------------------------------
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+run: deps
+	$(MAKE) all
+	$(O)/lattop $(ARGS)
+
+install: all
+	install -D -m 0755 $(O)/lattop $(DESTDIR)$(PREFIX)/sbin/lattop
+	install -d $(DESTDIR)$(PREFIX)/share/lattop/themes
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/lattop/themes/
+
+# Layers: core and export know neither libbpf nor curses nor threads; ui knows no libbpf.
+check-layers:
+	@! grep -nE '#include[[:space:]]*[<"](bpf/|curses|ncurses|pthread|.*skel\.h)' src/core/*.[ch] src/export/*.[ch] 2>/dev/null | grep . || { echo "check-layers: core/export must not include libbpf, curses or pthread" >&2; exit 1; }
+	@! grep -nE '#include[[:space:]]*[<"](bpf/|.*skel\.h)' src/ui/*.[ch] 2>/dev/null | grep . || { echo "check-layers: ui must not include libbpf" >&2; exit 1; }
+	@! grep -nE '#include[[:space:]]*[<"](curses|ncurses)' src/collect/*.[ch] 2>/dev/null | grep . || { echo "check-layers: collect must not include curses" >&2; exit 1; }
+	@echo "check-layers: ok"
+
+format-check:
+	clang-format --dry-run --Werror $(wildcard src/*/*.[ch] src/*.c include/abi/*.h)
+
+clean:
+	rm -rf $(O) build-*
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* hist.bpf.h - add one timed or untimed call to a shared histogram. */
+#ifndef LATTOP_BPF_HIST_H
+#define LATTOP_BPF_HIST_H
+
+#include "abi/lat_abi.h"
+
+/*
+ * Values are shared by every CPU running threads of the same process, so
+ * counters are added atomically; max is a plain racy store (a lost update
+ * under a tie only ever keeps a slightly smaller maximum of that instant).
+ */
+static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
+{
+	__u32 slot;
+
+	__sync_fetch_and_add(&h->count, 1);
+	if (ret < 0)
+		__sync_fetch_and_add(&h->errors, 1);
+	if (!timed)
+		return;
+	__sync_fetch_and_add(&h->timed, 1);
+	__sync_fetch_and_add(&h->sum_ns, lat_ns);
+	if (lat_ns > h->max_ns)
+		h->max_ns = lat_ns;
+	slot = abi_hist_slot(lat_ns);
+	if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
+		__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
+#endif

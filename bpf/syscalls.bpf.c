@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * syscalls.bpf.c - latency of every syscall, aggregated in the kernel per
+ * (process, syscall). Hot path: enter stores a start time in task local
+ * storage; exit adds the latency to a hash-map histogram. Only process exits
+ * cross to user space, through the ring buffer.
+ *
+ * Three attach flavours of the same logic, chosen by user space with
+ * bpf_program__set_autoload: tp_btf (preferred), raw_tp, classic tracepoint.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi/lat_abi.h"
+#include "lib/hist.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define NR_NONE 0xffffffffu
+
+const volatile __u32 cfg_flags = 0;
+const volatile __u32 cfg_pids[ABI_MAX_PID_FILTER] = {};
+const volatile char cfg_comm[ABI_COMM_LEN] = {};
+/* Time a call when bpf_get_prandom_u32() <= cfg_sample_threshold; all when 0xffffffff. */
+const volatile __u32 cfg_sample_threshold = 0xffffffffu;
+
+/* Per-thread state: the call in flight and the process identity, cached. */
+struct task_slot {
+	__u64 start_ns;			/* 0: the call in flight is not timed */
+	__u32 nr;			/* syscall in flight, NR_NONE if none */
+	__u32 skip;			/* process excluded by the pre-filter */
+	struct abi_sys_key key;		/* tgid, pstart_ns, comm; nr set at exit */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_slot);
+} task_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ABI_SYS_KEYS_DEFAULT);
+	__type(key, struct abi_sys_key);
+	__type(value, struct abi_hist);
+} sys_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ABI_CNT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, ABI_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* Source of new histogram values; too big for the 512-byte BPF stack. */
+static const struct abi_hist zero_hist;
+
+static __always_inline void counter_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;	/* per-CPU: no other writer */
+}
+
+/*
+ * cfg_comm is a substring of comm, as in the user-space filter. Runs once per
+ * thread (the verdict is cached in the task slot), so the loops cost nothing
+ * on the hot path.
+ */
+static __always_inline bool comm_contains(const char *comm)
+{
+	for (int start = 0; start < ABI_COMM_LEN; start++) {
+		bool match = true;
+
+		for (int i = 0; i < ABI_COMM_LEN; i++) {
+			char want = cfg_comm[i];
+
+			if (!want)
+				break;
+			if (start + i >= ABI_COMM_LEN || comm[start + i] != want) {
+				match = false;
+				break;
+			}
+		}
+		if (match)
+			return true;
+		if (!comm[start])
+			break;
+	}
+	return false;
+}
+
+static __always_inline bool proc_excluded(const struct abi_sys_key *key)
+{
+	bool pid_ok = true;
+
+	if (cfg_flags & ABI_CFG_FILTER_PID) {
+		pid_ok = false;
+		for (int i = 0; i < ABI_MAX_PID_FILTER; i++) {
+			if (cfg_pids[i] && cfg_pids[i] == key->tgid)
+				pid_ok = true;
+		}
+	}
+	if (!pid_ok)
+		return true;
+	if ((cfg_flags & ABI_CFG_FILTER_COMM) && !comm_contains(key->comm))
+		return true;
+	return false;
+}
+
+/* Identity of @task's process, cached once per thread and refreshed on exec. */
+static __always_inline void slot_fill_identity(struct task_slot *t, struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	t->key.tgid = BPF_CORE_READ(task, tgid);
+	t->key.pstart_ns = BPF_CORE_READ(leader, start_time);
+	BPF_CORE_READ_STR_INTO(&t->key.comm, leader, comm);
+	t->skip = proc_excluded(&t->key);
+}
+
+static __always_inline int on_enter(long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_slot *t;
+
+	t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		counter_inc(ABI_CNT_NO_TASK_STORE);
+		return 0;
+	}
+	if (!t->key.tgid)
+		slot_fill_identity(t, task);
+	if (t->skip)
+		return 0;
+	t->nr = (__u32)id;
+	if (cfg_sample_threshold == 0xffffffffu || bpf_get_prandom_u32() <= cfg_sample_threshold)
+		t->start_ns = bpf_ktime_get_ns();
+	else
+		t->start_ns = 0;
+	return 0;
+}
+
+static __always_inline int on_exit(long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct abi_sys_key key;
+	struct task_slot *t;
+	struct abi_hist *h;
+	__u64 start_ns, lat_ns = 0;
+
+	t = bpf_task_storage_get(&task_slots, task, 0, 0);
+	if (!t || t->nr == NR_NONE || t->skip)
+		return 0;
+	start_ns = t->start_ns;
+	if (start_ns)
+		lat_ns = bpf_ktime_get_ns() - start_ns;
+	key = t->key;
+	key.nr = t->nr;
+	t->nr = NR_NONE;
+
+	h = bpf_map_lookup_elem(&sys_hist, &key);
+	if (!h) {
+		if (bpf_map_update_elem(&sys_hist, &key, &zero_hist, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&sys_hist, &key)) {
+			counter_inc(ABI_CNT_MAP_FULL);
+			return 0;
+		}
+		h = bpf_map_lookup_elem(&sys_hist, &key);
+		if (!h)
+			return 0;
+	}
+	hist_add(h, ret, lat_ns, start_ns != 0);
+	return 0;
+}
+
+static __always_inline int on_exec(struct task_struct *task)
+{
+	struct task_slot *t = bpf_task_storage_get(&task_slots, task, 0, 0);
+
+	/* A new image: new comm, and the call in flight (execve) is finished by exit. */
+	if (t)
+		slot_fill_identity(t, task);
+	return 0;
+}
+
+static __always_inline int on_proc_exit(struct task_struct *task)
+{
+	struct abi_event *ev;
+
+	/* Only when the last thread of the process goes. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		counter_inc(ABI_CNT_RB_DROPPED);
+		return 0;
+	}
+	ev->kind = ABI_EV_PROC_EXIT;
+	ev->tgid = BPF_CORE_READ(task, tgid);
+	ev->pstart_ns = BPF_CORE_READ(task, group_leader, start_time);
+	ev->ts_ns = bpf_ktime_get_ns();
+	BPF_CORE_READ_STR_INTO(&ev->comm, task, group_leader, comm);
+	bpf_ringbuf_submit(ev, 0);
+	counter_inc(ABI_CNT_EXIT_EVENTS);
+	return 0;
+}
+
+/* tp_btf: BTF-typed raw tracepoints, preferred. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
+{
+	return on_enter(id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
+{
+	return on_exit(ret);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(btf_proc_exec, struct task_struct *p)
+{
+	return on_exec(p);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(btf_proc_exit, struct task_struct *p)
+{
+	return on_proc_exit(p);
+}
+
+/* raw_tp: same hooks without BTF typing, for kernels that lack tp_btf. */
+SEC("raw_tp/sys_enter")
+int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id)
+{
+	return on_enter(id);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret)
+{
+	return on_exit(ret);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(raw_proc_exec, struct task_struct *p)
+{
+	return on_exec(bpf_get_current_task_btf());
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(raw_proc_exit, struct task_struct *p)
+{
+	return on_proc_exit(bpf_get_current_task_btf());
+}
+
+/* Classic tracepoints: the last resort (they need tracefs). */
+SEC("tp/raw_syscalls/sys_enter")
+int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(ctx->id);
+}
+
+SEC("tp/raw_syscalls/sys_exit")
+int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tp/sched/sched_process_exec")
+int tp_proc_exec(void *ctx)
+{
+	return on_exec(bpf_get_current_task_btf());
+}
+
+SEC("tp/sched/sched_process_exit")
+int tp_proc_exit(void *ctx)
+{
+	return on_proc_exit(bpf_get_current_task_btf());
+}

@@ -1,0 +1,231 @@
+/*
+ * collector.c - the collector thread. One tick per interval: the source
+ * fills a ring slot (or a scratch snapshot when the ring is full, so the
+ * source's deltas stay continuous), the slot is published, the consumer is
+ * woken through an eventfd.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/collector.h"
+
+#define RING_SLOTS 4
+#define MIN_INTERVAL_NS 100000000ull
+
+struct collector {
+	struct source src;
+	struct spsc_ring *ring;
+	struct snapshot slots[RING_SLOTS];
+	void *slot_ptrs[RING_SLOTS];
+	struct snapshot scratch;
+	pthread_t thread;
+	pthread_mutex_t lock;		/* only for the stop condition variable */
+	pthread_cond_t cond;
+	bool stop;			/* under lock */
+	_Atomic uint64_t interval_ns;
+	_Atomic bool done;
+	_Atomic int error;
+	uint64_t iterations;
+	int wake_fd;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void wake_consumer(struct collector *c)
+{
+	uint64_t one = 1;
+	ssize_t n = write(c->wake_fd, &one, sizeof(one));
+
+	(void)n;	/* EAGAIN: counter saturated, the consumer is awake anyway */
+}
+
+/* Sleep until @deadline_ns (CLOCK_MONOTONIC) or a stop request. True when stopping. */
+static bool wait_until(struct collector *c, uint64_t deadline_ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline_ns / 1000000000ull),
+		.tv_nsec = (long)(deadline_ns % 1000000000ull),
+	};
+	bool stop;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop && mono_ns() < deadline_ns)
+		if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT)
+			break;
+	stop = c->stop;
+	pthread_mutex_unlock(&c->lock);
+	return stop;
+}
+
+static void *collector_main(void *arg)
+{
+	struct collector *c = arg;
+	uint64_t start_ns = mono_ns(), last_ns = start_ns, deadline_ns = start_ns, seq = 0;
+	uint64_t dropped_prev = 0;
+	sigset_t all;
+	int ret = 0;
+
+	/* Signals belong to the consumer thread (dashboard or stream loop). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+
+	for (;;) {
+		uint64_t interval_ns = atomic_load(&c->interval_ns), now_ns;
+		struct snapshot *out;
+
+		deadline_ns += interval_ns;
+		if (wait_until(c, deadline_ns))
+			break;
+		now_ns = mono_ns();
+		if (now_ns > deadline_ns + interval_ns)
+			deadline_ns = now_ns;	/* we fell behind (suspend, stop): do not burst */
+		out = spsc_producer_slot(c->ring);
+		if (!out)
+			out = &c->scratch;	/* dropped; counted by the ring */
+		snapshot_reset(out);
+		ret = c->src.tick(c->src.ctx, out, interval_ns);
+		if (ret)
+			break;
+		out->seq = ++seq;
+		out->ts_ns = real_ns();
+		out->interval_ns = now_ns - last_ns;
+		out->elapsed_ns = now_ns - start_ns;
+		out->total.dropped_snapshots = spsc_dropped(c->ring);
+		out->interval.dropped_snapshots = out->total.dropped_snapshots - dropped_prev;
+		dropped_prev = out->total.dropped_snapshots;
+		last_ns = now_ns;
+		if (out != &c->scratch) {
+			spsc_publish(c->ring);
+			wake_consumer(c);
+		}
+		if (c->iterations && seq >= c->iterations)
+			break;
+	}
+	atomic_store(&c->error, ret);
+	atomic_store(&c->done, true);
+	wake_consumer(c);
+	return NULL;
+}
+
+struct collector *collector_start(struct source *src, uint64_t interval_ns, uint64_t iterations)
+{
+	struct collector *c = calloc(1, sizeof(*c));
+	pthread_condattr_t attr;
+	int ret;
+
+	if (!c)
+		return NULL;
+	c->src = *src;
+	c->iterations = iterations;
+	atomic_store(&c->interval_ns, interval_ns < MIN_INTERVAL_NS ? MIN_INTERVAL_NS : interval_ns);
+	snapshot_init(&c->scratch);
+	for (int i = 0; i < RING_SLOTS; i++) {
+		snapshot_init(&c->slots[i]);
+		c->slot_ptrs[i] = &c->slots[i];
+	}
+	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	c->ring = spsc_new(c->slot_ptrs, RING_SLOTS);
+	if (c->wake_fd < 0 || !c->ring)
+		goto fail;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	ret = pthread_create(&c->thread, NULL, collector_main, c);
+	if (ret) {
+		errno = ret;
+		pthread_cond_destroy(&c->cond);
+		pthread_mutex_destroy(&c->lock);
+		goto fail;
+	}
+	return c;
+fail:
+	ret = errno;
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
+	spsc_free(c->ring);
+	free(c);
+	errno = ret;
+	return NULL;
+}
+
+struct spsc_ring *collector_ring(struct collector *c)
+{
+	return c->ring;
+}
+
+int collector_wake_fd(const struct collector *c)
+{
+	return c->wake_fd;
+}
+
+void collector_ack_wake(struct collector *c)
+{
+	uint64_t n;
+	ssize_t r = read(c->wake_fd, &n, sizeof(n));
+
+	(void)r;	/* EAGAIN: nothing pending */
+}
+
+void collector_set_interval(struct collector *c, uint64_t interval_ns)
+{
+	atomic_store(&c->interval_ns, interval_ns < MIN_INTERVAL_NS ? MIN_INTERVAL_NS : interval_ns);
+}
+
+uint64_t collector_interval(const struct collector *c)
+{
+	return atomic_load(&c->interval_ns);
+}
+
+bool collector_done(const struct collector *c)
+{
+	return atomic_load(&c->done);
+}
+
+int collector_error(const struct collector *c)
+{
+	return atomic_load(&c->error);
+}
+
+void collector_stop(struct collector *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = true;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	if (c->src.destroy)
+		c->src.destroy(c->src.ctx);
+	spsc_free(c->ring);
+	for (int i = 0; i < RING_SLOTS; i++)
+		snapshot_free(&c->slots[i]);
+	snapshot_free(&c->scratch);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	close(c->wake_fd);
+	free(c);
+}

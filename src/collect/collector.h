@@ -1,0 +1,44 @@
+/*
+ * collector.h - the collector thread: ticks a source every interval
+ * (CLOCK_MONOTONIC, absolute deadlines so ticks do not drift), publishes each
+ * snapshot through the SPSC ring and wakes the consumer through an eventfd.
+ * Knows no curses; the consumer never touches the source.
+ */
+#ifndef LATTOP_COLLECT_COLLECTOR_H
+#define LATTOP_COLLECT_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collect/source.h"
+#include "core/spsc.h"
+
+struct collector;
+
+/*
+ * Main thread. Starts the thread; the collector owns @src from here.
+ * @iterations: stop after that many ticks (0 = until collector_stop).
+ * NULL + errno on failure.
+ */
+struct collector *collector_start(struct source *src, uint64_t interval_ns, uint64_t iterations);
+
+/* Consumer thread. The ring to take snapshots from, and an fd that becomes readable after each publish. */
+struct spsc_ring *collector_ring(struct collector *c);
+int collector_wake_fd(const struct collector *c);
+
+/* Consumer thread. Read and reset the wake fd's counter (call after poll says readable). */
+void collector_ack_wake(struct collector *c);
+
+/* Any thread. Change the interval (floored at 100 ms); takes effect at the next tick. */
+void collector_set_interval(struct collector *c, uint64_t interval_ns);
+uint64_t collector_interval(const struct collector *c);
+
+/* Any thread. True once the collector has stopped (iterations done, error or stop). */
+bool collector_done(const struct collector *c);
+/* After collector_done: 0 or the source's error. */
+int collector_error(const struct collector *c);
+
+/* Main thread. Stop, join, destroy the source and free everything. */
+void collector_stop(struct collector *c);
+
+#endif

@@ -1,0 +1,28 @@
+/* sim_source.c - adapts the pure simulation generator to struct source. */
+#include <errno.h>
+
+#include "collect/sim_source.h"
+#include "core/sim.h"
+
+static int sim_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
+{
+	return sim_tick(ctx, out, interval_ns);
+}
+
+static void sim_source_destroy(void *ctx)
+{
+	sim_free(ctx);
+}
+
+int sim_source_open(struct source *src, uint64_t seed)
+{
+	struct sim *sim = sim_new(seed);
+
+	if (!sim)
+		return -ENOMEM;
+	src->name = "simulate";
+	src->ctx = sim;
+	src->tick = sim_source_tick;
+	src->destroy = sim_source_destroy;
+	return 0;
+}

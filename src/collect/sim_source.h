@@ -1,0 +1,12 @@
+/* sim_source.h - the simulation generator (core/sim) as a snapshot source. */
+#ifndef LATTOP_COLLECT_SIM_SOURCE_H
+#define LATTOP_COLLECT_SIM_SOURCE_H
+
+#include <stdint.h>
+
+#include "collect/source.h"
+
+/* 0 or -ENOMEM. Needs no privileges. */
+int sim_source_open(struct source *src, uint64_t seed);
+
+#endif

@@ -1,0 +1,262 @@
+/* options.c - command-line parsing with getopt_long; reports, never exits. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/options.h"
+#include "core/syscall_names.h"
+
+#define MIN_INTERVAL_NS 100000000ull	/* 0.1 s */
+#define MAX_INTERVAL_S 86400.0
+
+enum long_only {
+	OPT_CUMULATIVE = 256,
+	OPT_JSON,
+	OPT_SIMULATE,
+	OPT_SEED,
+	OPT_SAMPLE,
+	OPT_MAX_KEYS,
+	OPT_TOP,
+	OPT_THEME,
+	OPT_NO_COLOR,
+	OPT_MOUSE,
+	OPT_SNAPSHOT_DIR,
+	OPT_UI,
+};
+
+static const struct option long_opts[] = {
+	{ "interval", required_argument, NULL, 'i' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "syscall", required_argument, NULL, 's' },
+	{ "batch", no_argument, NULL, 'b' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "cumulative", no_argument, NULL, OPT_CUMULATIVE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "simulate", no_argument, NULL, OPT_SIMULATE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "mouse", no_argument, NULL, OPT_MOUSE },
+	{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
+	{ "ui", no_argument, NULL, OPT_UI },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"Usage: lattop [OPTIONS]\n"
+	"Live syscall latency: DTrace-style quantize histograms per process and syscall.\n"
+	"\n"
+	"  -i, --interval SECONDS   tick length (fractions allowed, floored at 0.1; default 1)\n"
+	"  -n, --iterations N       stop after N ticks\n"
+	"  -p, --pid PID            only this process (repeatable, up to 8; also filters in the kernel)\n"
+	"  -c, --comm NAME          only processes whose name contains NAME (also in the kernel)\n"
+	"  -s, --syscall NAME       only this syscall (repeatable)\n"
+	"      --cumulative         totals since start instead of per-interval (tick+trunc) values\n"
+	"  -b, --batch              DTrace-style text every tick (default when stdout is not a tty)\n"
+	"      --json               one JSON object per tick (JSON Lines)\n"
+	"      --ui                 the dashboard even when stdout is not a tty\n"
+	"      --sample N           time one call in N (randomly); every call is still counted\n"
+	"      --max-keys N         limit of (process, syscall) keys in the kernel (default 4096)\n"
+	"      --top N              quantize blocks per tick in batch output (default 5)\n"
+	"      --simulate           synthetic data, no kernel tracing needed (marked SIMULATED)\n"
+	"      --seed N             seed of --simulate (default 1)\n"
+	"      --theme NAME|PATH    dashboard colours (default, basic, mono, high-contrast)\n"
+	"      --no-color           monochrome (also when NO_COLOR is set)\n"
+	"      --mouse              let the dashboard use the mouse\n"
+	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
+	"  -v, --verbose            libbpf and verifier messages on stderr\n"
+	"  -h, --help               this text\n"
+	"  -V, --version            version\n"
+	"\n"
+	"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
+
+const char *options_usage(void)
+{
+	return usage_text;
+}
+
+void options_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_ns = 1000000000ull;
+	o->seed = 1;
+	o->sample_every = 1;
+	o->max_keys = ABI_SYS_KEYS_DEFAULT;
+	o->top_n = 5;
+	o->output = OUTPUT_AUTO;
+}
+
+/* Whole-string unsigned integer in [min, max]. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_interval(const char *s, uint64_t *out_ns)
+{
+	char *end;
+	double secs;
+
+	errno = 0;
+	secs = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(secs) || secs <= 0.0 || secs > MAX_INTERVAL_S)
+		return -EINVAL;
+	*out_ns = (uint64_t)(secs * 1e9);
+	if (*out_ns < MIN_INTERVAL_NS)
+		*out_ns = MIN_INTERVAL_NS;
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_one(struct options *o, int opt, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+	int nr;
+
+	switch (opt) {
+	case 'i':
+		if (parse_interval(arg, &o->interval_ns))
+			return fail(err, errlen, "bad interval '%s': want seconds > 0", arg);
+		return 0;
+	case 'n':
+		if (parse_u64(arg, 1, UINT64_MAX, &o->iterations))
+			return fail(err, errlen, "bad iteration count '%s': want an integer >= 1", arg);
+		return 0;
+	case 'p':
+		if (o->n_pids == ABI_MAX_PID_FILTER)
+			return fail(err, errlen, "too many -p options (at most %s)", "8");
+		if (parse_u64(arg, 1, 0x7fffffff, &v))
+			return fail(err, errlen, "bad pid '%s'", arg);
+		o->pids[o->n_pids++] = (uint32_t)v;
+		return 0;
+	case 'c':
+		if (!*arg || strlen(arg) >= ABI_COMM_LEN)
+			return fail(err, errlen, "bad process name '%s': 1 to 15 bytes", arg);
+		snprintf(o->comm, sizeof(o->comm), "%s", arg);
+		return 0;
+	case 's':
+		if (o->n_sys == sizeof(o->sys_nrs) / sizeof(o->sys_nrs[0]))
+			return fail(err, errlen, "too many -s options (at most %s)", "16");
+		nr = syscall_lookup(arg);
+		if (nr < 0)
+			return fail(err, errlen, "unknown syscall '%s'", arg);
+		o->sys_nrs[o->n_sys++] = (uint32_t)nr;
+		return 0;
+	case 'b':
+		o->output = OUTPUT_BATCH;
+		return 0;
+	case OPT_JSON:
+		o->output = OUTPUT_JSON;
+		return 0;
+	case OPT_UI:
+		o->output = OUTPUT_UI;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'h':
+		o->show_help = true;
+		return 0;
+	case 'V':
+		o->show_version = true;
+		return 0;
+	case OPT_CUMULATIVE:
+		o->cumulative = true;
+		return 0;
+	case OPT_SIMULATE:
+		o->simulate = true;
+		return 0;
+	case OPT_SEED:
+		if (parse_u64(arg, 0, UINT64_MAX, &o->seed))
+			return fail(err, errlen, "bad seed '%s'", arg);
+		return 0;
+	case OPT_SAMPLE:
+		if (parse_u64(arg, 1, 1000000, &v))
+			return fail(err, errlen, "bad --sample '%s': want 1 to 1000000", arg);
+		o->sample_every = (uint32_t)v;
+		return 0;
+	case OPT_MAX_KEYS:
+		if (parse_u64(arg, 16, 1u << 20, &v))
+			return fail(err, errlen, "bad --max-keys '%s': want 16 to 1048576", arg);
+		o->max_keys = (uint32_t)v;
+		return 0;
+	case OPT_TOP:
+		if (parse_u64(arg, 0, 1000, &v))
+			return fail(err, errlen, "bad --top '%s'", arg);
+		o->top_n = (unsigned int)v;
+		return 0;
+	case OPT_THEME:
+		o->theme = arg;
+		return 0;
+	case OPT_NO_COLOR:
+		o->no_color = true;
+		return 0;
+	case OPT_MOUSE:
+		o->mouse = true;
+		return 0;
+	case OPT_SNAPSHOT_DIR:
+		o->snapshot_dir = arg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int opt, ret;
+
+	err[0] = '\0';
+	optind = 0;	/* full re-initialisation: parse may run more than once */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:n:p:c:s:bvhV", long_opts, NULL)) != -1) {
+		if (opt == '?') {
+			if (optopt)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (opt == ':') {
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -EINVAL;
+		}
+		ret = parse_one(o, opt, optarg, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * options.h - the command line, parsed without side effects (no exit, no
+ * printing) so that it can be unit-tested and fuzzed.
+ */
+#ifndef LATTOP_CORE_OPTIONS_H
+#define LATTOP_CORE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "abi/lat_abi.h"
+
+#define OPTIONS_ERR_LEN 160
+
+enum options_output {
+	OUTPUT_AUTO,		/* dashboard on a terminal, batch text otherwise */
+	OUTPUT_BATCH,
+	OUTPUT_JSON,
+	OUTPUT_UI,
+};
+
+struct options {
+	uint64_t interval_ns;
+	uint64_t iterations;		/* 0 = until stopped */
+	uint32_t pids[ABI_MAX_PID_FILTER];
+	size_t n_pids;
+	char comm[ABI_COMM_LEN];	/* "" = any */
+	uint32_t sys_nrs[16];
+	size_t n_sys;
+	bool cumulative;
+	enum options_output output;
+	bool simulate;
+	uint64_t seed;
+	uint32_t sample_every;		/* 1 = time every call */
+	uint32_t max_keys;
+	unsigned int top_n;		/* quantize blocks in batch output */
+	bool verbose;
+	bool show_help;
+	bool show_version;
+	const char *theme;
+	bool no_color;
+	bool mouse;
+	const char *snapshot_dir;
+};
+
+/* Defaults: 1 s interval, forever, every call timed, auto output. */
+void options_defaults(struct options *o);
+
+/*
+ * Parse argv. 0 on success; -EINVAL with a one-line reason in @err for a
+ * usage error. Pointers in @o point into argv.
+ */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* The --help text. */
+const char *options_usage(void);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * main.c - wiring: options, the source, the collector thread and one
+ * consumer (dashboard, batch text or JSON Lines). The only place that exits.
+ * Exit status: 0 ok, 1 runtime failure, 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "collect/bpf_log.h"
+#include "collect/bpf_source.h"
+#include "collect/collector.h"
+#include "collect/sim_source.h"
+#include "core/filter.h"
+#include "core/options.h"
+#include "export/batch_text.h"
+#include "export/json.h"
+#include "ui/ui.h"
+
+#ifndef LATTOP_THEMES_DIR
+#define LATTOP_THEMES_DIR "themes"
+#endif
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t n = write(signal_pipe[1], &b, 1);
+
+	(void)n;
+	errno = saved;
+}
+
+/* Stream mode: SIGINT/SIGTERM/SIGHUP end the loop through a self-pipe. */
+static int stream_signals_install(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK))
+		return -errno;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout shows up as EPIPE */
+	return 0;
+}
+
+static int stream_write(const struct snapshot *s, const struct options *o,
+			const struct filter *f, const char *filter_text)
+{
+	if (o->output == OUTPUT_JSON) {
+		struct json_opts jo = {
+			.cumulative_only = o->cumulative,
+			.filter_text = filter_text,
+			.filter = f,
+		};
+
+		return json_write_tick(stdout, s, &jo);
+	}
+	struct batch_text_opts bo = { .cumulative = o->cumulative, .filter = f, .top_n = o->top_n };
+
+	return batch_text_write(stdout, s, &bo);
+}
+
+/* Batch text or JSON: one report per published snapshot, in order of arrival. */
+static int run_stream(struct collector *c, const struct options *o, const struct filter *f)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = collector_wake_fd(c), .events = POLLIN },
+		{ .fd = signal_pipe[0], .events = POLLIN },
+	};
+	char filter_text[FILTER_TEXT_MAX];
+	bool done = false;
+
+	filter_format(f, filter_text, sizeof(filter_text));
+	while (!done) {
+		struct snapshot *s;
+		uint64_t skipped = 0;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfd[1].revents)
+			return 0;
+		/* Read "done" before taking, so the last snapshot is never left behind. */
+		done = collector_done(c);
+		collector_ack_wake(c);
+		s = spsc_take_latest(collector_ring(c), &skipped);
+		if (!s)
+			continue;
+		/* Snapshots the consumer skipped are lost to this output too: say so. */
+		s->interval.dropped_snapshots += skipped;
+		if (stream_write(s, o, f, filter_text) || fflush(stdout))
+			return errno == EPIPE ? 0 : -EIO;
+	}
+	return collector_error(c);
+}
+
+static void filter_from_options(struct filter *f, const struct options *o)
+{
+	filter_clear(f);
+	for (size_t i = 0; i < o->n_pids; i++)
+		f->pid[f->n_pid++] = o->pids[i];
+	if (o->comm[0])
+		memcpy(f->comm[f->n_comm++], o->comm, sizeof(o->comm));
+	for (size_t i = 0; i < o->n_sys; i++)
+		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
+}
+
+static int open_source(struct source *src, const struct options *o, char *features,
+		       size_t features_len, char *err, size_t errlen)
+{
+	if (o->simulate) {
+		snprintf(features, features_len, "SIMULATED data (seed %llu): no kernel tracing",
+			 (unsigned long long)o->seed);
+		if (sim_source_open(src, o->seed)) {
+			snprintf(err, errlen, "cannot start the simulation: out of memory");
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	struct bpf_source_opts bo = {
+		.pids = o->pids,
+		.n_pids = o->n_pids,
+		.comm = o->comm,
+		.sample_every = o->sample_every,
+		.max_keys = o->max_keys,
+		.features = features,
+		.features_len = features_len,
+	};
+
+	return bpf_source_open(src, &bo, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+	char err[512], features[256] = "";
+	struct options o;
+	struct filter f;
+	struct source src = { 0 };
+	struct collector *c;
+	struct utsname un;
+	int ret;
+
+	options_defaults(&o);
+	if (options_parse(&o, argc, argv, err, OPTIONS_ERR_LEN)) {
+		fprintf(stderr, "lattop: %s\nTry 'lattop --help'.\n", err);
+		return 2;
+	}
+	if (o.show_help) {
+		fputs(options_usage(), stdout);
+		return 0;
+	}
+	if (o.show_version) {
+		printf("lattop %s\n", LATTOP_VERSION);
+		return 0;
+	}
+	if (o.output == OUTPUT_AUTO)
+		o.output = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? OUTPUT_UI : OUTPUT_BATCH;
+	filter_from_options(&f, &o);
+
+	/* Everything that can fail at start-up fails here, before curses takes the screen. */
+	bpf_log_init(o.verbose);
+	ret = open_source(&src, &o, features, sizeof(features), err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 1;
+	}
+	if (o.output != OUTPUT_UI && stream_signals_install()) {
+		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
+		src.destroy(src.ctx);
+		return 1;
+	}
+	c = collector_start(&src, o.interval_ns, o.iterations);
+	if (!c) {
+		fprintf(stderr, "lattop: cannot start the collector thread: %s\n", strerror(errno));
+		src.destroy(src.ctx);
+		return 1;
+	}
+	if (o.output == OUTPUT_UI) {
+		bool have_uname = uname(&un) == 0;
+		struct ui_opts uo = {
+			.theme = o.theme,
+			.themes_dir = getenv("LATTOP_THEMES_DIR") ? getenv("LATTOP_THEMES_DIR") :
+								    LATTOP_THEMES_DIR,
+			.no_color = o.no_color,
+			.mouse = o.mouse,
+			.cumulative = o.cumulative,
+			.snapshot_dir = o.snapshot_dir,
+			.filter = &f,
+			.features = features,
+			.host = have_uname ? un.nodename : "?",
+			.kernel = have_uname ? un.release : "?",
+		};
+
+		bpf_log_quiet();
+		ret = ui_run(c, &uo);
+	} else {
+		ret = run_stream(c, &o, &f);
+	}
+	collector_stop(c);
+	if (ret < 0) {
+		fprintf(stderr, "lattop: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}

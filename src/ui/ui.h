@@ -1,0 +1,34 @@
+/*
+ * ui.h - the interactive curses dashboard. Consumes snapshots from the
+ * collector's ring; never touches BPF. Runs on the main thread.
+ */
+#ifndef LATTOP_UI_UI_H
+#define LATTOP_UI_UI_H
+
+#include <stdbool.h>
+
+#include "collect/collector.h"
+#include "core/filter.h"
+
+struct ui_opts {
+	const char *theme;		/* name in the themes dir, or a path; NULL = default */
+	const char *themes_dir;		/* where named themes live */
+	bool no_color;			/* --no-color (NO_COLOR is checked by the UI itself) */
+	bool mouse;			/* --mouse */
+	bool cumulative;		/* start in cumulative mode */
+	const char *snapshot_dir;	/* for the 's' hotkey; NULL = "." */
+	const struct filter *filter;	/* initial filter (from -p/-c/-s); may be NULL */
+	const char *features;		/* one line: what collection is active and what is not, and why */
+	const char *host;		/* shown in the header */
+	const char *kernel;
+};
+
+/*
+ * Main thread. Take over the terminal, run until the operator quits, a
+ * terminating signal arrives, the terminal goes away, or the collector
+ * stops; restore the terminal on every path. 0 on a normal quit, a negative
+ * errno otherwise (the caller prints the message after the terminal is back).
+ */
+int ui_run(struct collector *c, const struct ui_opts *o);
+
+#endif

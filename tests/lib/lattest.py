@@ -1,0 +1,98 @@
+"""Shared helpers for lattop's integration tests (real BPF, real processes).
+
+Exit codes follow automake: 0 pass, 1 fail, 77 skip. With LATTOP_REQUIRE_BPF=1
+(as in CI) a missing BPF environment is a failure, not a skip.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("O", os.path.join(ROOT, "build"))
+LATTOP = os.path.join(BUILD, "lattop")
+# Relative bucket error of the log-linear histogram (include/abi/lat_abi.h).
+BUCKET_ERROR = 1.0 / 16
+
+
+def skip(reason):
+    if os.environ.get("LATTOP_REQUIRE_BPF") == "1":
+        print(f"FAIL (BPF required): {reason}")
+        sys.exit(1)
+    print(f"SKIP: {reason}")
+    sys.exit(77)
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    print(f"ok: {msg}")
+
+
+def require_bpf():
+    if os.geteuid() != 0:
+        skip("not root: live BPF tests need root (or CAP_BPF+CAP_PERFMON)")
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        skip("kernel has no BTF (/sys/kernel/btf/vmlinux)")
+    if not os.access(LATTOP, os.X_OK):
+        fail(f"{LATTOP} not built")
+
+
+class Lattop:
+    """lattop --json in the background; yields parsed ticks."""
+
+    def __init__(self, args, timeout_s=60):
+        self.proc = subprocess.Popen([LATTOP, "--json"] + args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.ticks = []
+        self.deadline = time.monotonic() + timeout_s
+
+    def next_tick(self):
+        if time.monotonic() > self.deadline:
+            self.stop()
+            fail("lattop did not produce ticks in time")
+        line = self.proc.stdout.readline()
+        if not line:
+            err = self.proc.stderr.read()
+            fail(f"lattop ended early (exit {self.proc.wait()}): {err.strip()}")
+        tick = json.loads(line)
+        self.ticks.append(tick)
+        return tick
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+            try:
+                rest, _ = self.proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rest, _ = self.proc.communicate()
+            for line in rest.splitlines():
+                if line.strip():
+                    self.ticks.append(json.loads(line))
+        return self.proc.returncode
+
+
+def rows(ticks, pid, syscall=None):
+    for t in ticks:
+        for r in t.get("syscalls", []):
+            if r["pid"] == pid and (syscall is None or r["syscall"] == syscall):
+                yield t, r
+
+
+def percentile_from_buckets(buckets, pct):
+    """Same rule as hist_percentile_ns, but from JSON: used only to cross-check."""
+    total = sum(c for _, c in buckets)
+    rank = max(1, -(-total * pct // 100))
+    seen = 0
+    for upper, c in buckets:
+        seen += c
+        if seen >= rank:
+            return upper
+    return 0

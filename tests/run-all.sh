@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs every test tier and prints "N passed, N failed, N skipped".
+# Tiers: unit (cmocka), unit under ASan/UBSan, ring stress under TSan,
+# fuzz smoke (libFuzzer, bounded), integration (real BPF), UI (tmux).
+# Env: O (build dir, default build), FUZZ_SECONDS (default 15),
+#      LATTOP_REQUIRE_BPF=1 (a skipped BPF test is a failure), TIERS (subset).
+set -u
+cd "$(dirname "$0")/.."
+O=${O:-build}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+TIERS=${TIERS:-"unit asan tsan fuzz integration ui"}
+LOG=${LOG:-$O/test-logs}
+mkdir -p "$LOG"
+passed=0 failed=0 skipped=0 failures=()
+
+# run NAME CMD...: exit 0 pass, 77 skip, anything else fail; output kept in $LOG.
+run() {
+	local name=$1; shift
+	local log="$LOG/${name//\//_}.log" rc
+	timeout -k 10 "${TEST_TIMEOUT:-600}" "$@" >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1)); echo "PASS  $name"
+	elif [ $rc -eq 77 ]; then
+		if [ "${LATTOP_REQUIRE_BPF:-0}" = 1 ] && grep -q 'BPF\|root' "$log"; then
+			failed=$((failed + 1)); failures+=("$name"); echo "FAIL  $name (skipped, but BPF is required)"
+		else
+			skipped=$((skipped + 1)); echo "SKIP  $name: $(tail -n 1 "$log")"
+		fi
+	else
+		failed=$((failed + 1)); failures+=("$name"); echo "FAIL  $name (exit $rc)"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+tier() { case " $TIERS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+unit_bins() { find "$1/tests" -maxdepth 1 -type f -name 'test_*' -perm -u+x 2>/dev/null | sort; }
+
+if tier unit; then
+	echo "== unit"
+	for t in $(unit_bins "$O"); do run "unit/$(basename "$t")" "$t"; done
+fi
+
+if tier asan; then
+	echo "== unit + integration under AddressSanitizer/UBSan"
+	if make -s O=build-asan SANITIZE=address,undefined all test-unit >"$LOG/asan-build.log" 2>&1; then
+		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+		for t in $(unit_bins build-asan); do run "asan/$(basename "$t")" "$t"; done
+		run "asan/simulate-batch" sh -c "build-asan/lattop --simulate -b -i 0.1 -n 5 >/dev/null"
+		run "asan/simulate-json" sh -c "build-asan/lattop --simulate --json -i 0.1 -n 5 | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
+		for t in tests/integration/test_syscalls.py; do
+			[ -x "$t" ] && run "asan/$(basename "$t")" env O=build-asan LATTOP="build-asan/lattop" "$t"
+		done
+		unset ASAN_OPTIONS UBSAN_OPTIONS
+	else
+		failed=$((failed + 1)); failures+=("asan/build"); echo "FAIL  asan/build"; tail -n 20 "$LOG/asan-build.log"
+	fi
+fi
+
+if tier tsan; then
+	echo "== ring stress under ThreadSanitizer"
+	if make -s O=build-tsan SANITIZE=thread build-tsan/tests/test_spsc_stress >"$LOG/tsan-build.log" 2>&1; then
+		run "tsan/test_spsc_stress" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_spsc_stress
+	else
+		failed=$((failed + 1)); failures+=("tsan/build"); echo "FAIL  tsan/build"; tail -n 20 "$LOG/tsan-build.log"
+	fi
+fi
+
+if tier fuzz; then
+	echo "== fuzz smoke (${FUZZ_SECONDS}s each)"
+	if make -s fuzz >"$LOG/fuzz-build.log" 2>&1; then
+		for f in "$O"/fuzz/fuzz_*; do
+			[ -x "$f" ] || continue
+			n=$(basename "$f"); corpus=tests/fuzz/corpus/${n#fuzz_}
+			work="$O/fuzz-work/${n#fuzz_}"; mkdir -p "$work"
+			[ -d "$corpus" ] || corpus=
+			run "fuzz/$n" "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \
+				-artifact_prefix="$work/" "$work" $corpus
+		done
+	else
+		failed=$((failed + 1)); failures+=("fuzz/build"); echo "FAIL  fuzz/build"; tail -n 20 "$LOG/fuzz-build.log"
+	fi
+fi
+
+if tier integration; then
+	echo "== integration (real BPF)"
+	for t in tests/integration/test_*; do
+		[ -x "$t" ] && run "integration/$(basename "$t")" "$t"
+	done
+fi
+
+if tier ui; then
+	echo "== UI (tmux)"
+	for t in tests/ui/test_*.sh; do
+		[ -x "$t" ] && run "ui/$(basename "$t")" "$t"
+	done
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ] || { echo "failed: ${failures[*]}"; exit 1; }

@@ -1,0 +1,131 @@
+/* test_options.c - command-line parsing: values, floors, and one-line errors. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/options.h"
+#include "core/syscall_names.h"
+
+#define ARGV(...) ((char *[]){ "lattop", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "lattop", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) options_parse(o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), err, sizeof(err))
+
+static void test_defaults(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(options_parse(&o, 1, (char *[]){ "lattop", NULL }, err, sizeof(err)), 0);
+	assert_int_equal(o.interval_ns, 1000000000ull);
+	assert_int_equal(o.sample_every, 1);
+	assert_int_equal(o.output, OUTPUT_AUTO);
+	assert_false(o.cumulative);
+}
+
+static void test_interval(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-i", "2.5"), 0);
+	assert_int_equal(o.interval_ns, 2500000000ull);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--interval", "0.01"), 0);
+	assert_int_equal(o.interval_ns, 100000000ull); /* floored at 0.1 s */
+	const char *bad[] = { "0", "-1", "abc", "1s", "", "nan", "inf" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		options_defaults(&o);
+		assert_int_equal(PARSE(&o, err, "-i", (char *)bad[i]), -EINVAL);
+		assert_non_null(strstr(err, "interval"));
+	}
+}
+
+static void test_filters(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-p", "12", "--pid", "34", "-c", "nginx", "-s", "read",
+			       "--syscall", "sys_write"), 0);
+	assert_int_equal(o.n_pids, 2);
+	assert_int_equal(o.pids[0], 12);
+	assert_int_equal(o.pids[1], 34);
+	assert_string_equal(o.comm, "nginx");
+	assert_int_equal(o.n_sys, 2);
+	assert_int_equal(o.sys_nrs[0], (uint32_t)syscall_lookup("read"));
+	assert_int_equal(o.sys_nrs[1], (uint32_t)syscall_lookup("write"));
+}
+
+static void test_errors(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-s", "no_such_call"), -EINVAL);
+	assert_string_equal(err, "unknown syscall 'no_such_call'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--bogus"), -EINVAL);
+	assert_string_equal(err, "unknown option '--bogus'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-x"), -EINVAL);
+	assert_string_equal(err, "unknown option '-x'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-p", "0"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-p", "-5"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-n", "0"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-c", "a_name_longer_than_15"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "stray"), -EINVAL);
+	assert_string_equal(err, "unexpected argument 'stray'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-i"), -EINVAL);
+	assert_non_null(strstr(err, "needs a value"));
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--sample", "0"), -EINVAL);
+}
+
+static void test_modes(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--json", "--cumulative", "--simulate", "--seed", "42",
+			       "--sample", "8", "-n", "3"), 0);
+	assert_int_equal(o.output, OUTPUT_JSON);
+	assert_true(o.cumulative);
+	assert_true(o.simulate);
+	assert_int_equal(o.seed, 42);
+	assert_int_equal(o.sample_every, 8);
+	assert_int_equal(o.iterations, 3);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-b"), 0);
+	assert_int_equal(o.output, OUTPUT_BATCH);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults), cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_filters), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_modes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

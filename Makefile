@@ -121,6 +121,15 @@ bench: deps
 	$(MAKE) all $(HELPER_BINS)
 	O=$(O) tests/bench/run.sh
 
+# The benchmark's floor: empty programs on lattop's hooks, and their loader.
+$(O)/bench/floor_loader: tests/bench/floor_loader.c tests/bench/floor.bpf.c $(O)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -Wno-unused-parameter \
+		-I$(O) -c tests/bench/floor.bpf.c -o $(O)/bench/floor.bpf.o
+	llvm-strip -g -o $(O)/bench/floor.stripped.o $(O)/bench/floor.bpf.o
+	$(BPFTOOL) gen skeleton $(O)/bench/floor.stripped.o name floor_bpf > $(O)/bench/floor.skel.h
+	$(CC) $(ALL_CFLAGS) -I$(O)/bench -o $@ $< $(LDFLAGS) $(LDLIBS)
+
 # --- set-up ---------------------------------------------------------------
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

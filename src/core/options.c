@@ -212,8 +212,8 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		o->max_keys = (uint32_t)v;
 		return 0;
 	case OPT_TOP:
-		if (parse_u64(arg, 0, 1000, &v))
-			return fail(err, errlen, "bad --top '%s'", arg);
+		if (parse_u64(arg, 1, 1000, &v))
+			return fail(err, errlen, "bad --top '%s': want 1 to 1000", arg);
 		o->top_n = (unsigned int)v;
 		return 0;
 	case OPT_THEME:

@@ -7,7 +7,6 @@
  *
  * usage: syscall_truth N SLEEP_NS M K
  */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

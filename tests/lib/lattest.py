@@ -10,7 +10,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("O", os.path.join(ROOT, "build"))
+BUILD = os.path.join(ROOT, os.environ.get("O", "build"))
 LATTOP = os.path.join(BUILD, "lattop")
 # Relative bucket error of the log-linear histogram (include/abi/lat_abi.h).
 BUCKET_ERROR = 1.0 / 16

@@ -1,0 +1,183 @@
+/* batch_text.c - DTrace tick-style text: header, quantize blocks, summary. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/hist.h"
+#include "core/sanitize.h"
+#include "core/syscall_names.h"
+#include "core/view.h"
+#include "export/batch_text.h"
+#include "export/fmt_duration.h"
+
+#define BT_BAR_WIDTH 40
+#define BT_NAME_LEN 40
+#define BT_PROC_LEN (ABI_COMM_LEN * 2 + 16)	/* comm[pid] */
+
+static const char bt_ats[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+static const char bt_spaces[] = "                                        ";
+
+_Static_assert(sizeof(bt_ats) == BT_BAR_WIDTH + 1, "bar of 40 '@'");
+_Static_assert(sizeof(bt_spaces) == BT_BAR_WIDTH + 1, "bar of 40 spaces");
+
+int batch_text_quantize(FILE *out, const struct abi_hist *h)
+{
+	struct hist_row rows[HIST_QUANTIZE_ROWS_MAX];
+	size_t n = hist_quantize_rows(h, rows, HIST_QUANTIZE_ROWS_MAX);
+	uint64_t total = 0;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		total += rows[i].count;
+	/* Same header and row formats as libdtrace's dt_print_quantize(). */
+	fprintf(out, "%16s %41s %s\n", "value", "------------- Distribution -------------",
+		"count");
+	for (size_t i = 0; i < n; i++) {
+		unsigned int depth = 0;
+
+		/* DTrace: depth = (uint_t)(count * 40 / total + 0.5), in long double */
+		if (total)
+			depth = (unsigned int)((long double)rows[i].count * BT_BAR_WIDTH / total +
+					       0.5L);
+		if (depth > BT_BAR_WIDTH)
+			depth = BT_BAR_WIDTH;
+		fprintf(out, "%16" PRIu64 " |%s%s %" PRIu64 "\n", rows[i].value_ns,
+			bt_ats + BT_BAR_WIDTH - depth, bt_spaces + depth, rows[i].count);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* "1.00s": the interval with two decimals, rounded in integers. */
+static void bt_fmt_seconds(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t cs = ns / 10000000 + (ns % 10000000 >= 5000000);
+
+	snprintf(buf, len, "%" PRIu64 ".%02" PRIu64 "s", cs / 100, cs % 100);
+}
+
+static void bt_header(FILE *out, const struct snapshot *s, bool cumulative)
+{
+	const struct snap_counters *c = cumulative ? &s->total : &s->interval;
+	time_t secs = (time_t)(s->ts_ns / 1000000000ull);
+	char when[32] = "?", ival[32];
+	struct tm tm;
+
+	if (localtime_r(&secs, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	bt_fmt_seconds(ival, sizeof(ival), s->interval_ns);
+	fprintf(out, "%s  tick %" PRIu64 "  interval %s", when, s->seq, ival);
+	if (s->simulated)
+		fputs("  SIMULATED", out);
+	if (s->sample_every > 1)
+		fprintf(out, "  timing 1 in %u", s->sample_every);
+	fprintf(out, "  %s  events %" PRIu64 " lost %" PRIu64 " evicted %" PRIu64
+		" dropped %" PRIu64 "\n",
+		cumulative ? "cumulative" : "interval view", c->events, c->lost, c->evicted,
+		c->dropped_snapshots);
+}
+
+static void bt_block(FILE *out, const struct view_row *r)
+{
+	char name[BT_NAME_LEN], p50[FMT_DURATION_LEN], p99[FMT_DURATION_LEN];
+	char max[FMT_DURATION_LEN];
+
+	syscall_name_or_nr(r->nr, name, sizeof(name));
+	fmt_duration_ns(p50, sizeof(p50), hist_percentile_ns(&r->hist, 50));
+	fmt_duration_ns(p99, sizeof(p99), hist_percentile_ns(&r->hist, 99));
+	fmt_duration_ns(max, sizeof(max), r->hist.max_ns);
+	fprintf(out, "\n  %s (ns)  [%" PRIu64 " calls, %" PRIu64
+		" errors, p50 %s, p99 %s, max %s]\n",
+		name, (uint64_t)r->hist.count, (uint64_t)r->hist.errors, p50, p99, max);
+	if (!r->hist.timed) {
+		/* sampling timed none of these calls: counts only */
+		fputs("  (no timed calls)\n", out);
+		return;
+	}
+	batch_text_quantize(out, &r->hist);
+}
+
+static void bt_summary_row(FILE *out, const struct view_row *r)
+{
+	static const double pcts[] = { 50, 90, 99, 99.9 };
+	char name[BT_NAME_LEN], comm[ABI_COMM_LEN * 2], proc[BT_PROC_LEN];
+	char d[FMT_DURATION_LEN];
+
+	syscall_name_or_nr(r->nr, name, sizeof(name));
+	/* comm comes from the kernel: never print it raw */
+	sanitize_text(comm, sizeof(comm), r->comm, sizeof(r->comm));
+	snprintf(proc, sizeof(proc), "%s[%u]", comm, r->pid);
+	fprintf(out, "  %-16s %-24s %9" PRIu64 " %8" PRIu64, name, proc, (uint64_t)r->hist.count,
+		(uint64_t)r->hist.errors);
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
+		if (r->hist.timed)
+			fmt_duration_ns(d, sizeof(d), hist_percentile_ns(&r->hist, pcts[i]));
+		else
+			snprintf(d, sizeof(d), "-");
+		fprintf(out, " %8s", d);
+	}
+	if (r->hist.timed)
+		fmt_duration_ns(d, sizeof(d), r->hist.max_ns);
+	else
+		snprintf(d, sizeof(d), "-");
+	fprintf(out, " %8s\n", d);
+}
+
+static int bt_summary(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
+{
+	struct view v;
+	size_t n;
+	int ret;
+
+	view_init(&v);
+	ret = view_build(&v, s, o->filter, VIEW_BY_PROC_SYSCALL, o->cumulative);
+	if (ret)
+		goto out;
+	view_sort(&v, VIEW_SORT_TIME, true);
+	fprintf(out, "\n  %-16s %-24s %9s %8s %8s %8s %8s %8s %8s\n", "SYSCALL", "PROCESS",
+		"CALLS", "ERRORS", "P50", "P90", "P99", "P99.9", "MAX");
+	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
+	for (size_t i = 0; i < n; i++)
+		bt_summary_row(out, &v.rows[i]);
+	if (v.n > n)
+		fprintf(out, "  ... %zu more rows\n", v.n - n);
+out:
+	view_free(&v);
+	return ret;
+}
+
+int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
+{
+	static const struct batch_text_opts defaults = { .top_n = BATCH_TEXT_TOP_N_DEFAULT };
+	unsigned int top_n;
+	struct view v;
+	size_t n;
+	int ret;
+
+	if (!o)
+		o = &defaults;
+	top_n = o->top_n ? o->top_n : BATCH_TEXT_TOP_N_DEFAULT;
+	bt_header(out, s, o->cumulative);
+
+	view_init(&v);
+	ret = view_build(&v, s, o->filter, VIEW_BY_SYSCALL, o->cumulative);
+	if (ret)
+		goto out;
+	if (!v.n) {
+		fputs("\n  (no syscalls in this view)\n\n", out);
+		goto out;
+	}
+	view_sort(&v, VIEW_SORT_TIME, true);
+	n = v.n < top_n ? v.n : top_n;
+	for (size_t i = 0; i < n; i++)
+		bt_block(out, &v.rows[i]);
+	ret = bt_summary(out, s, o);
+	fputc('\n', out);
+out:
+	view_free(&v);
+	if (!ret && ferror(out))
+		ret = -EIO;
+	return ret;
+}

@@ -1,0 +1,188 @@
+/* json.c - JSON Lines per tick, with a tiny internal writer (no library). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hist.h"
+#include "core/sanitize.h"
+#include "core/syscall_names.h"
+#include "export/json.h"
+
+#define JW_MAX_DEPTH 8
+#define JW_STR_MAX 512	/* longest string we emit: filter text, comm, names */
+
+/* Writer state: whether the container at each depth still has no member. */
+struct jw {
+	FILE *f;
+	int depth;
+	bool first[JW_MAX_DEPTH];
+};
+
+static void jw_sep(struct jw *w)
+{
+	if (!w->first[w->depth])
+		fputc(',', w->f);
+	w->first[w->depth] = false;
+}
+
+static void jw_open(struct jw *w, char ch)
+{
+	fputc(ch, w->f);
+	if (w->depth + 1 < JW_MAX_DEPTH)	/* our schema is 4 deep at most */
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+static void jw_close(struct jw *w, char ch)
+{
+	fputc(ch, w->f);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+/* Keys are literals from this file: no escaping needed. */
+static void jw_key(struct jw *w, const char *key)
+{
+	jw_sep(w);
+	fprintf(w->f, "\"%s\":", key);
+}
+
+/*
+ * Sanitise first (one policy for untrusted text everywhere), then escape
+ * what JSON itself requires, defensively including control characters.
+ */
+static void jw_str(struct jw *w, const char *s, size_t len)
+{
+	char clean[JW_STR_MAX];
+
+	sanitize_text(clean, sizeof(clean), s, len);
+	fputc('"', w->f);
+	for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(w->f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(w->f, "\\u%04x", *p);
+		else
+			fputc(*p, w->f);
+	}
+	fputc('"', w->f);
+}
+
+static void jw_kv_str(struct jw *w, const char *key, const char *s, size_t len)
+{
+	jw_key(w, key);
+	jw_str(w, s, len);
+}
+
+static void jw_kv_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+static void jw_kv_bool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+static void json_counters(struct jw *w, const char *key, const struct snap_counters *c)
+{
+	jw_key(w, key);
+	jw_open(w, '{');
+	jw_kv_u64(w, "events", c->events);
+	jw_kv_u64(w, "lost", c->lost);
+	jw_kv_u64(w, "evicted", c->evicted);
+	jw_kv_u64(w, "dropped_snapshots", c->dropped_snapshots);
+	jw_close(w, '}');
+}
+
+static void json_buckets(struct jw *w, const struct abi_hist *h)
+{
+	jw_key(w, "buckets");
+	jw_open(w, '[');
+	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		jw_sep(w);
+		fprintf(w->f, "[%" PRIu64 ",%" PRIu64 "]", hist_slot_upper_ns(i),
+			(uint64_t)h->slots[i]);
+	}
+	jw_close(w, ']');
+}
+
+static void json_row(struct jw *w, const struct snap_sys_row *r, bool cumulative)
+{
+	const struct abi_hist *h = snap_row_hist(r, cumulative);
+	char name[40];
+
+	syscall_name_or_nr(r->nr, name, sizeof(name));
+	jw_sep(w);
+	jw_open(w, '{');
+	jw_kv_u64(w, "pid", r->pid);
+	jw_kv_str(w, "comm", r->comm, sizeof(r->comm));
+	jw_kv_str(w, "syscall", name, sizeof(name));
+	jw_kv_u64(w, "nr", r->nr);
+	jw_kv_bool(w, "exited", r->exited);
+	jw_kv_u64(w, "count", h->count);
+	jw_kv_u64(w, "errors", h->errors);
+	jw_kv_u64(w, "timed", h->timed);
+	jw_kv_u64(w, "sum_ns", h->sum_ns);
+	jw_kv_u64(w, "max_ns", h->max_ns);
+	jw_kv_u64(w, "p50_ns", hist_percentile_ns(h, 50));
+	jw_kv_u64(w, "p90_ns", hist_percentile_ns(h, 90));
+	jw_kv_u64(w, "p99_ns", hist_percentile_ns(h, 99));
+	jw_kv_u64(w, "p999_ns", hist_percentile_ns(h, 99.9));
+	json_buckets(w, h);
+	if (!cumulative) {
+		jw_key(w, "total");
+		jw_open(w, '{');
+		jw_kv_u64(w, "count", r->total.count);
+		jw_kv_u64(w, "errors", r->total.errors);
+		jw_kv_u64(w, "sum_ns", r->total.sum_ns);
+		jw_kv_u64(w, "max_ns", r->total.max_ns);
+		jw_close(w, '}');
+	}
+	jw_close(w, '}');
+}
+
+int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o)
+{
+	static const struct json_opts defaults;
+	const char *ftext;
+	struct jw w = { .f = out, .depth = 0, .first = { true } };
+	bool cum;
+
+	if (!o)
+		o = &defaults;
+	cum = o->cumulative_only;
+	ftext = o->filter_text ? o->filter_text : "";
+	jw_open(&w, '{');
+	jw_kv_u64(&w, "ts_ns", s->ts_ns);
+	jw_kv_u64(&w, "seq", s->seq);
+	jw_kv_u64(&w, "interval_ns", s->interval_ns);
+	jw_kv_u64(&w, "elapsed_ns", s->elapsed_ns);
+	jw_kv_str(&w, "source", s->source, sizeof(s->source));
+	jw_kv_bool(&w, "simulated", s->simulated);
+	jw_kv_u64(&w, "sample_every", s->sample_every);
+	jw_kv_str(&w, "mode", cum ? "cumulative" : "interval", sizeof("cumulative"));
+	jw_kv_str(&w, "filter", ftext, strlen(ftext));
+	json_counters(&w, "counters", &s->interval);
+	json_counters(&w, "counters_total", &s->total);
+	jw_key(&w, "syscalls");
+	jw_open(&w, '[');
+	for (size_t i = 0; i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+
+		if (!snap_row_hist(r, cum)->count)
+			continue;
+		if (o->filter && !filter_match_sys(o->filter, r))
+			continue;
+		json_row(&w, r, cum);
+	}
+	jw_close(&w, ']');
+	jw_close(&w, '}');
+	fputc('\n', out);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * json.h - one JSON object per tick, one per line (JSON Lines).
+ *
+ * Schema (every number an unsigned integer; times in ns):
+ *
+ * {"ts_ns":N,"seq":N,"interval_ns":N,"elapsed_ns":N,
+ *  "source":"bpf"|"simulate"|"replay","simulated":false,"sample_every":1,
+ *  "mode":"interval"|"cumulative","filter":"<filter text, \"\" for none>",
+ *  "counters":{"events":N,"lost":N,"evicted":N,"dropped_snapshots":N},   (this interval)
+ *  "counters_total":{"events":N,"lost":N,"evicted":N,"dropped_snapshots":N},  (since start)
+ *  "syscalls":[
+ *    {"pid":N,"comm":"nginx","syscall":"read","nr":0,"exited":false,
+ *     "count":N,"errors":N,"timed":N,"sum_ns":N,"max_ns":N,
+ *     "p50_ns":N,"p90_ns":N,"p99_ns":N,"p999_ns":N,
+ *     "buckets":[[upper_bound_ns,count],...],
+ *     "total":{"count":N,"errors":N,"sum_ns":N,"max_ns":N}},   (interval mode only)
+ *    ...]}
+ *
+ * One entry per (process, syscall) row of the snapshot that matches the
+ * filter and has calls in the chosen view. In "interval" mode the entry's
+ * values are this interval's and "total" carries the cumulative ones; in
+ * "cumulative" mode the values are cumulative and "total" is absent.
+ * "buckets" lists only non-empty log-linear histogram slots, each as
+ * [inclusive upper bound in ns, calls], in increasing order; counts cover
+ * the timed calls ("timed" < "count" when sampling 1 in "sample_every").
+ * Percentiles are estimates within 6.25 % (see core/hist.h). Strings are
+ * sanitised (no control or bidi characters) and then JSON-escaped; an
+ * unknown syscall is named "sys_<nr>".
+ */
+#ifndef LATTOP_EXPORT_JSON_H
+#define LATTOP_EXPORT_JSON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/filter.h"
+#include "core/snapshot.h"
+
+struct json_opts {
+	bool cumulative_only;		/* values since start instead of this interval */
+	const char *filter_text;	/* echoed as "filter"; NULL = "" */
+	const struct filter *filter;	/* NULL = everything */
+};
+
+/* Write one line for @s (@o may be NULL for defaults). 0, or -EIO on ferror. */
+int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o);
+
+#endif

@@ -84,7 +84,8 @@ $(O)/%.skel.h: $(O)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $(O)/bpf/$*.stripped.o name $*_bpf > $@
 
 # Syscall names come from the kernel's uapi header, never a typed-in list.
-UNISTD_H ?= $(firstword $(wildcard /usr/include/$(shell $(CC) -dumpmachine)/asm/unistd_64.h /usr/include/asm/unistd_64.h))
+# clang says x86_64-pc-linux-gnu where Debian's directory is x86_64-linux-gnu: ask gcc too.
+UNISTD_H ?= $(firstword $(wildcard $(foreach t,$(shell $(CC) -dumpmachine) $(shell gcc -dumpmachine 2>/dev/null),/usr/include/$(t)/asm/unistd_64.h) /usr/include/asm/unistd_64.h))
 $(GEN_HDRS): $(UNISTD_H)
 	@mkdir -p $(@D)
 	@test -n "$(UNISTD_H)" || { echo "error: asm/unistd_64.h not found; run 'make deps' (linux-libc-dev)" >&2; exit 1; }

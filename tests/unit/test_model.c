@@ -1,0 +1,189 @@
+/* test_model.c - cumulative readings to interval deltas, ageing, eviction, retire. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/hist.h"
+#include "core/model.h"
+
+static struct abi_sys_key key(uint32_t tgid, uint32_t nr, uint64_t pstart, const char *comm)
+{
+	struct abi_sys_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.tgid = tgid;
+	k.nr = nr;
+	k.pstart_ns = pstart;
+	strncpy(k.comm, comm, sizeof(k.comm) - 1);
+	return k;
+}
+
+static void add_calls(struct abi_hist *h, uint64_t n, uint64_t lat_ns)
+{
+	h->count += n;
+	h->timed += n;
+	h->sum_ns += n * lat_ns;
+	h->slots[abi_hist_slot(lat_ns)] += n;
+	if (lat_ns > h->max_ns)
+		h->max_ns = lat_ns;
+}
+
+static const struct snap_sys_row *find_row(const struct snapshot *s, const struct abi_sys_key *k)
+{
+	for (size_t i = 0; i < s->n_sys; i++)
+		if (s->sys[i].pid == k->tgid && s->sys[i].nr == k->nr &&
+		    s->sys[i].pstart_ns == k->pstart_ns && !memcmp(s->sys[i].comm, k->comm, 16))
+			return &s->sys[i];
+	return NULL;
+}
+
+struct retired {
+	size_t n;
+	struct abi_sys_key keys[64];
+};
+
+static void on_retire(const struct abi_sys_key *k, void *ctx)
+{
+	struct retired *r = ctx;
+
+	if (r->n < 64)
+		r->keys[r->n++] = *k;
+}
+
+static void tick(struct model *m, struct snapshot *s, const struct abi_sys_key *keys,
+		 struct abi_hist *cum, size_t n, uint64_t *evicted, struct retired *ret)
+{
+	snapshot_reset(s);
+	model_begin(m);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(model_update(m, &keys[i], &cum[i]), 0);
+	assert_int_equal(model_emit(m, s, evicted, on_retire, ret), 0);
+}
+
+static void test_deltas_and_totals(void **state)
+{
+	struct model *m = model_new(100, 3);
+	struct abi_sys_key k[2] = { key(10, 0, 111, "nginx"), key(10, 1, 111, "nginx") };
+	struct abi_hist *cum = calloc(2, sizeof(*cum));
+	struct snapshot s;
+	uint64_t evicted = 0, sum_interval = 0;
+	struct retired ret = { 0 };
+
+	(void)state;
+	snapshot_init(&s);
+	for (int t = 0; t < 20; t++) {
+		add_calls(&cum[0], (uint64_t)t * 7 + 1, 1000 + (uint64_t)t * 100);
+		size_t n = t < 5 ? 1 : 2; /* the second key appears at tick 5 */
+
+		if (t >= 5)
+			add_calls(&cum[1], 3, 50000);
+		tick(m, &s, k, cum, n, &evicted, &ret);
+		const struct snap_sys_row *r = find_row(&s, &k[0]);
+
+		assert_non_null(r);
+		assert_int_equal(r->interval.count, (uint64_t)t * 7 + 1);
+		assert_int_equal(r->total.count, cum[0].count);
+		sum_interval += r->interval.count;
+		if (t == 5) {
+			const struct snap_sys_row *r2 = find_row(&s, &k[1]);
+
+			assert_non_null(r2);
+			assert_int_equal(r2->interval.count, 3); /* new key: everything so far */
+		}
+	}
+	/* No tick boundary loses anything. */
+	assert_int_equal(sum_interval, cum[0].count);
+	assert_int_equal(evicted, 0);
+	assert_int_equal(ret.n, 0);
+	snapshot_free(&s);
+	free(cum);
+	model_free(m);
+}
+
+static void test_exit_ageing_and_retire(void **state)
+{
+	struct model *m = model_new(100, 3);
+	struct abi_sys_key k[2] = { key(20, 0, 5, "a"), key(21, 0, 6, "b") };
+	struct abi_hist *cum = calloc(2, sizeof(*cum));
+	struct snapshot s;
+	uint64_t evicted = 0;
+	struct retired ret = { 0 };
+	int visible = 0;
+
+	(void)state;
+	snapshot_init(&s);
+	add_calls(&cum[0], 5, 100);
+	add_calls(&cum[1], 5, 100);
+	tick(m, &s, k, cum, 2, &evicted, &ret);
+	/* pid 20 exits after 2 more calls; PID reuse (same pid, new start) is a new key. */
+	add_calls(&cum[0], 2, 100);
+	model_mark_exited(m, 20, 5);
+	tick(m, &s, k, cum, 2, &evicted, &ret);
+	assert_int_equal(find_row(&s, &k[0])->interval.count, 2);
+	assert_true(find_row(&s, &k[0])->exited);
+	assert_false(find_row(&s, &k[1])->exited);
+	assert_int_equal(ret.n, 1); /* the kernel may delete it now */
+	assert_memory_equal(&ret.keys[0], &k[0], sizeof(k[0]));
+	/* From now on the kernel map no longer has k[0]: only k[1] is read. */
+	for (int t = 0; t < 6; t++) {
+		tick(m, &s, &k[1], &cum[1], 1, &evicted, &ret);
+		if (find_row(&s, &k[0])) {
+			visible++;
+			assert_int_equal(find_row(&s, &k[0])->total.count, 7);
+			assert_int_equal(find_row(&s, &k[0])->interval.count, 0);
+		}
+	}
+	assert_int_equal(visible, 3); /* shown for age_ticks idle ticks, then gone */
+	assert_int_equal(ret.n, 1);   /* retired only once */
+	assert_non_null(find_row(&s, &k[1]));
+	assert_int_equal(model_size(m), 1);
+	snapshot_free(&s);
+	free(cum);
+	model_free(m);
+}
+
+static void test_eviction(void **state)
+{
+	const size_t max = 8, total = 20;
+	struct model *m = model_new(max, 100);
+	struct abi_sys_key *k = calloc(total, sizeof(*k));
+	struct abi_hist *cum = calloc(total, sizeof(*cum));
+	struct snapshot s;
+	uint64_t evicted = 0;
+	struct retired ret = { 0 };
+
+	(void)state;
+	snapshot_init(&s);
+	for (size_t i = 0; i < total; i++) {
+		k[i] = key((uint32_t)(1000 + i), 0, i, "flood");
+		add_calls(&cum[i], 1, 10);
+	}
+	tick(m, &s, k, cum, total, &evicted, &ret);
+	assert_int_equal(s.n_sys, total);   /* this tick's data is still shown */
+	assert_int_equal(model_size(m), max);
+	assert_int_equal(evicted, total - max);
+	assert_int_equal(ret.n, total - max); /* and dropped from the kernel too */
+	for (int t = 0; t < 3; t++)
+		tick(m, &s, k, cum, 0, &evicted, &ret);
+	assert_true(model_size(m) <= max);
+	snapshot_free(&s);
+	free(cum);
+	free(k);
+	model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deltas_and_totals),
+		cmocka_unit_test(test_exit_ageing_and_retire),
+		cmocka_unit_test(test_eviction),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

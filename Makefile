@@ -34,8 +34,10 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
 GEN_HDRS := $(O)/gen/syscall_table.h
 
-CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c)
-APP_SRCS := $(wildcard src/collect/*.c) $(wildcard src/ui/*.c) src/main.c
+# Pure code (no libbpf, curses or threads): also linked into unit tests and fuzzers.
+PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c
+CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c) $(PURE_UI_SRCS)
+APP_SRCS := $(wildcard src/collect/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) src/main.c
 CORE_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(CORE_SRCS))
 APP_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(APP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

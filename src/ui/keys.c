@@ -1,0 +1,234 @@
+/* keys.c - key bindings as data; each action returns enum ui_redraw bits. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "collect/collector.h"
+#include "core/syscall_names.h"
+#include "ui/keys.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+
+#define CTRL(k) ((k) & 0x1f)
+#define KEY_ESCAPE 27
+#define KEY_TAB '\t'
+
+static struct ui_table_state *focused(struct ui *ui)
+{
+	return &ui->tables[ui->focus];
+}
+
+static int act_quit(struct ui *ui)
+{
+	(void)ui;
+	return REDRAW_QUIT;
+}
+
+static int act_help(struct ui *ui)
+{
+	ui->help = !ui->help;
+	return REDRAW_ALL;
+}
+
+static int act_next_pane(struct ui *ui)
+{
+	ui->focus = ui->focus == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
+	return REDRAW_ALL;
+}
+
+static int move_by(struct ui *ui, long delta)
+{
+	struct ui_table_state *t = focused(ui);
+
+	table_move(&t->pos, t->view.n, delta);
+	return REDRAW_ALL;
+}
+
+static long page(const struct ui *ui)
+{
+	const struct layout_rect *r =
+		&ui->layout.area[ui->focus == TABLE_SYSCALLS ? AREA_SYSCALLS : AREA_PROCS];
+
+	return r->h > 3 ? r->h - 2 : 1;
+}
+
+static int act_up(struct ui *ui) { return move_by(ui, -1); }
+static int act_down(struct ui *ui) { return move_by(ui, 1); }
+static int act_pgup(struct ui *ui) { return move_by(ui, -page(ui)); }
+static int act_pgdn(struct ui *ui) { return move_by(ui, page(ui)); }
+static int act_home(struct ui *ui) { return move_by(ui, -(long)focused(ui)->view.n); }
+static int act_end(struct ui *ui) { return move_by(ui, (long)focused(ui)->view.n); }
+
+static int act_enter(struct ui *ui)
+{
+	struct ui_table_state *t = focused(ui);
+
+	if (!t->view.n)
+		return REDRAW_NONE;
+	ui->drill_row = t->view.rows[t->pos.sel];
+	if (ui->focus == TABLE_SYSCALLS && ui->drill != DRILL_PROCESS) {
+		/* A syscall: which processes make it, and its histogram. */
+		ui->drill = DRILL_SYSCALL;
+		ui->focus = TABLE_PROCS;
+	} else {
+		ui->drill = DRILL_PROCESS;
+		ui->focus = TABLE_SYSCALLS;
+	}
+	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int act_back(struct ui *ui)
+{
+	if (ui->help) {
+		ui->help = false;
+		return REDRAW_ALL;
+	}
+	if (ui->drill == DRILL_NONE)
+		return REDRAW_NONE;
+	ui->focus = ui->drill == DRILL_SYSCALL ? TABLE_SYSCALLS : TABLE_PROCS;
+	ui->drill = DRILL_NONE;
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int act_filter(struct ui *ui)
+{
+	ui->prompt = PROMPT_FILTER;
+	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s", ui->filter_text);
+	ui->prompt_len = strlen(ui->prompt_buf);
+	return REDRAW_ALL;
+}
+
+static int open_picker(struct ui *ui, enum ui_prompt kind)
+{
+	if (!ui->snap)
+		return REDRAW_NONE;
+	if (view_build(&ui->pick, ui->snap, NULL,
+		       kind == PICK_SYSCALL ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS, ui->cumulative))
+		return REDRAW_NONE;
+	view_sort(&ui->pick, kind == PICK_SYSCALL ? VIEW_SORT_NAME : VIEW_SORT_COUNT,
+		  kind != PICK_SYSCALL);
+	ui->pick_pos.sel = ui->pick_pos.top = 0;
+	ui->prompt = kind;
+	return REDRAW_ALL;
+}
+
+static int act_pick_process(struct ui *ui) { return open_picker(ui, PICK_PROCESS); }
+static int act_pick_syscall(struct ui *ui) { return open_picker(ui, PICK_SYSCALL); }
+
+static int sort_step(struct ui *ui, int step)
+{
+	struct ui_table_state *t = focused(ui);
+
+	t->sort = (enum view_sort)(((int)t->sort + step + VIEW_SORT_NR + 1) % (VIEW_SORT_NR + 1));
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int act_sort_next(struct ui *ui) { return sort_step(ui, 1); }
+static int act_sort_prev(struct ui *ui) { return sort_step(ui, -1); }
+
+static int act_invert(struct ui *ui)
+{
+	focused(ui)->ascending = !focused(ui)->ascending;
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int act_pause(struct ui *ui)
+{
+	ui->paused = !ui->paused;
+	/* The ring slot will be reused while paused: draw from a private copy. */
+	if (ui->paused && ui->snap && snapshot_copy(&ui->paused_copy, ui->snap) == 0)
+		ui->snap = &ui->paused_copy;
+	else if (!ui->paused)
+		ui->snap = ui->latest;
+	ui_set_status(ui, false, ui->paused ? "paused: collection continues, Space resumes" :
+					      "resumed: showing the latest tick");
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int change_interval(struct ui *ui, bool longer)
+{
+	uint64_t ns = collector_interval(ui->c);
+
+	ns = longer ? ns * 2 : ns / 2;
+	if (ns > 3600ull * 1000000000ull)
+		ns = 3600ull * 1000000000ull;
+	collector_set_interval(ui->c, ns);
+	ui_set_status(ui, false, "interval %.1fs", (double)collector_interval(ui->c) / 1e9);
+	return REDRAW_ALL;
+}
+
+static int act_slower(struct ui *ui) { return change_interval(ui, true); }
+static int act_faster(struct ui *ui) { return change_interval(ui, false); }
+
+static int act_cumulative(struct ui *ui)
+{
+	ui->cumulative = !ui->cumulative;
+	ui_set_status(ui, false, ui->cumulative ? "cumulative: totals since start" :
+						  "interval: this tick only");
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+static int act_fine(struct ui *ui)
+{
+	ui->fine_hist = !ui->fine_hist;
+	return REDRAW_ALL;
+}
+
+static int act_theme(struct ui *ui)
+{
+	char msg[256];
+
+	ui->theme_idx = (ui->theme_idx + 1) % theme_count;
+	theme_apply(theme_names[ui->theme_idx], ui->o->themes_dir, ui->o->no_color, msg,
+		    sizeof(msg));
+	if (msg[0])
+		ui_set_status(ui, true, "%s", msg);
+	else
+		ui_set_status(ui, false, "theme %s", theme_names[ui->theme_idx]);
+	return REDRAW_ALL;
+}
+
+static int act_redraw(struct ui *ui)
+{
+	(void)ui;
+	return REDRAW_HARD | REDRAW_ALL;
+}
+
+static int act_snapshot(struct ui *ui)
+{
+	ui_snapshot_write(ui);
+	return REDRAW_ALL;
+}
+
+const struct key_binding key_table[] = {
+	{ "q F10", "quit", act_quit, { 'q', KEY_F(10), 0 } },
+	{ "? h F1", "this help (Esc closes)", act_help, { '?', 'h', KEY_F(1), 0 } },
+	{ "Tab S-Tab", "switch between syscalls and processes", act_next_pane,
+	  { KEY_TAB, KEY_BTAB, 0 } },
+	{ "Up k", "move up", act_up, { KEY_UP, 'k', 0 } },
+	{ "Down j", "move down", act_down, { KEY_DOWN, 'j', 0 } },
+	{ "PgUp PgDn", "move a page", act_pgup, { KEY_PPAGE, 0 } },
+	{ "", "", act_pgdn, { KEY_NPAGE, 0 } },
+	{ "Home End", "first / last row", act_home, { KEY_HOME, 0 } },
+	{ "", "", act_end, { KEY_END, 0 } },
+	{ "Enter", "drill down: syscall -> processes, process -> syscalls", act_enter,
+	  { '\n', '\r', KEY_ENTER, 0 } },
+	{ "Esc Bksp", "back", act_back, { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
+	{ "/ F4", "filter: NAME pid:N sys:a,b (Esc on empty clears)", act_filter,
+	  { '/', KEY_F(4), 0 } },
+	{ "p", "pick a process to filter on", act_pick_process, { 'p', 0 } },
+	{ "y", "pick a syscall to filter on", act_pick_syscall, { 'y', 0 } },
+	{ "F6 > <", "next / previous sort column", act_sort_next, { KEY_F(6), '>', 0 } },
+	{ "", "", act_sort_prev, { '<', 0 } },
+	{ "I", "invert the sort order", act_invert, { 'I', 0 } },
+	{ "Space Z", "pause the display (collection continues)", act_pause, { ' ', 'Z', 0 } },
+	{ "+ -", "longer / shorter interval", act_slower, { '+', '=', 0 } },
+	{ "", "", act_faster, { '-', 0 } },
+	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
+	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
+	{ "t", "next colour theme", act_theme, { 't', 0 } },
+	{ "s", "snapshot the screen and the tick's data to files", act_snapshot, { 's', 0 } },
+	{ "Ctrl-L", "redraw the terminal", act_redraw, { CTRL('l'), 0 } },
+};
+const size_t key_table_len = sizeof(key_table) / sizeof(key_table[0]);

@@ -1,0 +1,139 @@
+/*
+ * pane_hist.c - the selected row's latency histogram: DTrace quantize rows
+ * (powers of two) with bars and counts, p50/p99 marked; 'l' switches to the
+ * finer log-linear buckets.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/hist.h"
+#include "core/sanitize.h"
+#include "core/syscall_names.h"
+#include "export/fmt_duration.h"
+#include "ui/draw.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+
+#define HIST_MAX_LINES 320
+
+struct hist_line {
+	uint64_t lo_ns, hi_ns;	/* inclusive range of the line */
+	uint64_t count;
+};
+
+/* Quantize rows, or every log-linear slot between the lowest and highest used. */
+static size_t hist_lines(const struct abi_hist *h, bool fine, struct hist_line *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!fine) {
+		struct hist_row rows[HIST_QUANTIZE_ROWS_MAX];
+		size_t nr = hist_quantize_rows(h, rows, HIST_QUANTIZE_ROWS_MAX);
+
+		for (size_t i = 0; i < nr && n < cap; i++, n++) {
+			out[n].lo_ns = rows[i].value_ns;
+			out[n].hi_ns = rows[i].value_ns ? rows[i].value_ns * 2 - 1 : 0;
+			out[n].count = rows[i].count;
+		}
+		return n;
+	}
+	int lo = -1, hi = -1;
+
+	for (int i = 0; i < (int)ABI_HIST_SLOTS; i++) {
+		if (h->slots[i]) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	}
+	for (int i = lo; lo >= 0 && i <= hi && n < cap; i++, n++) {
+		out[n].lo_ns = hist_slot_lower_ns((uint32_t)i);
+		out[n].hi_ns = hist_slot_upper_ns((uint32_t)i);
+		out[n].count = h->slots[i];
+	}
+	return n;
+}
+
+static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_t len)
+{
+	char name[40], comm[ABI_COMM_LEN * 2];
+
+	syscall_name_or_nr(r->nr == UINT32_MAX ? r->slowest_nr : r->nr, name, sizeof(name));
+	sanitize_text(comm, sizeof(comm), r->comm, ABI_COMM_LEN);
+	if (r->nr == UINT32_MAX)
+		snprintf(buf, len, " %s[%u] all syscalls%s ", comm, r->pid,
+			 ui->fine_hist ? " (fine)" : "");
+	else if (r->pid)
+		snprintf(buf, len, " %s in %s[%u]%s ", name, comm, r->pid,
+			 ui->fine_hist ? " (fine)" : "");
+	else
+		snprintf(buf, len, " %s latency%s ", name, ui->fine_hist ? " (fine)" : "");
+}
+
+void pane_hist_draw(struct ui *ui, WINDOW *w)
+{
+	static struct hist_line lines[HIST_MAX_LINES];
+	const struct view_row *r = ui_selected_row(ui, NULL);
+	int width = getmaxx(w), height = getmaxy(w), bar_w, y = 1;
+	uint64_t max_count = 0, p50, p99;
+	char title[96], val[24], cnt[24], info[96];
+	size_t n, first = 0;
+
+	if (!r) {
+		draw_title(w, " Histogram ", false);
+		draw_text(w, 2, 1, width - 2, "no calls in this view", theme_attr(THEME_ROLE_dim),
+			  false);
+		return;
+	}
+	hist_title(ui, r, title, sizeof(title));
+	draw_title(w, title, false);
+	p50 = hist_percentile_ns(&r->hist, 50);
+	p99 = hist_percentile_ns(&r->hist, 99);
+	{
+		char a[16], b[16], m[16];
+
+		fmt_duration_ns(a, sizeof(a), p50);
+		fmt_duration_ns(b, sizeof(b), p99);
+		fmt_duration_ns(m, sizeof(m), r->hist.max_ns);
+		snprintf(info, sizeof(info), "%" PRIu64 " calls  p50 %s  p99 %s  max %s%s",
+			 (uint64_t)r->hist.count, a, b, m,
+			 ui->snap->sample_every > 1 ? "  (sampled)" : "");
+		draw_text(w, y++, 1, width - 2, info, theme_attr(THEME_ROLE_normal), false);
+	}
+	n = hist_lines(&r->hist, ui->fine_hist, lines, HIST_MAX_LINES);
+	for (size_t i = 0; i < n; i++)
+		if (lines[i].count > max_count)
+			max_count = lines[i].count;
+	/* Too many lines for the pane: keep the ones around the mass of the data. */
+	if (n > (size_t)(height - y)) {
+		size_t keep = (size_t)(height - y);
+
+		while (first + keep < n && !lines[first].count)
+			first++;
+		if (first + keep > n)
+			first = n - keep;
+	}
+	bar_w = width - 8 - 2 - 8 - 5;
+	if (bar_w < 4)
+		bar_w = 4;
+	for (size_t i = first; i < n && y < height; i++, y++) {
+		int len = max_count ? (int)((lines[i].count * (uint64_t)bar_w + max_count - 1) /
+					   max_count) : 0;
+		bool has50 = p50 >= lines[i].lo_ns && p50 <= lines[i].hi_ns;
+		bool has99 = p99 >= lines[i].lo_ns && p99 <= lines[i].hi_ns;
+
+		if (!lines[i].count)
+			len = 0;
+		fmt_duration_ns(val, sizeof(val), lines[i].lo_ns);
+		snprintf(cnt, sizeof(cnt), "%" PRIu64, lines[i].count);
+		draw_text_right(w, y, 0, 8, val, theme_attr(THEME_ROLE_normal));
+		draw_text(w, y, 9, 1, draw_ascii() ? "|" : "\u2502", theme_attr(THEME_ROLE_dim),
+			  false);
+		draw_bar(w, y, 10, len, theme_attr(THEME_ROLE_bar));
+		draw_text(w, y, 11 + len, 8, cnt, theme_attr(THEME_ROLE_normal), false);
+		if (has99)
+			draw_text(w, y, width - 4, 4, "p99", theme_attr(THEME_ROLE_p99), false);
+		else if (has50)
+			draw_text(w, y, width - 4, 4, "p50", theme_attr(THEME_ROLE_p50), false);
+	}
+}

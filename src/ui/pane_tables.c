@@ -1,0 +1,248 @@
+/* pane_tables.c - the syscalls and processes tables, and the views behind them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hist.h"
+#include "core/sanitize.h"
+#include "core/syscall_names.h"
+#include "export/fmt_duration.h"
+#include "ui/draw.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+
+enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE };
+static const struct table_col sys_cols[] = {
+	[SC_NAME] = { "SYSCALL", 12, false, true },
+	[SC_RATE] = { "CALLS/s", 9, true, false },
+	[SC_ERRS] = { "ERR/s", 7, true, false },
+	[SC_P50] = { "P50", 8, true, false },
+	[SC_P99] = { "P99", 8, true, false },
+	[SC_MAX] = { "MAX", 8, true, false },
+	[SC_SHARE] = { "TIME%", 6, true, false },
+};
+
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST };
+static const struct table_col proc_cols[] = {
+	[PC_PID] = { "PID", 7, true, false },
+	[PC_COMM] = { "COMMAND", 15, false, true },
+	[PC_RATE] = { "CALLS/s", 9, true, false },
+	[PC_P99] = { "P99", 8, true, false },
+	[PC_SLOWEST] = { "SLOWEST", 14, false, false },
+};
+
+/* Calls per second over the view's time base (the tick, or since start). */
+static double per_second(const struct ui *ui, uint64_t n)
+{
+	uint64_t base_ns = ui->cumulative ? ui->snap->elapsed_ns : ui->snap->interval_ns;
+
+	return base_ns ? (double)n * 1e9 / (double)base_ns : 0.0;
+}
+
+static void fmt_rate(char *buf, size_t len, double r)
+{
+	if (r >= 1e6)
+		snprintf(buf, len, "%.1fM", r / 1e6);
+	else if (r >= 1e4)
+		snprintf(buf, len, "%.1fk", r / 1e3);
+	else if (r >= 10 || r == 0)
+		snprintf(buf, len, "%.0f", r);
+	else
+		snprintf(buf, len, "%.1f", r);
+}
+
+static void fmt_pct(const struct view_row *r, int pct10, char *buf, size_t len)
+{
+	if (!r->hist.timed)
+		snprintf(buf, len, "-");
+	else
+		fmt_duration_ns(buf, len, hist_percentile_ns(&r->hist, pct10 / 10.0));
+}
+
+static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, bool *untrusted)
+{
+	struct ui *ui = ctx;
+	const struct view *v = &ui->tables[TABLE_SYSCALLS].view;
+	const struct view_row *r = &v->rows[row];
+
+	(void)untrusted;
+	switch ((enum sys_col)col) {
+	case SC_NAME:
+		syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+		break;
+	case SC_RATE:
+		fmt_rate(buf, len, per_second(ui, r->hist.count));
+		break;
+	case SC_ERRS:
+		fmt_rate(buf, len, per_second(ui, r->hist.errors));
+		break;
+	case SC_P50:
+		fmt_pct(r, 500, buf, len);
+		break;
+	case SC_P99:
+		fmt_pct(r, 990, buf, len);
+		break;
+	case SC_MAX:
+		if (r->hist.timed)
+			fmt_duration_ns(buf, len, r->hist.max_ns);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case SC_SHARE:
+		snprintf(buf, len, "%.1f", v->total_sum_ns ?
+				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
+		break;
+	}
+}
+
+static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, bool *untrusted)
+{
+	struct ui *ui = ctx;
+	const struct view_row *r = &ui->tables[TABLE_PROCS].view.rows[row];
+
+	switch ((enum proc_col)col) {
+	case PC_PID:
+		snprintf(buf, len, "%u", r->pid);
+		break;
+	case PC_COMM:
+		/* Raw kernel bytes: the table sanitises them before drawing. */
+		snprintf(buf, len, "%.*s", ABI_COMM_LEN, r->comm);
+		*untrusted = true;
+		break;
+	case PC_RATE:
+		fmt_rate(buf, len, per_second(ui, r->hist.count));
+		break;
+	case PC_P99:
+		fmt_pct(r, 990, buf, len);
+		break;
+	case PC_SLOWEST:
+		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
+			syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+		else
+			syscall_name_or_nr(r->slowest_nr, buf, (unsigned int)len);
+		break;
+	}
+}
+
+int ui_views_rebuild(struct ui *ui)
+{
+	struct filter sys_f = ui->filter, proc_f = ui->filter;
+	struct ui_table_state *st = &ui->tables[TABLE_SYSCALLS], *pt = &ui->tables[TABLE_PROCS];
+	enum view_group sys_g = VIEW_BY_SYSCALL, proc_g = VIEW_BY_PROCESS;
+	int ret;
+
+	if (!ui->snap) {
+		st->view.n = pt->view.n = 0;
+		return 0;
+	}
+	/* A drill-down narrows one table to the chosen syscall or process. */
+	if (ui->drill == DRILL_PROCESS) {
+		sys_f.n_pid = 1;
+		sys_f.pid[0] = ui->drill_row.pid;
+		sys_g = VIEW_BY_PROC_SYSCALL;
+		proc_f = sys_f;
+	} else if (ui->drill == DRILL_SYSCALL) {
+		proc_f.n_sys = 1;
+		proc_f.sys_nr[0] = ui->drill_row.nr;
+		proc_g = VIEW_BY_PROC_SYSCALL;
+	}
+	ret = view_build(&st->view, ui->snap, &sys_f, sys_g, ui->cumulative);
+	if (!ret)
+		ret = view_build(&pt->view, ui->snap, &proc_f, proc_g, ui->cumulative);
+	view_sort(&st->view, st->sort, !st->ascending);
+	view_sort(&pt->view, pt->sort, !pt->ascending);
+	return ret;
+}
+
+const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
+{
+	enum ui_table t = ui->focus;
+	const struct ui_table_state *ts = &ui->tables[t];
+
+	if (!ts->view.n) {
+		t = t == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
+		ts = &ui->tables[t];
+	}
+	if (!ts->view.n)
+		return NULL;
+	if (from)
+		*from = t;
+	return &ts->view.rows[ts->pos.sel < ts->view.n ? ts->pos.sel : 0];
+}
+
+void pane_syscalls_draw(struct ui *ui, WINDOW *w)
+{
+	struct ui_table_state *t = &ui->tables[TABLE_SYSCALLS];
+	char title[96], comm[ABI_COMM_LEN * 2];
+
+	if (ui->drill == DRILL_PROCESS) {
+		sanitize_text(comm, sizeof(comm), ui->drill_row.comm, ABI_COMM_LEN);
+		snprintf(title, sizeof(title), " Syscalls of %s[%u] (Esc: back) ", comm,
+			 ui->drill_row.pid);
+	} else {
+		snprintf(title, sizeof(title), " Syscalls  sort:%s%s ", view_sort_name(t->sort),
+			 t->ascending ? " asc" : "");
+	}
+	draw_title(w, title, ui->focus == TABLE_SYSCALLS);
+	table_draw(w, 1, getmaxy(w) - 1, sys_cols, sizeof(sys_cols) / sizeof(sys_cols[0]),
+		   t->view.n, &t->pos, ui->focus == TABLE_SYSCALLS, sys_cell, ui);
+}
+
+void pane_procs_draw(struct ui *ui, WINDOW *w)
+{
+	struct ui_table_state *t = &ui->tables[TABLE_PROCS];
+	char title[96], name[40];
+
+	if (ui->drill == DRILL_SYSCALL)
+		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ",
+			 syscall_name_or_nr(ui->drill_row.nr, name, sizeof(name)));
+	else
+		snprintf(title, sizeof(title), " Processes  sort:%s%s ", view_sort_name(t->sort),
+			 t->ascending ? " asc" : "");
+	draw_title(w, title, ui->focus == TABLE_PROCS);
+	table_draw(w, 1, getmaxy(w) - 1, proc_cols, sizeof(proc_cols) / sizeof(proc_cols[0]),
+		   t->view.n, &t->pos, ui->focus == TABLE_PROCS, proc_cell, ui);
+}
+
+/* Choices of the p/y pickers: one row per process or syscall of the snapshot. */
+static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, bool *untrusted)
+{
+	struct ui *ui = ctx;
+	const struct view_row *r = &ui->pick.rows[row];
+
+	if (ui->prompt == PICK_SYSCALL) {
+		if (col == 0)
+			syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+		else
+			fmt_rate(buf, len, per_second(ui, r->hist.count));
+		return;
+	}
+	if (col == 0) {
+		snprintf(buf, len, "%u %.*s", r->pid, ABI_COMM_LEN, r->comm);
+		*untrusted = true;
+	} else {
+		fmt_rate(buf, len, per_second(ui, r->hist.count));
+	}
+}
+
+void pane_picker_draw(struct ui *ui, WINDOW *w)
+{
+	static const struct table_col cols[] = { { "NAME", 16, false, true },
+						  { "CALLS/s", 9, true, false } };
+
+	werase(w);
+	box(w, 0, 0);
+	draw_text(w, 0, 2, getmaxx(w) - 4,
+		  ui->prompt == PICK_SYSCALL ? " Pick a syscall (Enter, Esc) " :
+					       " Pick a process (Enter, Esc) ",
+		  theme_attr(THEME_ROLE_title), false);
+	{
+		WINDOW *inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
+
+		if (inner) {
+			table_draw(inner, 0, getmaxy(inner), cols, 2, ui->pick.n, &ui->pick_pos,
+				   true, pick_cell, ui);
+			delwin(inner);
+		}
+	}
+}

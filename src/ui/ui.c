@@ -1,0 +1,356 @@
+/*
+ * ui.c - the dashboard's loop: poll the terminal, the collector's wake fd and
+ * the signal pipe; take the newest snapshot; handle keys; draw a frame.
+ *
+ * Frame discipline for slow links: each pane is werase'd, drawn and
+ * wnoutrefresh'ed into its own window, then one doupdate() sends only what
+ * changed. Nothing is drawn between snapshots unless a key asks for it.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/draw.h"
+#include "ui/keys.h"
+#include "ui/term.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+
+#define KEY_ESCAPE 27
+/* Reads that return nothing although poll said "readable": the terminal is gone. */
+#define TTY_DEAD_READS 8
+
+void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_end(ap);
+	ui->status_error = error;
+}
+
+static void windows_free(struct ui *ui)
+{
+	for (int i = 0; i < AREA_NR; i++) {
+		if (ui->win[i])
+			delwin(ui->win[i]);
+		ui->win[i] = NULL;
+	}
+}
+
+static void relayout(struct ui *ui)
+{
+	windows_free(ui);
+	layout_compute(&ui->layout, LINES, COLS, false);
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	if (ui->layout.too_small)
+		return;
+	for (int i = 0; i < AREA_NR; i++) {
+		const struct layout_rect *r = &ui->layout.area[i];
+
+		if (r->h > 0 && r->w > 0)
+			ui->win[i] = newwin(r->h, r->w, r->y, r->x);
+	}
+}
+
+typedef void (*pane_draw_fn)(struct ui *ui, WINDOW *w);
+
+static void draw_pane(struct ui *ui, enum layout_area area, pane_draw_fn draw)
+{
+	WINDOW *w = ui->win[area];
+
+	if (!w)
+		return;
+	werase(w);
+	draw(ui, w);
+	wnoutrefresh(w);
+}
+
+static void draw_frame(struct ui *ui)
+{
+	static const struct {
+		enum layout_area area;
+		pane_draw_fn draw;
+	} panes[] = {
+		{ AREA_HEADER, pane_header_draw },	 { AREA_SYSCALLS, pane_syscalls_draw },
+		{ AREA_PROCS, pane_procs_draw },	 { AREA_HIST, pane_hist_draw },
+		{ AREA_STATUS, pane_status_draw },	 { AREA_FOOTER, pane_footer_draw },
+	};
+
+	if (ui->layout.too_small) {
+		char msg[64];
+
+		werase(stdscr);
+		snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", COLS, LINES,
+			 LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+		draw_text(stdscr, LINES / 2, 0, COLS, msg, A_BOLD, false);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	for (size_t i = 0; i < sizeof(panes) / sizeof(panes[0]); i++) {
+		if (ui->help && panes[i].area != AREA_HEADER && panes[i].area != AREA_FOOTER &&
+		    panes[i].area != AREA_STATUS)
+			continue;
+		draw_pane(ui, panes[i].area, panes[i].draw);
+	}
+	if (ui->help) {
+		WINDOW *w = newwin(LINES - 4, COLS, 2, 0);
+
+		if (w) {
+			pane_help_draw(ui, w);
+			wnoutrefresh(w);
+			delwin(w);
+		}
+	}
+	if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
+		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
+		WINDOW *w = newwin(h, wd, 3, (COLS - wd) / 2);
+
+		if (w) {
+			pane_picker_draw(ui, w);
+			wnoutrefresh(w);
+			delwin(w);
+		}
+	}
+	doupdate();
+}
+
+static void filter_set(struct ui *ui, const struct filter *f)
+{
+	ui->filter = *f;
+	filter_format(&ui->filter, ui->filter_text, sizeof(ui->filter_text));
+	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+}
+
+static int prompt_key(struct ui *ui, int key)
+{
+	struct filter f;
+	char err[160];
+
+	if (key == KEY_ESCAPE) {
+		if (!ui->prompt_len) {
+			filter_clear(&f);
+			filter_set(ui, &f);
+			ui_set_status(ui, false, "filter cleared");
+		}
+		ui->prompt = PROMPT_NONE;
+		return REDRAW_DATA | REDRAW_ALL;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		ui->prompt = PROMPT_NONE;
+		if (filter_parse(&f, ui->prompt_buf, err, sizeof(err))) {
+			ui_set_status(ui, true, "filter: %s", err);
+			return REDRAW_ALL;
+		}
+		filter_set(ui, &f);
+		ui_set_status(ui, false, "filter: %s", ui->filter_text[0] ? ui->filter_text : "(none)");
+		return REDRAW_DATA | REDRAW_ALL;
+	}
+	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && ui->prompt_len)
+		ui->prompt_buf[--ui->prompt_len] = '\0';
+	else if (key >= 0x20 && key < 0x7f && ui->prompt_len + 1 < sizeof(ui->prompt_buf))
+		ui->prompt_buf[ui->prompt_len++] = (char)key, ui->prompt_buf[ui->prompt_len] = '\0';
+	return REDRAW_ALL;
+}
+
+static int picker_key(struct ui *ui, int key)
+{
+	struct filter f = ui->filter;
+	const struct view_row *r;
+
+	switch (key) {
+	case KEY_ESCAPE:
+		ui->prompt = PROMPT_NONE;
+		return REDRAW_ALL;
+	case KEY_UP: case 'k':
+		table_move(&ui->pick_pos, ui->pick.n, -1);
+		return REDRAW_ALL;
+	case KEY_DOWN: case 'j':
+		table_move(&ui->pick_pos, ui->pick.n, 1);
+		return REDRAW_ALL;
+	case KEY_PPAGE:
+		table_move(&ui->pick_pos, ui->pick.n, -10);
+		return REDRAW_ALL;
+	case KEY_NPAGE:
+		table_move(&ui->pick_pos, ui->pick.n, 10);
+		return REDRAW_ALL;
+	case '\n': case '\r': case KEY_ENTER:
+		ui->prompt = PROMPT_NONE;
+		if (!ui->pick.n)
+			return REDRAW_ALL;
+		r = &ui->pick.rows[ui->pick_pos.sel];
+		if (ui->pick.rows[0].nr == UINT32_MAX) {	/* processes */
+			f.n_pid = 1;
+			f.pid[0] = r->pid;
+		} else {
+			f.n_sys = 1;
+			f.sys_nr[0] = r->nr;
+		}
+		filter_set(ui, &f);
+		ui_set_status(ui, false, "filter: %s", ui->filter_text);
+		return REDRAW_DATA | REDRAW_ALL;
+	default:
+		return REDRAW_NONE;
+	}
+}
+
+int ui_key(struct ui *ui, int key)
+{
+	if (ui->prompt == PROMPT_FILTER)
+		return prompt_key(ui, key);
+	if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL)
+		return picker_key(ui, key);
+	if (key == KEY_RESIZE) {
+		relayout(ui);
+		return REDRAW_ALL;
+	}
+	if (key == KEY_MOUSE) {
+		MEVENT ev;
+
+		getmouse(&ev);	/* consumed; only enabled with --mouse */
+		return REDRAW_NONE;
+	}
+	for (size_t i = 0; i < key_table_len; i++)
+		for (int k = 0; k < 4 && key_table[i].codes[k]; k++)
+			if (key_table[i].codes[k] == key)
+				return key_table[i].action(ui);
+	return REDRAW_NONE;
+}
+
+static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
+{
+	memset(ui, 0, sizeof(*ui));
+	ui->c = c;
+	ui->o = o;
+	ui->cumulative = o->cumulative;
+	snapshot_init(&ui->paused_copy);
+	for (int t = 0; t < TABLE_NR; t++) {
+		view_init(&ui->tables[t].view);
+		ui->tables[t].sort = VIEW_SORT_TIME;
+	}
+	view_init(&ui->pick);
+	if (o->filter)
+		filter_set(ui, o->filter);
+	for (size_t i = 0; i < theme_count; i++)
+		if (o->theme && !strcmp(o->theme, theme_names[i]))
+			ui->theme_idx = i;
+	ui_set_status(ui, false, "%s", o->features ? o->features : "");
+}
+
+static void ui_fini(struct ui *ui)
+{
+	windows_free(ui);
+	term_close();
+	for (int t = 0; t < TABLE_NR; t++)
+		view_free(&ui->tables[t].view);
+	view_free(&ui->pick);
+	snapshot_free(&ui->paused_copy);
+}
+
+/* Keys until the terminal has none left; returns redraw bits, or -1 when the tty is gone. */
+static int read_keys(struct ui *ui)
+{
+	int redraw = 0, key, got = 0;
+
+	while ((key = getch()) != ERR) {
+		got++;
+		redraw |= ui_key(ui, key);
+		if (redraw & REDRAW_QUIT)
+			break;
+	}
+	return got ? redraw : -1;
+}
+
+int ui_run(struct collector *c, const struct ui_opts *o)
+{
+	struct ui ui;
+	char msg[256];
+	int ret, dead_reads = 0, redraw = REDRAW_ALL;
+	const char *codeset;
+
+	setlocale(LC_ALL, "");
+	codeset = nl_langinfo(CODESET);
+	draw_set_ascii(!codeset || strcmp(codeset, "UTF-8"));
+	ui_init(&ui, c, o);
+	ret = term_open(o->mouse);
+	if (ret) {
+		ui_fini(&ui);
+		return ret;
+	}
+	theme_apply(o->theme, o->themes_dir, o->no_color, msg, sizeof(msg));
+	if (msg[0])
+		ui_set_status(&ui, true, "%s", msg);
+	relayout(&ui);
+	ret = 0;
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = collector_wake_fd(c), .events = POLLIN },
+			{ .fd = term_signal_fd(), .events = POLLIN },
+		};
+
+		if (redraw & REDRAW_DATA)
+			ui_views_rebuild(&ui);
+		if (redraw & REDRAW_HARD)
+			clearok(curscr, TRUE);
+		if (redraw)
+			draw_frame(&ui);
+		redraw = 0;
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR) {
+				/* SIGWINCH: curses turns it into KEY_RESIZE on the next read. */
+				int k = read_keys(&ui);
+
+				redraw = k > 0 ? k : 0;
+				continue;
+			}
+			ret = -errno;
+			break;
+		}
+		if (pfd[2].revents && term_take_signal())
+			break;
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;	/* the terminal went away: leave, do not spin */
+		if (pfd[0].revents & POLLIN) {
+			int k = read_keys(&ui);
+
+			if (k < 0) {
+				if (++dead_reads >= TTY_DEAD_READS)
+					break;
+			} else {
+				dead_reads = 0;
+				if (k & REDRAW_QUIT)
+					break;
+				redraw |= k;
+			}
+		}
+		if (pfd[1].revents) {
+			uint64_t skipped = 0;
+			const struct snapshot *s;
+
+			collector_ack_wake(c);
+			s = spsc_take_latest(collector_ring(c), &skipped);
+			ui.skipped += skipped;
+			if (s)
+				ui.latest = s;
+			if (s && !ui.paused) {
+				ui.snap = s;
+				redraw |= REDRAW_DATA | REDRAW_ALL;
+			}
+			if (collector_done(c)) {
+				ret = collector_error(c);
+				break;
+			}
+		}
+	}
+	ui_fini(&ui);
+	return ret;
+}

@@ -1,0 +1,96 @@
+/*
+ * ui_state.h - the dashboard's state, shared by its modules (panes, keys,
+ * snapshot writer). Main thread only. Not for use outside src/ui.
+ */
+#ifndef LATTOP_UI_UI_STATE_H
+#define LATTOP_UI_UI_STATE_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/filter.h"
+#include "core/snapshot.h"
+#include "core/view.h"
+#include "ui/layout.h"
+#include "ui/table.h"
+#include "ui/ui.h"
+
+enum ui_table { TABLE_SYSCALLS, TABLE_PROCS, TABLE_NR };
+
+enum ui_drill {
+	DRILL_NONE,
+	DRILL_SYSCALL,	/* one syscall: processes pane shows its per-process breakdown */
+	DRILL_PROCESS,	/* one process: syscalls pane shows its syscalls */
+};
+
+enum ui_prompt { PROMPT_NONE, PROMPT_FILTER, PICK_PROCESS, PICK_SYSCALL };
+
+/* What a key action asks for. */
+enum ui_redraw {
+	REDRAW_NONE = 0,
+	REDRAW_DATA = 1 << 0,	/* views must be rebuilt */
+	REDRAW_ALL = 1 << 1,	/* every pane, also after a layout change */
+	REDRAW_QUIT = 1 << 2,
+	REDRAW_HARD = 1 << 3,	/* Ctrl-L: repaint the terminal from scratch */
+};
+
+struct ui_table_state {
+	struct view view;
+	struct table_pos pos;
+	enum view_sort sort;
+	bool ascending;
+};
+
+struct ui {
+	struct collector *c;
+	const struct ui_opts *o;
+	const struct snapshot *snap;	/* what is drawn: the ring slot or the paused copy */
+	const struct snapshot *latest;	/* newest ring slot taken (held until the next take) */
+	struct snapshot paused_copy;
+	bool paused, cumulative, fine_hist, help;
+	struct filter filter;
+	char filter_text[FILTER_TEXT_MAX];
+	enum ui_drill drill;
+	struct view_row drill_row;	/* identity of the drilled syscall or process */
+	struct ui_table_state tables[TABLE_NR];
+	enum ui_table focus;
+	enum ui_prompt prompt;
+	char prompt_buf[FILTER_TEXT_MAX];
+	size_t prompt_len;
+	struct view pick;		/* choices of the p/y pickers */
+	struct table_pos pick_pos;
+	char status[256];
+	bool status_error;
+	size_t theme_idx;
+	struct layout layout;
+	WINDOW *win[AREA_NR];
+	uint64_t skipped;		/* snapshots the UI never drew (latest wins) */
+};
+
+/* Rebuild both tables' views from the snapshot, filter and drill-down. */
+int ui_views_rebuild(struct ui *ui);
+
+/* The histogram the histogram pane shows (selected row of the focused table), or NULL. */
+const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from);
+
+void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Panes. */
+void pane_header_draw(struct ui *ui, WINDOW *w);
+void pane_status_draw(struct ui *ui, WINDOW *w);
+void pane_footer_draw(struct ui *ui, WINDOW *w);
+void pane_syscalls_draw(struct ui *ui, WINDOW *w);
+void pane_procs_draw(struct ui *ui, WINDOW *w);
+void pane_hist_draw(struct ui *ui, WINDOW *w);
+void pane_help_draw(struct ui *ui, WINDOW *w);
+void pane_picker_draw(struct ui *ui, WINDOW *w);
+
+/* Keys: handle one key, return enum ui_redraw bits. */
+int ui_key(struct ui *ui, int key);
+
+/* The 's' hotkey: screen text + tick JSON into the snapshot dir. */
+void ui_snapshot_write(struct ui *ui);
+
+#endif

@@ -154,7 +154,10 @@ static int prompt_key(struct ui *ui, int key)
 		ui_set_status(ui, false, "filter: %s", ui->filter_text[0] ? ui->filter_text : "(none)");
 		return REDRAW_DATA | REDRAW_ALL;
 	}
-	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && ui->prompt_len)
+	if (key == 0x15) {	/* Ctrl-U: empty the line, as in a shell */
+		ui->prompt_len = 0;
+		ui->prompt_buf[0] = '\0';
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && ui->prompt_len)
 		ui->prompt_buf[--ui->prompt_len] = '\0';
 	else if (key >= 0x20 && key < 0x7f && ui->prompt_len + 1 < sizeof(ui->prompt_buf))
 		ui->prompt_buf[ui->prompt_len++] = (char)key, ui->prompt_buf[ui->prompt_len] = '\0';

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Resize down to 20x5 and back; SIGHUP, SIGTERM and closing the pane leave
+# no lattop behind; q restores the terminal.
+. "$(dirname "$0")/lib.sh"
+
+start 80 24 --simulate -i 0.2
+wait_for "Syscalls"
+t resize-window -x 20 -y 5
+wait_for "too small"
+t resize-window -x 80 -y 24
+wait_for "Syscalls"
+wait_for "Processes"
+ok "20x5 shows 'too small' and 80x24 recovers"
+t resize-window -x 200 -y 50
+wait_for "Processes"
+ok "grows to 200x50"
+
+kill -HUP "$LATTOP_PID"
+pid_gone "$LATTOP_PID" || fail "SIGHUP left lattop running"
+ok "SIGHUP: lattop exits"
+t kill-server 2>/dev/null
+
+start 80 24 --simulate -i 0.2
+wait_for "Syscalls"
+pid=$LATTOP_PID
+t kill-pane
+pid_gone "$pid" || fail "closing the pane left lattop running"
+ok "closing the tmux pane: lattop exits"
+t kill-server 2>/dev/null
+
+start 80 24 --simulate -i 0.2
+wait_for "Syscalls"
+kill -TERM "$LATTOP_PID"
+pid_gone "$LATTOP_PID" || fail "SIGTERM left lattop running"
+ok "SIGTERM: lattop exits"
+t kill-server 2>/dev/null
+
+# q leaves the terminal usable: a shell prompt works afterwards.
+t new-session -d -x 80 -y 24 "bash --norc --noprofile"
+t send-keys "LANG=C.UTF-8 $LATTOP --simulate -i 0.2; echo EXITED=\$?" Enter
+wait_for "Syscalls"
+t send-keys q
+wait_for "EXITED=0"
+t send-keys "stty -a | grep -o ' echo ' ; echo done" Enter
+wait_for "done"
+capture | grep -q " echo " || fail "terminal left without echo after q"
+ok "q: exit status 0 and the terminal is restored (echo on)"

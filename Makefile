@@ -47,8 +47,10 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(O)/tests/%,$(HELPER_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all deps run test test-all test-unit test-asan test-tsan fuzz bench install clean check-layers format-check
+.PHONY: all deps run test test-all test-unit helpers test-asan test-tsan fuzz bench install clean check-layers format-check
 .DELETE_ON_ERROR:
+# Keep generated intermediates (BPF objects, skeletons): they are inputs, not litter.
+.SECONDARY:
 
 all: $(O)/lattop
 
@@ -103,6 +105,8 @@ $(O)/tests/%: tests/helpers/%.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lpthread -lm
 
 test-unit: $(UNIT_BINS)
+
+helpers: $(HELPER_BINS)
 
 # Fuzz targets: clang + libFuzzer, built from the parsers' sources directly.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc -I$(O)

@@ -22,6 +22,12 @@
 #define READ_BATCH 256
 #define AGE_TICKS 10
 
+/* A process exit read from the ring buffer, applied to the model after the map read. */
+struct exit_rec {
+	uint32_t tgid;
+	uint64_t pstart_ns;
+};
+
 struct bpf_source {
 	struct syscalls_bpf *skel;
 	struct ring_buffer *rb;
@@ -34,6 +40,8 @@ struct bpf_source {
 	uint64_t *cpu_vals;		/* nr_cpus */
 	uint64_t counters_prev[ABI_CNT_NR];
 	struct snap_counters total;
+	struct exit_rec *exits;		/* exits seen this tick */
+	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
 };
 
 /* Attach flavours, best first. */
@@ -142,8 +150,20 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*ev))
 		return 0;
-	if (ev->kind == ABI_EV_PROC_EXIT)
-		model_mark_exited(s->model, ev->tgid, ev->pstart_ns);
+	if (ev->kind != ABI_EV_PROC_EXIT)
+		return 0;
+	if (s->n_exits == s->cap_exits) {
+		size_t cap = s->cap_exits ? s->cap_exits * 2 : 256;
+		struct exit_rec *exits = realloc(s->exits, cap * sizeof(*exits));
+
+		if (!exits)
+			return -ENOMEM;	/* stops this consume; the rest waits in the ring */
+		s->exits = exits;
+		s->cap_exits = cap;
+	}
+	s->exits[s->n_exits].tgid = ev->tgid;
+	s->exits[s->n_exits].pstart_ns = ev->pstart_ns;
+	s->n_exits++;
 	return 0;
 }
 
@@ -227,6 +247,13 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 	ret = read_map(s);
 	if (ret)
 		return ret;
+	/*
+	 * Exits are applied after the read: a process that started and ended
+	 * within this tick has its keys only now.
+	 */
+	for (size_t i = 0; i < s->n_exits; i++)
+		model_mark_exited(s->model, s->exits[i].tgid, s->exits[i].pstart_ns);
+	s->n_exits = 0;
 	read_counters(s, &iv);
 	ret = model_emit(s->model, out, &iv.evicted, retire_key, s);
 	if (ret)
@@ -260,6 +287,7 @@ static void bpf_source_destroy(void *ctx)
 	free(s->keys);
 	free(s->vals);
 	free(s->cpu_vals);
+	free(s->exits);
 	free(s);
 }
 

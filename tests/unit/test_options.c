@@ -40,10 +40,10 @@ static void test_interval(void **state)
 	options_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--interval", "0.01"), 0);
 	assert_int_equal(o.interval_ns, 100000000ull); /* floored at 0.1 s */
-	const char *bad[] = { "0", "-1", "abc", "1s", "", "nan", "inf" };
+	char *bad[] = { "0", "-1", "abc", "1s", "", "nan", "inf" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		options_defaults(&o);
-		assert_int_equal(PARSE(&o, err, "-i", (char *)bad[i]), -EINVAL);
+		assert_int_equal(PARSE(&o, err, "-i", bad[i]), -EINVAL);
 		assert_non_null(strstr(err, "interval"));
 	}
 }

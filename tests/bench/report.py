@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""report.py - the tables of tests/bench/run.sh, from its raw.tsv.
+
+usage: report.py RESULTS_DIR
+
+raw.tsv lines are "part round config metric value". Medians are reported
+with the min-max of the rounds; costs against the untraced configuration are
+paired by round (each round's tracer run against the same round's untraced
+run), which cancels most of the drift of a shared machine.
+Only prints: the targets of issue 5 are shown met or missed, never enforced.
+"""
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+
+def load(path):
+    data = defaultdict(dict)  # (part, config, metric) -> {round: value}
+    names = defaultdict(dict)  # profile: (config, prog) -> value
+    with open(path) as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 5:
+                continue
+            part, rnd, cfg, metric, value = cols
+            try:
+                v = float(value)
+            except ValueError:
+                continue
+            if part == "profile":
+                names[cfg][metric] = v
+            else:
+                data[(part, cfg, metric)][rnd] = v
+    return data, names
+
+
+def drop_foreign(data):
+    """Leave out whole rounds in which any run saw another tracer attached
+    (every syscall was slower, whichever configuration was measured); keep
+    them if nothing else would be left. Returns {part: [dropped rounds]}."""
+    bad = defaultdict(set)
+    for (part, _cfg, metric), rounds in data.items():
+        if metric == "foreign":
+            bad[part].update(rounds)
+    dropped = {}
+    for part, rounds in bad.items():
+        keys = [k for k in data if k[0] == part and k[2] != "foreign" and k[1] != "machine"]
+        if all(set(data[k]) <= rounds for k in keys):
+            dropped[part] = None
+            continue
+        for k in keys:
+            for r in rounds:
+                data[k].pop(r, None)
+        dropped[part] = sorted(rounds, key=int)
+    return dropped
+
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "-"
+    return f"{v:,.{digits}f}"
+
+
+def spread(values, digits=0):
+    """median [min-max], or '-'."""
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return fmt(values[0], digits)
+    return f"{fmt(med(values), digits)} [{fmt(min(values), digits)}-{fmt(max(values), digits)}]"
+
+
+def paired(data, part, cfg, base, metric, fn):
+    """fn(base_value, value) for every round both ran."""
+    a = data.get((part, base, metric), {})
+    b = data.get((part, cfg, metric), {})
+    return [fn(a[r], b[r]) for r in sorted(a) if r in b]
+
+
+def table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths)))
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def target(label, value, limit, unit="x"):
+    if value is None:
+        print(f"  {label}: not measured")
+        return
+    verdict = "met" if value <= limit else f"missed by {(value / limit - 1) * 100:.0f} %"
+    print(f"  {label}: {value:.2f}{unit} (target <= {limit}{unit}: {verdict})")
+
+
+def report_nginx(data):
+    cfgs = [c for c in ("none", "lattop", "bpftrace", "syscount") if ("nginx", c, "rps") in data]
+    if not cfgs:
+        return
+    rounds = len(data.get(("nginx", "none", "rps"), {}))
+    print(f"\n## nginx + wrk ({rounds} interleaved rounds; median [min-max])\n")
+    rows, cost = [], {}
+    for c in cfgs:
+        rps = list(data[("nginx", c, "rps")].values())
+        p99 = list(data.get(("nginx", c, "p99_us"), {}).values())
+        cpu = list(data.get(("nginx", c, "cpu_pct"), {}).values())
+        if c == "none":
+            cst = []
+        else:
+            cst = paired(data, "nginx", c, "none", "rps", lambda a, b: (a - b) / a * 100)
+            cost[c] = med(cst)
+        rows.append([c, spread(rps), spread(p99), spread(cst, 1) if cst else "-",
+                     spread(cpu, 1) if cpu else "-"])
+    table(["tracer", "requests/s", "p99 latency (us)", "throughput cost %",
+           "tracer CPU (% of a core)"], rows)
+    r = ratio(cost.get("lattop"), cost.get("bpftrace"))
+    if r is not None:
+        print(f"\n  lattop's throughput cost / bpftrace's: {r:.2f}"
+              " (noisy when both costs are within the run-to-run spread)")
+    cpu_l = med(list(data.get(("nginx", "lattop", "cpu_pct"), {}).values()))
+    cpu_b = med(list(data.get(("nginx", "bpftrace", "cpu_pct"), {}).values()))
+    r = ratio(cpu_l, cpu_b)
+    if r is not None:
+        print(f"  lattop's user-space CPU / bpftrace's: {r:.2f}")
+    print("  (throughput cost is paired by round: (none - tracer) / none of the same round)")
+
+
+def report_storm(data):
+    order = ("none", "floor", "lattop", "lattop-s16", "bpftrace", "syscount")
+    metric = "cpu_ns_per_call"
+    cfgs = [c for c in order if ("storm", c, metric) in data]
+    if "none" not in cfgs:
+        return
+    rounds = len(data[("storm", "none", metric)])
+    print(f"\n## syscall storm: getppid loop ({rounds} interleaved rounds; median [min-max])\n")
+    values = lambda c, m=metric: list(data.get(("storm", c, m), {}).values())
+    base = med(values("none"))
+    base_wall = med(values("none", "ns_per_call"))
+    added = {c: med(values(c)) - base for c in cfgs}
+    floor = added.get("floor")
+    rows = []
+    for c in cfgs:
+        pair = paired(data, "storm", c, "none", metric, lambda a, b: b - a)
+        wall = med(values(c, "ns_per_call"))
+        rows.append([c, spread(values(c)),
+                     "-" if c == "none" else fmt(added[c]),
+                     "-" if c == "none" else spread(pair),
+                     "-" if c in ("none", "floor") or not floor else f"{added[c] / floor:.2f}x",
+                     "-" if c == "none" or wall is None else fmt(wall - base_wall)])
+    table(["tracer", "CPU ns/call", "added ns", "added ns, paired by round", "x floor",
+           "added ns, wall clock"], rows)
+    print("  (added ns = median(tracer) - median(none), from the storm's CPU time;"
+          " the wall-clock column is the loop's own timing)")
+    print()
+    target("lattop / bpftrace (added ns)", ratio(added.get("lattop"), added.get("bpftrace")), 0.5)
+    target("lattop / floor (moonshot)", ratio(added.get("lattop"), floor), 1.5)
+    target("lattop --sample 16 / floor", ratio(added.get("lattop-s16"), floor), 2.0)
+    r = ratio(added.get("lattop-s16"), added.get("bpftrace"))
+    if r is not None:
+        print(f"  lattop --sample 16 / bpftrace (added ns): {r:.2f}x")
+
+
+def report_ui(data):
+    tools = [t for t in ("lattop", "htop") if any(k[0] == "ui" and k[1] == t for k in data)]
+    if not tools:
+        return
+    print("\n## dashboard (1 s ticks, private tmux server, extra processes on the host)\n")
+    metrics = [
+        ("first_frame_ms", "first complete frame (ms)"),
+        ("first_data_ms", "first frame with data (ms)"),
+        ("cpu_pct", "CPU (% of one core)"),
+        ("bytes_tick_80x24", "bytes per tick at 80x24"),
+        ("bytes_tick_200x50", "bytes per tick at 200x50"),
+        ("vmrss_kib", "VmRSS (KiB)"),
+        ("vmhwm_kib", "VmHWM (KiB)"),
+    ]
+    rows = []
+    for m, label in metrics:
+        vals = []
+        for t in tools:
+            v = list(data.get(("ui", t, m), {}).values())
+            vals.append(spread(v, 2 if m == "cpu_pct" else 0))
+        rows.append([label] + vals)
+    table(["metric"] + tools, rows)
+    get = lambda t, m: med(list(data.get(("ui", t, m), {}).values()))
+    print()
+    target("lattop UI CPU", get("lattop", "cpu_pct"), 1.0, " %")
+    target("lattop bytes per tick at 80x24", get("lattop", "bytes_tick_80x24"), 1024, " B")
+    b_l, b_h = get("lattop", "bytes_tick_80x24"), get("htop", "bytes_tick_80x24")
+    if b_l is not None and b_h is not None:
+        print(f"  lattop vs htop at 80x24: {b_l:.0f} vs {b_h:.0f} bytes per tick")
+    hwm = get("lattop", "vmhwm_kib")
+    target("lattop VmHWM", hwm / 1024 if hwm else None, 32, " MiB")
+    target("lattop first frame", get("lattop", "first_frame_ms"), 500, " ms")
+
+
+def report_profile(names):
+    if not names:
+        return
+    print("\n## BPF run time per program run during the storm (kernel.bpf_stats_enabled;"
+          " programs that ran on every syscall)\n")
+    rows = []
+    for cfg, progs in names.items():
+        total = sum(progs.values())
+        rows.append([cfg, ", ".join(f"{p} {v:.0f}" for p, v in sorted(progs.items())),
+                     f"{total:.0f}"])
+    table(["tracer", "ns per run, by program", "sum"], rows)
+    print("  (stats add ~2 clock reads per run; the enter+exit sum is the in-program part"
+          " of the added ns; the rest is the trampoline/tracepoint dispatch)")
+
+
+def report_perf(out):
+    files = sorted(f for f in os.listdir(out) if f.startswith("perf-") and f.endswith(".txt"))
+    if not files:
+        return
+    print("\n## perf: the storm process's CPU by symbol (cpu-clock samples, >= 1.5 %)")
+    for f in files:
+        print(f"\n{f[5:-4]}:")
+        with open(os.path.join(out, f)) as fh:
+            for line in list(fh)[:14]:
+                print("  " + line.strip())
+
+
+def main():
+    out = sys.argv[1]
+    data, names = load(os.path.join(out, "raw.tsv"))
+    dropped = drop_foreign(data)
+    env = os.path.join(out, "env.txt")
+    print("# lattop benchmark")
+    if os.path.exists(env):
+        print(open(env).read().rstrip())
+    report_nginx(data)
+    report_storm(data)
+    report_ui(data)
+    report_profile(names)
+    report_perf(out)
+    busy = os.path.join(out, "busy.txt")
+    if os.path.exists(busy):
+        print("\n## WARNING: other work on the machine\n")
+        print(open(busy).read().rstrip())
+    foreign = os.path.join(out, "foreign.txt")
+    if os.path.exists(foreign):
+        print("\n## WARNING: rounds measured while another tracer was attached\n")
+        print(open(foreign).read().rstrip())
+        for part, rounds in dropped.items():
+            if rounds is None:
+                print(f"{part}: no clean round, so these rounds ARE in the tables")
+            else:
+                print(f"{part}: rounds {', '.join(rounds)} left out of the tables")
+    notes = os.path.join(out, "notes.txt")
+    if os.path.exists(notes) and os.path.getsize(notes):
+        print("\n## could not run\n")
+        print(open(notes).read().rstrip())
+    print(f"\nraw data: {out}/raw.tsv")
+
+
+if __name__ == "__main__":
+    main()

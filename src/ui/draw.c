@@ -102,14 +102,14 @@ void draw_text_right(WINDOW *w, int y, int x, int width, const char *s, attr_t a
 
 void draw_bar(WINDOW *w, int y, int x, int n, attr_t a)
 {
-	wattrset(w, a);
+	/*
+	 * Reverse-video spaces: a solid bar at one byte per cell, where a block
+	 * glyph costs three bytes of UTF-8 on every changed cell over SSH.
+	 */
+	wattrset(w, ascii_only ? a : a | A_REVERSE);
 	wmove(w, y, x);
-	for (int i = 0; i < n; i++) {
-		if (ascii_only)
-			waddch(w, '@');
-		else
-			waddstr(w, "\u2588");
-	}
+	for (int i = 0; i < n; i++)
+		waddch(w, ascii_only ? '@' : ' ');
 	wattrset(w, A_NORMAL);
 }
 

@@ -1,8 +1,8 @@
 /*
  * collector.c - the collector thread. One tick per interval: the source
- * fills a ring slot (or a scratch snapshot when the ring is full, so the
- * source's deltas stay continuous), the slot is published, the consumer is
- * woken through an eventfd.
+ * fills a ring slot, the slot is published, the consumer is woken through an
+ * eventfd. When every slot is busy the tick is skipped and counted: the
+ * source's next tick then covers both intervals, so no count is lost.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,7 +16,7 @@
 
 #include "collect/collector.h"
 
-#define RING_SLOTS 4
+#define RING_SLOTS 3
 #define MIN_INTERVAL_NS 100000000ull
 
 struct collector {
@@ -24,7 +24,6 @@ struct collector {
 	struct spsc_ring *ring;
 	struct snapshot slots[RING_SLOTS];
 	void *slot_ptrs[RING_SLOTS];
-	struct snapshot scratch;
 	pthread_t thread;
 	pthread_mutex_t lock;		/* only for the stop condition variable */
 	pthread_cond_t cond;
@@ -102,7 +101,7 @@ static void *collector_main(void *arg)
 			deadline_ns = now_ns;	/* we fell behind (suspend, stop): do not burst */
 		out = spsc_producer_slot(c->ring);
 		if (!out)
-			out = &c->scratch;	/* dropped; counted by the ring */
+			goto next;	/* dropped, counted by the ring; read again next tick */
 		snapshot_reset(out);
 		ret = c->src.tick(c->src.ctx, out, interval_ns);
 		if (ret)
@@ -115,10 +114,9 @@ static void *collector_main(void *arg)
 		out->interval.dropped_snapshots = out->total.dropped_snapshots - dropped_prev;
 		dropped_prev = out->total.dropped_snapshots;
 		last_ns = now_ns;
-		if (out != &c->scratch) {
-			spsc_publish(c->ring);
-			wake_consumer(c);
-		}
+		spsc_publish(c->ring);
+		wake_consumer(c);
+next:
 		if (c->iterations && seq >= c->iterations)
 			break;
 	}
@@ -139,7 +137,6 @@ struct collector *collector_start(struct source *src, uint64_t interval_ns, uint
 	c->src = *src;
 	c->iterations = iterations;
 	atomic_store(&c->interval_ns, interval_ns < MIN_INTERVAL_NS ? MIN_INTERVAL_NS : interval_ns);
-	snapshot_init(&c->scratch);
 	for (int i = 0; i < RING_SLOTS; i++) {
 		snapshot_init(&c->slots[i]);
 		c->slot_ptrs[i] = &c->slots[i];
@@ -223,7 +220,6 @@ void collector_stop(struct collector *c)
 	spsc_free(c->ring);
 	for (int i = 0; i < RING_SLOTS; i++)
 		snapshot_free(&c->slots[i]);
-	snapshot_free(&c->scratch);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
 	close(c->wake_fd);

@@ -162,6 +162,10 @@ int main(int argc, char **argv)
 		fputs(options_usage(), stdout);
 		return 0;
 	}
+	if (o.show_keys) {
+		ui_keys_markdown(stdout);
+		return 0;
+	}
 	if (o.show_version) {
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;

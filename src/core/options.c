@@ -26,6 +26,7 @@ enum long_only {
 	OPT_MOUSE,
 	OPT_SNAPSHOT_DIR,
 	OPT_UI,
+	OPT_KEYS,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "mouse", no_argument, NULL, OPT_MOUSE },
 	{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
 	{ "ui", no_argument, NULL, OPT_UI },
+	{ "keys", no_argument, NULL, OPT_KEYS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -76,6 +78,7 @@ static const char usage_text[] =
 	"      --mouse              let the dashboard use the mouse\n"
 	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
+	"      --keys               the dashboard's keys, as a Markdown table\n"
 	"  -h, --help               this text\n"
 	"  -V, --version            version\n"
 	"\n"
@@ -181,6 +184,9 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case OPT_UI:
 		o->output = OUTPUT_UI;
+		return 0;
+	case OPT_KEYS:
+		o->show_keys = true;
 		return 0;
 	case 'v':
 		o->verbose = true;

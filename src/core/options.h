@@ -39,6 +39,7 @@ struct options {
 	bool verbose;
 	bool show_help;
 	bool show_version;
+	bool show_keys;
 	const char *theme;
 	bool no_color;
 	bool mouse;

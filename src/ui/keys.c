@@ -7,6 +7,7 @@
 #include "core/syscall_names.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
+#include "ui/ui.h"
 #include "ui/ui_state.h"
 
 #define CTRL(k) ((k) & 0x1f)
@@ -215,7 +216,7 @@ const struct key_binding key_table[] = {
 	{ "Enter", "drill down: syscall -> processes, process -> syscalls", act_enter,
 	  { '\n', '\r', KEY_ENTER, 0 } },
 	{ "Esc Bksp", "back", act_back, { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
-	{ "/ F4", "filter: NAME pid:N sys:a,b (Esc on empty clears)", act_filter,
+	{ "/ F4", "filter: NAME pid:N sys:a,b (Ctrl-U empties, Esc on empty clears)", act_filter,
 	  { '/', KEY_F(4), 0 } },
 	{ "p", "pick a process to filter on", act_pick_process, { 'p', 0 } },
 	{ "y", "pick a syscall to filter on", act_pick_syscall, { 'y', 0 } },
@@ -232,3 +233,11 @@ const struct key_binding key_table[] = {
 	{ "Ctrl-L", "redraw the terminal", act_redraw, { CTRL('l'), 0 } },
 };
 const size_t key_table_len = sizeof(key_table) / sizeof(key_table[0]);
+
+void ui_keys_markdown(FILE *out)
+{
+	fputs("| keys | action |\n| --- | --- |\n", out);
+	for (size_t i = 0; i < key_table_len; i++)
+		if (key_table[i].keys[0])
+			fprintf(out, "| `%s` | %s |\n", key_table[i].keys, key_table[i].help);
+}

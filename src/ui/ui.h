@@ -6,6 +6,7 @@
 #define LATTOP_UI_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "collect/collector.h"
 #include "core/filter.h"
@@ -30,5 +31,8 @@ struct ui_opts {
  * errno otherwise (the caller prints the message after the terminal is back).
  */
 int ui_run(struct collector *c, const struct ui_opts *o);
+
+/* The key table as a Markdown table (for --keys and the README). */
+void ui_keys_markdown(FILE *out);
 
 #endif

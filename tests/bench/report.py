@@ -103,7 +103,8 @@ def target(label, value, limit, unit="x"):
         print(f"  {label}: not measured")
         return
     verdict = "met" if value <= limit else f"missed by {(value / limit - 1) * 100:.0f} %"
-    print(f"  {label}: {value:.2f}{unit} (target <= {limit}{unit}: {verdict})")
+    digits = 0 if unit in (" B", " ms") else 2
+    print(f"  {label}: {value:.{digits}f}{unit} (target <= {limit}{unit}: {verdict})")
 
 
 def report_nginx(data):
@@ -254,7 +255,16 @@ def main():
     foreign = os.path.join(out, "foreign.txt")
     if os.path.exists(foreign):
         print("\n## WARNING: rounds measured while another tracer was attached\n")
-        print(open(foreign).read().rstrip())
+        runs = defaultdict(set)
+        progs = defaultdict(set)
+        for line in open(foreign):
+            head, _, tail = line.partition(": ")
+            part, _, rnd, cfg = head.split(" ", 3)
+            runs[part].add((rnd, cfg))
+            progs[part].update(tail[tail.find("(") + 1:tail.rfind(")")].split())
+        for part in runs:
+            print(f"{part}: {len(runs[part])} runs ({', '.join(sorted(progs[part]))});"
+                  f" details in {foreign}")
         for part, rounds in dropped.items():
             if rounds is None:
                 print(f"{part}: no clean round, so these rounds ARE in the tables")

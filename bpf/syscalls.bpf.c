@@ -129,11 +129,43 @@ static __always_inline void slot_fill_identity(struct task_slot *t, struct task_
 	t->skip = proc_excluded(&t->key);
 }
 
+/*
+ * Syscall number at sys_exit from the registers, so that untimed (sampled
+ * out) calls need no per-thread state. -1 where the architecture is not
+ * known here: sampling then keeps state for every call.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define REGS_SYSCALL_NR(regs) ((long)BPF_CORE_READ(regs, orig_ax))
+#define REGS_SYSCALL_NR_KNOWN 1
+#elif defined(__TARGET_ARCH_arm64)
+#define REGS_SYSCALL_NR(regs) ((long)BPF_CORE_READ(regs, syscallno))
+#define REGS_SYSCALL_NR_KNOWN 1
+#else
+#define REGS_SYSCALL_NR(regs) (-1L)
+#define REGS_SYSCALL_NR_KNOWN 0
+#endif
+
+static __always_inline bool sampling(void)
+{
+	return cfg_sample_threshold != 0xffffffffu;
+}
+
 static __always_inline int on_enter(long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	/*
+	 * Sampled out: touch nothing; the exit counts the call from the task
+	 * and its registers alone. A comm pre-filter needs the verdict cached
+	 * in the slot, so then every call keeps a slot (timed or not).
+	 */
+	bool fast_sample = sampling() && !(cfg_flags & ABI_CFG_FILTER_COMM) &&
+			   REGS_SYSCALL_NR_KNOWN;
+	bool timed = !sampling() || bpf_get_prandom_u32() <= cfg_sample_threshold;
+	struct task_struct *task;
 	struct task_slot *t;
 
+	if (fast_sample && !timed)
+		return 0;
+	task = bpf_get_current_task_btf();
 	t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t) {
 		counter_inc(ABI_CNT_NO_TASK_STORE);
@@ -144,30 +176,47 @@ static __always_inline int on_enter(long id)
 	if (t->skip)
 		return 0;
 	t->nr = (__u32)id;
-	if (cfg_sample_threshold == 0xffffffffu || bpf_get_prandom_u32() <= cfg_sample_threshold)
-		t->start_ns = bpf_ktime_get_ns();
-	else
-		t->start_ns = 0;
+	t->start_ns = timed ? bpf_ktime_get_ns() : 0;
 	return 0;
 }
 
-static __always_inline int on_exit(long ret)
+/* Key of the current process read from the task itself (same fields as the slot's). */
+static __always_inline bool key_from_task(struct abi_sys_key *key, struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	key->tgid = BPF_CORE_READ(task, tgid);
+	key->pstart_ns = BPF_CORE_READ(leader, start_time);
+	BPF_CORE_READ_STR_INTO(&key->comm, leader, comm);
+	return !proc_excluded(key);
+}
+
+static __always_inline int on_exit(long ret, long nr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct abi_sys_key key;
+	struct abi_sys_key key = {};
 	struct task_slot *t;
 	struct abi_hist *h;
-	__u64 start_ns, lat_ns = 0;
+	__u64 start_ns = 0, lat_ns = 0;
 
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
-	if (!t || t->nr == NR_NONE || t->skip)
-		return 0;
-	start_ns = t->start_ns;
-	if (start_ns)
-		lat_ns = bpf_ktime_get_ns() - start_ns;
-	key = t->key;
-	key.nr = t->nr;
-	t->nr = NR_NONE;
+	if (t && t->nr != NR_NONE) {
+		if (t->skip)
+			return 0;
+		start_ns = t->start_ns;
+		if (start_ns)
+			lat_ns = bpf_ktime_get_ns() - start_ns;
+		key = t->key;
+		key.nr = t->nr;
+		t->nr = NR_NONE;
+	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
+		/* A call the entry sampled out: count it, untimed. */
+		if (!key_from_task(&key, task))
+			return 0;
+		key.nr = (__u32)nr;
+	} else {
+		return 0;	/* entered before we attached */
+	}
 
 	h = bpf_map_lookup_elem(&sys_hist, &key);
 	if (!h) {
@@ -226,7 +275,7 @@ int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_exit(ret);
+	return on_exit(ret, sampling() ? REGS_SYSCALL_NR(regs) : -1);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -251,7 +300,7 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_exit")
 int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_exit(ret);
+	return on_exit(ret, sampling() ? REGS_SYSCALL_NR(regs) : -1);
 }
 
 SEC("raw_tp/sched_process_exec")
@@ -276,7 +325,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/raw_syscalls/sys_exit")
 int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(ctx->ret, ctx->id);
 }
 
 SEC("tp/sched/sched_process_exec")

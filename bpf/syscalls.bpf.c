@@ -136,12 +136,15 @@ static __always_inline void slot_fill_identity(struct task_slot *t, struct task_
  */
 #if defined(__TARGET_ARCH_x86)
 #define REGS_SYSCALL_NR(regs) ((long)BPF_CORE_READ(regs, orig_ax))
+#define REGS_SYSCALL_NR_BTF(regs) ((long)(regs)->orig_ax)
 #define REGS_SYSCALL_NR_KNOWN 1
 #elif defined(__TARGET_ARCH_arm64)
 #define REGS_SYSCALL_NR(regs) ((long)BPF_CORE_READ(regs, syscallno))
+#define REGS_SYSCALL_NR_BTF(regs) ((long)(regs)->syscallno)
 #define REGS_SYSCALL_NR_KNOWN 1
 #else
 #define REGS_SYSCALL_NR(regs) (-1L)
+#define REGS_SYSCALL_NR_BTF(regs) (-1L)
 #define REGS_SYSCALL_NR_KNOWN 0
 #endif
 
@@ -180,14 +183,19 @@ static __always_inline int on_enter(long id)
 	return 0;
 }
 
-/* Key of the current process read from the task itself (same fields as the slot's). */
+/*
+ * Key of the current process read from the task itself (the same fields as
+ * the slot's). @task comes from bpf_get_current_task_btf(), so these are
+ * plain loads, not probe-read helper calls: this runs on every sampled-out
+ * call.
+ */
 static __always_inline bool key_from_task(struct abi_sys_key *key, struct task_struct *task)
 {
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *leader = task->group_leader;
 
-	key->tgid = BPF_CORE_READ(task, tgid);
-	key->pstart_ns = BPF_CORE_READ(leader, start_time);
-	BPF_CORE_READ_STR_INTO(&key->comm, leader, comm);
+	key->tgid = task->tgid;
+	key->pstart_ns = leader->start_time;
+	__builtin_memcpy(key->comm, leader->comm, ABI_COMM_LEN);
 	return !proc_excluded(key);
 }
 
@@ -275,7 +283,8 @@ int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_exit(ret, sampling() ? REGS_SYSCALL_NR(regs) : -1);
+	/* regs is BTF-typed here: a plain load. */
+	return on_exit(ret, sampling() && REGS_SYSCALL_NR_KNOWN ? REGS_SYSCALL_NR_BTF(regs) : -1);
 }
 
 SEC("tp_btf/sched_process_exec")

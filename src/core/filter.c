@@ -1,11 +1,14 @@
 /* filter.c - parse, format and match the operator's filter. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/filter.h"
 #include "core/syscall_names.h"
+
+/* Longest value of any kind we accept; longer input is rejected before lookup. */
+#define FILTER_VALUE_MAX 64
+#define FILTER_SPACE " \t\n\r\v\f"
 
 void filter_clear(struct filter *f)
 {
@@ -17,34 +20,40 @@ bool filter_is_empty(const struct filter *f)
 	return !f->n_comm && !f->n_pid && !f->n_sys;
 }
 
-/* One "kind:" term; @val is NUL-terminated and non-empty. */
-typedef int (*term_parser)(struct filter *f, const char *val, char *err, size_t errlen);
+/* One value of a term; @val is NUL-terminated and non-empty. */
+typedef int (*filter_value_fn)(struct filter *f, const char *val, char *err, size_t errlen);
 
 static int add_pid(struct filter *f, const char *val, char *err, size_t errlen)
 {
-	unsigned long v;
-	char *end;
+	uint32_t v = 0;
 
-	errno = 0;
-	v = strtoul(val, &end, 10);
-	if (errno || *end || val[0] < '1' || val[0] > '9' || v > 0x7fffffff) {
-		snprintf(err, errlen, "bad pid '%s'", val);
-		return -EINVAL;
+	/* By hand rather than strtoul: no sign, no spaces, no leading zeros, no wrap. */
+	if (val[0] < '1' || val[0] > '9')
+		goto bad;
+	for (const char *p = val; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (0x7fffffffu - (uint32_t)(*p - '0')) / 10)
+			goto bad;
+		v = v * 10 + (uint32_t)(*p - '0');
 	}
 	if (f->n_pid == FILTER_MAX_TERMS) {
 		snprintf(err, errlen, "too many pids (at most %d)", FILTER_MAX_TERMS);
 		return -EINVAL;
 	}
-	f->pid[f->n_pid++] = (uint32_t)v;
+	f->pid[f->n_pid++] = v;
 	return 0;
+bad:
+	snprintf(err, errlen, "bad pid '%.20s' (want a positive number)", val);
+	return -EINVAL;
 }
 
 static int add_sys(struct filter *f, const char *val, char *err, size_t errlen)
 {
-	int nr = syscall_lookup(val);
+	/* Names are [a-z0-9_]; checking first keeps "sys_+5" and the like out of the lookup. */
+	int nr = val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_")] ? -ENOENT
+									     : syscall_lookup(val);
 
 	if (nr < 0) {
-		snprintf(err, errlen, "unknown syscall '%s'", val);
+		snprintf(err, errlen, "unknown syscall '%.32s'", val);
 		return -EINVAL;
 	}
 	if (f->n_sys == FILTER_MAX_TERMS) {
@@ -57,7 +66,10 @@ static int add_sys(struct filter *f, const char *val, char *err, size_t errlen)
 
 static int add_comm(struct filter *f, const char *val, char *err, size_t errlen)
 {
-	if (strlen(val) >= ABI_COMM_LEN) {
+	size_t len = strlen(val);
+
+	/* The kernel keeps 15 bytes of a name: a longer one could never match. */
+	if (len >= ABI_COMM_LEN) {
 		snprintf(err, errlen, "process name '%.20s' longer than %d bytes", val,
 			 ABI_COMM_LEN - 1);
 		return -EINVAL;
@@ -66,119 +78,183 @@ static int add_comm(struct filter *f, const char *val, char *err, size_t errlen)
 		snprintf(err, errlen, "too many process names (at most %d)", FILTER_MAX_TERMS);
 		return -EINVAL;
 	}
-	snprintf(f->comm[f->n_comm++], ABI_COMM_LEN, "%s", val);
+	memcpy(f->comm[f->n_comm++], val, len + 1);
 	return 0;
 }
 
-/* Term kinds; a new kind (ip:, port:) is one more row. */
+/* Term kinds; a new kind (ip:, port:) is one more row here and in filter_format. */
 static const struct {
 	const char *prefix;
-	term_parser parse;
-} term_kinds[] = {
+	filter_value_fn add;
+} filter_kinds[] = {
 	{ "pid:", add_pid },
 	{ "sys:", add_sys },
-	{ "comm:", add_comm },
+	{ "comm:", add_comm },	/* explicit form, for names containing ':' */
 };
 
-/* "kind:a,b,c": each comma-separated value through @parse. */
-static int parse_list(struct filter *f, char *list, term_parser parse, const char *kind,
-		      char *err, size_t errlen)
+/* "a,b,c" (@len bytes at @list): every value through @add; no value may be empty. */
+static int parse_list(struct filter *f, const char *list, size_t len, filter_value_fn add,
+		      const char *kind, char *err, size_t errlen)
 {
-	char *save = NULL, *val;
-	int ret, n = 0;
+	const char *end = list + len;
 
-	for (val = strtok_r(list, ",", &save); val; val = strtok_r(NULL, ",", &save)) {
-		ret = parse(f, val, err, errlen);
+	for (const char *p = list;; p++) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
+		char val[FILTER_VALUE_MAX + 1];
+		int ret;
+
+		if (!n) {
+			snprintf(err, errlen, "'%s' needs a value%s", kind,
+				 len ? " between commas" : "");
+			return -EINVAL;
+		}
+		if (n > FILTER_VALUE_MAX) {
+			snprintf(err, errlen, "'%s' value '%.20s...' is too long", kind, p);
+			return -EINVAL;
+		}
+		memcpy(val, p, n);
+		val[n] = '\0';
+		ret = add(f, val, err, errlen);
 		if (ret)
 			return ret;
-		n++;
+		if (!comma)
+			return 0;
+		p = comma;
 	}
-	if (!n) {
-		snprintf(err, errlen, "'%s' needs a value", kind);
-		return -EINVAL;
-	}
-	return 0;
 }
 
-static int parse_term(struct filter *f, char *term, char *err, size_t errlen)
+/* One whitespace-free term of @len bytes. */
+static int parse_term(struct filter *f, const char *term, size_t len, char *err, size_t errlen)
 {
-	char *colon = strchr(term, ':');
+	const char *colon = memchr(term, ':', len);
+	char name[FILTER_VALUE_MAX + 1];
 
-	for (size_t i = 0; i < sizeof(term_kinds) / sizeof(term_kinds[0]); i++) {
-		size_t plen = strlen(term_kinds[i].prefix);
+	for (size_t i = 0; i < sizeof(filter_kinds) / sizeof(filter_kinds[0]); i++) {
+		size_t plen = strlen(filter_kinds[i].prefix);
 
-		if (!strncmp(term, term_kinds[i].prefix, plen))
-			return parse_list(f, term + plen, term_kinds[i].parse, term_kinds[i].prefix,
-					  err, errlen);
+		if (len >= plen && !memcmp(term, filter_kinds[i].prefix, plen))
+			return parse_list(f, term + plen, len - plen, filter_kinds[i].add,
+					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME)",
-			 (int)(colon - term + 1), term);
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N or sys:NAME)",
+			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
-	return add_comm(f, term, err, errlen);
+	if (len > FILTER_VALUE_MAX) {
+		snprintf(err, errlen, "process name '%.20s...' longer than %d bytes", term,
+			 ABI_COMM_LEN - 1);
+		return -EINVAL;
+	}
+	memcpy(name, term, len);
+	name[len] = '\0';
+	return add_comm(f, name, err, errlen);
+}
+
+/* Appends to @buf without ever cutting an item; counts what a full buffer would hold. */
+struct filter_out {
+	char *buf;
+	size_t len;
+	size_t need;	/* bytes the whole text needs, without the NUL */
+	bool cut;	/* an item did not fit: write nothing more */
+};
+
+static void out_put(struct filter_out *o, const char *sep, const char *item)
+{
+	size_t n = strlen(sep) + strlen(item);
+
+	if (!o->cut && o->need + n < o->len) {
+		memcpy(o->buf + o->need, sep, strlen(sep));
+		memcpy(o->buf + o->need + strlen(sep), item, strlen(item) + 1);
+	} else {
+		o->cut = true;
+	}
+	o->need += n;
+}
+
+/*
+ * The canonical text: names in input order, then pids, then syscalls by
+ * name, one term per kind where possible. A name with ':' only parses inside
+ * a "comm:" list and one with ',' only bare, so runs of names share a
+ * "comm:" list when they have to and are bare otherwise.
+ */
+static size_t filter_write(const struct filter *f, char *buf, size_t len)
+{
+	struct filter_out o = { .buf = buf, .len = len };
+	bool in_list = false;
+	char item[48];
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < f->n_comm; i++) {
+		const char *c = f->comm[i];
+
+		if (strchr(c, ',')) {
+			in_list = false;
+			out_put(&o, o.need ? " " : "", c);
+		} else if (in_list) {
+			out_put(&o, ",", c);
+		} else if (strchr(c, ':')) {
+			in_list = true;
+			out_put(&o, o.need ? " comm:" : "comm:", c);
+		} else {
+			out_put(&o, o.need ? " " : "", c);
+		}
+	}
+	for (size_t i = 0; i < f->n_pid; i++) {
+		snprintf(item, sizeof(item), "%u", f->pid[i]);
+		out_put(&o, i ? "," : (o.need ? " pid:" : "pid:"), item);
+	}
+	for (size_t i = 0; i < f->n_sys; i++) {
+		syscall_name_or_nr(f->sys_nr[i], item, sizeof(item));
+		out_put(&o, i ? "," : (o.need ? " sys:" : "sys:"), item);
+	}
+	return o.need;
 }
 
 int filter_parse(struct filter *f, const char *text, char *err, size_t errlen)
 {
-	char buf[FILTER_TEXT_MAX], *save = NULL, *term;
 	struct filter next;
+	const char *p = text;
 	int ret;
 
 	if (errlen)
 		err[0] = '\0';
-	if (strlen(text) >= sizeof(buf)) {
+	if (strlen(text) >= FILTER_TEXT_MAX) {
 		snprintf(err, errlen, "filter longer than %d bytes", FILTER_TEXT_MAX - 1);
 		return -EINVAL;
 	}
-	snprintf(buf, sizeof(buf), "%s", text);
 	filter_clear(&next);
-	for (term = strtok_r(buf, " \t", &save); term; term = strtok_r(NULL, " \t", &save)) {
-		ret = parse_term(&next, term, err, errlen);
+	for (;;) {
+		size_t n;
+
+		p += strspn(p, FILTER_SPACE);
+		if (!*p)
+			break;
+		n = strcspn(p, FILTER_SPACE);
+		ret = parse_term(&next, p, n, err, errlen);
 		if (ret)
 			return ret;
+		p += n;
+	}
+	/*
+	 * The canonical text can be longer than the input ("sys:sys_13" is
+	 * "sys:rt_sigaction"); refuse a filter whose text would not fit the
+	 * prompt, so that format -> parse always round-trips.
+	 */
+	if (filter_write(&next, NULL, 0) >= FILTER_TEXT_MAX) {
+		snprintf(err, errlen, "filter longer than %d bytes once written out",
+			 FILTER_TEXT_MAX - 1);
+		return -EINVAL;
 	}
 	*f = next;
 	return 0;
 }
 
-/* Append to @buf at *@off, never past @len; keeps the string terminated. */
-static void append(char *buf, size_t len, size_t *off, const char *s)
-{
-	int n;
-
-	if (*off >= len)
-		return;
-	n = snprintf(buf + *off, len - *off, "%s", s);
-	if (n > 0)
-		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
-}
-
 void filter_format(const struct filter *f, char *buf, size_t len)
 {
-	char item[64];
-	size_t off = 0;
-
-	if (!len)
-		return;
-	buf[0] = '\0';
-	for (size_t i = 0; i < f->n_comm; i++) {
-		/* A name that looks like "kind:..." must keep the explicit prefix. */
-		snprintf(item, sizeof(item), "%s%s%s", off ? " " : "",
-			 strchr(f->comm[i], ':') ? "comm:" : "", f->comm[i]);
-		append(buf, len, &off, item);
-	}
-	for (size_t i = 0; i < f->n_pid; i++) {
-		snprintf(item, sizeof(item), "%s%u", i ? "," : (off ? " pid:" : "pid:"), f->pid[i]);
-		append(buf, len, &off, item);
-	}
-	for (size_t i = 0; i < f->n_sys; i++) {
-		char name[40];
-
-		syscall_name_or_nr(f->sys_nr[i], name, sizeof(name));
-		snprintf(item, sizeof(item), "%s%s", i ? "," : (off ? " sys:" : "sys:"), name);
-		append(buf, len, &off, item);
-	}
+	filter_write(f, buf, len);
 }
 
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm)
@@ -193,10 +269,9 @@ bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm)
 			return false;
 	}
 	if (f->n_comm) {
-		char name[ABI_COMM_LEN + 1];
-
 		/* comm from the kernel may lack a terminator. */
 		size_t len = strnlen(comm, ABI_COMM_LEN);
+		char name[ABI_COMM_LEN + 1];
 
 		memcpy(name, comm, len);
 		name[len] = '\0';

@@ -3,8 +3,9 @@
  *
  * head: slots published so far (written by the producer only).
  * tail: slots released so far (written by the consumer only).
- * The consumer holds slot (tail % n) after taking it: held slots are not yet
- * released, so the producer can never overwrite what is being read.
+ * After a take the consumer holds slot (tail % n): it is published but not
+ * released, so head - tail < n keeps the producer off it until a newer take
+ * moves tail past it.
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -13,16 +14,21 @@
 
 #include "core/spsc.h"
 
-#define CACHE_LINE 64
+#define SPSC_CACHE_LINE 64
 
+/* Each thread writes only its own cache line, so neither stalls the other. */
 struct spsc_ring {
-	alignas(CACHE_LINE) _Atomic uint64_t head;
-	alignas(CACHE_LINE) _Atomic uint64_t tail;
-	alignas(CACHE_LINE) _Atomic uint64_t dropped;
-	/* Consumer-only state. */
-	uint64_t taken;		/* the slot index the consumer holds + 1; 0 = none */
-	size_t n;
+	/* Read-only after spsc_new. */
 	void **slots;
+	size_t n;
+
+	/* Producer-written. */
+	alignas(SPSC_CACHE_LINE) _Atomic uint64_t head;
+	_Atomic uint64_t dropped;
+
+	/* Consumer-written. */
+	alignas(SPSC_CACHE_LINE) _Atomic uint64_t tail;
+	uint64_t held_end;	/* head seen by the last successful take; 0 = none held */
 };
 
 struct spsc_ring *spsc_new(void **slots, size_t n)
@@ -33,15 +39,25 @@ struct spsc_ring *spsc_new(void **slots, size_t n)
 		errno = EINVAL;
 		return NULL;
 	}
-	r = aligned_alloc(CACHE_LINE, (sizeof(*r) + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
-	if (!r)
+	/* NULL is how spsc_producer_slot says "full", so it cannot be a slot. */
+	for (size_t i = 0; i < n; i++) {
+		if (!slots[i]) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	/* sizeof is a multiple of the alignment, as aligned_alloc wants. */
+	r = aligned_alloc(alignof(struct spsc_ring), sizeof(*r));
+	if (!r) {
+		errno = ENOMEM;
 		return NULL;
-	atomic_init(&r->head, 0);
-	atomic_init(&r->tail, 0);
-	atomic_init(&r->dropped, 0);
-	r->taken = 0;
-	r->n = n;
+	}
 	r->slots = slots;
+	r->n = n;
+	atomic_init(&r->head, 0);
+	atomic_init(&r->dropped, 0);
+	atomic_init(&r->tail, 0);
+	r->held_end = 0;
 	return r;
 }
 
@@ -53,11 +69,14 @@ void spsc_free(struct spsc_ring *r)
 void *spsc_producer_slot(struct spsc_ring *r)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	/* acquire: the consumer is done with every slot before tail. */
+	/* acquire: the consumer's reads of every slot before tail are finished. */
 	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
 
 	if (head - tail >= r->n) {
-		atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+		/* Only this thread writes it; atomic so that any thread may read it. */
+		atomic_store_explicit(&r->dropped,
+				      atomic_load_explicit(&r->dropped, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
 		return NULL;
 	}
 	return r->slots[head % r->n];
@@ -73,19 +92,23 @@ void spsc_publish(struct spsc_ring *r)
 
 void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped)
 {
+	/* acquire: pairs with spsc_publish, so the newest slot is complete. */
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	uint64_t first_new = r->taken ? r->taken : tail;
+	uint64_t first_new = r->held_end ? r->held_end
+					 : atomic_load_explicit(&r->tail, memory_order_relaxed);
 
 	if (skipped)
 		*skipped = 0;
 	if (head == first_new)
-		return NULL;	/* nothing published since the last take */
+		return NULL;	/* nothing new: keep holding the current slot */
 	if (skipped)
 		*skipped = head - 1 - first_new;
-	/* Release the held slot and every older one: tail moves to the newest. */
+	/*
+	 * release: our reads of the previously held slot are done before the
+	 * producer can see it free. The newest slot (head - 1) stays held.
+	 */
 	atomic_store_explicit(&r->tail, head - 1, memory_order_release);
-	r->taken = head;
+	r->held_end = head;
 	return r->slots[(head - 1) % r->n];
 }
 

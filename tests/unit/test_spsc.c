@@ -23,29 +23,76 @@ static void publish(struct spsc_ring *r, int value)
 	spsc_publish(r);
 }
 
-static void test_rejects_small(void **state)
+static void test_rejects_bad_args(void **state)
 {
+	void *with_null[3] = { &slot_data[0], NULL, &slot_data[2] };
+
 	(void)state;
-	assert_null(spsc_new(slots, 2));
-	assert_int_equal(errno, EINVAL);
+	for (size_t n = 0; n < 3; n++) {
+		errno = 0;
+		assert_null(spsc_new(slots, n));
+		assert_int_equal(errno, EINVAL);
+	}
+	errno = 0;
 	assert_null(spsc_new(NULL, 4));
+	assert_int_equal(errno, EINVAL);
+	/* NULL means "full" to the producer, so it cannot be a slot. */
+	errno = 0;
+	assert_null(spsc_new(with_null, 3));
+	assert_int_equal(errno, EINVAL);
+	spsc_free(spsc_new(slots, 3));
+	spsc_free(NULL);
 }
 
 static void test_wraparound(void **state)
 {
 	struct spsc_ring *r = spsc_new(slots, N);
-	uint64_t skipped;
+	uint64_t skipped = 99;
 
 	(void)state;
+	assert_non_null(r);
 	assert_null(spsc_take_latest(r, &skipped));
-	for (int i = 0; i < 10 * N + 1; i++) {
-		publish(r, i);
-		int *got = spsc_take_latest(r, &skipped);
+	assert_int_equal(skipped, 0);
+	/* Many times round the ring, one at a time: every slot is reused in turn. */
+	for (int i = 0; i < 1000 * N + 1; i++) {
+		int *got;
 
+		publish(r, i);
+		got = spsc_take_latest(r, &skipped);
 		assert_non_null(got);
+		assert_ptr_equal(got, slots[i % N]);
 		assert_int_equal(*got, i);
 		assert_int_equal(skipped, 0);
 		assert_null(spsc_take_latest(r, &skipped)); /* nothing new */
+		assert_int_equal(skipped, 0);
+	}
+	assert_int_equal(spsc_dropped(r), 0);
+	spsc_free(r);
+}
+
+/* Bursts of 1..N-1 publishes between takes, round and round: last one wins each time. */
+static void test_wraparound_bursts(void **state)
+{
+	struct spsc_ring *r = spsc_new(slots, N);
+	uint64_t skipped;
+	int value = 0;
+
+	(void)state;
+	for (int cycle = 0; cycle < 3000; cycle++) {
+		int burst = 1 + cycle % (N - 1);
+		int *got;
+
+		for (int k = 0; k < burst; k++)
+			publish(r, ++value);
+		got = spsc_take_latest(r, NULL);	/* NULL @skipped is allowed */
+		assert_non_null(got);
+		assert_int_equal(*got, value);
+		if (cycle % 7 == 0) {
+			publish(r, ++value);
+			got = spsc_take_latest(r, &skipped);
+			assert_int_equal(*got, value);
+			assert_int_equal(skipped, 0);
+		}
 	}
 	assert_int_equal(spsc_dropped(r), 0);
 	spsc_free(r);
@@ -62,8 +109,17 @@ static void test_latest_wins(void **state)
 	publish(r, 2);
 	publish(r, 3);
 	got = spsc_take_latest(r, &skipped);
+	assert_non_null(got);
 	assert_int_equal(*got, 3);
 	assert_int_equal(skipped, 2);
+	assert_null(spsc_take_latest(r, &skipped));
+	assert_int_equal(skipped, 0);
+	/* After a take, the held slot is not counted again as skipped. */
+	publish(r, 4);
+	publish(r, 5);
+	got = spsc_take_latest(r, &skipped);
+	assert_int_equal(*got, 5);
+	assert_int_equal(skipped, 1);
 	spsc_free(r);
 }
 
@@ -74,9 +130,15 @@ static void test_full_drops_and_held_slot_is_safe(void **state)
 	int *held;
 
 	(void)state;
-	publish(r, 1);
+	/* Nothing taken yet: all N slots are the producer's, then it drops. */
+	for (int i = 0; i < N; i++)
+		publish(r, i);
+	assert_null(spsc_producer_slot(r));
+	assert_int_equal(spsc_dropped(r), 1);
 	held = spsc_take_latest(r, &skipped);
-	assert_int_equal(*held, 1);
+	assert_int_equal(*held, N - 1);
+	assert_int_equal(skipped, N - 1);
+
 	/* One slot held by the consumer: the producer gets the other N-1, never the held one. */
 	for (int i = 0; i < N - 1; i++) {
 		int *s = spsc_producer_slot(r);
@@ -88,8 +150,8 @@ static void test_full_drops_and_held_slot_is_safe(void **state)
 	}
 	assert_null(spsc_producer_slot(r));
 	assert_null(spsc_producer_slot(r));
-	assert_int_equal(spsc_dropped(r), 2);
-	assert_int_equal(*held, 1); /* untouched while held */
+	assert_int_equal(spsc_dropped(r), 3);
+	assert_int_equal(*held, N - 1); /* untouched while held */
 	held = spsc_take_latest(r, &skipped);
 	assert_int_equal(*held, 10 + N - 2);
 	assert_int_equal(skipped, N - 2);
@@ -98,13 +160,52 @@ static void test_full_drops_and_held_slot_is_safe(void **state)
 	spsc_free(r);
 }
 
+/* Over many cycles and fill levels, the slot the consumer holds is never offered. */
+static void test_held_slot_never_offered(void **state)
+{
+	struct spsc_ring *r = spsc_new(slots, N);
+	uint64_t dropped = 0;
+	int *held = NULL, value = 0;
+
+	(void)state;
+	for (int cycle = 0; cycle < 5000; cycle++) {
+		int tries = cycle % (N + 2);	/* sometimes more than fit: drops */
+		int *got;
+
+		for (int k = 0; k < tries; k++) {
+			int *s = spsc_producer_slot(r);
+
+			if (!s) {
+				dropped++;
+				continue;
+			}
+			assert_ptr_not_equal(s, held);
+			*s = ++value;
+			spsc_publish(r);
+		}
+		if (held)
+			assert_int_equal(*held, -1); /* our mark survived */
+		got = spsc_take_latest(r, NULL);
+		if (got) {
+			assert_int_equal(*got, value);
+			held = got;
+			*held = -1;	/* the producer must not write here while we hold it */
+		}
+	}
+	assert_int_equal(spsc_dropped(r), dropped);
+	assert_true(dropped > 0);
+	spsc_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rejects_small),
+		cmocka_unit_test(test_rejects_bad_args),
 		cmocka_unit_test(test_wraparound),
+		cmocka_unit_test(test_wraparound_bursts),
 		cmocka_unit_test(test_latest_wins),
 		cmocka_unit_test(test_full_drops_and_held_slot_is_safe),
+		cmocka_unit_test(test_held_slot_never_offered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,7 @@ static int act_help(struct ui *ui)
 static int act_next_pane(struct ui *ui)
 {
 	ui->focus = ui->focus == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
-	return REDRAW_ALL;
+	return REDRAW_TABLES;
 }
 
 static int move_by(struct ui *ui, long delta)
@@ -42,7 +42,7 @@ static int move_by(struct ui *ui, long delta)
 	struct ui_table_state *t = focused(ui);
 
 	table_move(&t->pos, t->view.n, delta);
-	return REDRAW_ALL;
+	return REDRAW_TABLES;
 }
 
 static long page(const struct ui *ui)
@@ -97,21 +97,28 @@ static int act_filter(struct ui *ui)
 	ui->prompt = PROMPT_FILTER;
 	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s", ui->filter_text);
 	ui->prompt_len = strlen(ui->prompt_buf);
-	return REDRAW_ALL;
+	return REDRAW_STATUS;
 }
 
 static int open_picker(struct ui *ui, enum ui_prompt kind)
 {
+	struct filter f = ui->filter;
+	bool sys = kind == PICK_SYSCALL;
+
 	if (!ui->snap)
 		return REDRAW_NONE;
-	if (view_build(&ui->pick, ui->snap, NULL,
-		       kind == PICK_SYSCALL ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS, ui->cumulative))
+	/* Offer what the other terms of the filter leave: the syscalls of the chosen process. */
+	if (sys)
+		f.n_sys = 0;
+	else
+		f.n_pid = f.n_comm = 0;
+	if (view_build(&ui->pick, ui->snap, &f, sys ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS,
+		       ui->cumulative))
 		return REDRAW_NONE;
-	view_sort(&ui->pick, kind == PICK_SYSCALL ? VIEW_SORT_NAME : VIEW_SORT_COUNT,
-		  kind != PICK_SYSCALL);
+	view_sort(&ui->pick, sys ? VIEW_SORT_NAME : VIEW_SORT_COUNT, !sys);
 	ui->pick_pos.sel = ui->pick_pos.top = 0;
 	ui->prompt = kind;
-	return REDRAW_ALL;
+	return REDRAW_OVERLAY;
 }
 
 static int act_pick_process(struct ui *ui) { return open_picker(ui, PICK_PROCESS); }
@@ -122,7 +129,7 @@ static int sort_step(struct ui *ui, int step)
 	struct ui_table_state *t = focused(ui);
 
 	t->sort = (enum view_sort)(((int)t->sort + step + VIEW_SORT_NR + 1) % (VIEW_SORT_NR + 1));
-	return REDRAW_DATA | REDRAW_ALL;
+	return REDRAW_DATA | REDRAW_TABLES;
 }
 
 static int act_sort_next(struct ui *ui) { return sort_step(ui, 1); }
@@ -131,7 +138,7 @@ static int act_sort_prev(struct ui *ui) { return sort_step(ui, -1); }
 static int act_invert(struct ui *ui)
 {
 	focused(ui)->ascending = !focused(ui)->ascending;
-	return REDRAW_DATA | REDRAW_ALL;
+	return REDRAW_DATA | REDRAW_TABLES;
 }
 
 static int act_pause(struct ui *ui)
@@ -156,7 +163,7 @@ static int change_interval(struct ui *ui, bool longer)
 		ns = 3600ull * 1000000000ull;
 	collector_set_interval(ui->c, ns);
 	ui_set_status(ui, false, "interval %.1fs", (double)collector_interval(ui->c) / 1e9);
-	return REDRAW_ALL;
+	return REDRAW_HEADER | REDRAW_STATUS;
 }
 
 static int act_slower(struct ui *ui) { return change_interval(ui, true); }
@@ -173,7 +180,7 @@ static int act_cumulative(struct ui *ui)
 static int act_fine(struct ui *ui)
 {
 	ui->fine_hist = !ui->fine_hist;
-	return REDRAW_ALL;
+	return REDRAW_TABLES;
 }
 
 static int act_theme(struct ui *ui)
@@ -199,7 +206,7 @@ static int act_redraw(struct ui *ui)
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
-	return REDRAW_ALL;
+	return REDRAW_STATUS;
 }
 
 const struct key_binding key_table[] = {

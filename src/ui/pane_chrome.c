@@ -24,26 +24,32 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	wattrset(w, a);
 	mvwhline(w, 0, 0, ' ', width);
-	/* Most important first: narrow terminals cut from the right. */
-	snprintf(line, sizeof(line), " lattop %s every %.1fs  events/s %.0f  lost %" PRIu64
-		 "  evicted %" PRIu64, clock, (double)collector_interval(ui->c) / 1e9,
-		 s ? (double)s->interval.events / secs : 0.0, s ? s->total.lost : 0,
-		 s ? s->total.evicted : 0);
+	/*
+	 * Most important first: narrow terminals cut from the right. PAUSED
+	 * goes next to the interval so that it survives 80 columns.
+	 */
+	snprintf(line, sizeof(line), " lattop %s every %.1fs", clock,
+		 (double)collector_interval(ui->c) / 1e9);
 	x = draw_text(w, 0, 0, width, line, a, false);
-	if (ui->paused)
+	if (ui->paused && x + 1 < width)
 		x += draw_text(w, 0, x + 1, width - x - 1, " PAUSED ", theme_attr(THEME_ROLE_paused),
 			       false) + 1;
+	snprintf(line, sizeof(line), "  events/s %.0f  lost %" PRIu64 "  evicted %" PRIu64,
+		 s ? (double)s->interval.events / secs : 0.0, s ? s->total.lost : 0,
+		 s ? s->total.evicted : 0);
+	x += draw_text(w, 0, x, width - x, line, a, false);
 	if (s && s->simulated)
 		x += draw_text(w, 0, x, width - x, "  SIMULATED", a | A_BOLD, false);
-	if (ui->cumulative)
-		x += draw_text(w, 0, x, width - x, "  CUMULATIVE", a, false);
 	snprintf(line, sizeof(line), "  %s %s", ui->o->host ? ui->o->host : "",
 		 ui->o->kernel ? ui->o->kernel : "");
 	draw_text(w, 0, x, width - x, line, a, false);
-	snprintf(line, sizeof(line), " filter: %s%s  |  %s%s", ui->filter_text[0] ? ui->filter_text :
-			 "(none)", ui->drill != DRILL_NONE ? " +drill-down" : "",
-		 ui->o->features ? ui->o->features : "",
-		 s && s->sample_every > 1 ? "  (percentiles from sampled calls)" : "");
+	/* Second line: how to read the numbers (mode, filter, sampling), then what is traced. */
+	snprintf(line, sizeof(line), " %sfilter: %s%s  |  %s%s",
+		 ui->cumulative ? "CUMULATIVE  " : "",
+		 ui->filter_text[0] ? ui->filter_text : "(none)",
+		 ui->drill != DRILL_NONE ? " +drill-down" : "",
+		 s && s->sample_every > 1 ? "percentiles from sampled calls  |  " : "",
+		 ui->o->features ? ui->o->features : "");
 	draw_text(w, 1, 0, width, line, theme_attr(THEME_ROLE_normal), true);
 }
 

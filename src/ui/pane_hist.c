@@ -104,16 +104,26 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
-	/* Too many lines for the pane: keep the ones around the mass of the data. */
-	if (n > (size_t)(height - y)) {
-		size_t keep = (size_t)(height - y);
+	/*
+	 * Too many lines for the pane: start at the first non-empty one, but
+	 * slide down far enough that the p99 line (the one operators look
+	 * for) stays on screen.
+	 */
+	if (height > y && n > (size_t)(height - y)) {
+		size_t keep = (size_t)(height - y), p99_line = 0;
 
+		for (size_t i = 0; i < n; i++)
+			if (p99 >= lines[i].lo_ns && p99 <= lines[i].hi_ns)
+				p99_line = i;
 		while (first + keep < n && !lines[first].count)
 			first++;
+		if (p99_line >= first + keep)
+			first = p99_line - keep + 1;
 		if (first + keep > n)
 			first = n - keep;
 	}
-	bar_w = width - 8 - 2 - 8 - 5;
+	/* value (8) | separator (2) | bar | gap + count (9) | p50/p99 mark (4) */
+	bar_w = width - PANE_HIST_BAR_X - 9 - 4;
 	if (bar_w < 4)
 		bar_w = 4;
 	for (size_t i = first; i < n && y < height; i++, y++) {
@@ -127,10 +137,11 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 		fmt_duration_ns(val, sizeof(val), lines[i].lo_ns);
 		snprintf(cnt, sizeof(cnt), "%" PRIu64, lines[i].count);
 		draw_text_right(w, y, 0, 8, val, theme_attr(THEME_ROLE_normal));
-		draw_text(w, y, 9, 1, draw_ascii() ? "|" : "\u2502", theme_attr(THEME_ROLE_dim),
+		draw_text(w, y, PANE_HIST_BAR_X - 1, 1, draw_ascii() ? "|" : "\u2502",
+			  theme_attr(THEME_ROLE_dim), false);
+		draw_bar(w, y, PANE_HIST_BAR_X, len, theme_attr(THEME_ROLE_bar));
+		draw_text(w, y, PANE_HIST_BAR_X + 1 + len, 8, cnt, theme_attr(THEME_ROLE_normal),
 			  false);
-		draw_bar(w, y, 10, len, theme_attr(THEME_ROLE_bar));
-		draw_text(w, y, 11 + len, 8, cnt, theme_attr(THEME_ROLE_normal), false);
 		if (has99)
 			draw_text(w, y, width - 4, 4, "p99", theme_attr(THEME_ROLE_p99), false);
 		else if (has50)

@@ -4,10 +4,12 @@
  * files that are never overwritten and never reached through a symlink.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -39,23 +41,62 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* The screen as curses last drew it, one line per row, trailing blanks cut. */
-static int write_screen(int fd)
+/* Is screen cell @y,@x part of a histogram bar (drawn as reverse-video blanks)? */
+static bool bar_cell(const struct ui *ui, int y, int x, wchar_t wc, attr_t a, bool run)
 {
-	wchar_t wline[1024];
+	const struct layout_rect *r = &ui->layout.area[AREA_HIST];
+	bool overlay = ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL;
+
+	if (overlay || ui->layout.too_small || !ui->win[AREA_HIST] || wc != L' ' ||
+	    !(a & A_REVERSE))
+		return false;
+	/* Bars start at a fixed column, below the title and summary lines. */
+	if (y < r->y + 2 || y >= r->y + r->h || x < r->x + PANE_HIST_BAR_X || x >= r->x + r->w)
+		return false;
+	return x == r->x + PANE_HIST_BAR_X || run;
+}
+
+/*
+ * The screen as curses last sent it, one line per row, trailing blanks cut.
+ * Cells are walked by display column so that wide characters stay whole;
+ * histogram bars, reverse-video blanks on the screen, become '@' as in DTrace.
+ */
+static int write_screen(const struct ui *ui, int fd)
+{
 	char line[4096];
 	int ret = 0;
 
 	for (int y = 0; y < LINES && !ret; y++) {
-		int n = mvwinnwstr(curscr, y, 0, wline, COLS < 1023 ? COLS : 1023);
-		size_t len;
+		size_t len = 0;
+		bool run = false;
 
-		if (n == ERR)
-			n = 0;
-		wline[n] = L'\0';
-		len = wcstombs(line, wline, sizeof(line) - 2);
-		if (len == (size_t)-1)
-			len = 0;
+		for (int x = 0; x < COLS;) {
+			wchar_t wch[CCHARW_MAX + 1] = { 0 };
+			cchar_t cc;
+			attr_t a = 0;
+			short pair;
+			int cols;
+			char mb[MB_LEN_MAX];
+			size_t n;
+
+			if (mvwin_wch(curscr, y, x, &cc) == ERR ||
+			    getcchar(&cc, wch, &a, &pair, NULL) == ERR || !wch[0])
+				wch[0] = L' ';
+			run = bar_cell(ui, y, x, wch[0], a, run);
+			if (run)
+				wch[0] = L'@';
+			cols = wcwidth(wch[0]);
+			n = wcrtomb(mb, wch[0], &(mbstate_t){ 0 });
+			if (n == (size_t)-1) {
+				mb[0] = '?';
+				n = 1;
+			}
+			if (len + n + 1 >= sizeof(line))
+				break;
+			memcpy(line + len, mb, n);
+			len += n;
+			x += cols > 1 ? cols : 1;
+		}
 		while (len && line[len - 1] == ' ')
 			len--;
 		line[len++] = '\n';
@@ -97,9 +138,18 @@ void ui_snapshot_write(struct ui *ui)
 		ui_set_status(ui, true, "snapshot: no data yet");
 		return;
 	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The directory itself must not be a planted symlink either. */
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0) {
-		ui_set_status(ui, true, "snapshot: cannot open %s: %s", dir, strerror(errno));
+		struct stat st;
+		int err = errno;
+
+		/* O_DIRECTORY|O_NOFOLLOW on a symlink says ENOTDIR or ELOOP: say what it is. */
+		if ((err == ELOOP || err == ENOTDIR) && !lstat(dir, &st) && S_ISLNK(st.st_mode))
+			ui_set_status(ui, true, "snapshot: %s: it is a symlink; give the real directory",
+				      dir);
+		else
+			ui_set_status(ui, true, "snapshot: cannot open %s: %s", dir, strerror(err));
 		return;
 	}
 	localtime_r(&now, &tm);
@@ -133,7 +183,7 @@ void ui_snapshot_write(struct ui *ui)
 		close(dirfd);
 		return;
 	}
-	ret = write_screen(fd_txt);
+	ret = write_screen(ui, fd_txt);
 	close(fd_txt);
 	if (!ret)
 		ret = write_json(ui, fd_json);

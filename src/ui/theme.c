@@ -100,6 +100,11 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 		snprintf(msg, msglen, "theme %s: %s; using defaults", path, strerror(-ret));
 	else
 		theme_parse(&t, text, len, path, keep_first_warning, &sink);
+	if (sink.n > 1) {
+		size_t used = strlen(msg);
+
+		snprintf(msg + used, msglen - used, " (+%d more)", sink.n - 1);
+	}
 	colour = !no_color && !getenv("NO_COLOR") && has_colors();
 	if (colour && start_color() == OK) {
 		use_default_colors();
@@ -117,6 +122,13 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 	}
 	for (int r = 0; r < THEME_ROLE_NR; r++) {
 		role_attrs[r] = curses_attrs(t.roles[r].attrs);
+		/*
+		 * Default on default needs no pair: text then has the same
+		 * attributes as erased blanks, and curses sends no SGR switch
+		 * at every boundary between them (bytes over SSH).
+		 */
+		if (t.roles[r].fg == THEME_DEFAULT && t.roles[r].bg == THEME_DEFAULT)
+			continue;
 		if (colour && r + 1 < COLOR_PAIRS) {
 			init_pair((short)(r + 1), (short)t.roles[r].fg, (short)t.roles[r].bg);
 			role_attrs[r] |= COLOR_PAIR(r + 1);

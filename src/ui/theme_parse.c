@@ -1,4 +1,5 @@
 /* theme_parse.c - "role = colour [on colour] [attrs]" lines into a role table. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,22 @@ static const struct {
 	{ "standout", THEME_ATTR_STANDOUT },   { "italic", THEME_ATTR_ITALIC },
 };
 
+/* Highest colour index any role uses, after all lines: what the terminal must offer. */
+static void update_max_colour(struct theme *t)
+{
+	t->max_colour = 7;
+	for (int i = 0; i < THEME_ROLE_NR; i++) {
+		if (t->roles[i].fg > t->max_colour)
+			t->max_colour = t->roles[i].fg;
+		if (t->roles[i].bg > t->max_colour)
+			t->max_colour = t->roles[i].bg;
+	}
+}
+
 void theme_defaults(struct theme *t)
 {
 	memcpy(t->roles, role_defaults, sizeof(t->roles));
-	t->max_colour = 15;
+	update_max_colour(t);
 }
 
 const char *theme_role_name(enum theme_role role)
@@ -83,6 +96,21 @@ static void report(void (*warn)(const char *, void *), void *ctx, const char *fi
 		warn(msg, ctx);
 }
 
+/*
+ * Only blanks between the end of the role name @from (where strtok put its
+ * NUL) and '=' @eq: "bar extra = red" names no role. An '=' before the
+ * name fails too.
+ */
+static bool blank_before(const char *from, const char *eq)
+{
+	if (eq < from)
+		return false;
+	for (const char *p = from + 1; p < eq; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return false;
+	return true;
+}
+
 /* One line, already without comment and newline. Returns warnings (0 or 1). */
 static int parse_line(struct theme *t, char *line, const char *file, int lineno,
 		      void (*warn)(const char *, void *), void *ctx)
@@ -91,10 +119,11 @@ static int parse_line(struct theme *t, char *line, const char *file, int lineno,
 	struct theme_style st = { THEME_DEFAULT, THEME_DEFAULT, 0 };
 	int role = -1, c;
 
-	key = strtok_r(line, " \t=", &save);
+	/* '\r' is blank too: theme files edited on Windows still parse. */
+	key = strtok_r(line, " \t\r=", &save);
 	if (!key)
 		return 0; /* blank */
-	if (!eq) {
+	if (!eq || !blank_before(key + strlen(key), eq)) {
 		report(warn, ctx, file, lineno, "expected 'role = colour', got", key);
 		return 1;
 	}
@@ -106,7 +135,7 @@ static int parse_line(struct theme *t, char *line, const char *file, int lineno,
 		return 1;
 	}
 	save = NULL;
-	w = strtok_r(eq + 1, " \t", &save);
+	w = strtok_r(eq + 1, " \t\r", &save);
 	if (!w) {
 		report(warn, ctx, file, lineno, "missing colour for", key);
 		return 1;
@@ -117,9 +146,9 @@ static int parse_line(struct theme *t, char *line, const char *file, int lineno,
 		return 1;
 	}
 	st.fg = c;
-	while ((w = strtok_r(NULL, " \t", &save))) {
+	while ((w = strtok_r(NULL, " \t\r", &save))) {
 		if (!strcasecmp(w, "on")) {
-			w = strtok_r(NULL, " \t", &save);
+			w = strtok_r(NULL, " \t\r", &save);
 			c = w ? parse_colour(w) : -2;
 			if (c == -2) {
 				report(warn, ctx, file, lineno, "bad background colour", w ? w : "");
@@ -132,10 +161,6 @@ static int parse_line(struct theme *t, char *line, const char *file, int lineno,
 		}
 	}
 	t->roles[role] = st;
-	if (st.fg > t->max_colour)
-		t->max_colour = st.fg;
-	if (st.bg > t->max_colour)
-		t->max_colour = st.bg;
 	return 0;
 }
 
@@ -145,13 +170,6 @@ int theme_parse(struct theme *t, const char *text, size_t len, const char *file,
 	int warnings = 0, lineno = 0;
 	size_t start = 0;
 
-	t->max_colour = 7;
-	for (int i = 0; i < THEME_ROLE_NR; i++) {
-		if (t->roles[i].fg > t->max_colour)
-			t->max_colour = t->roles[i].fg;
-		if (t->roles[i].bg > t->max_colour)
-			t->max_colour = t->roles[i].bg;
-	}
 	while (start < len) {
 		size_t end = start;
 		char line[512], *hash;
@@ -177,5 +195,6 @@ int theme_parse(struct theme *t, const char *text, size_t len, const char *file,
 		}
 		start = end + 1;
 	}
+	update_max_colour(t);
 	return warnings;
 }

@@ -33,6 +33,7 @@ void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
+	ui->status_stale = true;
 }
 
 static void windows_free(struct ui *ui)
@@ -60,29 +61,49 @@ static void relayout(struct ui *ui)
 	}
 }
 
-typedef void (*pane_draw_fn)(struct ui *ui, WINDOW *w);
+/*
+ * The panes, in drawing order. Each is a window from the layout; a frame
+ * redraws only the panes whose stale_on bits it carries.
+ */
+static const struct pane_ops ui_panes[] = {
+	{ "header", AREA_HEADER, REDRAW_HEADER, pane_header_draw },
+	{ "syscalls", AREA_SYSCALLS, REDRAW_TABLES, pane_syscalls_draw },
+	{ "processes", AREA_PROCS, REDRAW_TABLES, pane_procs_draw },
+	{ "histogram", AREA_HIST, REDRAW_TABLES, pane_hist_draw },
+	{ "status", AREA_STATUS, REDRAW_STATUS, pane_status_draw },
+	{ "footer", AREA_FOOTER, REDRAW_FOOTER, pane_footer_draw },
+};
 
-static void draw_pane(struct ui *ui, enum layout_area area, pane_draw_fn draw)
+static bool pane_under_help(enum layout_area area)
 {
-	WINDOW *w = ui->win[area];
-
-	if (!w)
-		return;
-	werase(w);
-	draw(ui, w);
-	wnoutrefresh(w);
+	return area != AREA_HEADER && area != AREA_STATUS && area != AREA_FOOTER;
 }
 
-static void draw_frame(struct ui *ui)
+/* Help and pickers are short-lived windows drawn over the panes, last. */
+static void draw_overlay(struct ui *ui)
 {
-	static const struct {
-		enum layout_area area;
-		pane_draw_fn draw;
-	} panes[] = {
-		{ AREA_HEADER, pane_header_draw },	 { AREA_SYSCALLS, pane_syscalls_draw },
-		{ AREA_PROCS, pane_procs_draw },	 { AREA_HIST, pane_hist_draw },
-		{ AREA_STATUS, pane_status_draw },	 { AREA_FOOTER, pane_footer_draw },
-	};
+	WINDOW *w = NULL;
+
+	if (ui->help) {
+		w = newwin(LINES - 4, COLS, 2, 0);
+		if (w)
+			pane_help_draw(ui, w);
+	} else if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
+		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
+
+		w = newwin(h, wd, 3, (COLS - wd) / 2);
+		if (w)
+			pane_picker_draw(ui, w);
+	}
+	if (w) {
+		wnoutrefresh(w);
+		delwin(w);
+	}
+}
+
+static void draw_frame(struct ui *ui, unsigned int redraw)
+{
+	bool overlay = ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL;
 
 	if (ui->layout.too_small) {
 		char msg[64];
@@ -95,31 +116,24 @@ static void draw_frame(struct ui *ui)
 		doupdate();
 		return;
 	}
-	for (size_t i = 0; i < sizeof(panes) / sizeof(panes[0]); i++) {
-		if (ui->help && panes[i].area != AREA_HEADER && panes[i].area != AREA_FOOTER &&
-		    panes[i].area != AREA_STATUS)
+	if (redraw & REDRAW_DATA)
+		redraw |= REDRAW_TABLES;
+	if (ui->status_stale)
+		redraw |= REDRAW_STATUS;
+	ui->status_stale = false;
+	for (size_t i = 0; i < sizeof(ui_panes) / sizeof(ui_panes[0]); i++) {
+		const struct pane_ops *p = &ui_panes[i];
+		WINDOW *w = ui->win[p->area];
+
+		if (!w || !(redraw & p->stale_on) || (ui->help && pane_under_help(p->area)))
 			continue;
-		draw_pane(ui, panes[i].area, panes[i].draw);
+		werase(w);
+		p->draw(ui, w);
+		wnoutrefresh(w);
 	}
-	if (ui->help) {
-		WINDOW *w = newwin(LINES - 4, COLS, 2, 0);
-
-		if (w) {
-			pane_help_draw(ui, w);
-			wnoutrefresh(w);
-			delwin(w);
-		}
-	}
-	if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
-		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
-		WINDOW *w = newwin(h, wd, 3, (COLS - wd) / 2);
-
-		if (w) {
-			pane_picker_draw(ui, w);
-			wnoutrefresh(w);
-			delwin(w);
-		}
-	}
+	/* Whatever was drawn may have covered part of the overlay: it goes on top again. */
+	if (overlay)
+		draw_overlay(ui);
 	doupdate();
 }
 
@@ -148,7 +162,7 @@ static int prompt_key(struct ui *ui, int key)
 		ui->prompt = PROMPT_NONE;
 		if (filter_parse(&f, ui->prompt_buf, err, sizeof(err))) {
 			ui_set_status(ui, true, "filter: %s", err);
-			return REDRAW_ALL;
+			return REDRAW_STATUS;
 		}
 		filter_set(ui, &f);
 		ui_set_status(ui, false, "filter: %s", ui->filter_text[0] ? ui->filter_text : "(none)");
@@ -161,7 +175,7 @@ static int prompt_key(struct ui *ui, int key)
 		ui->prompt_buf[--ui->prompt_len] = '\0';
 	else if (key >= 0x20 && key < 0x7f && ui->prompt_len + 1 < sizeof(ui->prompt_buf))
 		ui->prompt_buf[ui->prompt_len++] = (char)key, ui->prompt_buf[ui->prompt_len] = '\0';
-	return REDRAW_ALL;
+	return REDRAW_STATUS;
 }
 
 static int picker_key(struct ui *ui, int key)
@@ -175,16 +189,16 @@ static int picker_key(struct ui *ui, int key)
 		return REDRAW_ALL;
 	case KEY_UP: case 'k':
 		table_move(&ui->pick_pos, ui->pick.n, -1);
-		return REDRAW_ALL;
+		return REDRAW_OVERLAY;
 	case KEY_DOWN: case 'j':
 		table_move(&ui->pick_pos, ui->pick.n, 1);
-		return REDRAW_ALL;
+		return REDRAW_OVERLAY;
 	case KEY_PPAGE:
 		table_move(&ui->pick_pos, ui->pick.n, -10);
-		return REDRAW_ALL;
+		return REDRAW_OVERLAY;
 	case KEY_NPAGE:
 		table_move(&ui->pick_pos, ui->pick.n, 10);
-		return REDRAW_ALL;
+		return REDRAW_OVERLAY;
 	case '\n': case '\r': case KEY_ENTER:
 		ui->prompt = PROMPT_NONE;
 		if (!ui->pick.n)
@@ -305,7 +319,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 		if (redraw & REDRAW_HARD)
 			clearok(curscr, TRUE);
 		if (redraw)
-			draw_frame(&ui);
+			draw_frame(&ui, (unsigned int)redraw);
 		redraw = 0;
 		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR) {
@@ -346,7 +360,8 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 				ui.latest = s;
 			if (s && !ui.paused) {
 				ui.snap = s;
-				redraw |= REDRAW_DATA | REDRAW_ALL;
+				/* A tick changes the numbers, not the status line or the key hints. */
+				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
 			}
 			if (collector_done(c)) {
 				ret = collector_error(c);

@@ -26,13 +26,32 @@ enum ui_drill {
 
 enum ui_prompt { PROMPT_NONE, PROMPT_FILTER, PICK_PROCESS, PICK_SYSCALL };
 
-/* What a key action asks for. */
+/*
+ * What a key action or a new tick asks for. The pane bits say which panes
+ * are stale: only those are werase'd and drawn again in the next frame.
+ */
 enum ui_redraw {
 	REDRAW_NONE = 0,
-	REDRAW_DATA = 1 << 0,	/* views must be rebuilt */
-	REDRAW_ALL = 1 << 1,	/* every pane, also after a layout change */
-	REDRAW_QUIT = 1 << 2,
-	REDRAW_HARD = 1 << 3,	/* Ctrl-L: repaint the terminal from scratch */
+	REDRAW_DATA = 1 << 0,	/* views must be rebuilt (makes the tables stale too) */
+	REDRAW_QUIT = 1 << 1,
+	REDRAW_HARD = 1 << 2,	/* Ctrl-L: repaint the terminal from scratch */
+	REDRAW_HEADER = 1 << 3,
+	REDRAW_TABLES = 1 << 4,	/* syscalls, processes and the histogram of the selection */
+	REDRAW_STATUS = 1 << 5,
+	REDRAW_FOOTER = 1 << 6,
+	REDRAW_OVERLAY = 1 << 7,	/* help screen or picker */
+	REDRAW_ALL = REDRAW_HEADER | REDRAW_TABLES | REDRAW_STATUS | REDRAW_FOOTER |
+		     REDRAW_OVERLAY,
+};
+
+struct ui;
+
+/* A pane: where it goes, what makes it stale, how it draws itself into its window. */
+struct pane_ops {
+	const char *name;
+	enum layout_area area;
+	unsigned int stale_on;	/* enum ui_redraw bits */
+	void (*draw)(struct ui *ui, WINDOW *w);
 };
 
 struct ui_table_state {
@@ -62,6 +81,7 @@ struct ui {
 	struct table_pos pick_pos;
 	char status[256];
 	bool status_error;
+	bool status_stale;		/* set by ui_set_status: the status line needs a redraw */
 	size_t theme_idx;
 	struct layout layout;
 	WINDOW *win[AREA_NR];
@@ -92,5 +112,8 @@ int ui_key(struct ui *ui, int key);
 
 /* The 's' hotkey: screen text + tick JSON into the snapshot dir. */
 void ui_snapshot_write(struct ui *ui);
+
+/* Column of the histogram pane where bars start (the text snapshot turns them into '@'). */
+#define PANE_HIST_BAR_X 10
 
 #endif

@@ -1,4 +1,8 @@
-/* fuzz_theme.c - any theme file text: no crash, every role stays in range. */
+/*
+ * fuzz_theme.c - any theme file text: no crash, every role stays in range,
+ * and max_colour covers every colour used (the UI's fallback to fewer
+ * colours relies on it).
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct theme_style *s = &t.roles[r];
 
 		if (s->fg < THEME_DEFAULT || s->fg > 255 || s->bg < THEME_DEFAULT || s->bg > 255)
+			abort();
+		if (s->fg > t.max_colour || s->bg > t.max_colour || t.max_colour > 255)
+			abort();
+		if (s->attrs & ~(unsigned int)(THEME_ATTR_ITALIC * 2 - 1))
 			abort();
 	}
 	return 0;

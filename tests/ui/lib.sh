@@ -11,11 +11,18 @@ export LATTOP_THEMES_DIR=$ROOT/themes
 
 command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
 [ -x "$LATTOP" ] || { echo "FAIL: $LATTOP not built"; exit 1; }
+# The binary runs under a per-test name, so that pgrep finds this test's
+# lattop processes and nobody else's.
+TAG=lattop-ui-tag-$$-$RANDOM
+ln -s "$LATTOP" "$TMPD/$TAG"
+LATTOP_TAGGED=$TMPD/$TAG
 
 t() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
 cleanup() {
 	t kill-server 2>/dev/null
+	# Never leave a lattop of ours behind, even when a test failed half-way.
+	[ -n "${LATTOP_TAGGED:-}" ] && pkill -KILL -f -- "^$LATTOP_TAGGED" 2>/dev/null
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -23,16 +30,26 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- screen:"; capture 2>/dev/null; exit 1; }
 ok() { echo "ok: $*"; }
 
-# start COLS ROWS ARGS...: lattop in a new private server, UTF-8 locale.
+# start COLS ROWS ARGS...: lattop in a new private server, UTF-8 locale
+# (UI_LANG overrides it; UI_ENV adds "VAR=value ..." to its environment).
 start() {
 	local cols=$1 rows=$2; shift 2
-	t new-session -d -x "$cols" -y "$rows" -c "$TMPD" \
-		"cd '$TMPD' && LANG=C.UTF-8 LC_ALL=C.UTF-8 exec '$LATTOP' $*" || fail "tmux start"
+	local try
+	# A server killed a moment ago may still hold the socket: retry briefly.
+	for try in 1 2 3 4 5; do
+		t new-session -d -x "$cols" -y "$rows" -c "$TMPD" \
+			"cd '$TMPD' && LANG=${UI_LANG:-C.UTF-8} LC_ALL=${UI_LANG:-C.UTF-8} ${UI_ENV:-} exec '$LATTOP_TAGGED' $*" &&
+			break
+		[ $try = 5 ] && fail "tmux start"
+		sleep 0.2
+	done
 	t set-option -g remain-on-exit off >/dev/null 2>&1
 	LATTOP_PID=$(t display -p '#{pane_pid}')
 }
 
 capture() { t capture-pane -p; }
+# With attributes and colours as escape sequences.
+capture_esc() { t capture-pane -e -p; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() {
@@ -63,5 +80,16 @@ pid_gone() {
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.05
 	done
+	return 1
+}
+
+# tagged_gone [SECONDS]: no process of this test's lattop is left (pgrep on the tag).
+tagged_gone() {
+	local limit=${1:-5} i
+	for ((i = 0; i < limit * 20; i++)); do
+		pgrep -f -- "^$LATTOP_TAGGED" >/dev/null || return 0
+		sleep 0.05
+	done
+	echo "left behind: $(pgrep -af -- "^$LATTOP_TAGGED")"
 	return 1
 }

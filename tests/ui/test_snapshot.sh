@@ -17,6 +17,8 @@ json=${txt%.txt}.json
 grep -qF "lattop" "$txt" || fail "text snapshot lacks the header"
 grep -qF "Syscalls" "$txt" || fail "text snapshot lacks the syscalls pane"
 grep -qF "filter: nginx" "$txt" || fail "text snapshot lacks the filter line"
+grep -qE '^ *[0-9.]+(ns|us|ms|s) +│@+ [0-9]+' "$txt" || fail "text snapshot lacks the '@' histogram bars"
+[ "$(wc -l <"$txt")" = 30 ] || fail "text snapshot is not 30 lines"
 [ "$(stat -c %a "$txt")" = 600 ] && [ "$(stat -c %a "$json")" = 600 ] || fail "mode is not 0600"
 python3 - "$json" <<'PY' || fail "JSON snapshot content"
 import json, sys
@@ -52,3 +54,18 @@ n=$(find "$SNAPS" -type f -name '*.txt' | wc -l)
 ok "a second snapshot gets a new name"
 capture | grep -q "snapshot:" || fail "status line does not report the snapshot"
 kill -0 "$LATTOP_PID" || fail "lattop died"
+
+# A snapshot directory that is itself a symlink is refused, and the UI goes on.
+t kill-server 2>/dev/null
+mkdir -p "$TMPD/real"
+ln -s "$TMPD/real" "$TMPD/linkdir"
+start 100 30 --simulate --seed 2 -i 0.2 --snapshot-dir "$TMPD/linkdir"
+wait_for "epoll_wait"
+keys s
+wait_for "it is a symlink"
+[ -z "$(ls -A "$TMPD/real")" ] || fail "wrote through a symlinked directory"
+keys j
+sleep 0.3
+kill -0 "$LATTOP_PID" || fail "lattop died after a failed snapshot"
+ok "a symlinked snapshot directory is refused with a message; the UI keeps running"
+exit 0

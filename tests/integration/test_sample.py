@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """--sample N: every call is still counted exactly (errors too), about one in
 N is timed, and the timed sleeps still give the right p50."""
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -11,19 +9,14 @@ import lattest  # noqa: E402
 
 N, SLEEP_NS, M, K, EVERY = 400, 1_000_000, 20000, 300, 4
 lattest.require_bpf()
-helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "syscall_truth"), str(N),
-                           str(SLEEP_NS), str(M), str(K)],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-pid = json.loads(helper.stdout.readline())["pid"]
+helper = lattest.Truth(N, SLEEP_NS, M, K)
+pid = helper.pid
 lt = lattest.Lattop(["-i", "0.3", "-p", str(pid), "--cumulative", "--sample", str(EVERY)])
 lt.next_tick()
-helper.stdin.write("go\n")
-helper.stdin.flush()
-truth = json.loads(helper.stdout.readline())
+truth = helper.go()
 for _ in range(3):
     lt.next_tick()
-helper.stdin.close()
-helper.wait(timeout=10)
+helper.finish()
 lt.next_tick()
 lt.stop()
 

@@ -4,9 +4,7 @@ length, M fast calls and K failing calls; lattop (JSON, filtered to its pid)
 must report exactly those counts, the sleeps' p50 within the bucket error of
 the helper's own measured median, and interval counts that add up to the
 cumulative count (a tick boundary loses nothing)."""
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -15,23 +13,18 @@ import lattest  # noqa: E402
 N, SLEEP_NS, M, K = 200, 2_000_000, 5000, 37
 
 lattest.require_bpf()
-helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "syscall_truth"), str(N),
-                           str(SLEEP_NS), str(M), str(K)],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-pid = json.loads(helper.stdout.readline())["pid"]
+helper = lattest.Truth(N, SLEEP_NS, M, K)
+pid = helper.pid
 # Two instances at once: per-interval values, and --cumulative for the p50 over all sleeps.
 lt = lattest.Lattop(["-i", "0.2", "-p", str(pid)])
 cum = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative"])
 lt.next_tick()                      # attached: the first tick is out
 cum.next_tick()
-helper.stdin.write("go\n")
-helper.stdin.flush()
-truth = json.loads(helper.stdout.readline())
+truth = helper.go()
 for _ in range(3):                  # let the last calls land in a tick
     lt.next_tick()
     cum.next_tick()
-helper.stdin.close()
-helper.wait(timeout=10)
+helper.finish()
 lt.next_tick()
 lt.stop()
 cum.stop()

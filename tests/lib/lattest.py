@@ -96,3 +96,23 @@ def percentile_from_buckets(buckets, pct):
         if seen >= rank:
             return upper
     return 0
+
+
+class Truth:
+    """tests/helpers/syscall_truth: exactly N sleeps of SLEEP_NS, M getppid and K failing
+    fchdir calls, made when go() is called; go() returns what it did, measured."""
+
+    def __init__(self, n, sleep_ns, m, k):
+        self.proc = subprocess.Popen([os.path.join(BUILD, "tests", "syscall_truth"), str(n),
+                                      str(sleep_ns), str(m), str(k)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.pid = json.loads(self.proc.stdout.readline())["pid"]
+
+    def go(self):
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def finish(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)

@@ -24,8 +24,20 @@
 #include "ui/ui.h"
 
 #ifndef LATTOP_THEMES_DIR
-#define LATTOP_THEMES_DIR "themes"
+#define LATTOP_THEMES_DIR "/usr/local/share/lattop/themes"
 #endif
+
+/* $LATTOP_THEMES_DIR, else ./themes in a source tree, else the installed ones. */
+static const char *themes_dir(void)
+{
+	const char *env = getenv("LATTOP_THEMES_DIR");
+
+	if (env && *env)
+		return env;
+	if (access("themes/default.theme", R_OK) == 0)
+		return "themes";
+	return LATTOP_THEMES_DIR;
+}
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -196,8 +208,7 @@ int main(int argc, char **argv)
 		bool have_uname = uname(&un) == 0;
 		struct ui_opts uo = {
 			.theme = o.theme,
-			.themes_dir = getenv("LATTOP_THEMES_DIR") ? getenv("LATTOP_THEMES_DIR") :
-								    LATTOP_THEMES_DIR,
+			.themes_dir = themes_dir(),
 			.no_color = o.no_color,
 			.mouse = o.mouse,
 			.cumulative = o.cumulative,

@@ -20,6 +20,7 @@
 #include "core/filter.h"
 #include "core/options.h"
 #include "export/batch_text.h"
+#include "export/csv.h"
 #include "export/json.h"
 #include "ui/ui.h"
 
@@ -130,7 +131,33 @@ static void filter_from_options(struct filter *f, const struct options *o)
 		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
 }
 
-static int open_source(struct source *src, const struct options *o, char *features,
+/*
+ * --csv FILE: a new file only (O_EXCL also refuses an existing symlink),
+ * never through a symlink, readable by the owner only: we run as root.
+ */
+static FILE *open_csv(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "--csv %s: %s%s", path, strerror(errno),
+			 errno == EEXIST ? " (lattop never overwrites; pick a new name)" : "");
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f || csv_write_header(f)) {
+		snprintf(err, errlen, "--csv %s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+static int open_source(struct source *src, const struct options *o, FILE *csv, char *features,
 		       size_t features_len, char *err, size_t errlen)
 {
 	if (o->simulate) {
@@ -148,6 +175,9 @@ static int open_source(struct source *src, const struct options *o, char *featur
 		.comm = o->comm,
 		.sample_every = o->sample_every,
 		.max_keys = o->max_keys,
+		.clients = !o->no_clients,
+		.max_clients = o->max_clients,
+		.csv = csv,
 		.features = features,
 		.features_len = features_len,
 	};
@@ -157,7 +187,8 @@ static int open_source(struct source *src, const struct options *o, char *featur
 
 int main(int argc, char **argv)
 {
-	char err[512], features[256] = "";
+	char err[512], features[384] = "";
+	FILE *csv = NULL;
 	struct options o;
 	struct filter f;
 	struct source src = { 0 };
@@ -188,9 +219,22 @@ int main(int argc, char **argv)
 
 	/* Everything that can fail at start-up fails here, before curses takes the screen. */
 	bpf_log_init(o.verbose);
-	ret = open_source(&src, &o, features, sizeof(features), err, sizeof(err));
+	if (o.csv_path && o.simulate) {
+		fprintf(stderr, "lattop: --csv writes samples of live tracing, not of --simulate\n");
+		return 2;
+	}
+	if (o.csv_path) {
+		csv = open_csv(o.csv_path, err, sizeof(err));
+		if (!csv) {
+			fprintf(stderr, "lattop: %s\n", err);
+			return 1;
+		}
+	}
+	ret = open_source(&src, &o, csv, features, sizeof(features), err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "lattop: %s\n", err);
+		if (csv)
+			fclose(csv);
 		return 1;
 	}
 	if (o.output != OUTPUT_UI && stream_signals_install()) {
@@ -225,6 +269,8 @@ int main(int argc, char **argv)
 		ret = run_stream(c, &o, &f);
 	}
 	collector_stop(c);
+	if (csv && fclose(csv) && ret >= 0)
+		ret = -EIO;
 	if (ret < 0) {
 		fprintf(stderr, "lattop: %s\n", strerror(-ret));
 		return 1;

@@ -83,6 +83,88 @@ _Static_assert(sizeof(struct abi_sys_key) == 32, "abi_sys_key layout");
 _Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_HIST_SLOTS), "abi_hist layout");
 _Static_assert(sizeof(struct abi_event) == 40, "abi_event layout");
 
+/*
+ * Per-client TCP tables (bpf/clients.bpf.c). A row is one remote address,
+ * port and process. dir IN: we accepted; port is our local port, the remote
+ * address is the client. dir OUT: we connected; port is the remote port.
+ */
+#define ABI_CLIENTS_DEFAULT	16384	/* ~2.6 KiB each in the kernel (LRU, preallocated) */
+#define ABI_SOCKS_DEFAULT	65536	/* connections followed at once (LRU) */
+#define ABI_CLIENT_RB_BYTES	(8 * 1024 * 1024)	/* per-request events, --csv only */
+
+enum abi_conn_dir {
+	ABI_DIR_IN = 0,
+	ABI_DIR_OUT = 1,
+};
+
+enum abi_client_counter {
+	ABI_CCNT_CLIENT_FULL = 0,	/* client row could not be inserted */
+	ABI_CCNT_SOCK_FULL,		/* connection state could not be inserted */
+	ABI_CCNT_RB_DROPPED,		/* --csv sample dropped: ring buffer full */
+	ABI_CCNT_NR
+};
+
+/* Bits of the clients object's cfg_flags. */
+#define ABI_CCFG_SAMPLES	(1u << 0)	/* emit one event per request/connection */
+#define ABI_CCFG_NO_LENGTH	(1u << 1)	/* sock_*_length unavailable: no requests */
+
+/* IPv4 addresses use addr[0..3]; v4-mapped IPv6 is stored as IPv4. */
+struct abi_client_key {
+	__u8 addr[16];		/* network byte order */
+	__u16 family;		/* AF_INET (2) or AF_INET6 (10) */
+	__u16 port;		/* host byte order */
+	__u32 tgid;		/* owning process; 0 if no process touched the socket */
+	__u8 dir;		/* enum abi_conn_dir */
+	__u8 pad[7];
+};
+
+/*
+ * Cumulative per-client counters and two histograms with 32-bit slots (a
+ * slot wraps only after 4 G samples; deltas are taken modulo 2^32).
+ * conn_* is the connection lifetime (dir IN: established -> our close) or
+ * the connect latency (dir OUT: SYN sent -> established).
+ */
+struct abi_client_val {
+	__u64 connections;	/* opened (IN: accepted, OUT: established) */
+	__u64 closed;		/* IN: finished (lifetime recorded); OUT: closed */
+	__u64 failed;		/* OUT: connects that never got established */
+	__u64 requests;		/* request -> first response byte, timed */
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u64 resets;		/* RST sent or received */
+	__u64 retransmits;
+	__u64 req_sum_ns;
+	__u64 req_max_ns;
+	__u64 conn_count;	/* samples in conn_slots */
+	__u64 conn_sum_ns;
+	__u64 conn_max_ns;
+	char comm[ABI_COMM_LEN];
+	__u32 req_slots[ABI_HIST_SLOTS];
+	__u32 conn_slots[ABI_HIST_SLOTS];
+};
+
+enum abi_client_event_kind {
+	ABI_CEV_REQUEST = 1,
+	ABI_CEV_CONN = 2,	/* IN: lifetime; OUT: connect latency */
+};
+
+/* One raw sample for --csv; only sent when ABI_CCFG_SAMPLES is set. */
+struct abi_client_event {
+	__u32 kind;		/* enum abi_client_event_kind */
+	__u32 pad;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC at the end of the sample */
+	__u64 latency_ns;
+	__u64 bytes_in;		/* request: bytes read; connection: total */
+	__u64 bytes_out;	/* request: first response write; connection: total */
+	struct abi_client_key key;
+	char comm[ABI_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct abi_client_key) == 32, "abi_client_key layout");
+_Static_assert(sizeof(struct abi_client_val) == 8 * 13 + ABI_COMM_LEN + 8 * ABI_HIST_SLOTS,
+	       "abi_client_val layout");
+_Static_assert(sizeof(struct abi_client_event) == 40 + 32 + ABI_COMM_LEN, "abi_client_event layout");
+
 /* floor(log2(v)) for v > 0, branch-free so the BPF verifier sees no loop. */
 static inline __u32 abi_log2_u64(__u64 v)
 {

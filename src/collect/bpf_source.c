@@ -12,6 +12,7 @@
 
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/client_source.h"
 #include "core/model.h"
 /* The generated skeleton casts away const; that is bpftool's business. */
 #pragma GCC diagnostic push
@@ -32,6 +33,8 @@ struct bpf_source {
 	struct syscalls_bpf *skel;
 	struct ring_buffer *rb;
 	struct model *model;
+	struct client_source *clients;	/* NULL: off or unavailable (clients_note says why) */
+	char clients_note[SNAP_NOTE_LEN];
 	int hist_fd;
 	int nr_cpus;
 	uint32_t sample_every;
@@ -271,6 +274,14 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 	out->total.evicted = s->total.evicted;
 	out->sample_every = s->sample_every;
 	out->simulated = false;
+	if (s->clients) {
+		ret = client_source_tick(s->clients, out);
+		if (ret)
+			return ret;
+	} else {
+		out->clients_state = SNAP_CLIENTS_OFF;
+		snprintf(out->clients_note, sizeof(out->clients_note), "%s", s->clients_note);
+	}
 	snprintf(out->source, sizeof(out->source), "bpf");
 	return 0;
 }
@@ -281,6 +292,7 @@ static void bpf_source_destroy(void *ctx)
 
 	if (!s)
 		return;
+	client_source_close(s->clients);
 	ring_buffer__free(s->rb);
 	syscalls_bpf__destroy(s->skel);
 	model_free(s->model);
@@ -327,14 +339,22 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		bpf_source_destroy(s);
 		return explain(ret, "create the BPF ring buffer reader", err, errlen);
 	}
+	if (o->clients) {
+		struct client_source_opts co = { .max_clients = o->max_clients, .csv = o->csv };
+
+		s->clients = client_source_open(&co, s->clients_note, sizeof(s->clients_note));
+	} else {
+		snprintf(s->clients_note, sizeof(s->clients_note), "clients off (--no-clients)");
+	}
 	if (o->features) {
 		char timing[32] = "every call timed";
 
 		if (s->sample_every > 1)
 			snprintf(timing, sizeof(timing), "1 in %u timed", s->sample_every);
 		snprintf(o->features, o->features_len,
-			 "syscalls: %s + task storage, %s, %u keys max; exits: ring buffer",
-			 flavour_names[used], timing, o->max_keys);
+			 "syscalls: %s + task storage, %s, %u keys max; exits: ring buffer; %s",
+			 flavour_names[used], timing, o->max_keys,
+			 s->clients ? client_source_features(s->clients) : s->clients_note);
 	}
 	src->name = "bpf";
 	src->ctx = s;

@@ -7,7 +7,9 @@
 #define LATTOP_COLLECT_BPF_SOURCE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "collect/source.h"
 
@@ -17,6 +19,9 @@ struct bpf_source_opts {
 	const char *comm;		/* kernel pre-filter (substring); NULL or "": all */
 	uint32_t sample_every;		/* time one call in N */
 	uint32_t max_keys;		/* (process, syscall) keys in the kernel map */
+	bool clients;			/* per-client TCP tables */
+	uint32_t max_clients;		/* their rows in the kernel LRU */
+	FILE *csv;			/* raw client samples; NULL: none */
 	char *features;			/* out: one line saying what is active */
 	size_t features_len;
 };

@@ -1,6 +1,9 @@
 /* filter.c - parse, format and match the operator's filter. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "core/filter.h"
@@ -17,29 +20,41 @@ void filter_clear(struct filter *f)
 
 bool filter_is_empty(const struct filter *f)
 {
-	return !f->n_comm && !f->n_pid && !f->n_sys;
+	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port;
 }
 
 /* One value of a term; @val is NUL-terminated and non-empty. */
 typedef int (*filter_value_fn)(struct filter *f, const char *val, char *err, size_t errlen);
 
-static int add_pid(struct filter *f, const char *val, char *err, size_t errlen)
+/*
+ * A decimal in [1, max] by hand rather than strtoul: no sign, no spaces, no
+ * leading zeros, no wrap. -1 when @val is not one.
+ */
+static long parse_positive(const char *val, uint32_t max)
 {
 	uint32_t v = 0;
 
-	/* By hand rather than strtoul: no sign, no spaces, no leading zeros, no wrap. */
 	if (val[0] < '1' || val[0] > '9')
-		goto bad;
+		return -1;
 	for (const char *p = val; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (0x7fffffffu - (uint32_t)(*p - '0')) / 10)
-			goto bad;
+		if (*p < '0' || *p > '9' || v > (max - (uint32_t)(*p - '0')) / 10)
+			return -1;
 		v = v * 10 + (uint32_t)(*p - '0');
 	}
+	return (long)v;
+}
+
+static int add_pid(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	long v = parse_positive(val, 0x7fffffffu);
+
+	if (v < 0)
+		goto bad;
 	if (f->n_pid == FILTER_MAX_TERMS) {
 		snprintf(err, errlen, "too many pids (at most %d)", FILTER_MAX_TERMS);
 		return -EINVAL;
 	}
-	f->pid[f->n_pid++] = v;
+	f->pid[f->n_pid++] = (uint32_t)v;
 	return 0;
 bad:
 	snprintf(err, errlen, "bad pid '%.20s' (want a positive number)", val);
@@ -82,7 +97,75 @@ static int add_comm(struct filter *f, const char *val, char *err, size_t errlen)
 	return 0;
 }
 
-/* Term kinds; a new kind (ip:, port:) is one more row here and in filter_format. */
+static int add_port(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	long v = parse_positive(val, 65535);
+
+	if (v < 0) {
+		snprintf(err, errlen, "bad port '%.20s' (want 1 to 65535)", val);
+		return -EINVAL;
+	}
+	if (f->n_port == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many ports (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	f->port[f->n_port++] = (uint16_t)v;
+	return 0;
+}
+
+/* Zero the bits of @n's address past its prefix, so that equal networks compare equal. */
+static void net_mask(struct filter_net *n)
+{
+	size_t len = n->family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned int keep = n->bits > i * 8 ? n->bits - i * 8 : 0;
+
+		if (keep < 8)
+			n->addr[i] &= (uint8_t)(0xff00u >> keep);
+	}
+}
+
+/* ADDR or ADDR/BITS, IPv4 or IPv6, through inet_pton (strict: no "1.2.3", no spaces). */
+static int add_net(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(val, '/');
+	size_t alen = slash ? (size_t)(slash - val) : strlen(val);
+	struct filter_net n = { 0 };
+	long bits;
+
+	if (alen >= sizeof(addr))
+		goto bad;
+	memcpy(addr, val, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, n.addr) == 1)
+		n.family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, n.addr) == 1)
+		n.family = AF_INET6;
+	else
+		goto bad;
+	bits = n.family == AF_INET ? 32 : 128;
+	if (slash) {
+		/* "/0" is a valid prefix: every address of the family. */
+		bits = !strcmp(slash + 1, "0") ? 0 : parse_positive(slash + 1, (uint32_t)bits);
+		if (bits < 0)
+			goto bad;
+	}
+	n.bits = (uint8_t)bits;
+	net_mask(&n);
+	if (f->n_net == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many addresses (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	f->net[f->n_net++] = n;
+	return 0;
+bad:
+	snprintf(err, errlen, "bad address '%.48s' (want ip:ADDR or ip:ADDR/BITS)", val);
+	return -EINVAL;
+}
+
+/* Term kinds; a new kind is one more row here and in filter_write. */
 static const struct {
 	const char *prefix;
 	filter_value_fn add;
@@ -90,6 +173,8 @@ static const struct {
 	{ "pid:", add_pid },
 	{ "sys:", add_sys },
 	{ "comm:", add_comm },	/* explicit form, for names containing ':' */
+	{ "ip:", add_net },
+	{ "port:", add_port },
 };
 
 /* "a,b,c" (@len bytes at @list): every value through @add; no value may be empty. */
@@ -138,7 +223,7 @@ static int parse_term(struct filter *f, const char *term, size_t len, char *err,
 					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N or sys:NAME)",
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR or port:N)",
 			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
@@ -183,7 +268,7 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 {
 	struct filter_out o = { .buf = buf, .len = len };
 	bool in_list = false;
-	char item[48];
+	char item[INET6_ADDRSTRLEN + 8];
 
 	if (len)
 		buf[0] = '\0';
@@ -209,6 +294,21 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 	for (size_t i = 0; i < f->n_sys; i++) {
 		syscall_name_or_nr(f->sys_nr[i], item, sizeof(item));
 		out_put(&o, i ? "," : (o.need ? " sys:" : "sys:"), item);
+	}
+	for (size_t i = 0; i < f->n_net; i++) {
+		const struct filter_net *n = &f->net[i];
+		char addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(n->family, n->addr, addr, sizeof(addr));
+		if (n->bits != (n->family == AF_INET ? 32 : 128))
+			snprintf(item, sizeof(item), "%s/%u", addr, n->bits);
+		else
+			snprintf(item, sizeof(item), "%s", addr);
+		out_put(&o, i ? "," : (o.need ? " ip:" : "ip:"), item);
+	}
+	for (size_t i = 0; i < f->n_port; i++) {
+		snprintf(item, sizeof(item), "%u", f->port[i]);
+		out_put(&o, i ? "," : (o.need ? " port:" : "port:"), item);
 	}
 	return o.need;
 }
@@ -295,4 +395,36 @@ bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r)
 			return false;
 	}
 	return filter_match_proc(f, r->pid, r->comm);
+}
+
+static bool net_contains(const struct filter_net *n, const struct abi_client_key *k)
+{
+	unsigned int full = n->bits / 8, rest = n->bits % 8;
+
+	if (k->family != n->family)
+		return false;
+	if (memcmp(n->addr, k->addr, full))
+		return false;
+	return !rest || !((n->addr[full] ^ k->addr[full]) & (uint8_t)(0xff00u >> rest));
+}
+
+bool filter_match_client(const struct filter *f, const struct snap_client_row *r)
+{
+	bool ok;
+
+	if (f->n_net) {
+		ok = false;
+		for (size_t i = 0; i < f->n_net && !ok; i++)
+			ok = net_contains(&f->net[i], &r->key);
+		if (!ok)
+			return false;
+	}
+	if (f->n_port) {
+		ok = false;
+		for (size_t i = 0; i < f->n_port && !ok; i++)
+			ok = f->port[i] == r->key.port;
+		if (!ok)
+			return false;
+	}
+	return filter_match_proc(f, r->key.tgid, r->comm);
 }

@@ -7,7 +7,12 @@
  *   NAME            process name contains NAME (case-sensitive substring)
  *   pid:N[,N...]    process id
  *   sys:NAME[,NAME] syscall name (must exist on this architecture)
+ *   ip:ADDR[/BITS]  client address or network, IPv4 or IPv6 (ip:127.0.0.0/8, ip:::1)
+ *   port:N[,N...]   client row's port (local port of accepted connections,
+ *                   remote port of outgoing ones)
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
+ * sys: applies to syscall rows only, ip: and port: to client rows only;
+ * names and pids to both.
  */
 #ifndef LATTOP_CORE_FILTER_H
 #define LATTOP_CORE_FILTER_H
@@ -21,6 +26,13 @@
 #define FILTER_MAX_TERMS 16
 #define FILTER_TEXT_MAX 256
 
+/* An address with a prefix length; bits past the prefix are zero. */
+struct filter_net {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint8_t bits;		/* prefix length */
+	uint8_t addr[16];	/* network byte order */
+};
+
 struct filter {
 	size_t n_comm;
 	char comm[FILTER_MAX_TERMS][ABI_COMM_LEN];
@@ -28,6 +40,10 @@ struct filter {
 	uint32_t pid[FILTER_MAX_TERMS];
 	size_t n_sys;
 	uint32_t sys_nr[FILTER_MAX_TERMS];
+	size_t n_net;
+	struct filter_net net[FILTER_MAX_TERMS];
+	size_t n_port;
+	uint16_t port[FILTER_MAX_TERMS];
 };
 
 /* Empty filter: matches everything. */
@@ -45,5 +61,6 @@ void filter_format(const struct filter *f, char *buf, size_t len);
 
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm);
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r);
+bool filter_match_client(const struct filter *f, const struct snap_client_row *r);
 
 #endif

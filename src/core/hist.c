@@ -29,37 +29,82 @@ bool hist_is_empty(const struct abi_hist *h)
 	return h->count == 0;
 }
 
+/* Rank (1-based) of the sample the exact @pct percentile of @total picks; 0: none. */
+static uint64_t percentile_rank(uint64_t total, double pct)
+{
+	uint64_t rank;
+
+	if (!total || !(pct > 0.0))
+		return 0;
+	if (pct > 100.0)
+		pct = 100.0;
+	rank = (uint64_t)((double)total * pct / 100.0);
+	if ((double)rank < (double)total * pct / 100.0)
+		rank++;
+	return rank < 1 ? 1 : rank;
+}
+
+/* The estimate for a sample in @slot: its midpoint, never above a known max. */
+static uint64_t slot_estimate(uint32_t slot, uint64_t max_ns)
+{
+	uint64_t lo = hist_slot_lower_ns(slot);
+	uint64_t hi = slot >= ABI_HIST_SLOTS - 1 ? lo : hist_slot_upper_ns(slot);
+	uint64_t mid = lo + (hi - lo) / 2;
+
+	/* The midpoint may exceed anything seen; the max is exact. */
+	if (max_ns && mid > max_ns && max_ns >= lo)
+		mid = max_ns;
+	return mid;
+}
+
 uint64_t hist_percentile_ns(const struct abi_hist *h, double pct)
 {
 	uint64_t total = 0, rank, seen = 0;
 
 	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++)
 		total += h->slots[i];
-	if (!total || !(pct > 0.0))
+	rank = percentile_rank(total, pct);
+	if (!rank)
 		return 0;
-	if (pct > 100.0)
-		pct = 100.0;
-	/* Rank of the sample (1-based) that the exact percentile would pick. */
-	rank = (uint64_t)((double)total * pct / 100.0);
-	if ((double)rank < (double)total * pct / 100.0)
-		rank++;
-	if (rank < 1)
-		rank = 1;
 	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
-		uint64_t lo, hi, mid;
-
 		seen += h->slots[i];
-		if (seen < rank)
-			continue;
-		lo = hist_slot_lower_ns(i);
-		hi = i == ABI_HIST_SLOTS - 1 ? lo : hist_slot_upper_ns(i);
-		mid = lo + (hi - lo) / 2;
-		/* The midpoint may exceed anything seen; the max is exact. */
-		if (h->max_ns && mid > h->max_ns && h->max_ns >= lo)
-			mid = h->max_ns;
-		return mid;
+		if (seen >= rank)
+			return slot_estimate(i, h->max_ns);
 	}
 	return h->max_ns;
+}
+
+uint64_t hist_buckets_percentile_ns(const struct hist_bucket *b, size_t n, uint64_t max_ns,
+				    double pct)
+{
+	uint64_t total = 0, rank, seen = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += b[i].count;
+	rank = percentile_rank(total, pct);
+	if (!rank)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		seen += b[i].count;
+		if (seen >= rank)
+			return slot_estimate(b[i].slot, max_ns);
+	}
+	return max_ns;
+}
+
+void hist_from_buckets(struct abi_hist *out, const struct hist_bucket *b, size_t n,
+		       uint64_t sum_ns, uint64_t max_ns)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].slot >= ABI_HIST_SLOTS)
+			continue;
+		out->slots[b[i].slot] += b[i].count;
+		out->count += b[i].count;
+	}
+	out->timed = out->count;
+	out->sum_ns = sum_ns;
+	out->max_ns = max_ns;
 }
 
 void hist_merge(struct abi_hist *dst, const struct abi_hist *src)

@@ -24,6 +24,24 @@ uint64_t hist_slot_upper_ns(uint32_t slot);
  */
 uint64_t hist_percentile_ns(const struct abi_hist *h, double pct);
 
+/*
+ * A histogram kept sparse: only its non-empty slots, in increasing slot
+ * order. Used where thousands of rows would otherwise carry full arrays.
+ */
+struct hist_bucket {
+	uint32_t slot;
+	uint32_t pad;
+	uint64_t count;
+};
+
+/* hist_percentile_ns over sparse buckets; @max_ns clamps as there. */
+uint64_t hist_buckets_percentile_ns(const struct hist_bucket *b, size_t n, uint64_t max_ns,
+				    double pct);
+
+/* Expand sparse buckets into @out (count == timed == sum of counts). */
+void hist_from_buckets(struct abi_hist *out, const struct hist_bucket *b, size_t n,
+		       uint64_t sum_ns, uint64_t max_ns);
+
 /* dst += src (counts, sums and slots add; max takes the larger). */
 void hist_merge(struct abi_hist *dst, const struct abi_hist *src);
 

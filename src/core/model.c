@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include "core/hist.h"
+#include "core/key_index.h"
 #include "core/model.h"
 
-#define INDEX_EMPTY UINT32_MAX
-
 struct model_entry {
-	struct abi_sys_key key;
+	struct abi_sys_key key;	/* first: key_index reads it there */
 	bool seen;		/* read from the kernel this tick */
 	bool has_prev;		/* prev holds an earlier reading */
 	bool exited;
@@ -26,54 +25,20 @@ struct model_entry {
 	struct abi_hist cur;	/* this tick's reading */
 };
 
+_Static_assert(sizeof(struct abi_sys_key) == KEY_INDEX_KEY_LEN, "key_index key size");
+
 struct model {
 	struct model_entry *entries;
 	size_t n, cap;
-	uint32_t *index;	/* positions into entries, INDEX_EMPTY when free */
-	size_t index_cap;	/* power of two, > 2 * n */
+	struct key_index index;
 	size_t max_keys;
 	unsigned int age_ticks;
 };
 
-static uint64_t key_hash(const struct abi_sys_key *k)
+static struct key_array entries_of(const struct model *m)
 {
-	uint64_t w[4];
-
-	memcpy(w, k, sizeof(w));
-	/* splitmix-style mixing of the four words. */
-	uint64_t h = w[0] * 0x9E3779B97F4A7C15ull;
-
-	h ^= (w[1] + 0xBF58476D1CE4E5B9ull) * 0x94D049BB133111EBull;
-	h ^= (w[2] ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
-	h ^= (w[3] ^ (h >> 32)) * 0x94D049BB133111EBull;
-	return h ^ (h >> 31);
-}
-
-static void index_rebuild(struct model *m)
-{
-	for (size_t i = 0; i < m->index_cap; i++)
-		m->index[i] = INDEX_EMPTY;
-	for (size_t e = 0; e < m->n; e++) {
-		size_t i = key_hash(&m->entries[e].key) & (m->index_cap - 1);
-
-		while (m->index[i] != INDEX_EMPTY)
-			i = (i + 1) & (m->index_cap - 1);
-		m->index[i] = (uint32_t)e;
-	}
-}
-
-static int index_grow(struct model *m)
-{
-	size_t cap = m->index_cap ? m->index_cap * 2 : 1024;
-	uint32_t *index = malloc(cap * sizeof(*index));
-
-	if (!index)
-		return -ENOMEM;
-	free(m->index);
-	m->index = index;
-	m->index_cap = cap;
-	index_rebuild(m);
-	return 0;
+	struct key_array a = { m->entries, sizeof(*m->entries), m->n };
+	return a;
 }
 
 struct model *model_new(size_t max_keys, unsigned int age_ticks)
@@ -84,7 +49,7 @@ struct model *model_new(size_t max_keys, unsigned int age_ticks)
 		return NULL;
 	m->max_keys = max_keys ? max_keys : 1;
 	m->age_ticks = age_ticks;
-	if (index_grow(m)) {
+	if (key_index_reserve(&m->index, &(struct key_array){ NULL, sizeof(*m->entries), 0 })) {
 		free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -97,7 +62,7 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	free(m->entries);
-	free(m->index);
+	key_index_free(&m->index);
 	free(m);
 }
 
@@ -112,29 +77,17 @@ void model_begin(struct model *m)
 		m->entries[e].seen = false;
 }
 
-static struct model_entry *model_find(struct model *m, const struct abi_sys_key *key, size_t *slot)
-{
-	size_t i = key_hash(key) & (m->index_cap - 1);
-
-	while (m->index[i] != INDEX_EMPTY) {
-		struct model_entry *e = &m->entries[m->index[i]];
-
-		if (!memcmp(&e->key, key, sizeof(*key)))
-			return e;
-		i = (i + 1) & (m->index_cap - 1);
-	}
-	*slot = i;
-	return NULL;
-}
-
 int model_update(struct model *m, const struct abi_sys_key *key, const struct abi_hist *cum)
 {
+	struct key_array a = entries_of(m);
 	struct model_entry *e;
 	size_t slot = 0;
+	long pos;
 
-	if ((m->n + 1) * 2 > m->index_cap && index_grow(m))
+	if (key_index_reserve(&m->index, &a))
 		return -ENOMEM;
-	e = model_find(m, key, &slot);
+	pos = key_index_find(&m->index, &a, key, &slot);
+	e = pos >= 0 ? &m->entries[pos] : NULL;
 	if (!e) {
 		if (m->n == m->cap) {
 			size_t cap = m->cap ? m->cap * 2 : 64;
@@ -148,7 +101,7 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 		e = &m->entries[m->n];
 		memset(e, 0, sizeof(*e));
 		e->key = *key;
-		m->index[slot] = (uint32_t)m->n++;
+		key_index_set(&m->index, slot, m->n++);
 	}
 	e->cur = *cum;
 	e->seen = true;
@@ -210,6 +163,7 @@ static void remove_at(struct model *m, size_t i)
 int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	       void (*on_retire)(const struct abi_sys_key *key, void *ctx), void *ctx)
 {
+	struct key_array a;
 	size_t i = 0;
 	int ret;
 
@@ -242,6 +196,7 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 		if (evicted)
 			(*evicted)++;
 	}
-	index_rebuild(m);
+	a = entries_of(m);
+	key_index_rebuild(&m->index, &a);
 	return 0;
 }

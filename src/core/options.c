@@ -27,6 +27,9 @@ enum long_only {
 	OPT_SNAPSHOT_DIR,
 	OPT_UI,
 	OPT_KEYS,
+	OPT_NO_CLIENTS,
+	OPT_MAX_CLIENTS,
+	OPT_CSV,
 };
 
 static const struct option long_opts[] = {
@@ -52,12 +55,16 @@ static const struct option long_opts[] = {
 	{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
 	{ "ui", no_argument, NULL, OPT_UI },
 	{ "keys", no_argument, NULL, OPT_KEYS },
+	{ "no-clients", no_argument, NULL, OPT_NO_CLIENTS },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "csv", required_argument, NULL, OPT_CSV },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char usage_text[] =
 	"Usage: lattop [OPTIONS]\n"
-	"Live syscall latency: DTrace-style quantize histograms per process and syscall.\n"
+	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
+	"and TCP connection and request latency per client address.\n"
 	"\n"
 	"  -i, --interval SECONDS   tick length (fractions allowed, floored at 0.1; default 1)\n"
 	"  -n, --iterations N       stop after N ticks\n"
@@ -70,6 +77,9 @@ static const char usage_text[] =
 	"      --ui                 the dashboard even when stdout is not a tty\n"
 	"      --sample N           time one call in N (randomly); every call is still counted\n"
 	"      --max-keys N         limit of (process, syscall) keys in the kernel (default 4096)\n"
+	"      --max-clients N      limit of client rows in the kernel, LRU (default 16384, ~2.6 KiB each)\n"
+	"      --no-clients         no per-client TCP tables\n"
+	"      --csv FILE           raw samples, one row per request and per connection (new file)\n"
 	"      --top N              quantize blocks per tick in batch output (default 5)\n"
 	"      --simulate           synthetic data, no kernel tracing needed (marked SIMULATED)\n"
 	"      --seed N             seed of --simulate (default 1)\n"
@@ -96,6 +106,7 @@ void options_defaults(struct options *o)
 	o->seed = 1;
 	o->sample_every = 1;
 	o->max_keys = ABI_SYS_KEYS_DEFAULT;
+	o->max_clients = ABI_CLIENTS_DEFAULT;
 	o->top_n = 5;
 	o->output = OUTPUT_AUTO;
 }
@@ -216,6 +227,19 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		if (parse_u64(arg, 16, 1u << 20, &v))
 			return fail(err, errlen, "bad --max-keys '%s': want 16 to 1048576", arg);
 		o->max_keys = (uint32_t)v;
+		return 0;
+	case OPT_MAX_CLIENTS:
+		if (parse_u64(arg, 16, 1u << 20, &v))
+			return fail(err, errlen, "bad --max-clients '%s': want 16 to 1048576", arg);
+		o->max_clients = (uint32_t)v;
+		return 0;
+	case OPT_NO_CLIENTS:
+		o->no_clients = true;
+		return 0;
+	case OPT_CSV:
+		if (!*arg)
+			return fail(err, errlen, "--csv needs a file name");
+		o->csv_path = arg;
 		return 0;
 	case OPT_TOP:
 		if (parse_u64(arg, 1, 1000, &v))

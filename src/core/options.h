@@ -35,6 +35,9 @@ struct options {
 	uint64_t seed;
 	uint32_t sample_every;		/* 1 = time every call */
 	uint32_t max_keys;
+	uint32_t max_clients;		/* client rows in the kernel LRU */
+	bool no_clients;
+	const char *csv_path;		/* raw client samples; NULL: none */
 	unsigned int top_n;		/* quantize blocks in batch output */
 	bool verbose;
 	bool show_help;

@@ -1,4 +1,4 @@
-/* snapshot.c - a snapshot and its growable row array. */
+/* snapshot.c - a snapshot and its growable arrays (rows, client rows, buckets). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,33 +13,96 @@ void snapshot_init(struct snapshot *s)
 void snapshot_free(struct snapshot *s)
 {
 	free(s->sys);
+	free(s->clients);
+	free(s->buckets);
 	snapshot_init(s);
+}
+
+/* The arrays a snapshot owns, set aside while its plain fields are overwritten. */
+struct snap_arrays {
+	struct snap_sys_row *sys;
+	size_t cap_sys;
+	struct snap_client_row *clients;
+	size_t cap_clients;
+	struct hist_bucket *buckets;
+	size_t cap_buckets;
+};
+
+static struct snap_arrays arrays_take(struct snapshot *s)
+{
+	struct snap_arrays a = { s->sys, s->cap_sys, s->clients, s->cap_clients,
+				 s->buckets, s->cap_buckets };
+	return a;
+}
+
+/* Give the arrays back, emptied. */
+static void arrays_put(struct snapshot *s, const struct snap_arrays *a)
+{
+	s->sys = a->sys;
+	s->cap_sys = a->cap_sys;
+	s->n_sys = 0;
+	s->clients = a->clients;
+	s->cap_clients = a->cap_clients;
+	s->n_clients = 0;
+	s->buckets = a->buckets;
+	s->cap_buckets = a->cap_buckets;
+	s->n_buckets = 0;
 }
 
 void snapshot_reset(struct snapshot *s)
 {
-	struct snap_sys_row *rows = s->sys;
-	size_t cap = s->cap_sys;
+	struct snap_arrays a = arrays_take(s);
 
 	memset(s, 0, sizeof(*s));
-	s->sys = rows;
-	s->cap_sys = cap;
+	arrays_put(s, &a);
 }
 
-static int snapshot_reserve(struct snapshot *s, size_t want)
+/* *@out = @arr (capacity *@cap, @size-byte elements) grown to hold @want. 0 or -ENOMEM. */
+static int grow(void *arr, size_t *cap, size_t want, size_t size, void **out)
 {
-	struct snap_sys_row *rows;
-	size_t cap = s->cap_sys ? s->cap_sys : 64;
+	size_t ncap = *cap ? *cap : 64;
+	void *p;
 
-	if (want <= s->cap_sys)
+	*out = arr;
+	if (want <= *cap)
 		return 0;
-	while (cap < want)
-		cap *= 2;
-	rows = realloc(s->sys, cap * sizeof(*rows));
-	if (!rows)
+	while (ncap < want)
+		ncap *= 2;
+	p = realloc(arr, ncap * size);
+	if (!p)
 		return -ENOMEM;
-	s->sys = rows;
-	s->cap_sys = cap;
+	*out = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int reserve_sys(struct snapshot *s, size_t want)
+{
+	void *p;
+
+	if (grow(s->sys, &s->cap_sys, want, sizeof(*s->sys), &p))
+		return -ENOMEM;
+	s->sys = p;
+	return 0;
+}
+
+static int reserve_clients(struct snapshot *s, size_t want)
+{
+	void *p;
+
+	if (grow(s->clients, &s->cap_clients, want, sizeof(*s->clients), &p))
+		return -ENOMEM;
+	s->clients = p;
+	return 0;
+}
+
+static int reserve_buckets(struct snapshot *s, size_t want)
+{
+	void *p;
+
+	if (grow(s->buckets, &s->cap_buckets, want, sizeof(*s->buckets), &p))
+		return -ENOMEM;
+	s->buckets = p;
 	return 0;
 }
 
@@ -47,7 +110,7 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s)
 {
 	struct snap_sys_row *r;
 
-	if (snapshot_reserve(s, s->n_sys + 1)) {
+	if (reserve_sys(s, s->n_sys + 1)) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -56,21 +119,41 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s)
 	return r;
 }
 
+struct snap_client_row *snapshot_add_client(struct snapshot *s)
+{
+	struct snap_client_row *r;
+
+	if (reserve_clients(s, s->n_clients + 1)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	r = &s->clients[s->n_clients++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+int snapshot_reserve_buckets(struct snapshot *s, size_t n)
+{
+	return reserve_buckets(s, s->n_buckets + n);
+}
+
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 {
-	struct snap_sys_row *rows = dst->sys;
-	size_t cap = dst->cap_sys;
+	struct snap_arrays a = arrays_take(dst);
 
-	dst->sys = NULL;
-	dst->cap_sys = 0;
 	*dst = *src;
-	dst->sys = rows;
-	dst->cap_sys = cap;
-	dst->n_sys = 0;
-	if (snapshot_reserve(dst, src->n_sys))
+	arrays_put(dst, &a);
+	if (reserve_sys(dst, src->n_sys) || reserve_clients(dst, src->n_clients) ||
+	    reserve_buckets(dst, src->n_buckets))
 		return -ENOMEM;
 	if (src->n_sys)
 		memcpy(dst->sys, src->sys, src->n_sys * sizeof(*src->sys));
+	if (src->n_clients)
+		memcpy(dst->clients, src->clients, src->n_clients * sizeof(*src->clients));
+	if (src->n_buckets)
+		memcpy(dst->buckets, src->buckets, src->n_buckets * sizeof(*src->buckets));
 	dst->n_sys = src->n_sys;
+	dst->n_clients = src->n_clients;
+	dst->n_buckets = src->n_buckets;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "abi/lat_abi.h"
+#include "core/hist.h"
 
 /* Counters shown to the operator; interval and since-start variants. */
 struct snap_counters {
@@ -22,6 +23,8 @@ struct snap_counters {
 	uint64_t lost;			/* events not counted: map full, no task storage, ring drops */
 	uint64_t evicted;		/* keys dropped to stay within limits */
 	uint64_t dropped_snapshots;	/* snapshots the ring had no room for */
+	uint64_t client_evicted;	/* client rows the kernel LRU dropped for new ones */
+	uint64_t client_lost;		/* connections/rows/samples the kernel could not store */
 };
 
 /* One (process, syscall) row. */
@@ -35,7 +38,49 @@ struct snap_sys_row {
 	struct abi_hist total;		/* since lattop started */
 };
 
+/* One latency distribution of a client row: summary plus sparse buckets. */
+struct snap_lat {
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t max_ns;
+	uint64_t p50_ns, p90_ns, p99_ns;
+	uint32_t first;			/* its first bucket in snapshot.buckets */
+	uint32_t n;			/* its number of buckets */
+};
+
+struct snap_client_counts {
+	uint64_t connections;		/* opened */
+	uint64_t closed;
+	uint64_t failed;		/* outgoing connects that failed */
+	uint64_t requests;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	uint64_t resets;
+	uint64_t retransmits;
+};
+
+/* One (remote address, port, process, direction) row. */
+struct snap_client_row {
+	struct abi_client_key key;
+	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
+	uint64_t open;			/* connections open at the end of the tick */
+	struct snap_client_counts interval;
+	struct snap_client_counts total;
+	struct snap_lat req;		/* request latency, this tick */
+	struct snap_lat req_total;	/* request latency, since start */
+	struct snap_lat conn;		/* lifetime (IN) or connect latency (OUT), this tick */
+	struct snap_lat conn_total;
+};
+
+/* What the per-client tables can show on this run, and why not. */
+enum snap_clients_state {
+	SNAP_CLIENTS_OFF = 0,		/* not collected (disabled, or no source) */
+	SNAP_CLIENTS_CONN_ONLY,		/* connections yes, request latency unavailable */
+	SNAP_CLIENTS_ON,
+};
+
 #define SNAP_SOURCE_LEN 16
+#define SNAP_NOTE_LEN 120
 
 struct snapshot {
 	uint64_t seq;			/* tick number, from 1 */
@@ -50,6 +95,14 @@ struct snapshot {
 	size_t n_sys;
 	size_t cap_sys;
 	struct snap_sys_row *sys;	/* n_sys rows, in no particular order */
+	uint32_t clients_state;		/* enum snap_clients_state */
+	char clients_note[SNAP_NOTE_LEN];/* why something is unavailable; "" if all is */
+	size_t n_clients;
+	size_t cap_clients;
+	struct snap_client_row *clients;/* n_clients rows, in no particular order */
+	size_t n_buckets;
+	size_t cap_buckets;
+	struct hist_bucket *buckets;	/* the client rows' histograms (snap_lat.first/n) */
 };
 
 /* Zeroed snapshot with no rows. */
@@ -61,6 +114,19 @@ void snapshot_reset(struct snapshot *s);
 
 /* Append a zeroed row; NULL with errno=ENOMEM when growing fails. */
 struct snap_sys_row *snapshot_add_sys(struct snapshot *s);
+
+/* Append a zeroed client row; NULL with errno=ENOMEM when growing fails. */
+struct snap_client_row *snapshot_add_client(struct snapshot *s);
+
+/* Room for @n more buckets at s->buckets + s->n_buckets. 0 or -ENOMEM. */
+int snapshot_reserve_buckets(struct snapshot *s, size_t n);
+
+/* The buckets of @l (a snap_lat of one of @s's client rows). */
+static inline const struct hist_bucket *snap_lat_buckets(const struct snapshot *s,
+							 const struct snap_lat *l)
+{
+	return l->n ? &s->buckets[l->first] : NULL;
+}
 
 /* Deep copy @src into @dst (dst must be initialised). 0 or -ENOMEM. */
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src);

@@ -7,6 +7,7 @@
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
+#include "export/fmt_addr.h"
 #include "export/json.h"
 
 #define JW_MAX_DEPTH 8
@@ -95,6 +96,8 @@ static void json_counters(struct jw *w, const char *key, const struct snap_count
 	jw_kv_u64(w, "lost", c->lost);
 	jw_kv_u64(w, "evicted", c->evicted);
 	jw_kv_u64(w, "dropped_snapshots", c->dropped_snapshots);
+	jw_kv_u64(w, "client_evicted", c->client_evicted);
+	jw_kv_u64(w, "client_lost", c->client_lost);
 	jw_close(w, '}');
 }
 
@@ -147,6 +150,100 @@ static void json_row(struct jw *w, const struct snap_sys_row *r, bool cumulative
 	jw_close(w, '}');
 }
 
+static void json_lat(struct jw *w, const char *key, const struct snapshot *s,
+		     const struct snap_lat *l)
+{
+	const struct hist_bucket *b = snap_lat_buckets(s, l);
+
+	jw_key(w, key);
+	jw_open(w, '{');
+	jw_kv_u64(w, "count", l->count);
+	jw_kv_u64(w, "sum_ns", l->sum_ns);
+	jw_kv_u64(w, "max_ns", l->max_ns);
+	jw_kv_u64(w, "p50_ns", l->p50_ns);
+	jw_kv_u64(w, "p90_ns", l->p90_ns);
+	jw_kv_u64(w, "p99_ns", l->p99_ns);
+	jw_key(w, "buckets");
+	jw_open(w, '[');
+	for (uint32_t i = 0; i < l->n; i++) {
+		jw_sep(w);
+		fprintf(w->f, "[%" PRIu64 ",%" PRIu64 "]", hist_slot_upper_ns(b[i].slot), b[i].count);
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+static void json_client_counts(struct jw *w, const struct snap_client_counts *c)
+{
+	jw_kv_u64(w, "connections", c->connections);
+	jw_kv_u64(w, "closed", c->closed);
+	jw_kv_u64(w, "failed", c->failed);
+	jw_kv_u64(w, "requests", c->requests);
+	jw_kv_u64(w, "bytes_in", c->bytes_in);
+	jw_kv_u64(w, "bytes_out", c->bytes_out);
+	jw_kv_u64(w, "resets", c->resets);
+	jw_kv_u64(w, "retransmits", c->retransmits);
+}
+
+static void json_client(struct jw *w, const struct snapshot *s, const struct snap_client_row *r,
+			bool cum)
+{
+	const struct snap_lat *req = cum ? &r->req_total : &r->req;
+	const struct snap_lat *conn = cum ? &r->conn_total : &r->conn;
+	char addr[FMT_ADDR_LEN];
+
+	jw_sep(w);
+	jw_open(w, '{');
+	fmt_addr(addr, sizeof(addr), &r->key);
+	jw_kv_str(w, "addr", addr, sizeof(addr));
+	jw_kv_u64(w, "port", r->key.port);
+	jw_kv_str(w, "dir", fmt_dir(&r->key), 4);
+	jw_kv_u64(w, "pid", r->key.tgid);
+	jw_kv_str(w, "comm", r->comm, sizeof(r->comm));
+	jw_kv_u64(w, "open", r->open);
+	json_client_counts(w, cum ? &r->total : &r->interval);
+	/* The request summary at the top level too: the common question, one lookup. */
+	jw_kv_u64(w, "p50_ns", req->p50_ns);
+	jw_kv_u64(w, "p90_ns", req->p90_ns);
+	jw_kv_u64(w, "p99_ns", req->p99_ns);
+	jw_kv_u64(w, "max_ns", req->max_ns);
+	json_lat(w, "request", s, req);
+	json_lat(w, r->key.dir == ABI_DIR_OUT ? "connect" : "lifetime", s, conn);
+	if (!cum) {
+		jw_key(w, "total");
+		jw_open(w, '{');
+		json_client_counts(w, &r->total);
+		jw_close(w, '}');
+	}
+	jw_close(w, '}');
+}
+
+static const char *const clients_states[] = { "off", "connections_only", "on" };
+
+static void json_clients(struct jw *w, const struct snapshot *s, const struct json_opts *o)
+{
+	bool cum = o->cumulative_only;
+
+	jw_kv_str(w, "clients_state", clients_states[s->clients_state <= SNAP_CLIENTS_ON ?
+						    s->clients_state : 0], 20);
+	jw_kv_str(w, "clients_note", s->clients_note, sizeof(s->clients_note));
+	jw_key(w, "clients");
+	jw_open(w, '[');
+	for (size_t i = 0; i < s->n_clients; i++) {
+		const struct snap_client_row *r = &s->clients[i];
+		const struct snap_client_counts *c = cum ? &r->total : &r->interval;
+
+		/* A row with nothing to say this interval is left out, as for syscalls. */
+		if (!c->connections && !c->closed && !c->failed && !c->requests && !c->bytes_in &&
+		    !c->bytes_out && !c->resets && !c->retransmits && !r->open)
+			continue;
+		if (o->filter && !filter_match_client(o->filter, r))
+			continue;
+		json_client(w, s, r, cum);
+	}
+	jw_close(w, ']');
+}
+
 int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o)
 {
 	static const struct json_opts defaults;
@@ -182,6 +279,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 		json_row(&w, r, cum);
 	}
 	jw_close(&w, ']');
+	json_clients(&w, s, o);
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;

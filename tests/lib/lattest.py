@@ -116,3 +116,57 @@ class Truth:
     def finish(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
+
+
+class DelayServer:
+    """tests/helpers/delay_server.py: a loopback server that answers each request
+    after a per-client-address delay and measures what it did."""
+
+    def __init__(self, port, delays_ms):
+        args = [sys.executable, os.path.join(ROOT, "tests", "helpers", "delay_server.py"),
+                str(port)] + [f"{a}={ms}" for a, ms in delays_ms.items()]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        self.pid = json.loads(self.proc.stdout.readline())["pid"]
+        self.port = port
+
+    def stats(self):
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def tcp_requests(src, port, conns, reqs, timeout_s=20, response_bytes=100):
+    """From address @src to the loopback server on @port: @conns connections
+    with @reqs request/response exchanges each, one after another."""
+    import socket
+    family = socket.AF_INET6 if ":" in src else socket.AF_INET
+    dst = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+    deadline = time.monotonic() + timeout_s
+    for _ in range(conns):
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+            s.bind((src, 0))
+            s.connect((dst, port))
+            for _ in range(reqs):
+                s.sendall(b"GET /\r\n")
+                got = 0
+                while got < response_bytes:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        fail("server closed the connection early")
+                    got += len(chunk)
+        if time.monotonic() > deadline:
+            fail(f"tcp_requests from {src} took more than {timeout_s} s")
+
+
+def client_rows(ticks, pid=None, addr=None, direction="in"):
+    for t in ticks:
+        for r in t.get("clients", []):
+            if (pid is None or r["pid"] == pid) and (addr is None or r["addr"] == addr) \
+                    and r["dir"] == direction:
+                yield t, r

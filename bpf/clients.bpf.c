@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * clients.bpf.c - connection and request latency per remote address, for
+ * any TCP server or client, from socket tracepoints alone.
+ *
+ * sock:inet_sock_set_state opens and closes a per-connection state (LRU
+ * hash keyed by the socket's address). sock:sock_recv_length and
+ * sock:sock_send_length (kernel 6.4+) drive a two-phase request machine:
+ * on an accepted connection a read starts a request and the first write
+ * after it ends it (the server's response time); on an outgoing connection
+ * a write starts and the first read after it ends it. Results are added to
+ * a per-(address, port, process) LRU hash of counters and histograms.
+ * tcp:tcp_retransmit_skb / tcp_send_reset / tcp_receive_reset add
+ * retransmits and resets to the connection's row.
+ *
+ * Two attach flavours of the same logic: tp_btf (preferred) and raw_tp.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi/lat_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_INET		2
+#define AF_INET6	10
+#define IPPROTO_TCP	6
+#define MSG_PEEK	2
+
+/* include/net/tcp_states.h */
+enum {
+	ST_ESTABLISHED = 1,
+	ST_SYN_SENT = 2,
+	ST_SYN_RECV = 3,
+	ST_FIN_WAIT1 = 4,
+	ST_CLOSE = 7,
+	ST_LAST_ACK = 9,
+};
+
+const volatile __u32 cfg_flags = 0;
+
+/* One followed connection. Private to this file: user space never reads it. */
+struct conn_state {
+	struct abi_client_key key;	/* tgid 0 until a process touches the socket */
+	__u64 t_open_ns;		/* IN: established; OUT: SYN sent */
+	__u64 t_req_ns;			/* request in flight since; 0: none */
+	__u64 req_bytes;		/* bytes of the request in flight */
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u32 pending_resets;		/* seen before the row was known */
+	__u32 pending_retransmits;
+	__u8 attributed;
+	__u8 finished;			/* IN: lifetime recorded */
+	__u8 pad[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, ABI_SOCKS_DEFAULT);
+	__type(key, __u64);		/* struct sock address */
+	__type(value, struct conn_state);
+} conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, ABI_CLIENTS_DEFAULT);
+	__type(key, struct abi_client_key);
+	__type(value, struct abi_client_val);
+} clients SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ABI_CCNT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} client_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, ABI_CLIENT_RB_BYTES);
+} samples SEC(".maps");
+
+/* Too big for the BPF stack; the source of every new row. */
+static const struct abi_client_val zero_val;
+
+static __always_inline void counter_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&client_counters, &idx);
+
+	if (v)
+		*v += 1;	/* per-CPU: no other writer */
+}
+
+static __always_inline void slot_add(__u32 *slots, __u64 *sum, __u64 *max, __u64 lat_ns)
+{
+	__u32 slot = abi_hist_slot(lat_ns);
+
+	__sync_fetch_and_add(sum, lat_ns);
+	if (lat_ns > *max)
+		*max = lat_ns;	/* racy, see hist.bpf.h */
+	if (slot < ABI_HIST_SLOTS)
+		__sync_fetch_and_add(&slots[slot], 1);
+}
+
+/* The row of @key, created when missing; NULL when the map refused it. */
+static __always_inline struct abi_client_val *row_get(const struct abi_client_key *key)
+{
+	struct abi_client_val *v = bpf_map_lookup_elem(&clients, key);
+
+	if (v)
+		return v;
+	if (bpf_map_update_elem(&clients, key, &zero_val, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&clients, key)) {
+		counter_inc(ABI_CCNT_CLIENT_FULL);
+		return NULL;
+	}
+	v = bpf_map_lookup_elem(&clients, key);
+	/* Only the owner's context knows its name (not softirq, not tgid 0). */
+	if (v && !v->comm[0] && key->tgid && key->tgid == bpf_get_current_pid_tgid() >> 32)
+		bpf_get_current_comm(v->comm, sizeof(v->comm));
+	return v;
+}
+
+/* ::ffff:a.b.c.d, or :: (a dual-stack socket carrying IPv4 may leave it unset). */
+static __always_inline bool is_v4_in_v6(const __u8 *a)
+{
+	for (int i = 0; i < 10; i++)
+		if (a[i])
+			return false;
+	if (a[10] == 0xff && a[11] == 0xff)
+		return true;
+	return !a[10] && !a[11] && !a[12] && !a[13] && !a[14] && !a[15];
+}
+
+/* Remote address of @sk into @key; false for non-TCP or non-IP sockets. */
+static __always_inline bool key_from_sock(struct abi_client_key *key, const struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	__u32 daddr;
+
+	if (proto != IPPROTO_TCP || (family != AF_INET && family != AF_INET6))
+		return false;
+	if (family == AF_INET6) {
+		/* Explicit size: BPF_CORE_READ_INTO on an array copies one element. */
+		bpf_core_read(key->addr, sizeof(key->addr), &sk->__sk_common.skc_v6_daddr);
+		if (!is_v4_in_v6(key->addr)) {
+			key->family = AF_INET6;
+			return true;
+		}
+		__builtin_memset(key->addr, 0, sizeof(key->addr));
+	}
+	/* IPv4, also when carried by an IPv6 socket: skc_daddr holds it. */
+	daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	__builtin_memcpy(key->addr, &daddr, 4);
+	key->family = AF_INET;
+	return true;
+}
+
+static __always_inline void emit(__u32 kind, const struct conn_state *st,
+				 const struct abi_client_val *row, __u64 now, __u64 lat_ns,
+				 __u64 bytes_in, __u64 bytes_out)
+{
+	struct abi_client_event *ev;
+
+	if (!(cfg_flags & ABI_CCFG_SAMPLES))
+		return;
+	ev = bpf_ringbuf_reserve(&samples, sizeof(*ev), 0);
+	if (!ev) {
+		counter_inc(ABI_CCNT_RB_DROPPED);
+		return;
+	}
+	ev->kind = kind;
+	ev->pad = 0;
+	ev->ts_ns = now;
+	ev->latency_ns = lat_ns;
+	ev->bytes_in = bytes_in;
+	ev->bytes_out = bytes_out;
+	ev->key = st->key;
+	__builtin_memcpy(ev->comm, row->comm, ABI_COMM_LEN);
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/*
+ * An accepted connection is established in softirq context, where the
+ * current task is whoever was interrupted; the owner is the first process
+ * that reads or writes it (or closes it). Counted as a connection then.
+ */
+static __always_inline struct abi_client_val *attribute(struct conn_state *st, bool process_ctx)
+{
+	struct abi_client_val *row;
+
+	if (!st->attributed && process_ctx) {
+		st->key.tgid = bpf_get_current_pid_tgid() >> 32;
+		st->attributed = 1;
+		row = row_get(&st->key);
+		if (!row)
+			return NULL;
+		__sync_fetch_and_add(&row->connections, 1);
+		if (st->pending_resets)
+			__sync_fetch_and_add(&row->resets, st->pending_resets);
+		if (st->pending_retransmits)
+			__sync_fetch_and_add(&row->retransmits, st->pending_retransmits);
+		st->pending_resets = st->pending_retransmits = 0;
+		return row;
+	}
+	return st->attributed ? row_get(&st->key) : NULL;
+}
+
+static __always_inline void request_done(struct conn_state *st, struct abi_client_val *row,
+					 __u64 now, __u64 first_reply_bytes)
+{
+	__u64 lat_ns = now - st->t_req_ns;
+
+	__sync_fetch_and_add(&row->requests, 1);
+	slot_add(row->req_slots, &row->req_sum_ns, &row->req_max_ns, lat_ns);
+	emit(ABI_CEV_REQUEST, st, row, now, lat_ns, st->req_bytes, first_reply_bytes);
+	st->t_req_ns = 0;
+}
+
+/* A read (@is_recv) or write of @len bytes on @sk by the current process. */
+static __always_inline int on_io(const struct sock *sk, int len, int flags, bool is_recv)
+{
+	__u64 skp = (__u64)(unsigned long)sk;
+	struct abi_client_val *row;
+	struct conn_state *st;
+	bool starts, ends;
+	__u64 now;
+
+	if (len <= 0 || (is_recv && (flags & MSG_PEEK)))
+		return 0;
+	st = bpf_map_lookup_elem(&conns, &skp);
+	if (!st)
+		return 0;	/* not TCP, or opened before lattop started */
+	row = attribute(st, true);
+	if (!row)
+		return 0;
+	if (is_recv) {
+		__sync_fetch_and_add(&row->bytes_in, len);
+		st->bytes_in += len;
+	} else {
+		__sync_fetch_and_add(&row->bytes_out, len);
+		st->bytes_out += len;
+	}
+	/* IN: read starts, write ends. OUT: write starts, read ends. */
+	starts = is_recv == (st->key.dir == ABI_DIR_IN);
+	ends = !starts;
+	now = bpf_ktime_get_ns();
+	if (starts) {
+		if (!st->t_req_ns) {
+			st->t_req_ns = now;
+			st->req_bytes = 0;
+		}
+		st->req_bytes += len;
+	} else if (ends && st->t_req_ns) {
+		request_done(st, row, now, len);
+	}
+	return 0;
+}
+
+static __always_inline void conn_record(struct conn_state *st, struct abi_client_val *row, __u64 now)
+{
+	__u64 lat_ns = now - st->t_open_ns;
+
+	__sync_fetch_and_add(&row->conn_count, 1);
+	slot_add(row->conn_slots, &row->conn_sum_ns, &row->conn_max_ns, lat_ns);
+	emit(ABI_CEV_CONN, st, row, now, lat_ns, st->bytes_in, st->bytes_out);
+}
+
+static __always_inline void conn_open(const struct sock *sk, __u64 skp, __u8 dir)
+{
+	struct conn_state st = {};
+
+	if (!key_from_sock(&st.key, sk))
+		return;
+	st.key.dir = dir;
+	if (dir == ABI_DIR_IN) {
+		st.key.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	} else {
+		/* connect() runs in the owner's context. */
+		st.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		st.key.tgid = bpf_get_current_pid_tgid() >> 32;
+		st.attributed = 1;
+	}
+	st.t_open_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&conns, &skp, &st, BPF_ANY))
+		counter_inc(ABI_CCNT_SOCK_FULL);
+}
+
+static __always_inline int on_state(const struct sock *sk, int old, int new)
+{
+	__u64 skp = (__u64)(unsigned long)sk;
+	struct abi_client_val *row;
+	struct conn_state *st;
+
+	if (new == ST_ESTABLISHED && old == ST_SYN_RECV) {
+		conn_open(sk, skp, ABI_DIR_IN);
+		return 0;
+	}
+	if (new == ST_SYN_SENT) {
+		conn_open(sk, skp, ABI_DIR_OUT);
+		return 0;
+	}
+	st = bpf_map_lookup_elem(&conns, &skp);
+	if (!st)
+		return 0;
+	if (st->key.dir == ABI_DIR_OUT) {
+		row = row_get(&st->key);
+		if (!row)
+			goto out;
+		if (old == ST_SYN_SENT && new == ST_ESTABLISHED) {
+			__sync_fetch_and_add(&row->connections, 1);
+			conn_record(st, row, bpf_ktime_get_ns());
+		} else if (new == ST_CLOSE) {
+			__sync_fetch_and_add(old == ST_SYN_SENT ? &row->failed : &row->closed, 1);
+		}
+		goto out;
+	}
+	/*
+	 * IN: our close() (-> FIN_WAIT1 or LAST_ACK) ends the lifetime, as the
+	 * recipes' accept -> close; an abort (-> CLOSE) when that never came.
+	 * close() runs in the owner's context; CLOSE may come from softirq.
+	 */
+	if (!st->finished && (new == ST_FIN_WAIT1 || new == ST_LAST_ACK || new == ST_CLOSE)) {
+		row = attribute(st, new != ST_CLOSE);
+		if (!row && !st->attributed) {
+			st->attributed = 1;	/* nobody ever touched it: tgid 0 */
+			row = row_get(&st->key);
+			if (row)
+				__sync_fetch_and_add(&row->connections, 1);
+		}
+		st->finished = 1;
+		if (row) {
+			__sync_fetch_and_add(&row->closed, 1);
+			conn_record(st, row, bpf_ktime_get_ns());
+		}
+	}
+out:
+	if (new == ST_CLOSE)
+		bpf_map_delete_elem(&conns, &skp);
+	return 0;
+}
+
+static __always_inline int on_tcp_event(const struct sock *sk, bool reset)
+{
+	__u64 skp = (__u64)(unsigned long)sk;
+	struct abi_client_val *row;
+	struct conn_state *st;
+
+	if (!sk)
+		return 0;
+	st = bpf_map_lookup_elem(&conns, &skp);
+	if (!st)
+		return 0;
+	if (!st->attributed) {
+		if (reset)
+			st->pending_resets++;
+		else
+			st->pending_retransmits++;
+		return 0;
+	}
+	row = row_get(&st->key);
+	if (row)
+		__sync_fetch_and_add(reset ? &row->resets : &row->retransmits, 1);
+	return 0;
+}
+
+/* tp_btf: BTF-typed raw tracepoints, preferred. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_state, const struct sock *sk, int old, int new)
+{
+	return on_state(sk, old, new);
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(btf_recv, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk, ret, flags, true);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(btf_send, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk, ret, flags, false);
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(btf_retransmit, const struct sock *sk)
+{
+	return on_tcp_event(sk, false);
+}
+
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(btf_send_reset, const struct sock *sk)
+{
+	return on_tcp_event(sk, true);
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(btf_receive_reset, const struct sock *sk)
+{
+	return on_tcp_event(sk, true);
+}
+
+/* raw_tp: the same without BTF typing. */
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(raw_state, const struct sock *sk, int old, int new)
+{
+	return on_state(sk, old, new);
+}
+
+SEC("raw_tp/sock_recv_length")
+int BPF_PROG(raw_recv, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk, ret, flags, true);
+}
+
+SEC("raw_tp/sock_send_length")
+int BPF_PROG(raw_send, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk, ret, flags, false);
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int BPF_PROG(raw_retransmit, const struct sock *sk)
+{
+	return on_tcp_event(sk, false);
+}
+
+SEC("raw_tp/tcp_send_reset")
+int BPF_PROG(raw_send_reset, const struct sock *sk)
+{
+	return on_tcp_event(sk, true);
+}
+
+SEC("raw_tp/tcp_receive_reset")
+int BPF_PROG(raw_receive_reset, const struct sock *sk)
+{
+	return on_tcp_event(sk, true);
+}

@@ -1,0 +1,275 @@
+/* client_source.c - per-client TCP rows from bpf/clients.bpf.c. Collector thread after open. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "collect/bpf_log.h"
+#include "collect/client_source.h"
+#include "core/client_model.h"
+#include "export/csv.h"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "clients.skel.h"
+#pragma GCC diagnostic pop
+
+#define READ_BATCH 64	/* 64 x 2.6 KiB per read */
+
+struct client_source {
+	struct clients_bpf *skel;
+	struct ring_buffer *rb;
+	struct client_model *model;
+	int rows_fd;
+	int nr_cpus;
+	bool requests;			/* sock_*_length attached */
+	char note[SNAP_NOTE_LEN];	/* why something is unavailable */
+	char features[128];
+	struct abi_client_key *keys;	/* READ_BATCH */
+	struct abi_client_val *vals;	/* READ_BATCH */
+	uint64_t *cpu_vals;
+	uint64_t counters_prev[ABI_CCNT_NR];
+	uint64_t evicted_total, lost_total;
+	FILE *csv;
+	int64_t mono_to_real_ns;
+	int csv_err;
+};
+
+enum flavour { FLAVOUR_TP_BTF, FLAVOUR_RAW_TP, FLAVOUR_NR };
+static const char *const flavour_names[FLAVOUR_NR] = { "tp_btf", "raw_tp" };
+
+enum prog_role { ROLE_STATE, ROLE_RECV, ROLE_SEND, ROLE_RETRANS, ROLE_SRST, ROLE_RRST, ROLE_NR };
+
+static void set_flavour(struct clients_bpf *skel, enum flavour f, bool requests)
+{
+	struct bpf_program *by_flavour[FLAVOUR_NR][ROLE_NR] = {
+		{ skel->progs.btf_state, skel->progs.btf_recv, skel->progs.btf_send,
+		  skel->progs.btf_retransmit, skel->progs.btf_send_reset,
+		  skel->progs.btf_receive_reset },
+		{ skel->progs.raw_state, skel->progs.raw_recv, skel->progs.raw_send,
+		  skel->progs.raw_retransmit, skel->progs.raw_send_reset,
+		  skel->progs.raw_receive_reset },
+	};
+
+	for (int i = 0; i < FLAVOUR_NR; i++)
+		for (int r = 0; r < ROLE_NR; r++) {
+			bool io = r == ROLE_RECV || r == ROLE_SEND;
+
+			bpf_program__set_autoload(by_flavour[i][r],
+						  i == (int)f && (requests || !io));
+		}
+}
+
+/* Does the running kernel have the tracepoint @name (as a BTF trace typedef)? */
+static bool kernel_has_tracepoint(const struct btf *vmlinux, const char *name)
+{
+	char type[96];
+
+	snprintf(type, sizeof(type), "btf_trace_%s", name);
+	return vmlinux && btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
+}
+
+static int64_t mono_to_real(void)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000ll + (real.tv_nsec - mono.tv_nsec);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct client_source *cs = ctx;
+
+	if (size < sizeof(struct abi_client_event) || !cs->csv || cs->csv_err)
+		return 0;
+	cs->csv_err = csv_write_client_event(cs->csv, data, cs->mono_to_real_ns);
+	return 0;
+}
+
+void client_source_close(struct client_source *cs)
+{
+	if (!cs)
+		return;
+	ring_buffer__free(cs->rb);
+	clients_bpf__destroy(cs->skel);
+	client_model_free(cs->model);
+	free(cs->keys);
+	free(cs->vals);
+	free(cs->cpu_vals);
+	free(cs);
+}
+
+static int load_best(struct client_source *cs, const struct client_source_opts *o,
+		     enum flavour *used)
+{
+	int ret = -ENOENT;
+
+	for (int f = 0; f < FLAVOUR_NR; f++) {
+		bpf_log_reset();
+		cs->skel = clients_bpf__open();
+		if (!cs->skel)
+			return -errno;
+		cs->skel->rodata->cfg_flags = (o->csv ? ABI_CCFG_SAMPLES : 0) |
+					      (cs->requests ? 0 : ABI_CCFG_NO_LENGTH);
+		bpf_map__set_max_entries(cs->skel->maps.clients, o->max_clients);
+		/* A connection per client at least; more for keep-alive pools. */
+		bpf_map__set_max_entries(cs->skel->maps.conns,
+					 o->max_clients * 4 > ABI_SOCKS_DEFAULT ?
+					 o->max_clients * 4 : ABI_SOCKS_DEFAULT);
+		if (!o->csv)	/* the map must exist; keep it at the minimum */
+			bpf_map__set_max_entries(cs->skel->maps.samples, 4096);
+		set_flavour(cs->skel, (enum flavour)f, cs->requests);
+		ret = clients_bpf__load(cs->skel);
+		if (!ret)
+			ret = clients_bpf__attach(cs->skel);
+		if (!ret) {
+			*used = (enum flavour)f;
+			return 0;
+		}
+		clients_bpf__destroy(cs->skel);
+		cs->skel = NULL;
+		if (ret == -EPERM || ret == -EACCES)
+			break;
+	}
+	return ret;
+}
+
+struct client_source *client_source_open(const struct client_source_opts *o, char *note,
+					 size_t note_len)
+{
+	struct client_source *cs = calloc(1, sizeof(*cs));
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	enum flavour used = FLAVOUR_TP_BTF;
+	int ret;
+
+	snprintf(note, note_len, "clients: out of memory");
+	if (!cs) {
+		btf__free(vmlinux);
+		return NULL;
+	}
+	if (!kernel_has_tracepoint(vmlinux, "inet_sock_set_state")) {
+		snprintf(note, note_len, "clients unavailable: the kernel has no "
+			 "sock:inet_sock_set_state tracepoint (Linux 4.16+)");
+		goto fail;
+	}
+	cs->requests = kernel_has_tracepoint(vmlinux, "sock_recv_length") &&
+		       kernel_has_tracepoint(vmlinux, "sock_send_length") &&
+		       !getenv("LATTOP_NO_SOCK_LENGTH");	/* to test the fallback */
+	if (!cs->requests)
+		snprintf(cs->note, sizeof(cs->note), "request latency unavailable: the kernel has "
+			 "no sock:sock_recv_length/sock_send_length (Linux 6.4+); connections only");
+	btf__free(vmlinux);
+	vmlinux = NULL;
+	cs->nr_cpus = libbpf_num_possible_cpus();
+	cs->keys = calloc(READ_BATCH, sizeof(*cs->keys));
+	cs->vals = calloc(READ_BATCH, sizeof(*cs->vals));
+	cs->cpu_vals = calloc(cs->nr_cpus > 0 ? (size_t)cs->nr_cpus : 1, sizeof(*cs->cpu_vals));
+	cs->model = client_model_new();
+	if (cs->nr_cpus <= 0 || !cs->keys || !cs->vals || !cs->cpu_vals || !cs->model)
+		goto fail;
+	ret = load_best(cs, o, &used);
+	if (ret) {
+		snprintf(note, note_len, "clients unavailable: the kernel refused the socket "
+			 "tracing programs (%s)", strerror(-ret));
+		goto fail;
+	}
+	cs->rows_fd = bpf_map__fd(cs->skel->maps.clients);
+	if (o->csv) {
+		cs->csv = o->csv;
+		cs->mono_to_real_ns = mono_to_real();
+		cs->rb = ring_buffer__new(bpf_map__fd(cs->skel->maps.samples), on_sample, cs, NULL);
+		if (!cs->rb) {
+			snprintf(note, note_len, "clients: cannot read the sample ring buffer: %s",
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	snprintf(cs->features, sizeof(cs->features), "clients: %s%s, %u rows max (LRU)",
+		 flavour_names[used], cs->requests ? " + sock_*_length" : ", connections only",
+		 o->max_clients);
+	snprintf(note, note_len, "%s", cs->note);
+	return cs;
+fail:
+	btf__free(vmlinux);
+	client_source_close(cs);
+	return NULL;
+}
+
+const char *client_source_features(const struct client_source *cs)
+{
+	return cs->features;
+}
+
+static int read_rows(struct client_source *cs, struct snapshot *out)
+{
+	struct abi_client_key token;
+	void *in = NULL;
+	uint32_t count;
+	int ret;
+
+	for (;;) {
+		count = READ_BATCH;
+		ret = bpf_map_lookup_batch(cs->rows_fd, in, &token, cs->keys, cs->vals, &count, NULL);
+		if (ret && errno != ENOENT)
+			return -errno;
+		for (uint32_t i = 0; i < count; i++) {
+			int uret = client_model_update(cs->model, &cs->keys[i], &cs->vals[i], out);
+
+			if (uret)
+				return uret;
+		}
+		if (ret)
+			return 0;	/* ENOENT: that was the last batch */
+		in = &token;
+	}
+}
+
+static uint64_t read_lost(struct client_source *cs)
+{
+	int fd = bpf_map__fd(cs->skel->maps.client_counters);
+	uint64_t now[ABI_CCNT_NR] = { 0 }, lost = 0;
+
+	for (uint32_t idx = 0; idx < ABI_CCNT_NR; idx++) {
+		if (bpf_map_lookup_elem(fd, &idx, cs->cpu_vals))
+			continue;
+		for (int c = 0; c < cs->nr_cpus; c++)
+			now[idx] += cs->cpu_vals[c];
+		lost += now[idx] - cs->counters_prev[idx];
+	}
+	memcpy(cs->counters_prev, now, sizeof(now));
+	return lost;
+}
+
+int client_source_tick(struct client_source *cs, struct snapshot *out)
+{
+	uint64_t evicted, lost;
+	int ret;
+
+	if (cs->rb) {
+		ring_buffer__consume(cs->rb);
+		fflush(cs->csv);
+	}
+	client_model_begin(cs->model);
+	ret = read_rows(cs, out);
+	if (ret)
+		return ret;
+	evicted = client_model_end(cs->model);
+	lost = read_lost(cs);
+	cs->evicted_total += evicted;
+	cs->lost_total += lost;
+	out->interval.client_evicted = evicted;
+	out->total.client_evicted = cs->evicted_total;
+	out->interval.client_lost = lost;
+	out->total.client_lost = cs->lost_total;
+	out->clients_state = cs->requests ? SNAP_CLIENTS_ON : SNAP_CLIENTS_CONN_ONLY;
+	snprintf(out->clients_note, sizeof(out->clients_note), "%s",
+		 cs->csv_err ? "--csv: write error, samples no longer written" : cs->note);
+	return 0;
+}

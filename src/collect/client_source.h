@@ -1,0 +1,38 @@
+/*
+ * client_source.h - the per-client TCP tables of the live source: loads
+ * bpf/clients.bpf.c (tp_btf, else raw_tp), says what is active and why not,
+ * and adds client rows to each snapshot. Never fatal: when it cannot load,
+ * the syscall tables still run and the snapshot says why clients are off.
+ */
+#ifndef LATTOP_COLLECT_CLIENT_SOURCE_H
+#define LATTOP_COLLECT_CLIENT_SOURCE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/snapshot.h"
+
+struct client_source;
+
+struct client_source_opts {
+	uint32_t max_clients;		/* rows in the kernel LRU */
+	FILE *csv;			/* raw samples go here when non-NULL */
+};
+
+/*
+ * Main thread. Returns NULL when clients cannot be tracked, with the
+ * reason in @note (also for a NULL return from allocation failure).
+ * On success @note says what is active (or "" when everything is).
+ */
+struct client_source *client_source_open(const struct client_source_opts *o, char *note,
+					 size_t note_len);
+
+/* Collector thread. Append this tick's client rows and counters to @out. 0 or -errno. */
+int client_source_tick(struct client_source *cs, struct snapshot *out);
+
+/* What the dashboard's status line says: flavour and limit. */
+const char *client_source_features(const struct client_source *cs);
+
+void client_source_close(struct client_source *cs);
+
+#endif

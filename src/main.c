@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 			.features = features,
 			.host = have_uname ? un.nodename : "?",
 			.kernel = have_uname ? un.release : "?",
+			.clients = !o.no_clients && !o.simulate,
 		};
 
 		bpf_log_quiet();

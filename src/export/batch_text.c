@@ -5,11 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/client_view.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
 #include "core/view.h"
 #include "export/batch_text.h"
+#include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
 
 #define BT_BAR_WIDTH 40
@@ -77,6 +79,9 @@ static void bt_header(FILE *out, const struct snapshot *s, bool cumulative)
 		" dropped %" PRIu64 "\n",
 		cumulative ? "cumulative" : "interval view", c->events, c->lost, c->evicted,
 		c->dropped_snapshots);
+	if (s->clients_state != SNAP_CLIENTS_OFF)
+		fprintf(out, "  clients evicted %" PRIu64 " lost %" PRIu64 "\n", c->client_evicted,
+			c->client_lost);
 }
 
 static void bt_block(FILE *out, const struct view_row *r)
@@ -148,6 +153,92 @@ out:
 	return ret;
 }
 
+/* A client row's quantize block needs a full histogram: expand its buckets. */
+static int bt_client_block(FILE *out, const struct snapshot *s, const struct snap_client_row *r,
+			   bool cum)
+{
+	static struct abi_hist h;	/* 2.4 KiB: not on the stack; batch output is one thread */
+	const struct snap_lat *req = client_req(r, cum);
+	char addr[FMT_ADDR_LEN], comm[ABI_COMM_LEN * 2], p50[FMT_DURATION_LEN];
+	char p99[FMT_DURATION_LEN];
+
+	if (!req->count)
+		return 0;
+	hist_from_buckets(&h, snap_lat_buckets(s, req), req->n, req->sum_ns, req->max_ns);
+	sanitize_text(comm, sizeof(comm), r->comm, sizeof(r->comm));
+	fmt_duration_ns(p50, sizeof(p50), req->p50_ns);
+	fmt_duration_ns(p99, sizeof(p99), req->p99_ns);
+	fprintf(out, "\n  request_ns %s -> %s[%u]:%u %s  [%" PRIu64 " requests, p50 %s, p99 %s]\n",
+		fmt_addr(addr, sizeof(addr), &r->key), comm, r->key.tgid, r->key.port,
+		fmt_dir(&r->key), req->count, p50, p99);
+	return batch_text_quantize(out, &h);
+}
+
+static void bt_client_row(FILE *out, const struct snap_client_row *r, bool cum)
+{
+	const struct snap_client_counts *c = client_counts(r, cum);
+	const struct snap_lat *req = client_req(r, cum), *conn = client_conn(r, cum);
+	char addr[FMT_ADDR_LEN], comm[ABI_COMM_LEN * 2], proc[BT_PROC_LEN];
+	char p50[FMT_DURATION_LEN] = "-", p99[FMT_DURATION_LEN] = "-", cp99[FMT_DURATION_LEN] = "-";
+	char bin[16], bout[16];
+
+	sanitize_text(comm, sizeof(comm), r->comm, sizeof(r->comm));
+	snprintf(proc, sizeof(proc), "%s[%u]", r->key.tgid ? comm : "-", r->key.tgid);
+	if (req->count) {
+		fmt_duration_ns(p50, sizeof(p50), req->p50_ns);
+		fmt_duration_ns(p99, sizeof(p99), req->p99_ns);
+	}
+	if (conn->count)
+		fmt_duration_ns(cp99, sizeof(cp99), conn->p99_ns);
+	fmt_count(bin, sizeof(bin), c->bytes_in);
+	fmt_count(bout, sizeof(bout), c->bytes_out);
+	fprintf(out, "  %-24s %5u %-3s %-20s %6" PRIu64 " %5" PRIu64 " %7" PRIu64
+		" %8s %8s %8s %6s %6s %4" PRIu64 " %4" PRIu64 "\n",
+		fmt_addr(addr, sizeof(addr), &r->key), r->key.port, fmt_dir(&r->key), proc,
+		c->connections, r->open, c->requests, p50, p99, cp99, bin, bout, c->resets,
+		c->retransmits);
+}
+
+/* The per-client table, busiest first, and the busiest client's quantize block. */
+static int bt_clients(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
+{
+	struct client_view v;
+	size_t n;
+	int ret;
+
+	if (s->clients_state != SNAP_CLIENTS_ON && s->clients_note[0]) {
+		char note[SNAP_NOTE_LEN];
+
+		sanitize_text(note, sizeof(note), s->clients_note, sizeof(s->clients_note));
+		fprintf(out, "  clients: %s\n", note);
+	}
+	if (s->clients_state == SNAP_CLIENTS_OFF)
+		return 0;
+	client_view_init(&v);
+	ret = client_view_build(&v, s, o->filter, o->cumulative);
+	if (ret)
+		goto out;
+	if (!v.n) {
+		fputs("  (no TCP clients in this view)\n", out);
+		goto out;
+	}
+	client_view_sort(&v, CLIENT_SORT_REQUESTS, true);
+	ret = bt_client_block(out, s, v.rows[0], o->cumulative);
+	if (ret)
+		goto out;
+	fprintf(out, "\n  %-24s %5s %-3s %-20s %6s %5s %7s %8s %8s %8s %6s %6s %4s %4s\n",
+		"CLIENT", "PORT", "DIR", "PROCESS", "CONNS", "OPEN", "REQS", "P50", "P99",
+		"CONN P99", "IN", "OUT", "RST", "RTX");
+	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
+	for (size_t i = 0; i < n; i++)
+		bt_client_row(out, v.rows[i], o->cumulative);
+	if (v.n > n)
+		fprintf(out, "  ... %zu more clients\n", v.n - n);
+out:
+	client_view_free(&v);
+	return ret;
+}
+
 int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
 {
 	static const struct batch_text_opts defaults = { .top_n = BATCH_TEXT_TOP_N_DEFAULT };
@@ -167,14 +258,16 @@ int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_tex
 		goto out;
 	if (!v.n) {
 		fputs("\n  (no syscalls in this view)\n\n", out);
-		goto out;
+	} else {
+		view_sort(&v, VIEW_SORT_TIME, true);
+		n = v.n < top_n ? v.n : top_n;
+		for (size_t i = 0; i < n; i++)
+			bt_block(out, &v.rows[i]);
+		ret = bt_summary(out, s, o);
+		fputc('\n', out);
 	}
-	view_sort(&v, VIEW_SORT_TIME, true);
-	n = v.n < top_n ? v.n : top_n;
-	for (size_t i = 0; i < n; i++)
-		bt_block(out, &v.rows[i]);
-	ret = bt_summary(out, s, o);
-	fputc('\n', out);
+	if (!ret)
+		ret = bt_clients(out, s, o);
 out:
 	view_free(&v);
 	if (!ret && ferror(out))

@@ -69,3 +69,28 @@ print:
 			 decimals, scaled % pow10[decimals], suffix);
 	return strlen(buf);
 }
+
+size_t fmt_count(char *buf, size_t len, uint64_t n)
+{
+	static const char suffix[] = "kMGTPE";
+	uint64_t div = 1;
+	size_t u = 0;
+
+	if (n < 1000) {
+		snprintf(buf, len, "%" PRIu64, n);
+		return strlen(buf);
+	}
+	/* Largest unit below n, then keep three significant digits. */
+	while (u + 1 < sizeof(suffix) - 1 && n / (div * 1000) >= 1000)
+		div *= 1000, u++;
+	div *= 1000;
+	if (n / div >= 100)
+		snprintf(buf, len, "%" PRIu64 "%c", (n + div / 2) / div, suffix[u]);
+	else if (n / div >= 10)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", n / div, (n % div) * 10 / div,
+			 suffix[u]);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64 "%c", n / div, (n % div) * 100 / div,
+			 suffix[u]);
+	return strlen(buf);
+}

@@ -19,4 +19,10 @@
  */
 size_t fmt_duration_ns(char *buf, size_t len, uint64_t ns);
 
+/*
+ * A count with three significant digits and an SI suffix: "812", "12.4k",
+ * "3.21M", "1.50G" (decimal: 1k = 1000). For bytes and rates in tables.
+ */
+size_t fmt_count(char *buf, size_t len, uint64_t n);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/client_view.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
@@ -231,11 +232,9 @@ static void json_clients(struct jw *w, const struct snapshot *s, const struct js
 	jw_open(w, '[');
 	for (size_t i = 0; i < s->n_clients; i++) {
 		const struct snap_client_row *r = &s->clients[i];
-		const struct snap_client_counts *c = cum ? &r->total : &r->interval;
 
 		/* A row with nothing to say this interval is left out, as for syscalls. */
-		if (!c->connections && !c->closed && !c->failed && !c->requests && !c->bytes_in &&
-		    !c->bytes_out && !c->resets && !c->retransmits && !r->open)
+		if (!client_row_active(r, cum))
 			continue;
 		if (o->filter && !filter_match_client(o->filter, r))
 			continue;

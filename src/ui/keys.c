@@ -31,24 +31,41 @@ static int act_help(struct ui *ui)
 	return REDRAW_ALL;
 }
 
+/* Syscalls -> processes (unless clients took their pane) -> clients (when shown). */
 static int act_next_pane(struct ui *ui)
 {
-	ui->focus = ui->focus == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
+	bool clients = ui_clients_visible(ui);
+
+	if (ui->focus == TABLE_SYSCALLS)
+		ui->focus = ui->clients.in_procs ? TABLE_CLIENTS : TABLE_PROCS;
+	else if (ui->focus == TABLE_PROCS && clients)
+		ui->focus = TABLE_CLIENTS;
+	else
+		ui->focus = TABLE_SYSCALLS;
 	return REDRAW_TABLES;
+}
+
+/* Rows of the focused table. */
+static size_t focused_rows(const struct ui *ui)
+{
+	return ui->focus == TABLE_CLIENTS ? ui->clients.view.n : ui->tables[ui->focus].view.n;
 }
 
 static int move_by(struct ui *ui, long delta)
 {
-	struct ui_table_state *t = focused(ui);
-
-	table_move(&t->pos, t->view.n, delta);
+	if (ui->focus == TABLE_CLIENTS)
+		table_move(&ui->clients.pos, ui->clients.view.n, delta);
+	else
+		table_move(&focused(ui)->pos, focused(ui)->view.n, delta);
 	return REDRAW_TABLES;
 }
 
 static long page(const struct ui *ui)
 {
-	const struct layout_rect *r =
-		&ui->layout.area[ui->focus == TABLE_SYSCALLS ? AREA_SYSCALLS : AREA_PROCS];
+	enum layout_area a = ui->focus == TABLE_SYSCALLS ? AREA_SYSCALLS :
+			     ui->focus == TABLE_CLIENTS && !ui->clients.in_procs ? AREA_CLIENTS :
+										   AREA_PROCS;
+	const struct layout_rect *r = &ui->layout.area[a];
 
 	return r->h > 3 ? r->h - 2 : 1;
 }
@@ -57,13 +74,29 @@ static int act_up(struct ui *ui) { return move_by(ui, -1); }
 static int act_down(struct ui *ui) { return move_by(ui, 1); }
 static int act_pgup(struct ui *ui) { return move_by(ui, -page(ui)); }
 static int act_pgdn(struct ui *ui) { return move_by(ui, page(ui)); }
-static int act_home(struct ui *ui) { return move_by(ui, -(long)focused(ui)->view.n); }
-static int act_end(struct ui *ui) { return move_by(ui, (long)focused(ui)->view.n); }
+static int act_home(struct ui *ui) { return move_by(ui, -(long)focused_rows(ui)); }
+static int act_end(struct ui *ui) { return move_by(ui, (long)focused_rows(ui)); }
+
+/* Enter on a client: its request-latency histogram stays in the histogram pane. */
+static int pin_client(struct ui *ui)
+{
+	struct ui_clients_state *cs = &ui->clients;
+
+	if (!cs->view.n)
+		return REDRAW_NONE;
+	cs->pin = cs->view.rows[cs->pos.sel < cs->view.n ? cs->pos.sel : 0]->key;
+	cs->pinned = true;
+	ui_set_status(ui, false, "histogram: this client's request latency (Esc: back)");
+	return REDRAW_TABLES | REDRAW_STATUS;
+}
 
 static int act_enter(struct ui *ui)
 {
-	struct ui_table_state *t = focused(ui);
+	struct ui_table_state *t;
 
+	if (ui->focus == TABLE_CLIENTS)
+		return pin_client(ui);
+	t = focused(ui);
 	if (!t->view.n)
 		return REDRAW_NONE;
 	ui->drill_row = t->view.rows[t->pos.sel];
@@ -84,6 +117,10 @@ static int act_back(struct ui *ui)
 	if (ui->help) {
 		ui->help = false;
 		return REDRAW_ALL;
+	}
+	if (ui->clients.pinned) {
+		ui->clients.pinned = false;
+		return REDRAW_TABLES;
 	}
 	if (ui->drill == DRILL_NONE)
 		return REDRAW_NONE;
@@ -126,8 +163,14 @@ static int act_pick_syscall(struct ui *ui) { return open_picker(ui, PICK_SYSCALL
 
 static int sort_step(struct ui *ui, int step)
 {
-	struct ui_table_state *t = focused(ui);
+	struct ui_table_state *t;
 
+	if (ui->focus == TABLE_CLIENTS) {
+		ui->clients.sort = (enum client_sort)(((int)ui->clients.sort + step + CLIENT_SORT_NR) %
+						      CLIENT_SORT_NR);
+		return REDRAW_DATA | REDRAW_TABLES;
+	}
+	t = focused(ui);
 	t->sort = (enum view_sort)(((int)t->sort + step + VIEW_SORT_NR + 1) % (VIEW_SORT_NR + 1));
 	return REDRAW_DATA | REDRAW_TABLES;
 }
@@ -137,7 +180,10 @@ static int act_sort_prev(struct ui *ui) { return sort_step(ui, -1); }
 
 static int act_invert(struct ui *ui)
 {
-	focused(ui)->ascending = !focused(ui)->ascending;
+	if (ui->focus == TABLE_CLIENTS)
+		ui->clients.ascending = !ui->clients.ascending;
+	else
+		focused(ui)->ascending = !focused(ui)->ascending;
 	return REDRAW_DATA | REDRAW_TABLES;
 }
 
@@ -203,6 +249,21 @@ static int act_redraw(struct ui *ui)
 	return REDRAW_HARD | REDRAW_ALL;
 }
 
+/* On a small terminal the clients table has no area of its own: it takes the processes pane. */
+static int act_clients(struct ui *ui)
+{
+	if (!ui->o->clients) {
+		ui_set_status(ui, true, "clients: not collected in this run");
+		return REDRAW_STATUS;
+	}
+	ui->clients.in_procs = !ui->clients.in_procs;
+	if (ui->clients.in_procs)
+		ui->focus = TABLE_CLIENTS;
+	else if (ui->focus == TABLE_CLIENTS && !ui_clients_visible(ui))
+		ui->focus = TABLE_PROCS;
+	return REDRAW_TABLES;
+}
+
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
@@ -212,7 +273,7 @@ static int act_snapshot(struct ui *ui)
 const struct key_binding key_table[] = {
 	{ "q F10", "quit", act_quit, { 'q', KEY_F(10), 0 } },
 	{ "? h F1", "this help (Esc closes)", act_help, { '?', 'h', KEY_F(1), 0 } },
-	{ "Tab S-Tab", "switch between syscalls and processes", act_next_pane,
+	{ "Tab S-Tab", "next pane: syscalls, processes, clients", act_next_pane,
 	  { KEY_TAB, KEY_BTAB, 0 } },
 	{ "Up k", "move up", act_up, { KEY_UP, 'k', 0 } },
 	{ "Down j", "move down", act_down, { KEY_DOWN, 'j', 0 } },
@@ -220,10 +281,12 @@ const struct key_binding key_table[] = {
 	{ "", "", act_pgdn, { KEY_NPAGE, 0 } },
 	{ "Home End", "first / last row", act_home, { KEY_HOME, 0 } },
 	{ "", "", act_end, { KEY_END, 0 } },
-	{ "Enter", "drill down: syscall -> processes, process -> syscalls", act_enter,
+	{ "Enter", "drill down: syscall -> processes, process -> syscalls; client -> its histogram",
+	  act_enter,
 	  { '\n', '\r', KEY_ENTER, 0 } },
 	{ "Esc Bksp", "back", act_back, { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
-	{ "/ F4", "filter: NAME pid:N sys:a,b (Ctrl-U empties, Esc on empty clears)", act_filter,
+	{ "/ F4", "filter: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N (Ctrl-U empties, Esc on "
+	  "empty clears)", act_filter,
 	  { '/', KEY_F(4), 0 } },
 	{ "p", "pick a process to filter on", act_pick_process, { 'p', 0 } },
 	{ "y", "pick a syscall to filter on", act_pick_syscall, { 'y', 0 } },
@@ -234,6 +297,7 @@ const struct key_binding key_table[] = {
 	{ "+ -", "longer / shorter interval", act_slower, { '+', '=', 0 } },
 	{ "", "", act_faster, { '-', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
+	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
 	{ "t", "next colour theme", act_theme, { 't', 0 } },
 	{ "s", "snapshot the screen and the tick's data to files", act_snapshot, { 's', 0 } },

@@ -9,6 +9,7 @@
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
+#include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
 #include "ui/theme.h"
@@ -70,37 +71,19 @@ static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_
 		snprintf(buf, len, " %s latency%s ", name, ui->fine_hist ? " (fine)" : "");
 }
 
-void pane_hist_draw(struct ui *ui, WINDOW *w)
+/* Bars of @h under the title and the @info line, p50 and p99 marked. */
+static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const char *info)
 {
 	static struct hist_line lines[HIST_MAX_LINES];
-	const struct view_row *r = ui_selected_row(ui, NULL);
 	int width = getmaxx(w), height = getmaxy(w), bar_w, y = 1;
 	uint64_t max_count = 0, p50, p99;
-	char title[96], val[24], cnt[24], info[96];
+	char val[24], cnt[24];
 	size_t n, first = 0;
 
-	if (!r) {
-		draw_title(w, " Histogram ", false);
-		draw_text(w, 2, 1, width - 2, "no calls in this view", theme_attr(THEME_ROLE_dim),
-			  false);
-		return;
-	}
-	hist_title(ui, r, title, sizeof(title));
-	draw_title(w, title, false);
-	p50 = hist_percentile_ns(&r->hist, 50);
-	p99 = hist_percentile_ns(&r->hist, 99);
-	{
-		char a[16], b[16], m[16];
-
-		fmt_duration_ns(a, sizeof(a), p50);
-		fmt_duration_ns(b, sizeof(b), p99);
-		fmt_duration_ns(m, sizeof(m), r->hist.max_ns);
-		snprintf(info, sizeof(info), "%" PRIu64 " calls  p50 %s  p99 %s  max %s%s",
-			 (uint64_t)r->hist.count, a, b, m,
-			 ui->snap->sample_every > 1 ? "  (sampled)" : "");
-		draw_text(w, y++, 1, width - 2, info, theme_attr(THEME_ROLE_normal), false);
-	}
-	n = hist_lines(&r->hist, ui->fine_hist, lines, HIST_MAX_LINES);
+	p50 = hist_percentile_ns(h, 50);
+	p99 = hist_percentile_ns(h, 99);
+	draw_text(w, y++, 1, width - 2, info, theme_attr(THEME_ROLE_normal), false);
+	n = hist_lines(h, ui->fine_hist, lines, HIST_MAX_LINES);
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
@@ -147,4 +130,60 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 		else if (has50)
 			draw_text(w, y, width - 4, 4, "p50", theme_attr(THEME_ROLE_p50), false);
 	}
+}
+
+static void summary(char *buf, size_t len, const char *what, uint64_t count, uint64_t p50,
+		    uint64_t p99, uint64_t max, const char *extra)
+{
+	char a[16], b[16], m[16];
+
+	fmt_duration_ns(a, sizeof(a), p50);
+	fmt_duration_ns(b, sizeof(b), p99);
+	fmt_duration_ns(m, sizeof(m), max);
+	snprintf(buf, len, "%" PRIu64 " %s  p50 %s  p99 %s  max %s%s", count, what, a, b, m, extra);
+}
+
+/* The request latency of one client (selected in the clients table, or pinned with Enter). */
+static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *r)
+{
+	static struct abi_hist h;	/* 2.4 KiB: not on the stack */
+	const struct snap_lat *req = client_req(r, ui->cumulative);
+	char title[128], info[96], addr[FMT_ADDR_LEN], comm[ABI_COMM_LEN * 2];
+
+	sanitize_text(comm, sizeof(comm), r->comm, ABI_COMM_LEN);
+	snprintf(title, sizeof(title), " requests %s %s %s %s[%u]:%u%s%s ",
+		 r->key.dir == ABI_DIR_OUT ? "to" : "from", fmt_addr(addr, sizeof(addr), &r->key),
+		 r->key.dir == ABI_DIR_OUT ? "by" : "at", comm, r->key.tgid, r->key.port,
+		 ui->fine_hist ? " (fine)" : "", ui->clients.pinned ? " (Esc: unpin)" : "");
+	draw_title(w, title, false);
+	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
+	summary(info, sizeof(info), "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
+		"");
+	draw_hist(ui, w, &h, info);
+}
+
+void pane_hist_draw(struct ui *ui, WINDOW *w)
+{
+	const struct snap_client_row *client = ui_selected_client(ui);
+	const struct view_row *r;
+	char title[96], info[96];
+
+	if (client) {
+		draw_client(ui, w, client);
+		return;
+	}
+	r = ui_selected_row(ui, NULL);
+	if (!r) {
+		draw_title(w, " Histogram ", false);
+		draw_text(w, 2, 1, getmaxx(w) - 2, ui->clients.pinned ? "pinned client: no data "
+			  "in this view (Esc: unpin)" : "no calls in this view",
+			  theme_attr(THEME_ROLE_dim), false);
+		return;
+	}
+	hist_title(ui, r, title, sizeof(title));
+	draw_title(w, title, false);
+	summary(info, sizeof(info), "calls", (uint64_t)r->hist.count,
+		hist_percentile_ns(&r->hist, 50), hist_percentile_ns(&r->hist, 99), r->hist.max_ns,
+		ui->snap->sample_every > 1 ? "  (sampled)" : "");
+	draw_hist(ui, w, &r->hist, info);
 }

@@ -32,14 +32,14 @@ static const struct table_col proc_cols[] = {
 };
 
 /* Calls per second over the view's time base (the tick, or since start). */
-static double per_second(const struct ui *ui, uint64_t n)
+double ui_per_second(const struct ui *ui, uint64_t n)
 {
 	uint64_t base_ns = ui->cumulative ? ui->snap->elapsed_ns : ui->snap->interval_ns;
 
 	return base_ns ? (double)n * 1e9 / (double)base_ns : 0.0;
 }
 
-static void fmt_rate(char *buf, size_t len, double r)
+void ui_fmt_rate(char *buf, size_t len, double r)
 {
 	if (r >= 1e6)
 		snprintf(buf, len, "%.1fM", r / 1e6);
@@ -71,10 +71,10 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 		syscall_name_or_nr(r->nr, buf, (unsigned int)len);
 		break;
 	case SC_RATE:
-		fmt_rate(buf, len, per_second(ui, r->hist.count));
+		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 		break;
 	case SC_ERRS:
-		fmt_rate(buf, len, per_second(ui, r->hist.errors));
+		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.errors));
 		break;
 	case SC_P50:
 		fmt_pct(r, 500, buf, len);
@@ -110,7 +110,7 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		*untrusted = true;
 		break;
 	case PC_RATE:
-		fmt_rate(buf, len, per_second(ui, r->hist.count));
+		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 		break;
 	case PC_P99:
 		fmt_pct(r, 990, buf, len);
@@ -151,6 +151,9 @@ int ui_views_rebuild(struct ui *ui)
 		ret = view_build(&pt->view, ui->snap, &proc_f, proc_g, ui->cumulative);
 	view_sort(&st->view, st->sort, !st->ascending);
 	view_sort(&pt->view, pt->sort, !pt->ascending);
+	if (!ret)
+		ret = client_view_build(&ui->clients.view, ui->snap, &ui->filter, ui->cumulative);
+	client_view_sort(&ui->clients.view, ui->clients.sort, !ui->clients.ascending);
 	return ret;
 }
 
@@ -159,6 +162,9 @@ const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 	enum ui_table t = ui->focus;
 	const struct ui_table_state *ts = &ui->tables[t];
 
+	if (t == TABLE_CLIENTS)
+		t = TABLE_SYSCALLS;
+	ts = &ui->tables[t];
 	if (!ts->view.n) {
 		t = t == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
 		ts = &ui->tables[t];
@@ -193,6 +199,10 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 	struct ui_table_state *t = &ui->tables[TABLE_PROCS];
 	char title[96], name[40];
 
+	if (ui->clients.in_procs) {
+		pane_clients_draw(ui, w);
+		return;
+	}
 	if (ui->drill == DRILL_SYSCALL)
 		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ",
 			 syscall_name_or_nr(ui->drill_row.nr, name, sizeof(name)));
@@ -214,14 +224,14 @@ static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		if (col == 0)
 			syscall_name_or_nr(r->nr, buf, (unsigned int)len);
 		else
-			fmt_rate(buf, len, per_second(ui, r->hist.count));
+			ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 		return;
 	}
 	if (col == 0) {
 		snprintf(buf, len, "%u %.*s", r->pid, ABI_COMM_LEN, r->comm);
 		*untrusted = true;
 	} else {
-		fmt_rate(buf, len, per_second(ui, r->hist.count));
+		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 	}
 }
 

@@ -48,7 +48,7 @@ static void windows_free(struct ui *ui)
 static void relayout(struct ui *ui)
 {
 	windows_free(ui);
-	layout_compute(&ui->layout, LINES, COLS, false);
+	layout_compute(&ui->layout, LINES, COLS, ui->o->clients);
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	if (ui->layout.too_small)
@@ -70,6 +70,7 @@ static const struct pane_ops ui_panes[] = {
 	{ "syscalls", AREA_SYSCALLS, REDRAW_TABLES, pane_syscalls_draw },
 	{ "processes", AREA_PROCS, REDRAW_TABLES, pane_procs_draw },
 	{ "histogram", AREA_HIST, REDRAW_TABLES, pane_hist_draw },
+	{ "clients", AREA_CLIENTS, REDRAW_TABLES, pane_clients_draw },
 	{ "status", AREA_STATUS, REDRAW_STATUS, pane_status_draw },
 	{ "footer", AREA_FOOTER, REDRAW_FOOTER, pane_footer_draw },
 };
@@ -142,6 +143,7 @@ static void filter_set(struct ui *ui, const struct filter *f)
 	ui->filter = *f;
 	filter_format(&ui->filter, ui->filter_text, sizeof(ui->filter_text));
 	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+	ui->clients.pos.sel = 0;
 }
 
 static int prompt_key(struct ui *ui, int key)

@@ -22,6 +22,7 @@ struct ui_opts {
 	const char *features;		/* one line: what collection is active and what is not, and why */
 	const char *host;		/* shown in the header */
 	const char *kernel;
+	bool clients;			/* the source collects per-client tables */
 };
 
 /*

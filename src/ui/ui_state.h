@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/client_view.h"
 #include "core/filter.h"
 #include "core/snapshot.h"
 #include "core/view.h"
@@ -16,7 +17,8 @@
 #include "ui/table.h"
 #include "ui/ui.h"
 
-enum ui_table { TABLE_SYSCALLS, TABLE_PROCS, TABLE_NR };
+/* Tables with a syscall view; the clients table (TABLE_CLIENTS) keeps its own state. */
+enum ui_table { TABLE_SYSCALLS, TABLE_PROCS, TABLE_NR, TABLE_CLIENTS = TABLE_NR };
 
 enum ui_drill {
 	DRILL_NONE,
@@ -61,6 +63,16 @@ struct ui_table_state {
 	bool ascending;
 };
 
+struct ui_clients_state {
+	struct client_view view;
+	struct table_pos pos;
+	enum client_sort sort;
+	bool ascending;
+	bool in_procs;			/* 'C': the clients table takes the processes pane */
+	bool pinned;			/* Enter: the histogram pane keeps showing @pin */
+	struct abi_client_key pin;
+};
+
 struct ui {
 	struct collector *c;
 	const struct ui_opts *o;
@@ -73,6 +85,7 @@ struct ui {
 	enum ui_drill drill;
 	struct view_row drill_row;	/* identity of the drilled syscall or process */
 	struct ui_table_state tables[TABLE_NR];
+	struct ui_clients_state clients;
 	enum ui_table focus;
 	enum ui_prompt prompt;
 	char prompt_buf[FILTER_TEXT_MAX];
@@ -94,6 +107,18 @@ int ui_views_rebuild(struct ui *ui);
 /* The histogram the histogram pane shows (selected row of the focused table), or NULL. */
 const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from);
 
+/* Is the clients table on screen (own area, or in place of the processes)? */
+bool ui_clients_visible(const struct ui *ui);
+
+/* The client whose histogram the histogram pane shows (pinned, or selected and focused), or NULL. */
+const struct snap_client_row *ui_selected_client(const struct ui *ui);
+
+/* Events per second over the view's time base (the tick, or since start). */
+double ui_per_second(const struct ui *ui, uint64_t n);
+
+/* A rate in a table cell: "812", "12.4k", "1.2M". */
+void ui_fmt_rate(char *buf, size_t len, double r);
+
 void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -103,6 +128,7 @@ void pane_status_draw(struct ui *ui, WINDOW *w);
 void pane_footer_draw(struct ui *ui, WINDOW *w);
 void pane_syscalls_draw(struct ui *ui, WINDOW *w);
 void pane_procs_draw(struct ui *ui, WINDOW *w);
+void pane_clients_draw(struct ui *ui, WINDOW *w);
 void pane_hist_draw(struct ui *ui, WINDOW *w);
 void pane_help_draw(struct ui *ui, WINDOW *w);
 void pane_picker_draw(struct ui *ui, WINDOW *w);

@@ -1,0 +1,141 @@
+/* pane_clients.c - the per-client TCP table: who is slow, and is it the server. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "export/fmt_addr.h"
+#include "export/fmt_duration.h"
+#include "ui/draw.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+
+/* Most important first: a narrow pane drops columns from the right. */
+enum client_col {
+	CC_ADDR, CC_PORT, CC_PROC, CC_REQ_RATE, CC_P50, CC_P99, CC_CONN_RATE, CC_OPEN, CC_CONN_P99,
+	CC_IN, CC_OUT, CC_RST, CC_RTX
+};
+static const struct table_col client_cols[] = {
+	[CC_ADDR] = { "CLIENT", 15, false, true },
+	[CC_PORT] = { "PORT", 7, true, false },
+	[CC_PROC] = { "PROCESS", 14, false, false },
+	[CC_REQ_RATE] = { "REQ/s", 7, true, false },
+	[CC_P50] = { "P50", 8, true, false },
+	[CC_P99] = { "P99", 8, true, false },
+	[CC_CONN_RATE] = { "CONN/s", 7, true, false },
+	[CC_OPEN] = { "OPEN", 5, true, false },
+	[CC_CONN_P99] = { "LIFE P99", 8, true, false },
+	[CC_IN] = { "IN", 6, true, false },
+	[CC_OUT] = { "OUT", 6, true, false },
+	[CC_RST] = { "RST", 4, true, false },
+	[CC_RTX] = { "RTX", 4, true, false },
+};
+
+static void fmt_lat(char *buf, size_t len, uint64_t count, uint64_t ns)
+{
+	if (count)
+		fmt_duration_ns(buf, len, ns);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void client_cell(void *ctx, size_t row, size_t col, char *buf, size_t len,
+			bool *untrusted)
+{
+	struct ui *ui = ctx;
+	const struct snap_client_row *r = ui->clients.view.rows[row];
+	const struct snap_client_counts *c = client_counts(r, ui->cumulative);
+	const struct snap_lat *req = client_req(r, ui->cumulative);
+	const struct snap_lat *conn = client_conn(r, ui->cumulative);
+
+	switch ((enum client_col)col) {
+	case CC_ADDR:
+		fmt_addr(buf, len, &r->key);
+		break;
+	case CC_PORT:
+		/* "out" rows name the remote port: mark them. */
+		snprintf(buf, len, r->key.dir == ABI_DIR_OUT ? ">%u" : "%u", r->key.port);
+		break;
+	case CC_PROC:
+		snprintf(buf, len, "%u %.*s", r->key.tgid, ABI_COMM_LEN, r->comm);
+		*untrusted = true;
+		break;
+	case CC_REQ_RATE:
+		ui_fmt_rate(buf, len, ui_per_second(ui, c->requests));
+		break;
+	case CC_P50:
+		fmt_lat(buf, len, req->count, req->p50_ns);
+		break;
+	case CC_P99:
+		fmt_lat(buf, len, req->count, req->p99_ns);
+		break;
+	case CC_CONN_RATE:
+		ui_fmt_rate(buf, len, ui_per_second(ui, c->connections));
+		break;
+	case CC_OPEN:
+		snprintf(buf, len, "%" PRIu64, r->open);
+		break;
+	case CC_CONN_P99:
+		fmt_lat(buf, len, conn->count, conn->p99_ns);
+		break;
+	case CC_IN:
+		fmt_count(buf, len, c->bytes_in);
+		break;
+	case CC_OUT:
+		fmt_count(buf, len, c->bytes_out);
+		break;
+	case CC_RST:
+		snprintf(buf, len, "%" PRIu64, c->resets);
+		break;
+	case CC_RTX:
+		snprintf(buf, len, "%" PRIu64, c->retransmits);
+		break;
+	}
+}
+
+bool ui_clients_visible(const struct ui *ui)
+{
+	return ui->o->clients &&
+	       (ui->clients.in_procs || ui->layout.area[AREA_CLIENTS].h > 0);
+}
+
+const struct snap_client_row *ui_selected_client(const struct ui *ui)
+{
+	const struct ui_clients_state *cs = &ui->clients;
+
+	if (!ui->snap)
+		return NULL;
+	if (cs->pinned) {
+		for (size_t i = 0; i < ui->snap->n_clients; i++)
+			if (!memcmp(&ui->snap->clients[i].key, &cs->pin, sizeof(cs->pin)))
+				return &ui->snap->clients[i];
+		return NULL;
+	}
+	if (ui->focus != TABLE_CLIENTS || !cs->view.n)
+		return NULL;
+	return cs->view.rows[cs->pos.sel < cs->view.n ? cs->pos.sel : 0];
+}
+
+void pane_clients_draw(struct ui *ui, WINDOW *w)
+{
+	struct ui_clients_state *cs = &ui->clients;
+	const struct snapshot *s = ui->snap;
+	char title[160];
+
+	snprintf(title, sizeof(title), " Clients  sort:%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
+		 client_sort_name(cs->sort), cs->ascending ? " asc" : "",
+		 s ? s->total.client_evicted : 0, s ? s->total.client_lost : 0);
+	draw_title(w, title, ui->focus == TABLE_CLIENTS);
+	if (s && s->clients_state != SNAP_CLIENTS_ON && s->clients_note[0]) {
+		/* Never a silent gap: say what is missing and why, on the pane itself. */
+		draw_text(w, 1, 1, getmaxx(w) - 2, s->clients_note, theme_attr(THEME_ROLE_dim),
+			  false);
+		if (s->clients_state == SNAP_CLIENTS_OFF)
+			return;
+		table_draw(w, 2, getmaxy(w) - 2, client_cols,
+			   sizeof(client_cols) / sizeof(client_cols[0]), cs->view.n, &cs->pos,
+			   ui->focus == TABLE_CLIENTS, client_cell, ui);
+		return;
+	}
+	table_draw(w, 1, getmaxy(w) - 1, client_cols, sizeof(client_cols) / sizeof(client_cols[0]),
+		   cs->view.n, &cs->pos, ui->focus == TABLE_CLIENTS, client_cell, ui);
+}

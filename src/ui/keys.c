@@ -86,7 +86,7 @@ static int pin_client(struct ui *ui)
 		return REDRAW_NONE;
 	cs->pin = cs->view.rows[cs->pos.sel < cs->view.n ? cs->pos.sel : 0]->key;
 	cs->pinned = true;
-	ui_set_status(ui, false, "histogram: this client's request latency (Esc: back)");
+	ui_set_status(ui, false, "histogram: this client's request latency, pinned (Esc: unpin)");
 	return REDRAW_TABLES | REDRAW_STATUS;
 }
 

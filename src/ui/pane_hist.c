@@ -151,10 +151,16 @@ static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *
 	char title[128], info[96], addr[FMT_ADDR_LEN], comm[ABI_COMM_LEN * 2];
 
 	sanitize_text(comm, sizeof(comm), r->comm, ABI_COMM_LEN);
-	snprintf(title, sizeof(title), " requests %s %s %s %s[%u]:%u%s%s ",
-		 r->key.dir == ABI_DIR_OUT ? "to" : "from", fmt_addr(addr, sizeof(addr), &r->key),
-		 r->key.dir == ABI_DIR_OUT ? "by" : "at", comm, r->key.tgid, r->key.port,
-		 ui->fine_hist ? " (fine)" : "", ui->clients.pinned ? " (Esc: unpin)" : "");
+	/* Short enough for a narrow pane: the request's direction as an arrow. */
+	fmt_addr(addr, sizeof(addr), &r->key);
+	if (r->key.dir == ABI_DIR_OUT)
+		snprintf(title, sizeof(title), " %s%s[%u] -> %s:%u%s ", ui->clients.pinned ?
+			 "pinned " : "", comm, r->key.tgid, addr, r->key.port,
+			 ui->fine_hist ? " (fine)" : "");
+	else
+		snprintf(title, sizeof(title), " %s%s -> %s[%u]:%u%s ", ui->clients.pinned ?
+			 "pinned " : "", addr, comm, r->key.tgid, r->key.port,
+			 ui->fine_hist ? " (fine)" : "");
 	draw_title(w, title, false);
 	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
 	summary(info, sizeof(info), "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,

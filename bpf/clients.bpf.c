@@ -112,10 +112,13 @@ static __always_inline struct abi_client_val *row_get(const struct abi_client_ke
 
 	if (v)
 		return v;
-	if (bpf_map_update_elem(&clients, key, &zero_val, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&clients, key)) {
-		counter_inc(ABI_CCNT_CLIENT_FULL);
-		return NULL;
+	if (bpf_map_update_elem(&clients, key, &zero_val, BPF_NOEXIST)) {
+		if (!bpf_map_lookup_elem(&clients, key)) {
+			counter_inc(ABI_CCNT_CLIENT_FULL);
+			return NULL;
+		}
+	} else {
+		counter_inc(ABI_CCNT_ROWS_CREATED);
 	}
 	v = bpf_map_lookup_elem(&clients, key);
 	/* Only the owner's context knows its name (not softirq, not tgid 0). */

@@ -101,6 +101,7 @@ enum abi_client_counter {
 	ABI_CCNT_CLIENT_FULL = 0,	/* client row could not be inserted */
 	ABI_CCNT_SOCK_FULL,		/* connection state could not be inserted */
 	ABI_CCNT_RB_DROPPED,		/* --csv sample dropped: ring buffer full */
+	ABI_CCNT_ROWS_CREATED,		/* rows inserted; minus rows present = LRU evictions */
 	ABI_CCNT_NR
 };
 

@@ -231,20 +231,35 @@ static int read_rows(struct client_source *cs, struct snapshot *out)
 	}
 }
 
-static uint64_t read_lost(struct client_source *cs)
+/*
+ * This tick's kernel counters, then the rows. The LRU drops rows silently,
+ * so evictions are derived: rows ever created minus rows present now. The
+ * counters are read first, so a row created in between is never taken
+ * for an eviction; the total only grows.
+ */
+static int read_counters_then_rows(struct client_source *cs, struct snapshot *out,
+				   uint64_t *lost, uint64_t *evicted)
 {
 	int fd = bpf_map__fd(cs->skel->maps.client_counters);
-	uint64_t now[ABI_CCNT_NR] = { 0 }, lost = 0;
+	uint64_t now[ABI_CCNT_NR] = { 0 }, d[ABI_CCNT_NR], rows, gone;
+	size_t first = out->n_clients;
+	int ret;
 
 	for (uint32_t idx = 0; idx < ABI_CCNT_NR; idx++) {
-		if (bpf_map_lookup_elem(fd, &idx, cs->cpu_vals))
-			continue;
-		for (int c = 0; c < cs->nr_cpus; c++)
-			now[idx] += cs->cpu_vals[c];
-		lost += now[idx] - cs->counters_prev[idx];
+		if (!bpf_map_lookup_elem(fd, &idx, cs->cpu_vals))
+			for (int c = 0; c < cs->nr_cpus; c++)
+				now[idx] += cs->cpu_vals[c];
+		d[idx] = now[idx] - cs->counters_prev[idx];
 	}
 	memcpy(cs->counters_prev, now, sizeof(now));
-	return lost;
+	*lost = d[ABI_CCNT_CLIENT_FULL] + d[ABI_CCNT_SOCK_FULL] + d[ABI_CCNT_RB_DROPPED];
+	ret = read_rows(cs, out);
+	if (ret)
+		return ret;
+	rows = out->n_clients - first;
+	gone = now[ABI_CCNT_ROWS_CREATED] > rows ? now[ABI_CCNT_ROWS_CREATED] - rows : 0;
+	*evicted = gone > cs->evicted_total ? gone - cs->evicted_total : 0;
+	return 0;
 }
 
 int client_source_tick(struct client_source *cs, struct snapshot *out)
@@ -257,11 +272,10 @@ int client_source_tick(struct client_source *cs, struct snapshot *out)
 		fflush(cs->csv);
 	}
 	client_model_begin(cs->model);
-	ret = read_rows(cs, out);
+	ret = read_counters_then_rows(cs, out, &lost, &evicted);
 	if (ret)
 		return ret;
-	evicted = client_model_end(cs->model);
-	lost = read_lost(cs);
+	client_model_end(cs->model);
 	cs->evicted_total += evicted;
 	cs->lost_total += lost;
 	out->interval.client_evicted = evicted;

@@ -108,7 +108,8 @@ def target(label, value, limit, unit="x"):
 
 
 def report_nginx(data):
-    cfgs = [c for c in ("none", "lattop", "bpftrace", "syscount") if ("nginx", c, "rps") in data]
+    cfgs = [c for c in ("none", "lattop-noclients", "lattop", "bpftrace", "syscount")
+            if ("nginx", c, "rps") in data]
     if not cfgs:
         return
     rounds = len(data.get(("nginx", "none", "rps"), {}))
@@ -131,6 +132,11 @@ def report_nginx(data):
     if r is not None:
         print(f"\n  lattop's throughput cost / bpftrace's: {r:.2f}"
               " (noisy when both costs are within the run-to-run spread)")
+    # Client tracking on (lattop) vs off (lattop-noclients), paired by round.
+    both = paired(data, "nginx", "lattop", "lattop-noclients", "rps", lambda a, b: (a - b) / a * 100)
+    if both:
+        print(f"  client tracking's own throughput cost (lattop-noclients - lattop) / lattop-noclients:"
+              f" {spread(both, 1)} %")
     cpu_l = med(list(data.get(("nginx", "lattop", "cpu_pct"), {}).values()))
     cpu_b = med(list(data.get(("nginx", "bpftrace", "cpu_pct"), {}).values()))
     r = ratio(cpu_l, cpu_b)

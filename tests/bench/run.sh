@@ -210,9 +210,12 @@ start_tracer() {
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" floor has_line "$TMP/tracer.out" '^attached' ;;
-	lattop | lattop-s*)
+	lattop | lattop-s* | lattop-noclients)
 		local extra=()
-		[ "$1" = lattop ] || extra=(--sample "${1#lattop-s}")
+		case $1 in
+		lattop-noclients) extra=(--no-clients) ;;
+		lattop-s*) extra=(--sample "${1#lattop-s}") ;;
+		esac
 		# A file rather than /dev/null: its first JSON line says the
 		# programs are attached and the first tick was collected.
 		"$LATTOP" --json -i 1 "${extra[@]}" > "$TMP/tracer.out" 2> "$TMP/tracer.err" &
@@ -397,7 +400,8 @@ nginx_round() {
 part_nginx() {
 	local cfgs=() cfg round
 
-	for cfg in none lattop bpftrace syscount; do
+	# lattop-noclients vs lattop: the cost of per-client tracking in the same run.
+	for cfg in none lattop-noclients lattop bpftrace syscount; do
 		if tracer_available "$cfg"; then
 			cfgs+=("$cfg")
 		elif [[ $cfg != lattop* ]]; then	# a missing lattop is noted once, in main

@@ -65,7 +65,23 @@ class Lattop:
         self.ticks.append(tick)
         return tick
 
+    def drain(self):
+        """Read ticks in the background from now on, so that a busy test never
+        leaves lattop blocked on a full pipe; stop() collects them."""
+        import threading
+
+        def reader():
+            for line in self.proc.stdout:
+                if line.strip():
+                    self.ticks.append(json.loads(line))
+        self.drainer = threading.Thread(target=reader, daemon=True)
+        self.drainer.start()
+
     def stop(self):
+        if getattr(self, "drainer", None):
+            self.proc.send_signal(2)
+            self.drainer.join(timeout=15)
+            return self.proc.wait(timeout=10)
         if self.proc.poll() is None:
             self.proc.send_signal(2)
             try:

@@ -48,8 +48,10 @@ struct conn_state {
 	__u64 t_open_ns;		/* IN: established; OUT: SYN sent */
 	__u64 t_req_ns;			/* request in flight since; 0: none */
 	__u64 req_bytes;		/* bytes of the request in flight */
-	__u64 bytes_in;
+	__u64 bytes_in;			/* whole connection, for --csv */
 	__u64 bytes_out;
+	__u64 unflushed_in;		/* not yet added to the row (see flush_bytes) */
+	__u64 unflushed_out;
 	__u32 pending_resets;		/* seen before the row was known */
 	__u32 pending_retransmits;
 	__u8 attributed;
@@ -213,11 +215,25 @@ static __always_inline struct abi_client_val *attribute(struct conn_state *st, b
 	return st->attributed ? row_get(&st->key) : NULL;
 }
 
+/*
+ * Bytes reach the row when a request completes or the connection ends, not
+ * on every read and write: one row lookup per request instead of per call.
+ */
+static __always_inline void flush_bytes(struct conn_state *st, struct abi_client_val *row)
+{
+	if (st->unflushed_in)
+		__sync_fetch_and_add(&row->bytes_in, st->unflushed_in);
+	if (st->unflushed_out)
+		__sync_fetch_and_add(&row->bytes_out, st->unflushed_out);
+	st->unflushed_in = st->unflushed_out = 0;
+}
+
 static __always_inline void request_done(struct conn_state *st, struct abi_client_val *row,
 					 __u64 now, __u64 first_reply_bytes)
 {
 	__u64 lat_ns = now - st->t_req_ns;
 
+	flush_bytes(st, row);
 	__sync_fetch_and_add(&row->requests, 1);
 	slot_add(row->req_slots, &row->req_sum_ns, &row->req_max_ns, lat_ns);
 	emit(ABI_CEV_REQUEST, st, row, now, lat_ns, st->req_bytes, first_reply_bytes);
@@ -238,28 +254,29 @@ static __always_inline int on_io(const struct sock *sk, int len, int flags, bool
 	st = bpf_map_lookup_elem(&conns, &skp);
 	if (!st)
 		return 0;	/* not TCP, or opened before lattop started */
-	row = attribute(st, true);
-	if (!row)
+	if (!st->attributed && !attribute(st, true))
 		return 0;
 	if (is_recv) {
-		__sync_fetch_and_add(&row->bytes_in, len);
+		st->unflushed_in += len;
 		st->bytes_in += len;
 	} else {
-		__sync_fetch_and_add(&row->bytes_out, len);
+		st->unflushed_out += len;
 		st->bytes_out += len;
 	}
 	/* IN: read starts, write ends. OUT: write starts, read ends. */
 	starts = is_recv == (st->key.dir == ABI_DIR_IN);
 	ends = !starts;
-	now = bpf_ktime_get_ns();
 	if (starts) {
 		if (!st->t_req_ns) {
-			st->t_req_ns = now;
+			st->t_req_ns = bpf_ktime_get_ns();
 			st->req_bytes = 0;
 		}
 		st->req_bytes += len;
 	} else if (ends && st->t_req_ns) {
-		request_done(st, row, now, len);
+		now = bpf_ktime_get_ns();
+		row = row_get(&st->key);
+		if (row)
+			request_done(st, row, now, len);
 	}
 	return 0;
 }
@@ -268,6 +285,7 @@ static __always_inline void conn_record(struct conn_state *st, struct abi_client
 {
 	__u64 lat_ns = now - st->t_open_ns;
 
+	flush_bytes(st, row);
 	__sync_fetch_and_add(&row->conn_count, 1);
 	slot_add(row->conn_slots, &row->conn_sum_ns, &row->conn_max_ns, lat_ns);
 	emit(ABI_CEV_CONN, st, row, now, lat_ns, st->bytes_in, st->bytes_out);
@@ -319,6 +337,7 @@ static __always_inline int on_state(const struct sock *sk, int old, int new)
 			conn_record(st, row, bpf_ktime_get_ns());
 		} else if (new == ST_CLOSE) {
 			__sync_fetch_and_add(old == ST_SYN_SENT ? &row->failed : &row->closed, 1);
+			flush_bytes(st, row);
 		}
 		goto out;
 	}

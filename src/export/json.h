@@ -14,6 +14,16 @@
  *     "p50_ns":N,"p90_ns":N,"p99_ns":N,"p999_ns":N,
  *     "buckets":[[upper_bound_ns,count],...],
  *     "total":{"count":N,"errors":N,"sum_ns":N,"max_ns":N}},   (interval mode only)
+ *    ...],
+ *  "clients_state":"on"|"connections_only"|"off","clients_note":"<why not, or \"\">",
+ *  "clients":[
+ *    {"addr":"127.0.0.2","port":N,"dir":"in"|"out","pid":N,"comm":"nginx","open":N,
+ *     "connections":N,"closed":N,"failed":N,"requests":N,"bytes_in":N,"bytes_out":N,
+ *     "resets":N,"retransmits":N,"p50_ns":N,"p90_ns":N,"p99_ns":N,"max_ns":N,
+ *     "request":{"count":N,"sum_ns":N,"max_ns":N,"p50_ns":N,"p90_ns":N,"p99_ns":N,
+ *                "buckets":[[upper_bound_ns,count],...]},
+ *     "lifetime"|"connect":{same fields as "request"},
+ *     "total":{the counters since start}},   (interval mode only)
  *    ...]}
  *
  * One entry per (process, syscall) row of the snapshot that matches the
@@ -23,6 +33,10 @@
  * "buckets" lists only non-empty log-linear histogram slots, each as
  * [inclusive upper bound in ns, calls], in increasing order; counts cover
  * the timed calls ("timed" < "count" when sampling 1 in "sample_every").
+ * Client rows: "port" is the local port for dir "in" (accepted), the remote
+ * port for dir "out"; "lifetime" (in) is established -> our close, "connect"
+ * (out) is SYN sent -> established; the top-level p50/p90/p99/max repeat
+ * "request". Only rows with activity in the view (or open connections) appear.
  * Percentiles are estimates within 6.25 % (see core/hist.h). Strings are
  * sanitised (no control or bidi characters) and then JSON-escaped; an
  * unknown syscall is named "sys_<nr>".

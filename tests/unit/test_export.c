@@ -88,8 +88,10 @@ static void build_snapshot(struct snapshot *s)
 	s->simulated = true;
 	s->sample_every = 4;
 	snprintf(s->source, sizeof(s->source), "bpf");
-	s->interval = (struct snap_counters){ 37, 2, 1, 3 };
-	s->total = (struct snap_counters){ 370, 20, 10, 30 };
+	s->interval = (struct snap_counters){ .events = 37, .lost = 2, .evicted = 1,
+					     .dropped_snapshots = 3 };
+	s->total = (struct snap_counters){ .events = 370, .lost = 20, .evicted = 10,
+					  .dropped_snapshots = 30 };
 
 	r = add_row(s, 1201, "nginx", "read");
 	memset(&r->interval, 0, sizeof(r->interval));
@@ -321,7 +323,8 @@ static const char py_interval[] =
 	"assert o[\"sample_every\"] == 4\n"
 	"assert o[\"mode\"] == \"interval\" and o[\"filter\"] == \"a\\\"b\\\\c?\"\n"
 	"assert o[\"counters\"] == {\"events\": 37, \"lost\": 2, \"evicted\": 1, "
-	"\"dropped_snapshots\": 3}\n"
+	"\"dropped_snapshots\": 3, \"client_evicted\": 0, \"client_lost\": 0}\n"
+	"assert o[\"clients_state\"] == \"off\" and o[\"clients\"] == []\n"
 	"assert o[\"counters_total\"][\"events\"] == 370\n"
 	"rows = {r[\"syscall\"]: r for r in o[\"syscalls\"]}\n"
 	"assert sorted(rows) == [\"openat\", \"read\", \"write\"], rows.keys()\n"

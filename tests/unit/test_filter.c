@@ -128,7 +128,7 @@ static void test_errors(void **state)
 	expect_error("pid:1,", "needs a value");
 	expect_error("sys:,read", "needs a value");
 	expect_error("foo:bar", "unknown filter 'foo:'");
-	expect_error("ip:10.0.0.1", "unknown filter 'ip:'");
+	expect_error("host:10.0.0.1", "unknown filter 'host:'");
 	expect_error("a:b", "unknown filter 'a:'");
 	expect_error(":x", "unknown filter ':'");
 	expect_error("PID:1", "unknown filter 'PID:'");

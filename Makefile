@@ -44,7 +44,9 @@ APP_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(APP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
-HELPER_BINS := $(patsubst tests/helpers/%.c,$(O)/tests/%,$(HELPER_SRCS))
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(O)/tests/%,$(filter-out %.bpf.c,$(HELPER_SRCS)))
+# BPF objects the tests load themselves (tc programs that make packet loss).
+HELPER_BPF := $(patsubst tests/helpers/%.bpf.c,$(O)/tests/%.bpf.o,$(wildcard tests/helpers/*.bpf.c))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 
@@ -105,9 +107,15 @@ $(O)/tests/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lpthread -lm
 
+$(O)/tests/%.bpf.o: tests/helpers/%.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \
+		-I/usr/include/$(shell gcc -dumpmachine) \
+		-c $< -o $@
+
 test-unit: $(UNIT_BINS)
 
-helpers: $(HELPER_BINS)
+helpers: $(HELPER_BINS) $(HELPER_BPF)
 
 # Fuzz targets: clang + libFuzzer, built from the parsers' sources directly.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc -I$(O)
@@ -122,7 +130,7 @@ fuzz: $(FUZZ_BINS)
 test: deps
 	$(MAKE) test-all
 
-test-all: all test-unit $(HELPER_BINS)
+test-all: all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps

@@ -6,12 +6,15 @@ delay that depends on the client's address, and keeps its own ground truth.
 
 A request is whatever one recv() returns; the answer is RESPONSE_BYTES bytes.
 Prints {"pid": N} once listening. On "stats" from stdin prints, per client
-address: connections, requests, and the median of its own measured response
-times (recv returned -> send returned), in ns. Exits on EOF."""
+address: connections, requests, the median of its own measured response
+times (recv returned -> send returned) in ns, and the kernel's count of
+retransmitted segments on those connections (TCP_INFO tcpi_total_retrans).
+Exits on EOF."""
 import json
 import os
 import socket
 import statistics
+import struct
 import sys
 import threading
 import time
@@ -42,9 +45,13 @@ def serve(conn, addr):
             time.sleep(delay)
             conn.sendall(RESPONSE)
             times.append(time.monotonic_ns() - t0)
+        # struct tcp_info: tcpi_total_retrans is the u32 at byte 100.
+        info = conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        retrans = struct.unpack_from("I", info, 100)[0] if len(info) >= 104 else 0
     with lock:
-        s = stats.setdefault(addr, {"connections": 0, "requests": 0, "times": []})
+        s = stats.setdefault(addr, {"connections": 0, "requests": 0, "times": [], "retrans": 0})
         s["connections"] += 1
+        s["retrans"] += retrans
         s["requests"] += len(times)
         s["times"] += times
 
@@ -66,6 +73,7 @@ for line in sys.stdin:
     if line.strip() == "stats":
         with lock:
             out = {a: {"connections": s["connections"], "requests": s["requests"],
+                       "retransmits": s["retrans"],
                        "median_ns": statistics.median(s["times"]) if s["times"] else 0}
                    for a, s in stats.items()}
         print(json.dumps(out), flush=True)

@@ -1,5 +1,8 @@
 /* client_source.c - per-client TCP rows from bpf/clients.bpf.c. Collector thread after open. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +38,14 @@ struct client_source {
 	uint64_t *cpu_vals;
 	uint64_t counters_prev[ABI_CCNT_NR];
 	uint64_t evicted_total, lost_total;
+	/* --csv: a thread of its own drains the sample ring, so a busy server fills
+	 * the ring's 8 MiB in far more than the 100 ms between its polls. */
 	FILE *csv;
 	int64_t mono_to_real_ns;
-	int csv_err;
+	pthread_t csv_thread;
+	bool csv_thread_started;
+	atomic_bool csv_stop;
+	atomic_int csv_err;
 };
 
 enum flavour { FLAVOUR_TP_BTF, FLAVOUR_RAW_TP, FLAVOUR_NR };
@@ -87,16 +95,37 @@ static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct client_source *cs = ctx;
 
-	if (size < sizeof(struct abi_client_event) || !cs->csv || cs->csv_err)
+	if (size < sizeof(struct abi_client_event) || atomic_load(&cs->csv_err))
 		return 0;
-	cs->csv_err = csv_write_client_event(cs->csv, data, cs->mono_to_real_ns);
+	atomic_store(&cs->csv_err, csv_write_client_event(cs->csv, data, cs->mono_to_real_ns));
 	return 0;
+}
+
+/* The CSV thread: the only reader of the sample ring and the only writer of the file. */
+static void *csv_main(void *arg)
+{
+	struct client_source *cs = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!atomic_load(&cs->csv_stop)) {
+		if (ring_buffer__poll(cs->rb, 100) > 0 && fflush(cs->csv))
+			atomic_store(&cs->csv_err, -EIO);
+	}
+	ring_buffer__consume(cs->rb);	/* what came in before the stop */
+	fflush(cs->csv);
+	return NULL;
 }
 
 void client_source_close(struct client_source *cs)
 {
 	if (!cs)
 		return;
+	if (cs->csv_thread_started) {
+		atomic_store(&cs->csv_stop, true);
+		pthread_join(cs->csv_thread, NULL);
+	}
 	ring_buffer__free(cs->rb);
 	clients_bpf__destroy(cs->skel);
 	client_model_free(cs->model);
@@ -190,6 +219,13 @@ struct client_source *client_source_open(const struct client_source_opts *o, cha
 				 strerror(errno));
 			goto fail;
 		}
+		ret = pthread_create(&cs->csv_thread, NULL, csv_main, cs);
+		if (ret) {
+			snprintf(note, note_len, "clients: cannot start the --csv writer: %s",
+				 strerror(ret));
+			goto fail;
+		}
+		cs->csv_thread_started = true;
 	}
 	snprintf(cs->features, sizeof(cs->features), "clients: %s%s, %u rows max (LRU)",
 		 flavour_names[used], cs->requests ? " + sock_*_length" : ", connections only",
@@ -267,10 +303,6 @@ int client_source_tick(struct client_source *cs, struct snapshot *out)
 	uint64_t evicted, lost;
 	int ret;
 
-	if (cs->rb) {
-		ring_buffer__consume(cs->rb);
-		fflush(cs->csv);
-	}
 	client_model_begin(cs->model);
 	ret = read_counters_then_rows(cs, out, &lost, &evicted);
 	if (ret)
@@ -284,6 +316,7 @@ int client_source_tick(struct client_source *cs, struct snapshot *out)
 	out->total.client_lost = cs->lost_total;
 	out->clients_state = cs->requests ? SNAP_CLIENTS_ON : SNAP_CLIENTS_CONN_ONLY;
 	snprintf(out->clients_note, sizeof(out->clients_note), "%s",
-		 cs->csv_err ? "--csv: write error, samples no longer written" : cs->note);
+		 atomic_load(&cs->csv_err) ? "--csv: write error, samples no longer written" :
+		 cs->note);
 	return 0;
 }

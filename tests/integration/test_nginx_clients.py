@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Real nginx under wrk on loopback: lattop's request count for the client
 (127.0.0.1 -> nginx on its port) equals wrk's reported total within 1 %, its
-connection count equals wrk's connections, and the p50 it reports is in the
-range wrk itself measured."""
+connection count equals wrk's connects, the p50 it reports is in the range
+wrk itself measured, and --csv holds one row per request under that load."""
 import os
 import re
 import shutil
@@ -62,7 +62,8 @@ try:
             time.sleep(0.05)
     else:
         lattest.fail("nginx did not start")
-    lt = lattest.Lattop(["-i", "0.5", "--cumulative"])
+    csv_path = f"{tmp}/requests.csv"
+    lt = lattest.Lattop(["-i", "0.5", "--cumulative", "--csv", csv_path])
     lt.next_tick()
     lt.drain()
     t0 = time.monotonic()
@@ -71,6 +72,9 @@ try:
                          text=True, timeout=SECONDS + 30)
     time.sleep(1.5)
     lt.stop()
+    with open(csv_path) as f:
+        csv_rows = sum(1 for line in f if ",request," in line
+                       and f',"nginx",127.0.0.1,{port},in,' in line)
 finally:
     nginx.terminate()
     nginx.wait(timeout=10)
@@ -105,3 +109,7 @@ wrk_p50 = float(m.group(1)) * {"us": 1e3, "ms": 1e6, "s": 1e9}[m.group(2)]
 print(f"server-side p50 {p50} ns, wrk's end-to-end p50 {wrk_p50:.0f} ns")
 lattest.check(0 < p50 <= wrk_p50 * (1 + lattest.BUCKET_ERROR),
               "the server's response time is within what the client saw end to end")
+lost = last["counters_total"]["client_lost"]
+print(f"--csv: {csv_rows} request rows for nginx; client_lost {lost}")
+lattest.check(lost == 0 and csv_rows == reqs,
+              f"--csv has one row per request counted ({csv_rows} == {reqs}), none lost")

@@ -191,8 +191,11 @@ static int hist_step(struct snapshot *out, const uint32_t *slots, struct sparse 
 		tot->count += slots[s];
 	}
 	tot->n = (uint32_t)(out->n_buckets - tot->first);
-	/* The interval max is not known exactly unless it grew; bound it by its top bucket. */
-	if (top != UINT32_MAX && iv->max_ns <= tot->max_ns && iv->max_ns == 0) {
+	/*
+	 * The interval max is exact when the running max grew this tick (the
+	 * caller set it); otherwise bound it by the top non-empty bucket.
+	 */
+	if (top != UINT32_MAX && !iv->max_ns) {
 		uint64_t hi = hist_slot_upper_ns(top);
 
 		iv->max_ns = hi < tot->max_ns ? hi : tot->max_ns;

@@ -32,7 +32,12 @@ void client_model_begin(struct client_model *m);
 int client_model_update(struct client_model *m, const struct abi_client_key *key,
 			const struct abi_client_val *cum, struct snapshot *out);
 
-/* Forget rows not read this tick. Returns the evictions seen this tick. */
+/*
+ * Forget rows not read this tick. Returns how many were forgotten plus rows
+ * seen re-created; the live source counts evictions exactly from the
+ * kernel instead (rows created - rows present), which also sees a row
+ * created and evicted between two reads.
+ */
 uint64_t client_model_end(struct client_model *m);
 
 size_t client_model_size(const struct client_model *m);

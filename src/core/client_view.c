@@ -81,11 +81,9 @@ static uint64_t sort_value(const struct snap_client_row *r, enum client_sort key
 /* Address, then port, pid, direction: a total order over distinct keys. */
 static int key_cmp(const struct snap_client_row *a, const struct snap_client_row *b)
 {
-	int d = memcmp(&a->key, &b->key, sizeof(a->key));
-
 	if (a->key.family != b->key.family)
 		return a->key.family < b->key.family ? -1 : 1;
-	return d;
+	return memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
 struct sort_ctx {

@@ -153,6 +153,13 @@ static int add_net(struct filter *f, const char *val, char *err, size_t errlen)
 			goto bad;
 	}
 	n.bits = (uint8_t)bits;
+	/* ::ffff:a.b.c.d/96+ is an IPv4 network: the kernel side keeps such clients as IPv4. */
+	if (n.family == AF_INET6 && n.bits >= 96 && !memcmp(n.addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
+		memmove(n.addr, n.addr + 12, 4);
+		memset(n.addr + 4, 0, 12);
+		n.family = AF_INET;
+		n.bits = (uint8_t)(n.bits - 96);
+	}
 	net_mask(&n);
 	if (f->n_net == FILTER_MAX_TERMS) {
 		snprintf(err, errlen, "too many addresses (at most %d)", FILTER_MAX_TERMS);

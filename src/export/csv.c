@@ -21,9 +21,11 @@ void csv_write_cell(FILE *f, const char *s, size_t len)
 
 	sanitize_text(clean, sizeof(clean), s, len);
 	fputc('"', f);
-	/* A spreadsheet runs a cell that starts like a formula; make it text. */
-	if (clean[0] == '=' || clean[0] == '+' || clean[0] == '-' || clean[0] == '@' ||
-	    clean[0] == '\t' || clean[0] == '\r')
+	/*
+	 * A spreadsheet runs a cell that starts like a formula; make it text.
+	 * (A leading tab or CR, the other OWASP triggers, is already '?'.)
+	 */
+	if (clean[0] == '=' || clean[0] == '+' || clean[0] == '-' || clean[0] == '@')
 		fputc('\'', f);
 	for (const char *p = clean; *p; p++) {
 		if (*p == '"')

@@ -12,7 +12,8 @@
  * way round); for connections they are the connection's totals.
  *
  * Text cells are sanitised, quoted, and a cell a spreadsheet would take for
- * a formula (leading = + - @ tab or CR) is prefixed with a quote (').
+ * a formula (leading = + - @; tab and CR are already replaced) is prefixed
+ * with a quote (').
  */
 #ifndef LATTOP_EXPORT_CSV_H
 #define LATTOP_EXPORT_CSV_H

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "unit/capture.h"
+
 #include "core/filter.h"
 #include "core/hist.h"
 #include "core/snapshot.h"
@@ -25,26 +27,6 @@
 #define EVIL_COMM "\x1b[31mev\r\til\b"
 
 /* Captures a writer's output in memory. */
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static void capture_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-}
-
-static char *capture_close(struct capture *c)
-{
-	assert_int_equal(fclose(c->f), 0);
-	return c->buf;
-}
-
 /* @n calls of exactly @lat_ns each, @errors of them failed. */
 static void hist_fill(struct abi_hist *h, uint64_t n, uint64_t lat_ns, uint64_t errors)
 {

@@ -1,10 +1,12 @@
 /* test_filter.c - filter syntax, errors, round trip and matching. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -208,12 +210,231 @@ static void test_round_trip(void **state)
 	filter_format(&f, small, 0);	/* writes nothing */
 }
 
+/* A client row: @addr is IPv4 or IPv6 text. */
+static struct snap_client_row client(const char *addr, uint16_t port, uint32_t pid,
+				     const char *comm)
+{
+	struct snap_client_row r;
+
+	memset(&r, 0, sizeof(r));
+	if (inet_pton(AF_INET, addr, r.key.addr) == 1) {
+		r.key.family = AF_INET;
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, addr, r.key.addr), 1);
+		r.key.family = AF_INET6;
+	}
+	r.key.port = port;
+	r.key.tgid = pid;
+	strncpy(r.comm, comm, sizeof(r.comm) - 1);
+	return r;
+}
+
+/* @text parses to one network of @family, @bits, address @want (text); canonical @canon. */
+static void expect_net(const char *text, uint16_t family, uint8_t bits, const char *want,
+		       const char *canon)
+{
+	struct filter f;
+	uint8_t addr[16] = { 0 };
+	char err[128];
+
+	if (filter_parse(&f, text, err, sizeof(err)))
+		fail_msg("'%s': %s", text, err);
+	assert_int_equal(f.n_net, 1);
+	assert_int_equal(f.net[0].family, family);
+	assert_int_equal(f.net[0].bits, bits);
+	assert_int_equal(inet_pton(family, want, addr), 1);
+	assert_memory_equal(f.net[0].addr, addr, 16);
+	round_trip(text, canon);
+}
+
+static void test_ip_port_parse(void **state)
+{
+	struct filter f;
+	char err[128];
+
+	(void)state;
+	expect_net("ip:127.0.0.2", AF_INET, 32, "127.0.0.2", "ip:127.0.0.2");
+	expect_net("ip:127.0.0.0/8", AF_INET, 8, "127.0.0.0", "ip:127.0.0.0/8");
+	expect_net("ip:127.1.2.3/8", AF_INET, 8, "127.0.0.0", "ip:127.0.0.0/8");
+	expect_net("ip:::1", AF_INET6, 128, "::1", "ip:::1");
+	expect_net("ip:fe80::/10", AF_INET6, 10, "fe80::", "ip:fe80::/10");
+	expect_net("ip:febf:ffff::1/10", AF_INET6, 10, "fe80::", "ip:fe80::/10");
+	expect_net("ip:10.1.2.3/16", AF_INET, 16, "10.1.0.0", "ip:10.1.0.0/16");
+	expect_net("ip:10.1.2.3/32", AF_INET, 32, "10.1.2.3", "ip:10.1.2.3");
+	expect_net("ip:10.1.2.3/0", AF_INET, 0, "0.0.0.0", "ip:0.0.0.0/0");
+	expect_net("ip:10.1.2.255/31", AF_INET, 31, "10.1.2.254", "ip:10.1.2.254/31");
+	expect_net("ip:2001:DB8::1/128", AF_INET6, 128, "2001:db8::1", "ip:2001:db8::1");
+	expect_net("ip:2001:db8:ffff::/33", AF_INET6, 33, "2001:db8:8000::", "ip:2001:db8:8000::/33");
+	expect_net("ip:::/0", AF_INET6, 0, "::", "ip:::/0");
+
+	assert_int_equal(filter_parse(&f, "port:80,443", err, sizeof(err)), 0);
+	assert_int_equal(f.n_port, 2);
+	assert_int_equal(f.port[0], 80);
+	assert_int_equal(f.port[1], 443);
+	assert_int_equal(filter_parse(&f, "port:1,65535", err, sizeof(err)), 0);
+	assert_int_equal(f.port[1], 65535);
+
+	/* Every kind at once, out of order: one canonical text, stable. */
+	round_trip("port:80,443", "port:80,443");
+	round_trip("port:443 ip:::1,10.0.0.0/8 web pid:3 sys:read ip:fe80::/10 port:22",
+		   "web pid:3 sys:read ip:::1,10.0.0.0/8,fe80::/10 port:443,22");
+	round_trip("ip:10.1.2.3/16 ip:10.1.0.0/16", "ip:10.1.0.0/16,10.1.0.0/16");
+	/* v4-mapped is IPv4, as the kernel side stores those clients. */
+	round_trip("ip:::ffff:1.2.3.4", "ip:1.2.3.4");
+	round_trip("ip:::ffff:10.0.0.0/104", "ip:10.0.0.0/8");
+	round_trip("ip:1:2:3:4:5:6:7:8/127", "ip:1:2:3:4:5:6:7:8/127");
+}
+
+static void test_ip_port_errors(void **state)
+{
+	(void)state;
+	expect_error("ip:", "'ip:' needs a value");
+	expect_error("port:", "'port:' needs a value");
+	expect_error("ip:1.2.3", "bad address '1.2.3'");
+	expect_error("ip:1.2.3.4/33", "bad address");
+	expect_error("ip:::1/129", "bad address");
+	expect_error("ip:1.2.3.4/-1", "bad address");
+	expect_error("ip:1.2.3.4/08", "bad address");
+	expect_error("ip:1.2.3.4/", "bad address");
+	expect_error("ip:1.2.3.4/00", "bad address");
+	expect_error("ip:1.2.3.4/+8", "bad address");
+	expect_error("ip:1.2.3.4/8/8", "bad address");
+	expect_error("ip:/8", "bad address");
+	expect_error("ip:1.2.3.256", "bad address");
+	expect_error("ip:localhost", "bad address");
+	expect_error("ip:1.2.3.4,", "needs a value");
+	expect_error("ip:1.2.3.4/4294967304", "bad address");	/* 2^32 + 8 must not wrap to 8 */
+	expect_error("port:0", "bad port '0'");
+	expect_error("port:65536", "bad port '65536'");
+	expect_error("port:abc", "bad port 'abc'");
+	expect_error("port:-1", "bad port");
+	expect_error("port:080", "bad port");
+	expect_error("port:4294967376", "bad port");	/* 2^32 + 80 */
+	expect_error("port:80,,443", "needs a value");
+	expect_error("port:1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "too many ports");
+	expect_error("ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 "
+		     "ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1 ip:::1", "too many addresses");
+	expect_error("IP:::1", "unknown filter 'IP:'");
+}
+
+static void test_match_client(void **state)
+{
+	struct filter f;
+	char err[128];
+	struct snap_client_row lo = client("127.5.6.7", 80, 10, "nginx"),
+			       out = client("128.0.0.1", 80, 10, "nginx"),
+			       v6lo = client("::1", 80, 10, "nginx"),
+			       ll = client("fe80::1", 443, 11, "curl"),
+			       ll_edge = client("febf:ffff::9", 443, 11, "curl"),
+			       not_ll = client("fec0::1", 443, 11, "curl"),
+			       v4 = client("10.9.8.7", 443, 12, "postgres");
+
+	(void)state;
+	/* Empty filter: every row. */
+	filter_clear(&f);
+	assert_true(filter_match_client(&f, &lo));
+	assert_true(filter_match_client(&f, &ll));
+	/* /8 */
+	assert_int_equal(filter_parse(&f, "ip:127.0.0.0/8", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &out));
+	assert_false(filter_match_client(&f, &v6lo));
+	/* A single address */
+	assert_int_equal(filter_parse(&f, "ip:127.5.6.7", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	lo.key.addr[3] = 8;
+	assert_false(filter_match_client(&f, &lo));
+	lo.key.addr[3] = 7;
+	/* /0: every address of the family, no other. */
+	assert_int_equal(filter_parse(&f, "ip:0.0.0.0/0", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_true(filter_match_client(&f, &out));
+	assert_true(filter_match_client(&f, &v4));
+	assert_false(filter_match_client(&f, &v6lo));
+	assert_false(filter_match_client(&f, &ll));
+	assert_int_equal(filter_parse(&f, "ip:::/0", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &v6lo));
+	assert_true(filter_match_client(&f, &ll));
+	assert_false(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &v4));
+	/* An IPv4 address is not matched by an IPv6 filter of the same bytes, nor the reverse. */
+	assert_int_equal(filter_parse(&f, "ip:::/8", err, sizeof(err)), 0);
+	assert_false(filter_match_client(&f, &v4));
+	/* A v6 prefix ending inside a byte: fe80::/10 is fe80:: to febf:ffff:... */
+	assert_int_equal(filter_parse(&f, "ip:fe80::/10", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &ll));
+	assert_true(filter_match_client(&f, &ll_edge));
+	assert_false(filter_match_client(&f, &not_ll));
+	assert_false(filter_match_client(&f, &v6lo));
+	/* A v4 prefix ending inside a byte. */
+	assert_int_equal(filter_parse(&f, "ip:10.8.0.0/14", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &v4));	/* 10.9 is in 10.8/14 */
+	v4.key.addr[1] = 12;
+	assert_false(filter_match_client(&f, &v4));
+	v4.key.addr[1] = 9;
+	/* Addresses OR together. */
+	assert_int_equal(filter_parse(&f, "ip:::1,127.0.0.0/8", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &v6lo));
+	assert_true(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &out));
+	/* Ports: the row's key.port. */
+	assert_int_equal(filter_parse(&f, "port:80,8080", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_true(filter_match_client(&f, &v6lo));
+	assert_false(filter_match_client(&f, &ll));
+	/* Kinds AND together. */
+	assert_int_equal(filter_parse(&f, "ip:fe80::/10 port:80", err, sizeof(err)), 0);
+	assert_false(filter_match_client(&f, &ll));
+	assert_false(filter_match_client(&f, &lo));
+	assert_int_equal(filter_parse(&f, "ip:fe80::/10 port:443", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &ll));
+	/* pid and comm still apply to client rows (pid is key.tgid). */
+	assert_int_equal(filter_parse(&f, "pid:11", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &ll));
+	assert_false(filter_match_client(&f, &lo));
+	assert_int_equal(filter_parse(&f, "ngin", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &ll));
+	assert_int_equal(filter_parse(&f, "ngin port:443", err, sizeof(err)), 0);
+	assert_false(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &ll));
+	/* A comm with no terminator. */
+	memset(ll.comm, 'c', sizeof(ll.comm));
+	assert_int_equal(filter_parse(&f, "cccc", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &ll));
+	/* sys: applies to syscall rows only: it never hides a client row. */
+	assert_int_equal(filter_parse(&f, "sys:read", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_true(filter_match_client(&f, &ll));
+	assert_int_equal(filter_parse(&f, "sys:read port:80", err, sizeof(err)), 0);
+	assert_true(filter_match_client(&f, &lo));
+	assert_false(filter_match_client(&f, &ll));
+}
+
+/* ip: and port: apply to client rows only: they never hide a syscall row. */
+static void test_client_terms_keep_sys_rows(void **state)
+{
+	struct filter f;
+	char err[128];
+	struct snap_sys_row a = row(10, "nginx", "read");
+
+	(void)state;
+	assert_int_equal(filter_parse(&f, "ip:10.0.0.0/8 port:9", err, sizeof(err)), 0);
+	assert_true(filter_match_sys(&f, &a));
+	assert_int_equal(filter_parse(&f, "ip:10.0.0.0/8 pid:11", err, sizeof(err)), 0);
+	assert_false(filter_match_sys(&f, &a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_and_match),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_ip_port_parse),
+		cmocka_unit_test(test_ip_port_errors),
+		cmocka_unit_test(test_match_client),
+		cmocka_unit_test(test_client_terms_keep_sys_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

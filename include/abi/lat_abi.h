@@ -107,7 +107,6 @@ enum abi_client_counter {
 
 /* Bits of the clients object's cfg_flags. */
 #define ABI_CCFG_SAMPLES	(1u << 0)	/* emit one event per request/connection */
-#define ABI_CCFG_NO_LENGTH	(1u << 1)	/* sock_*_length unavailable: no requests */
 
 /* IPv4 addresses use addr[0..3]; v4-mapped IPv6 is stored as IPv4. */
 struct abi_client_key {

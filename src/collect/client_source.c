@@ -145,8 +145,8 @@ static int load_best(struct client_source *cs, const struct client_source_opts *
 		cs->skel = clients_bpf__open();
 		if (!cs->skel)
 			return -errno;
-		cs->skel->rodata->cfg_flags = (o->csv ? ABI_CCFG_SAMPLES : 0) |
-					      (cs->requests ? 0 : ABI_CCFG_NO_LENGTH);
+		/* Without sock_*_length the request programs are simply not loaded. */
+		cs->skel->rodata->cfg_flags = o->csv ? ABI_CCFG_SAMPLES : 0;
 		bpf_map__set_max_entries(cs->skel->maps.clients, o->max_clients);
 		/* A connection per client at least; more for keep-alive pools. */
 		bpf_map__set_max_entries(cs->skel->maps.conns,

@@ -360,6 +360,12 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			ui.skipped += skipped;
 			if (s)
 				ui.latest = s;
+			/* Paused before the first tick arrived: show that tick, from a copy. */
+			if (s && ui.paused && !ui.snap &&
+			    snapshot_copy(&ui.paused_copy, s) == 0) {
+				ui.snap = &ui.paused_copy;
+				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
+			}
 			if (s && !ui.paused) {
 				ui.snap = s;
 				/* A tick changes the numbers, not the status line or the key hints. */

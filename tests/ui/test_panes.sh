@@ -41,7 +41,7 @@ done
 
 # Help is generated from the key table: every binding's help text is on it.
 start 120 40 --simulate -i 0.2
-wait_for "Syscalls"
+wait_for "epoll_wait"
 keys F1
 wait_for "Help: keys"
 screen=$(capture)
@@ -62,6 +62,7 @@ ok "help lists the whole key table, opens and closes"
 # so that a new tick cannot reorder the rows under the test).
 keys Space
 wait_for "PAUSED"
+wait_for "epoll_wait"
 keys Home
 first=$(capture | awk '/^SYSCALL /{getline; print $1; exit}')
 second=$(capture | awk '/^SYSCALL /{getline; getline; print $1; exit}')

@@ -38,7 +38,8 @@ GEN_HDRS := $(O)/gen/syscall_table.h
 # Pure code (no libbpf, curses or threads): also linked into unit tests and fuzzers.
 PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c
 CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c) $(PURE_UI_SRCS)
-APP_SRCS := $(wildcard src/collect/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) src/main.c
+# src/*.c: main.c and the subcommands' wiring (cmd_*.c).
+APP_SRCS := $(wildcard src/collect/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) $(wildcard src/*.c)
 CORE_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(CORE_SRCS))
 APP_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(APP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

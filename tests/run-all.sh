@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test tier and prints "N passed, N failed, N skipped".
 # Tiers: unit (cmocka), unit under ASan/UBSan, ring stress under TSan,
-# fuzz smoke (libFuzzer, bounded), integration (real BPF), UI (tmux).
+# fuzz smoke (libFuzzer, bounded), cli (the binary on files and --simulate,
+# no root), integration (real BPF), UI (tmux).
 # Env: O (build dir, default build), FUZZ_SECONDS (default 15),
 #      LATTOP_REQUIRE_BPF=1 (a skipped BPF test is a failure), TIERS (subset).
 set -u
 cd "$(dirname "$0")/.."
 O=${O:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
-TIERS=${TIERS:-"unit asan tsan fuzz integration ui"}
+TIERS=${TIERS:-"unit asan tsan fuzz cli integration ui"}
 LOG=${LOG:-$O/test-logs}
 mkdir -p "$LOG"
 passed=0 failed=0 skipped=0 failures=()
@@ -81,6 +82,13 @@ if tier fuzz; then
 	else
 		failed=$((failed + 1)); failures+=("fuzz/build"); echo "FAIL  fuzz/build"; tail -n 20 "$LOG/fuzz-build.log"
 	fi
+fi
+
+if tier cli; then
+	echo "== cli (no root: files, --simulate, exit codes)"
+	for t in tests/cli/test_*; do
+		[ -x "$t" ] && run "cli/$(basename "$t")" "$t"
+	done
 fi
 
 if tier integration; then

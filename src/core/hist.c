@@ -92,6 +92,28 @@ uint64_t hist_buckets_percentile_ns(const struct hist_bucket *b, size_t n, uint6
 	return max_ns;
 }
 
+size_t hist_to_buckets(const struct abi_hist *h, struct hist_bucket *out)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		out[n].slot = i;
+		out[n].pad = 0;
+		out[n].count = h->slots[i];
+		n++;
+	}
+	return n;
+}
+
+void hist_add_buckets(struct abi_hist *dst, const struct hist_bucket *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i].slot < ABI_HIST_SLOTS)
+			dst->slots[b[i].slot] += b[i].count;
+}
+
 void hist_from_buckets(struct abi_hist *out, const struct hist_bucket *b, size_t n,
 		       uint64_t sum_ns, uint64_t max_ns)
 {

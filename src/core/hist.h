@@ -38,6 +38,12 @@ struct hist_bucket {
 uint64_t hist_buckets_percentile_ns(const struct hist_bucket *b, size_t n, uint64_t max_ns,
 				    double pct);
 
+/* The non-empty slots of @h, in slot order, into @out (room for ABI_HIST_SLOTS). Their number. */
+size_t hist_to_buckets(const struct abi_hist *h, struct hist_bucket *out);
+
+/* Add sparse buckets to @dst's slots (its summary fields are left alone). */
+void hist_add_buckets(struct abi_hist *dst, const struct hist_bucket *b, size_t n);
+
 /* Expand sparse buckets into @out (count == timed == sum of counts). */
 void hist_from_buckets(struct abi_hist *out, const struct hist_bucket *b, size_t n,
 		       uint64_t sum_ns, uint64_t max_ns);

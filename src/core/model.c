@@ -5,6 +5,11 @@
  * index of positions over it (lookup). Deletions only happen at the end of a
  * tick, after which the index is rebuilt: O(keys) once per tick, far cheaper
  * than the map read that precedes it, and no tombstones to get wrong.
+ *
+ * Histograms are kept sparse (summary + non-empty slots): a key costs a few
+ * hundred bytes instead of two full 2.4 KiB histograms. A key whose reading
+ * did not change since the last tick (the common case on a big host) costs
+ * a comparison of its summary and nothing else.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,15 +19,24 @@
 #include "core/key_index.h"
 #include "core/model.h"
 
+/* A sparse histogram owned by the model: summary (first unused) + buckets. */
+struct model_hist {
+	struct snap_hist sum;
+	struct hist_bucket *b;
+	uint32_t cap;
+};
+
 struct model_entry {
 	struct abi_sys_key key;	/* first: key_index reads it there */
 	bool seen;		/* read from the kernel this tick */
-	bool has_prev;		/* prev holds an earlier reading */
+	bool has_base;		/* base holds an earlier reading */
+	bool unchanged;		/* this tick's reading equals base */
 	bool exited;
 	bool retired;		/* on_retire already called */
 	unsigned int idle_ticks;/* consecutive ticks without calls */
-	struct abi_hist prev;	/* last cumulative reading */
-	struct abi_hist cur;	/* this tick's reading */
+	struct model_hist base;	/* cumulative reading emitted last tick */
+	struct model_hist total;/* this tick's reading (unless unchanged) */
+	struct model_hist delta;/* total - base */
 };
 
 _Static_assert(sizeof(struct abi_sys_key) == KEY_INDEX_KEY_LEN, "key_index key size");
@@ -33,12 +47,74 @@ struct model {
 	struct key_index index;
 	size_t max_keys;
 	unsigned int age_ticks;
+	/* Scratch of model_update: too big for the stack, used once per changed key. */
+	struct abi_hist scratch_base;
+	struct abi_hist scratch_delta;
+	struct hist_bucket scratch_b[ABI_HIST_SLOTS];
 };
 
 static struct key_array entries_of(const struct model *m)
 {
 	struct key_array a = { m->entries, sizeof(*m->entries), m->n };
 	return a;
+}
+
+static void entry_free(struct model_entry *e)
+{
+	free(e->base.b);
+	free(e->total.b);
+	free(e->delta.b);
+}
+
+/* *@mh = @h, sparse. 0 or -ENOMEM. */
+static int model_hist_set(struct model *m, struct model_hist *mh, const struct abi_hist *h)
+{
+	size_t n = hist_to_buckets(h, m->scratch_b);
+
+	if (n > mh->cap) {
+		struct hist_bucket *b = realloc(mh->b, n * sizeof(*b));
+
+		if (!b)
+			return -ENOMEM;
+		mh->b = b;
+		mh->cap = (uint32_t)n;
+	}
+	memcpy(mh->b, m->scratch_b, n * sizeof(*mh->b));
+	mh->sum = (struct snap_hist){
+		.count = h->count,
+		.errors = h->errors,
+		.timed = h->timed,
+		.sum_ns = h->sum_ns,
+		.max_ns = h->max_ns,
+		.n = (uint32_t)n,
+	};
+	return 0;
+}
+
+static void model_hist_expand(const struct model_hist *mh, struct abi_hist *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->count = mh->sum.count;
+	out->errors = mh->sum.errors;
+	out->timed = mh->sum.timed;
+	out->sum_ns = mh->sum.sum_ns;
+	out->max_ns = mh->sum.max_ns;
+	hist_add_buckets(out, mh->b, mh->sum.n);
+}
+
+static void model_hist_swap(struct model_hist *a, struct model_hist *b)
+{
+	struct model_hist t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Every counter equal: no call since (slots only move with timed). */
+static bool same_reading(const struct snap_hist *a, const struct abi_hist *b)
+{
+	return a->count == b->count && a->timed == b->timed && a->errors == b->errors &&
+	       a->sum_ns == b->sum_ns && a->max_ns == b->max_ns;
 }
 
 struct model *model_new(size_t max_keys, unsigned int age_ticks)
@@ -61,6 +137,8 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	for (size_t i = 0; i < m->n; i++)
+		entry_free(&m->entries[i]);
 	free(m->entries);
 	key_index_free(&m->index);
 	free(m);
@@ -103,8 +181,15 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 		e->key = *key;
 		key_index_set(&m->index, slot, m->n++);
 	}
-	e->cur = *cum;
 	e->seen = true;
+	e->unchanged = e->has_base && same_reading(&e->base.sum, cum);
+	if (e->unchanged)
+		return 0;
+	if (e->has_base)
+		model_hist_expand(&e->base, &m->scratch_base);
+	hist_delta(&m->scratch_delta, cum, e->has_base ? &m->scratch_base : NULL);
+	if (model_hist_set(m, &e->delta, &m->scratch_delta) || model_hist_set(m, &e->total, cum))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -120,7 +205,10 @@ void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns)
 
 static int emit_row(struct snapshot *out, struct model_entry *e)
 {
+	static const struct snap_hist empty;
 	struct snap_sys_row *r = snapshot_add_sys(out);
+	bool fresh = e->seen && !e->unchanged;
+	const struct model_hist *total = fresh ? &e->total : &e->base;
 
 	if (!r)
 		return -ENOMEM;
@@ -129,13 +217,16 @@ static int emit_row(struct snapshot *out, struct model_entry *e)
 	r->pstart_ns = e->key.pstart_ns;
 	memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 	r->exited = e->exited;
-	if (e->seen) {
-		hist_delta(&r->interval, &e->cur, e->has_prev ? &e->prev : NULL);
-		r->total = e->cur;
-		e->prev = e->cur;
-		e->has_prev = true;
+	if (snapshot_put_sparse(out, &r->total, &total->sum, total->b, total->sum.n))
+		return -ENOMEM;
+	if (fresh) {
+		if (snapshot_put_sparse(out, &r->interval, &e->delta.sum, e->delta.b, e->delta.sum.n))
+			return -ENOMEM;
+		/* This reading is the base of the next delta. */
+		model_hist_swap(&e->base, &e->total);
+		e->has_base = true;
 	} else {
-		r->total = e->prev;	/* gone from the kernel map: nothing new */
+		r->interval = empty;	/* unchanged, or gone from the kernel map */
 	}
 	e->idle_ticks = r->interval.count ? 0 : e->idle_ticks + 1;
 	return 0;
@@ -157,6 +248,7 @@ static size_t eviction_victim(const struct model *m)
 
 static void remove_at(struct model *m, size_t i)
 {
+	entry_free(&m->entries[i]);
 	m->entries[i] = m->entries[--m->n];
 }
 

@@ -324,8 +324,9 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 		r->pstart_ns = p->pstart_ns;
 		strncpy(r->comm, p->comm, sizeof(r->comm) - 1);
 		r->exited = false;
-		r->interval = h;
-		r->total = row->total;
+		if (snapshot_put_hist(out, &r->interval, &h) ||
+		    snapshot_put_hist(out, &r->total, &row->total))
+			return -ENOMEM;
 	}
 	sim->total.events += out->interval.events;
 	out->total = sim->total;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hist.h"
 #include "core/snapshot.h"
 
 void snapshot_init(struct snapshot *s)
@@ -156,4 +157,67 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	dst->n_clients = src->n_clients;
 	dst->n_buckets = src->n_buckets;
 	return 0;
+}
+
+int snapshot_put_sparse(struct snapshot *s, struct snap_hist *out, const struct snap_hist *sum,
+			const struct hist_bucket *b, size_t n)
+{
+	struct snap_hist h = *sum;
+
+	if (reserve_buckets(s, s->n_buckets + n))
+		return -ENOMEM;
+	h.first = (uint32_t)s->n_buckets;
+	h.n = (uint32_t)n;
+	if (n)
+		memcpy(&s->buckets[s->n_buckets], b, n * sizeof(*b));
+	s->n_buckets += n;
+	*out = h;
+	return 0;
+}
+
+int snapshot_put_hist(struct snapshot *s, struct snap_hist *out, const struct abi_hist *h)
+{
+	struct snap_hist sum = {
+		.count = h->count,
+		.errors = h->errors,
+		.timed = h->timed,
+		.sum_ns = h->sum_ns,
+		.max_ns = h->max_ns,
+	};
+	size_t n;
+
+	/* Worst case first, then write the non-empty slots straight into place. */
+	if (reserve_buckets(s, s->n_buckets + ABI_HIST_SLOTS))
+		return -ENOMEM;
+	n = hist_to_buckets(h, &s->buckets[s->n_buckets]);
+	sum.first = (uint32_t)s->n_buckets;
+	sum.n = (uint32_t)n;
+	s->n_buckets += n;
+	*out = sum;
+	return 0;
+}
+
+void snapshot_hist_merge(const struct snapshot *s, const struct snap_hist *h,
+			 struct abi_hist *dst)
+{
+	dst->count += h->count;
+	dst->errors += h->errors;
+	dst->timed += h->timed;
+	dst->sum_ns += h->sum_ns;
+	if (h->max_ns > dst->max_ns)
+		dst->max_ns = h->max_ns;
+	hist_add_buckets(dst, snap_hist_buckets(s, h), h->n);
+}
+
+void snapshot_hist_expand(const struct snapshot *s, const struct snap_hist *h,
+			  struct abi_hist *out)
+{
+	memset(out, 0, sizeof(*out));
+	snapshot_hist_merge(s, h, out);
+}
+
+uint64_t snapshot_hist_percentile_ns(const struct snapshot *s, const struct snap_hist *h,
+				     double pct)
+{
+	return hist_buckets_percentile_ns(snap_hist_buckets(s, h), h->n, h->max_ns, pct);
 }

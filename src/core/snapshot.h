@@ -27,6 +27,21 @@ struct snap_counters {
 	uint64_t client_lost;		/* connections/rows/samples the kernel could not store */
 };
 
+/*
+ * One histogram of a (process, syscall) row: the exact summary of struct
+ * abi_hist plus its non-empty slots, kept sparse in snapshot.buckets (a
+ * full histogram is 2.4 KiB; a typical row has a few dozen slots in use).
+ */
+struct snap_hist {
+	uint64_t count;
+	uint64_t errors;
+	uint64_t timed;			/* == sum of the bucket counts */
+	uint64_t sum_ns;
+	uint64_t max_ns;
+	uint32_t first;			/* its first bucket in snapshot.buckets */
+	uint32_t n;			/* its number of buckets */
+};
+
 /* One (process, syscall) row. */
 struct snap_sys_row {
 	uint32_t pid;			/* tgid */
@@ -34,8 +49,8 @@ struct snap_sys_row {
 	uint64_t pstart_ns;		/* identifies the process with pid */
 	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
 	bool exited;			/* process has exited; row ages out */
-	struct abi_hist interval;	/* this tick only (tick + trunc) */
-	struct abi_hist total;		/* since lattop started */
+	struct snap_hist interval;	/* this tick only (tick + trunc) */
+	struct snap_hist total;		/* since lattop started */
 };
 
 /* One latency distribution of a client row: summary plus sparse buckets. */
@@ -102,7 +117,7 @@ struct snapshot {
 	struct snap_client_row *clients;/* n_clients rows, in no particular order */
 	size_t n_buckets;
 	size_t cap_buckets;
-	struct hist_bucket *buckets;	/* the client rows' histograms (snap_lat.first/n) */
+	struct hist_bucket *buckets;	/* all rows' histograms (snap_hist, snap_lat: first/n) */
 };
 
 /* Zeroed snapshot with no rows. */
@@ -128,11 +143,40 @@ static inline const struct hist_bucket *snap_lat_buckets(const struct snapshot *
 	return l->n ? &s->buckets[l->first] : NULL;
 }
 
+/*
+ * Store @h in @s as *@out: its summary, and its non-empty slots appended to
+ * s->buckets. @out may point into s->sys. 0 or -ENOMEM.
+ */
+int snapshot_put_hist(struct snapshot *s, struct snap_hist *out, const struct abi_hist *h);
+
+/* Store a histogram given as a summary (@sum; its first/n are ignored) and @n sparse buckets. */
+int snapshot_put_sparse(struct snapshot *s, struct snap_hist *out, const struct snap_hist *sum,
+			const struct hist_bucket *b, size_t n);
+
+/* The buckets of @h (a snap_hist of one of @s's rows). */
+static inline const struct hist_bucket *snap_hist_buckets(const struct snapshot *s,
+							  const struct snap_hist *h)
+{
+	return h->n ? &s->buckets[h->first] : NULL;
+}
+
+/* @h of @s as a full histogram in @out. */
+void snapshot_hist_expand(const struct snapshot *s, const struct snap_hist *h,
+			  struct abi_hist *out);
+
+/* dst += @h of @s (as hist_merge). */
+void snapshot_hist_merge(const struct snapshot *s, const struct snap_hist *h,
+			 struct abi_hist *dst);
+
+/* hist_percentile_ns of @h of @s. */
+uint64_t snapshot_hist_percentile_ns(const struct snapshot *s, const struct snap_hist *h,
+				     double pct);
+
 /* Deep copy @src into @dst (dst must be initialised). 0 or -ENOMEM. */
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 
 /* The histogram a view wants: interval or cumulative. */
-static inline const struct abi_hist *snap_row_hist(const struct snap_sys_row *r, bool cumulative)
+static inline const struct snap_hist *snap_row_hist(const struct snap_sys_row *r, bool cumulative)
 {
 	return cumulative ? &r->total : &r->interval;
 }

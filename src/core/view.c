@@ -68,7 +68,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 	v->total_sum_ns = 0;
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
-		const struct abi_hist *h = snap_row_hist(r, cumulative);
+		const struct snap_hist *h = snap_row_hist(r, cumulative);
 		struct view_row *vr;
 
 		if (!h->count || (f && !filter_match_sys(f, r)))
@@ -86,11 +86,11 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 				memcpy(vr->comm, r->comm, ABI_COMM_LEN);
 			}
 		}
-		hist_merge(&vr->hist, h);
+		snapshot_hist_merge(s, h, &vr->hist);
 		vr->n_merged++;
 		v->total_sum_ns += h->sum_ns;
 		if (g == VIEW_BY_PROCESS) {
-			uint64_t p99 = hist_percentile_ns(h, 99);
+			uint64_t p99 = snapshot_hist_percentile_ns(s, h, 99);
 
 			if (vr->n_merged == 1 || p99 > vr->slowest_p99_ns) {
 				vr->slowest_p99_ns = p99;

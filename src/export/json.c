@@ -102,23 +102,21 @@ static void json_counters(struct jw *w, const char *key, const struct snap_count
 	jw_close(w, '}');
 }
 
-static void json_buckets(struct jw *w, const struct abi_hist *h)
+static void json_buckets(struct jw *w, const struct hist_bucket *b, size_t n)
 {
 	jw_key(w, "buckets");
 	jw_open(w, '[');
-	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
-		if (!h->slots[i])
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		jw_sep(w);
-		fprintf(w->f, "[%" PRIu64 ",%" PRIu64 "]", hist_slot_upper_ns(i),
-			(uint64_t)h->slots[i]);
+		fprintf(w->f, "[%" PRIu64 ",%" PRIu64 "]", hist_slot_upper_ns(b[i].slot), b[i].count);
 	}
 	jw_close(w, ']');
 }
 
-static void json_row(struct jw *w, const struct snap_sys_row *r, bool cumulative)
+static void json_row(struct jw *w, const struct snapshot *s, const struct snap_sys_row *r,
+		     bool cumulative)
 {
-	const struct abi_hist *h = snap_row_hist(r, cumulative);
+	const struct snap_hist *h = snap_row_hist(r, cumulative);
 	char name[40];
 
 	syscall_name_or_nr(r->nr, name, sizeof(name));
@@ -134,11 +132,11 @@ static void json_row(struct jw *w, const struct snap_sys_row *r, bool cumulative
 	jw_kv_u64(w, "timed", h->timed);
 	jw_kv_u64(w, "sum_ns", h->sum_ns);
 	jw_kv_u64(w, "max_ns", h->max_ns);
-	jw_kv_u64(w, "p50_ns", hist_percentile_ns(h, 50));
-	jw_kv_u64(w, "p90_ns", hist_percentile_ns(h, 90));
-	jw_kv_u64(w, "p99_ns", hist_percentile_ns(h, 99));
-	jw_kv_u64(w, "p999_ns", hist_percentile_ns(h, 99.9));
-	json_buckets(w, h);
+	jw_kv_u64(w, "p50_ns", snapshot_hist_percentile_ns(s, h, 50));
+	jw_kv_u64(w, "p90_ns", snapshot_hist_percentile_ns(s, h, 90));
+	jw_kv_u64(w, "p99_ns", snapshot_hist_percentile_ns(s, h, 99));
+	jw_kv_u64(w, "p999_ns", snapshot_hist_percentile_ns(s, h, 99.9));
+	json_buckets(w, snap_hist_buckets(s, h), h->n);
 	if (!cumulative) {
 		jw_key(w, "total");
 		jw_open(w, '{');
@@ -164,13 +162,7 @@ static void json_lat(struct jw *w, const char *key, const struct snapshot *s,
 	jw_kv_u64(w, "p50_ns", l->p50_ns);
 	jw_kv_u64(w, "p90_ns", l->p90_ns);
 	jw_kv_u64(w, "p99_ns", l->p99_ns);
-	jw_key(w, "buckets");
-	jw_open(w, '[');
-	for (uint32_t i = 0; i < l->n; i++) {
-		jw_sep(w);
-		fprintf(w->f, "[%" PRIu64 ",%" PRIu64 "]", hist_slot_upper_ns(b[i].slot), b[i].count);
-	}
-	jw_close(w, ']');
+	json_buckets(w, b, l->n);
 	jw_close(w, '}');
 }
 
@@ -275,7 +267,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 			continue;
 		if (o->filter && !filter_match_sys(o->filter, r))
 			continue;
-		json_row(&w, r, cum);
+		json_row(&w, s, r, cum);
 	}
 	jw_close(&w, ']');
 	json_clients(&w, s, o);

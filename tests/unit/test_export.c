@@ -39,6 +39,16 @@ static void hist_fill(struct abi_hist *h, uint64_t n, uint64_t lat_ns, uint64_t 
 	h->slots[abi_hist_slot(lat_ns)] = n;
 }
 
+/* hist_fill, stored sparse in @s as *@out. */
+static void put_fill(struct snapshot *s, struct snap_hist *out, uint64_t n, uint64_t lat_ns,
+		     uint64_t errors)
+{
+	struct abi_hist h;
+
+	hist_fill(&h, n, lat_ns, errors);
+	assert_int_equal(snapshot_put_hist(s, out, &h), 0);
+}
+
 static struct snap_sys_row *add_row(struct snapshot *s, uint32_t pid, const char *comm,
 				    const char *sys)
 {
@@ -61,6 +71,7 @@ static struct snap_sys_row *add_row(struct snapshot *s, uint32_t pid, const char
 static void build_snapshot(struct snapshot *s)
 {
 	struct snap_sys_row *r;
+	struct abi_hist h;
 
 	snapshot_init(s);
 	s->seq = 7;
@@ -76,27 +87,28 @@ static void build_snapshot(struct snapshot *s)
 					  .dropped_snapshots = 30 };
 
 	r = add_row(s, 1201, "nginx", "read");
-	memset(&r->interval, 0, sizeof(r->interval));
-	r->interval.count = r->interval.timed = 30;
-	r->interval.slots[abi_hist_slot(2048)] = 12;
-	r->interval.slots[abi_hist_slot(4096)] = 18;
-	r->interval.sum_ns = 12 * 2048 + 18 * 4096;
-	r->interval.max_ns = 4096;
-	r->interval.errors = 3;
-	hist_fill(&r->total, 300, 4096, 30);
+	memset(&h, 0, sizeof(h));
+	h.count = h.timed = 30;
+	h.slots[abi_hist_slot(2048)] = 12;
+	h.slots[abi_hist_slot(4096)] = 18;
+	h.sum_ns = 12 * 2048 + 18 * 4096;
+	h.max_ns = 4096;
+	h.errors = 3;
+	assert_int_equal(snapshot_put_hist(s, &r->interval, &h), 0);
+	put_fill(s, &r->total, 300, 4096, 30);
 
 	r = add_row(s, 842, "postgres", "write");
-	hist_fill(&r->interval, 5, 960, 1);
-	hist_fill(&r->total, 50, 960, 10);
+	put_fill(s, &r->interval, 5, 960, 1);
+	put_fill(s, &r->total, 50, 960, 10);
 
 	r = add_row(s, 666, EVIL_COMM, "openat");
-	hist_fill(&r->interval, 2, 12288, 0);
-	hist_fill(&r->total, 2, 12288, 0);
+	put_fill(s, &r->interval, 2, 12288, 0);
+	put_fill(s, &r->total, 2, 12288, 0);
 
 	/* idle this interval: only in cumulative views */
 	r = add_row(s, 612, "sshd", "close");
-	hist_fill(&r->interval, 0, 0, 0);
-	hist_fill(&r->total, 9, 1500, 0);
+	put_fill(s, &r->interval, 0, 0, 0);
+	put_fill(s, &r->total, 9, 1500, 0);
 }
 
 static void test_fmt_duration(void **state)
@@ -137,19 +149,19 @@ static void test_quantize_golden(void **state)
 		"            8192 |                                         0\n";
 	struct snapshot s;
 	struct capture c;
+	struct abi_hist h;
 	char *out;
 
 	(void)state;
 	build_snapshot(&s);
 	capture_open(&c);
-	assert_int_equal(batch_text_quantize(c.f, &s.sys[0].interval), 0);
+	snapshot_hist_expand(&s, &s.sys[0].interval, &h);
+	assert_int_equal(batch_text_quantize(c.f, &h), 0);
 	out = capture_close(&c);
 	assert_string_equal(out, want);
 	free(out);
 
 	/* rounding as DTrace: 1 of 3 -> 13.33 -> 13, 2 of 3 -> 26.67 -> 27 */
-	struct abi_hist h;
-
 	memset(&h, 0, sizeof(h));
 	h.count = h.timed = 3;
 	h.slots[abi_hist_slot(0)] = 1;

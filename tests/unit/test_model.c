@@ -177,12 +177,72 @@ static void test_eviction(void **state)
 	model_free(m);
 }
 
+/*
+ * Sparse storage: the interval buckets are exactly cur - prev slot by slot,
+ * the totals' buckets exactly cur; an unchanged key gives an empty interval
+ * and the same total; a key read twice in one tick is still a delta against
+ * the last tick, not against its first reading.
+ */
+static void test_sparse_buckets_exact(void **state)
+{
+	struct model *m = model_new(100, 3);
+	struct abi_sys_key k = key(20, 3, 222, "pg");
+	struct abi_hist *cur = calloc(1, sizeof(*cur)), *prev = calloc(1, sizeof(*prev));
+	struct abi_hist *got = calloc(1, sizeof(*got));
+	struct snapshot s;
+	const struct snap_sys_row *r;
+
+	(void)state;
+	snapshot_init(&s);
+	add_calls(cur, 5, 0);
+	add_calls(cur, 3, 7);
+	add_calls(cur, 9, 1u << 20);
+	add_calls(cur, 1, UINT64_MAX);
+	tick(m, &s, &k, cur, 1, NULL, NULL);
+	*prev = *cur;
+	add_calls(cur, 4, 7);
+	add_calls(cur, 2, 3u << 25);
+
+	snapshot_reset(&s);
+	model_begin(m);
+	assert_int_equal(model_update(m, &k, prev), 0);	/* a stale first reading */
+	assert_int_equal(model_update(m, &k, cur), 0);
+	assert_int_equal(model_emit(m, &s, NULL, NULL, NULL), 0);
+	r = find_row(&s, &k);
+	assert_non_null(r);
+	snapshot_hist_expand(&s, &r->interval, got);
+	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++)
+		assert_int_equal(got->slots[i], cur->slots[i] - prev->slots[i]);
+	assert_int_equal(r->interval.count, 6);
+	assert_int_equal(r->interval.n, 2);
+	snapshot_hist_expand(&s, &r->total, got);
+	assert_memory_equal(got->slots, cur->slots, sizeof(cur->slots));
+	assert_int_equal(r->total.count, cur->count);
+	assert_int_equal(r->total.max_ns, UINT64_MAX);
+
+	/* Unchanged: nothing in the interval, the same total. */
+	tick(m, &s, &k, cur, 1, NULL, NULL);
+	r = find_row(&s, &k);
+	assert_int_equal(r->interval.count, 0);
+	assert_int_equal(r->interval.n, 0);
+	snapshot_hist_expand(&s, &r->total, got);
+	assert_memory_equal(got->slots, cur->slots, sizeof(cur->slots));
+	assert_int_equal(r->total.sum_ns, cur->sum_ns);
+
+	free(cur);
+	free(prev);
+	free(got);
+	snapshot_free(&s);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deltas_and_totals),
 		cmocka_unit_test(test_exit_ageing_and_retire),
 		cmocka_unit_test(test_eviction),
+		cmocka_unit_test(test_sparse_buckets_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,17 +78,24 @@ static void check_consistent(const struct snapshot *s)
 	assert_int_equal(s->sample_every, 1);
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
-		const struct abi_hist *hs[] = { &r->interval, &r->total };
+		const struct snap_hist *hs[] = { &r->interval, &r->total };
 
 		assert_true(r->comm[0] != '\0');
 		assert_true(r->interval.count <= r->total.count);
 		assert_true(r->total.count > 0);
 		for (size_t k = 0; k < 2; k++) {
-			const struct abi_hist *h = hs[k];
+			const struct snap_hist *h = hs[k];
+			const struct hist_bucket *b = snap_hist_buckets(s, h);
 			uint64_t slots = 0;
 
-			for (size_t j = 0; j < ABI_HIST_SLOTS; j++)
-				slots += h->slots[j];
+			/* Sparse: non-empty slots only, in increasing order. */
+			assert_true(h->first + h->n <= s->n_buckets);
+			for (size_t j = 0; j < h->n; j++) {
+				assert_true(b[j].slot < ABI_HIST_SLOTS);
+				assert_true(b[j].count > 0);
+				assert_true(j == 0 || b[j].slot > b[j - 1].slot);
+				slots += b[j].count;
+			}
 			assert_int_equal(slots, h->timed);
 			assert_int_equal(h->timed, h->count);
 			assert_true(h->errors <= h->count);
@@ -220,7 +227,7 @@ static void test_spike(void **state)
 					tr[n_tr++] = (struct p50_track){ .pid = r->pid,
 									 .nr = r->nr };
 				}
-				tr[j].p50_ns[tr[j].n++] = hist_percentile_ns(&r->interval, 50);
+				tr[j].p50_ns[tr[j].n++] = snapshot_hist_percentile_ns(&s, &r->interval, 50);
 			}
 		}
 		spiked = false;

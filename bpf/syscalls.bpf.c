@@ -49,6 +49,14 @@ struct {
 	__type(value, struct abi_hist);
 } sys_hist SEC(".maps");
 
+/* tgids of the followed process tree (ABI_CFG_FILTER_TREE): the root from user space, forks here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ABI_TREE_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} tree_pids SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ABI_CNT_NR);
@@ -112,6 +120,8 @@ static __always_inline bool proc_excluded(const struct abi_sys_key *key)
 		}
 	}
 	if (!pid_ok)
+		return true;
+	if ((cfg_flags & ABI_CFG_FILTER_TREE) && !bpf_map_lookup_elem(&tree_pids, &key->tgid))
 		return true;
 	if ((cfg_flags & ABI_CFG_FILTER_COMM) && !comm_contains(key->comm))
 		return true;
@@ -273,6 +283,19 @@ static __always_inline int on_proc_exit(struct task_struct *task)
 	return 0;
 }
 
+/* A child of a followed process is followed too (threads share the tgid: no-op). */
+static __always_inline int on_fork(__u32 parent_tgid, __u32 child_tgid)
+{
+	__u8 one = 1;
+
+	if (!(cfg_flags & ABI_CFG_FILTER_TREE) || parent_tgid == child_tgid ||
+	    !bpf_map_lookup_elem(&tree_pids, &parent_tgid))
+		return 0;
+	if (bpf_map_update_elem(&tree_pids, &child_tgid, &one, BPF_ANY))
+		counter_inc(ABI_CNT_TREE_FULL);
+	return 0;
+}
+
 /* tp_btf: BTF-typed raw tracepoints, preferred. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
@@ -297,6 +320,12 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(btf_proc_exit, struct task_struct *p)
 {
 	return on_proc_exit(p);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(btf_proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent->tgid, child->tgid);
 }
 
 /* raw_tp: same hooks without BTF typing, for kernels that lack tp_btf. */
@@ -324,6 +353,12 @@ int BPF_PROG(raw_proc_exit, struct task_struct *p)
 	return on_proc_exit(bpf_get_current_task_btf());
 }
 
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(raw_proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(BPF_CORE_READ(parent, tgid), BPF_CORE_READ(child, tgid));
+}
+
 /* Classic tracepoints: the last resort (they need tracefs). */
 SEC("tp/raw_syscalls/sys_enter")
 int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
@@ -347,4 +382,17 @@ SEC("tp/sched/sched_process_exit")
 int tp_proc_exit(void *ctx)
 {
 	return on_proc_exit(bpf_get_current_task_btf());
+}
+
+/*
+ * The classic tracepoint names only the child's thread id: the tgid of a new
+ * process, or a new thread's id (its tgid is the parent's, already
+ * followed; the extra entry is harmless unless that id is reused as a tgid
+ * while lattop runs, and this flavour is the last resort anyway).
+ */
+SEC("tp/sched/sched_process_fork")
+int tp_proc_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	return on_fork(BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), tgid),
+		       (__u32)ctx->child_pid);
 }

@@ -33,12 +33,17 @@ enum abi_counter {
 	ABI_CNT_NO_TASK_STORE,	/* task storage could not be created */
 	ABI_CNT_RB_DROPPED,	/* ring buffer reserve failed */
 	ABI_CNT_EXIT_EVENTS,	/* process exits reported */
+	ABI_CNT_TREE_FULL,	/* a fork in the followed tree found tree_pids full */
 	ABI_CNT_NR
 };
 
 /* Bits of cfg_flags, set by user space before load. */
 #define ABI_CFG_FILTER_PID	(1u << 0)
 #define ABI_CFG_FILTER_COMM	(1u << 1)
+#define ABI_CFG_FILTER_TREE	(1u << 2)	/* only processes in the tree_pids map */
+
+/* Processes a followed tree (lattop run) may hold; forks beyond it are counted and not followed. */
+#define ABI_TREE_MAX		8192
 
 /*
  * One histogram; the value of every latency map and the unit of all

@@ -51,20 +51,24 @@ struct bpf_source {
 enum flavour { FLAVOUR_TP_BTF, FLAVOUR_RAW_TP, FLAVOUR_TP, FLAVOUR_NR };
 static const char *const flavour_names[FLAVOUR_NR] = { "tp_btf", "raw_tp", "tracepoint" };
 
-static void set_flavour(struct syscalls_bpf *skel, enum flavour f)
+static void set_flavour(struct syscalls_bpf *skel, enum flavour f, bool follow_tree)
 {
-	struct bpf_program *by_flavour[FLAVOUR_NR][4] = {
+	struct bpf_program *by_flavour[FLAVOUR_NR][5] = {
 		{ skel->progs.btf_sys_enter, skel->progs.btf_sys_exit,
-		  skel->progs.btf_proc_exec, skel->progs.btf_proc_exit },
+		  skel->progs.btf_proc_exec, skel->progs.btf_proc_exit, skel->progs.btf_proc_fork },
 		{ skel->progs.raw_sys_enter, skel->progs.raw_sys_exit,
-		  skel->progs.raw_proc_exec, skel->progs.raw_proc_exit },
+		  skel->progs.raw_proc_exec, skel->progs.raw_proc_exit, skel->progs.raw_proc_fork },
 		{ skel->progs.tp_sys_enter, skel->progs.tp_sys_exit,
-		  skel->progs.tp_proc_exec, skel->progs.tp_proc_exit },
+		  skel->progs.tp_proc_exec, skel->progs.tp_proc_exit, skel->progs.tp_proc_fork },
 	};
 
 	for (int i = 0; i < FLAVOUR_NR; i++)
-		for (int p = 0; p < 4; p++)
+		for (int p = 0; p < 5; p++)
 			bpf_program__set_autoload(by_flavour[i][p], i == (int)f);
+	/* Forks matter only when a process tree is followed (lattop run). */
+	if (!follow_tree)
+		for (int i = 0; i < FLAVOUR_NR; i++)
+			bpf_program__set_autoload(by_flavour[i][4], false);
 }
 
 static void configure(struct syscalls_bpf *skel, const struct bpf_source_opts *o)
@@ -80,6 +84,8 @@ static void configure(struct syscalls_bpf *skel, const struct bpf_source_opts *o
 			skel->rodata->cfg_comm[i] = o->comm[i];
 		flags |= ABI_CFG_FILTER_COMM;
 	}
+	if (o->follow_tgid)
+		flags |= ABI_CFG_FILTER_TREE;
 	skel->rodata->cfg_flags = flags;
 	/* One in N timed: prandom <= 2^32/N - 1; N == 1 skips the random draw. */
 	skel->rodata->cfg_sample_threshold = o->sample_every <= 1 ? 0xffffffffu :
@@ -119,7 +125,7 @@ static int load_best(struct bpf_source *s, const struct bpf_source_opts *o, enum
 		if (!s->skel)
 			return explain(-errno, "open the BPF object", err, errlen);
 		configure(s->skel, o);
-		set_flavour(s->skel, (enum flavour)f);
+		set_flavour(s->skel, (enum flavour)f, o->follow_tgid != 0);
 		if (f == FLAVOUR_TP)
 			ensure_tracefs();
 		ret = syscalls_bpf__load(s->skel);
@@ -233,7 +239,8 @@ static void read_counters(struct bpf_source *s, struct snap_counters *iv)
 	}
 	iv->lost = (now[ABI_CNT_MAP_FULL] - s->counters_prev[ABI_CNT_MAP_FULL]) +
 		   (now[ABI_CNT_NO_TASK_STORE] - s->counters_prev[ABI_CNT_NO_TASK_STORE]) +
-		   (now[ABI_CNT_RB_DROPPED] - s->counters_prev[ABI_CNT_RB_DROPPED]);
+		   (now[ABI_CNT_RB_DROPPED] - s->counters_prev[ABI_CNT_RB_DROPPED]) +
+		   (now[ABI_CNT_TREE_FULL] - s->counters_prev[ABI_CNT_TREE_FULL]);
 	memcpy(s->counters_prev, now, sizeof(now));
 }
 
@@ -333,6 +340,17 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		return ret;
 	}
 	s->hist_fd = bpf_map__fd(s->skel->maps.sys_hist);
+	if (o->follow_tgid) {
+		uint8_t one = 1;
+
+		/* Before the root runs (its caller holds it): every fork from here on is seen. */
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.tree_pids), &o->follow_tgid, &one,
+					BPF_ANY)) {
+			ret = -errno;
+			bpf_source_destroy(s);
+			return explain(ret, "follow the process tree", err, errlen);
+		}
+	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
 	if (!s->rb) {
 		ret = -errno;

@@ -17,6 +17,7 @@ struct bpf_source_opts {
 	const uint32_t *pids;		/* kernel pre-filter; n_pids == 0: all */
 	size_t n_pids;
 	const char *comm;		/* kernel pre-filter (substring); NULL or "": all */
+	uint32_t follow_tgid;		/* only this process and its descendants; 0: all */
 	uint32_t sample_every;		/* time one call in N */
 	uint32_t max_keys;		/* (process, syscall) keys in the kernel map */
 	bool clients;			/* per-client TCP tables */

@@ -58,6 +58,14 @@ void snapshot_reset(struct snapshot *s)
 	arrays_put(s, &a);
 }
 
+void snapshot_copy_header(struct snapshot *dst, const struct snapshot *src)
+{
+	struct snap_arrays a = arrays_take(dst);
+
+	*dst = *src;
+	arrays_put(dst, &a);
+}
+
 /* *@out = @arr (capacity *@cap, @size-byte elements) grown to hold @want. 0 or -ENOMEM. */
 static int grow(void *arr, size_t *cap, size_t want, size_t size, void **out)
 {

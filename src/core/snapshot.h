@@ -20,7 +20,8 @@
 /* Counters shown to the operator; interval and since-start variants. */
 struct snap_counters {
 	uint64_t events;		/* syscalls counted */
-	uint64_t lost;			/* events not counted: map full, no task storage, ring drops */
+	uint64_t lost;			/* events not counted: map full, no task storage, ring drops,
+					 * forks of a followed tree beyond ABI_TREE_MAX */
 	uint64_t evicted;		/* keys dropped to stay within limits */
 	uint64_t dropped_snapshots;	/* snapshots the ring had no room for */
 	uint64_t client_evicted;	/* client rows the kernel LRU dropped for new ones */
@@ -126,6 +127,9 @@ void snapshot_free(struct snapshot *s);
 
 /* Drop all rows, keep capacity. */
 void snapshot_reset(struct snapshot *s);
+
+/* @dst gets @src's header and counters but no rows (it keeps its own arrays, emptied). */
+void snapshot_copy_header(struct snapshot *dst, const struct snapshot *src);
 
 /* Append a zeroed row; NULL with errno=ENOMEM when growing fails. */
 struct snap_sys_row *snapshot_add_sys(struct snapshot *s);

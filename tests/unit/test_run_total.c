@@ -1,0 +1,111 @@
+/* test_run_total.c - totals of a whole run: newest cumulative per key, kept after ageing out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/hist.h"
+#include "core/run_total.h"
+
+/* Add a row (pid, nr) whose total is @n calls of @lat_ns. */
+static void add_row(struct snapshot *s, uint32_t pid, uint32_t nr, uint64_t n, uint64_t lat_ns)
+{
+	struct snap_sys_row *r = snapshot_add_sys(s);
+	struct abi_hist h;
+
+	assert_non_null(r);
+	memset(&h, 0, sizeof(h));
+	h.count = h.timed = n;
+	h.sum_ns = n * lat_ns;
+	h.max_ns = n ? lat_ns : 0;
+	h.slots[abi_hist_slot(lat_ns)] = n;
+	r->pid = pid;
+	r->nr = nr;
+	r->pstart_ns = 1000 + pid;
+	memcpy(r->comm, "worker", 7);
+	assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+}
+
+static const struct snap_sys_row *find(const struct snapshot *s, uint32_t pid, uint32_t nr)
+{
+	for (size_t i = 0; i < s->n_sys; i++)
+		if (s->sys[i].pid == pid && s->sys[i].nr == nr)
+			return &s->sys[i];
+	return NULL;
+}
+
+static void test_newest_totals_survive_ageing(void **state)
+{
+	struct run_total *rt = run_total_new(100);
+	struct snapshot s, out;
+	const struct snap_sys_row *r;
+	struct abi_hist h;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_init(&out);
+	add_row(&s, 10, 0, 5, 1000);
+	add_row(&s, 11, 1, 7, 4096);
+	s.seq = 1;
+	s.total.events = 12;
+	assert_int_equal(run_total_observe(rt, &s), 0);
+
+	/* Tick 2: pid 10 grew, pid 11 aged out of the live snapshot. */
+	snapshot_reset(&s);
+	add_row(&s, 10, 0, 9, 1000);
+	s.seq = 2;
+	s.total.events = 16;
+	assert_int_equal(run_total_observe(rt, &s), 0);
+
+	assert_int_equal(run_total_emit(rt, &out), 0);
+	assert_int_equal(out.n_sys, 2);
+	assert_int_equal(out.seq, 2);
+	assert_int_equal(out.total.events, 16);
+	r = find(&out, 10, 0);
+	assert_non_null(r);
+	assert_int_equal(r->total.count, 9);	/* newest, not summed */
+	assert_int_equal(r->interval.count, 9);	/* a run is one interval */
+	r = find(&out, 11, 1);
+	assert_non_null(r);
+	assert_int_equal(r->total.count, 7);	/* kept after it left the snapshots */
+	snapshot_hist_expand(&out, &r->total, &h);
+	assert_int_equal(h.slots[abi_hist_slot(4096)], 7);
+	assert_int_equal(hist_percentile_ns(&h, 50), snapshot_hist_percentile_ns(&out, &r->total, 50));
+
+	snapshot_free(&s);
+	snapshot_free(&out);
+	run_total_free(rt);
+}
+
+static void test_key_limit_counted(void **state)
+{
+	struct run_total *rt = run_total_new(3);
+	struct snapshot s, out;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_init(&out);
+	for (uint32_t pid = 1; pid <= 5; pid++)
+		add_row(&s, pid, 0, 1, 100);
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	assert_int_equal(run_total_emit(rt, &out), 0);
+	assert_int_equal(out.n_sys, 3);
+	assert_int_equal(out.total.evicted, 2);
+	snapshot_free(&s);
+	snapshot_free(&out);
+	run_total_free(rt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_newest_totals_survive_ageing),
+		cmocka_unit_test(test_key_limit_counted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -197,6 +197,8 @@ static int parse_number(struct scan *sc, uint64_t *mant, unsigned int *decimals)
 				return scan_fail(sc, sc->pos + 1, "expected a digit after '.'");
 			continue;
 		}
+		if (c == '.')
+			return scan_fail(sc, sc->pos, "a second '.' in the number");
 		if (c < '0' || c > '9')
 			break;
 		if (dot && ++*decimals > 9)

@@ -291,9 +291,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -EINVAL;
 		}
-		/* "--simulate PROFILE": the next word, when it names a profile. */
-		if (opt == OPT_SIMULATE && !optarg && optind < argc &&
-		    sim_profile_parse(argv[optind]) >= 0)
+		/*
+		 * "--simulate PROFILE": the next word unless it is an option. This
+		 * command takes no other words, so a misspelt profile is named as one.
+		 */
+		if (opt == OPT_SIMULATE && !optarg && optind < argc && argv[optind][0] != '-')
 			optarg = argv[optind++];
 		ret = parse_one(o, opt, optarg, err, errlen);
 		if (ret)

@@ -159,10 +159,17 @@ static void test_simulate_profiles(void **state)
 	assert_non_null(strstr(err, "steady, spike, regression, many-clients"));
 	options_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--simulate="), -EINVAL);
-	/* a separate word that is no profile is not taken: it is an unexpected argument */
+	/* a separate word is the profile unless it is an option: misspelt, it is named */
 	options_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--simulate", "burst"), -EINVAL);
-	assert_non_null(strstr(err, "burst"));
+	assert_non_null(strstr(err, "unknown --simulate profile 'burst': want one of steady,"));
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "-b"), 0);
+	assert_int_equal(o.output, OUTPUT_BATCH);
+	assert_int_equal(o.sim_profile, SIM_STEADY);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "--", "steady"), -EINVAL);
+	assert_non_null(strstr(err, "unexpected argument 'steady'"));
 	/* profile names are exact */
 	options_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--simulate=Spike"), -EINVAL);

@@ -5,7 +5,10 @@
  * the data depends on nothing but the seed, the tick number and the
  * intervals. Per row and tick at most SIM_MAX_SAMPLES latencies are drawn
  * and each stands for count / n calls: busy rows cost a bounded amount of
- * work whatever the interval.
+ * work whatever the interval. The profiles draw the same numbers from the
+ * same streams: regression only rescales steady's latencies (so a steady
+ * and a regression run of one seed have the same calls), spike only
+ * multiplies one row's, many-clients only adds clients (sim_clients.c).
  */
 #include <errno.h>
 #include <math.h>

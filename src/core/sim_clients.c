@@ -199,11 +199,16 @@ static void sc_row_tick(const struct sim_clients *c, struct sc_row *r, uint64_t 
 	const struct sc_params *p = &r->p;
 	struct abi_client_val *v = &r->val;
 	uint64_t state = sim_stream(c->seed, tick, 0xc11e47000000ull + r->id);
+	uint64_t start_ns = c->elapsed_ns - interval_ns;	/* of this tick */
 	double dt = (double)interval_ns / 1e9;
 	double load = (1.0 + 0.3 * sin((double)tick / 40.0 + (double)r->id)) *
 		      exp(0.1 * sim_gauss(&state));
 	bool regress = c->profile == SIM_REGRESSION;
-	bool quiet = r->quiet_ns && c->elapsed_ns > r->quiet_ns;
+	bool quiet = r->quiet_ns && start_ns >= r->quiet_ns;
+
+	/* a generated client is active only for the part of the tick it still lives */
+	if (!quiet && r->quiet_ns && r->quiet_ns - start_ns < interval_ns)
+		dt = (double)(r->quiet_ns - start_ns) / 1e9;
 	uint64_t open = v->connections - v->closed, opened, failed = 0, closes, req;
 
 	if (quiet) {
@@ -276,7 +281,8 @@ static size_t sc_lru(const struct sim_clients *c)
  * 2001:db8::/32; addresses are bijections of the id, so unique per family
  * for 2^24 (IPv4) / 2^64 (IPv6) ids.
  */
-static void sc_generate(struct sim_clients *c, struct sc_row *r, uint64_t tick)
+static void sc_generate(struct sim_clients *c, struct sc_row *r, uint64_t tick,
+			uint64_t start_ns)
 {
 	uint64_t id = c->next_id++, h = sim_mix(c->seed ^ (id * 0x9e3779b97f4a7c15ull));
 	struct abi_client_key *k = &r->key;
@@ -293,7 +299,7 @@ static void sc_generate(struct sim_clients *c, struct sc_row *r, uint64_t tick)
 				   .lifetime_s = 1.0 + (double)((h >> 24) % 8),
 				   .reset_share = 0.05, .bytes_in_per_req = 500,
 				   .bytes_out_per_req = 8000 };
-	r->quiet_ns = c->elapsed_ns + (uint64_t)(r->p.lifetime_s * 1e9);
+	r->quiet_ns = start_ns + (uint64_t)(r->p.lifetime_s * 1e9);
 	r->last_tick = tick;
 	strncpy(r->val.comm, r->p.comm, sizeof(r->val.comm) - 1);
 	if (id % 10 < 7) {
@@ -338,7 +344,7 @@ static uint64_t sc_arrivals(struct sim_clients *c, uint64_t tick, uint64_t inter
 			r = &c->rows[sc_lru(c)];
 			evicted++;
 		}
-		sc_generate(c, r, tick);
+		sc_generate(c, r, tick, c->elapsed_ns - interval_ns);
 	}
 	return evicted;
 }

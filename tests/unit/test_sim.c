@@ -617,6 +617,45 @@ static void test_many_clients(void **state)
 	sim_free(sim);
 }
 
+/*
+ * A one-hour tick stays bounded: at most 1,024 new clients (so evictions
+ * too), the table at its limit, and a generated client (10.x; lives 1-8 s,
+ * 2-20 requests a second) is only active for its life, not for the hour.
+ */
+static void test_many_clients_long_tick(void **state)
+{
+	struct sim *sim = sim_new_profile(2, SIM_MANY_CLIENTS);
+	struct snapshot s;
+	uint64_t generated = 0;
+
+	(void)state;
+	assert_non_null(sim);
+	snapshot_init(&s);
+	/* 13 fixed + 1,024, then 2,061 > 2,048: 13 evicted, then 1,024 */
+	for (int t = 0; t < 3; t++) {
+		snapshot_reset(&s);
+		assert_int_equal(sim_tick(sim, &s, 3600 * SEC_NS), 0);
+		assert_true(s.n_clients <= SIM_MANY_CLIENTS_MAX);
+	}
+	assert_int_equal(s.interval.client_evicted, 1024);
+	assert_int_equal(s.total.client_evicted, 13 + 1024);
+	for (size_t i = 0; i < s.n_clients; i++) {
+		const struct snap_client_row *r = &s.clients[i];
+
+		/* not the fixed 10.1.2.3, 10.1.7.42, 10.0.5.x */
+		if (r->key.family != AF_INET || r->key.addr[0] != 10 ||
+		    (r->key.addr[1] == 1 && (r->key.addr[3] == 3 || r->key.addr[3] == 42)) ||
+		    (r->key.addr[1] == 0 && r->key.addr[2] == 5))
+			continue;
+		generated++;
+		/* 20/s x 8 s x drift 1.3 x jitter: far below 3 x 160; an hour would be 72,000 */
+		assert_true(r->total.requests <= 480);
+	}
+	assert_true(generated > 1000);
+	snapshot_free(&s);
+	sim_free(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_regression),
 		cmocka_unit_test(test_clients_consistent),
 		cmocka_unit_test(test_many_clients),
+		cmocka_unit_test(test_many_clients_long_tick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

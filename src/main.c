@@ -20,6 +20,7 @@
 #include "collect/sim_source.h"
 #include "core/filter.h"
 #include "core/options.h"
+#include "core/sim.h"
 #include "export/batch_text.h"
 #include "export/csv.h"
 #include "export/json.h"
@@ -162,9 +163,10 @@ static int open_source(struct source *src, const struct options *o, FILE *csv, c
 		       size_t features_len, char *err, size_t errlen)
 {
 	if (o->simulate) {
-		snprintf(features, features_len, "SIMULATED data (seed %llu): no kernel tracing",
-			 (unsigned long long)o->seed);
-		if (sim_source_open(src, o->seed)) {
+		snprintf(features, features_len,
+			 "SIMULATED data (profile %s, seed %llu): no kernel tracing",
+			 sim_profile_name(o->sim_profile), (unsigned long long)o->seed);
+		if (sim_source_open(src, o->seed, o->sim_profile)) {
 			snprintf(err, errlen, "cannot start the simulation: out of memory");
 			return -ENOMEM;
 		}
@@ -264,7 +266,7 @@ int main(int argc, char **argv)
 			.features = features,
 			.host = have_uname ? un.nodename : "?",
 			.kernel = have_uname ? un.release : "?",
-			.clients = !o.no_clients && !o.simulate,
+			.clients = !o.no_clients,
 		};
 
 		bpf_log_quiet();

@@ -14,12 +14,12 @@ static void sim_source_destroy(void *ctx)
 	sim_free(ctx);
 }
 
-int sim_source_open(struct source *src, uint64_t seed)
+int sim_source_open(struct source *src, uint64_t seed, int profile)
 {
-	struct sim *sim = sim_new(seed);
+	struct sim *sim = sim_new_profile(seed, profile);
 
 	if (!sim)
-		return -ENOMEM;
+		return -errno;
 	src->name = "simulate";
 	src->ctx = sim;
 	src->tick = sim_source_tick;

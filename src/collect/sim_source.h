@@ -6,7 +6,7 @@
 
 #include "collect/source.h"
 
-/* 0 or -ENOMEM. Needs no privileges. */
-int sim_source_open(struct source *src, uint64_t seed);
+/* @profile: an enum sim_profile (core/sim.h). 0, -ENOMEM or -EINVAL. Needs no privileges. */
+int sim_source_open(struct source *src, uint64_t seed, int profile);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/options.h"
+#include "core/sim.h"
 #include "core/syscall_names.h"
 
 #define MIN_INTERVAL_NS 100000000ull	/* 0.1 s */
@@ -44,7 +45,7 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "cumulative", no_argument, NULL, OPT_CUMULATIVE },
 	{ "json", no_argument, NULL, OPT_JSON },
-	{ "simulate", no_argument, NULL, OPT_SIMULATE },
+	{ "simulate", optional_argument, NULL, OPT_SIMULATE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
@@ -81,7 +82,8 @@ static const char usage_text[] =
 	"      --no-clients         no per-client TCP tables\n"
 	"      --csv FILE           raw samples, one row per request and per connection (new file)\n"
 	"      --top N              quantize blocks per tick in batch output (default 5)\n"
-	"      --simulate           synthetic data, no kernel tracing needed (marked SIMULATED)\n"
+	"      --simulate [PROFILE] synthetic data, no kernel tracing needed (marked SIMULATED);\n"
+	"                           PROFILE: steady (default), spike, regression, many-clients\n"
 	"      --seed N             seed of --simulate (default 1)\n"
 	"      --theme NAME|PATH    dashboard colours (default, basic, mono, high-contrast)\n"
 	"      --no-color           monochrome (also when NO_COLOR is set)\n"
@@ -213,6 +215,13 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case OPT_SIMULATE:
 		o->simulate = true;
+		if (arg) {
+			nr = sim_profile_parse(arg);
+			if (nr < 0)
+				return fail(err, errlen, "unknown --simulate profile '%s': want one of %s",
+					    arg, SIM_PROFILE_LIST);
+			o->sim_profile = nr;
+		}
 		return 0;
 	case OPT_SEED:
 		if (parse_u64(arg, 0, UINT64_MAX, &o->seed))
@@ -282,6 +291,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -EINVAL;
 		}
+		/*
+		 * "--simulate PROFILE": the next word unless it is an option. This
+		 * command takes no other words, so a misspelt profile is named as one.
+		 */
+		if (opt == OPT_SIMULATE && !optarg && optind < argc && argv[optind][0] != '-')
+			optarg = argv[optind++];
 		ret = parse_one(o, opt, optarg, err, errlen);
 		if (ret)
 			return ret;

@@ -32,6 +32,7 @@ struct options {
 	bool cumulative;
 	enum options_output output;
 	bool simulate;
+	int sim_profile;		/* enum sim_profile (core/sim.h); 0 = steady */
 	uint64_t seed;
 	uint32_t sample_every;		/* 1 = time every call */
 	uint32_t max_keys;

@@ -5,7 +5,10 @@
  * the data depends on nothing but the seed, the tick number and the
  * intervals. Per row and tick at most SIM_MAX_SAMPLES latencies are drawn
  * and each stands for count / n calls: busy rows cost a bounded amount of
- * work whatever the interval.
+ * work whatever the interval. The profiles draw the same numbers from the
+ * same streams: regression only rescales steady's latencies (so a steady
+ * and a regression run of one seed have the same calls), spike only
+ * multiplies one row's, many-clients only adds clients (sim_clients.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -15,12 +18,12 @@
 
 #include "core/hist.h"
 #include "core/sim.h"
+#include "core/sim_clients.h"
+#include "core/sim_rand.h"
 #include "core/syscall_names.h"
 
 #define SIM_MAX_SAMPLES 2000
-#define SIM_SPIKE_TICKS 3
 #define SIM_SPIKE_MIN_RATE 200.0	/* only busy rows spike: visible in p50 */
-#define SIM_MAX_LAT_NS 10000000000.0	/* 10 s: the Pareto tail stops here */
 
 struct sim_proc {
 	const char *comm;
@@ -108,6 +111,8 @@ struct sim_row {
 
 struct sim {
 	uint64_t seed;
+	int profile;			/* enum sim_profile */
+	struct sim_clients *clients;
 	uint64_t tick;
 	uint64_t elapsed_ns;
 	struct snap_counters total;
@@ -120,90 +125,61 @@ struct sim_spike {
 	double mult;
 };
 
-/* splitmix64: seeds streams; good avalanche for nearby inputs. */
-static uint64_t sim_mix(uint64_t x)
+static double sim_latency_ns(const struct sim_spec *sp, uint64_t *state, bool regress)
 {
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
+	double v = sim_lat_draw(state, sp->median_ns, sp->sigma, sp->tail_share, sp->tail_alpha);
 
-/* xorshift64* stream; state never 0. */
-static uint64_t sim_next(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t sim_stream(uint64_t seed, uint64_t tick, uint64_t salt)
-{
-	uint64_t s = sim_mix(sim_mix(sim_mix(seed) ^ tick) ^ salt);
-
-	return s ? s : 0x853c49e6748fea9bull;
-}
-
-/* Uniform in (0, 1): never 0, so log() is safe. */
-static double sim_uniform(uint64_t *state)
-{
-	return ((double)(sim_next(state) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-/* Standard normal, Box-Muller (one of the pair is enough here). */
-static double sim_gauss(uint64_t *state)
-{
-	double u1 = sim_uniform(state), u2 = sim_uniform(state);
-
-	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}
-
-/* Poisson(lambda): exact for small lambda, normal approximation above. */
-static uint64_t sim_poisson(uint64_t *state, double lambda)
-{
-	double v;
-
-	if (lambda <= 0)
-		return 0;
-	if (lambda < 30) {
-		double limit = exp(-lambda), p = 1.0;
-		uint64_t k = 0;
-
-		for (;;) {
-			p *= sim_uniform(state);
-			if (p <= limit)
-				return k;
-			k++;
-		}
-	}
-	v = lambda + sqrt(lambda) * sim_gauss(state) + 0.5;
-	return v < 0 ? 0 : (uint64_t)v;
-}
-
-static double sim_latency_ns(const struct sim_spec *sp, uint64_t *state)
-{
-	double v;
-
-	if (sim_uniform(state) < sp->tail_share)
-		v = 4.0 * sp->median_ns / pow(sim_uniform(state), 1.0 / sp->tail_alpha);
-	else
-		v = sp->median_ns * exp(sp->sigma * sim_gauss(state));
+	if (regress)
+		v = sim_regress(v, sp->median_ns, sp->sigma);
 	return v > SIM_MAX_LAT_NS ? SIM_MAX_LAT_NS : v;
+}
+
+static const char *const sim_profile_names[SIM_PROFILE_NR] = {
+	[SIM_STEADY] = "steady",
+	[SIM_SPIKE] = "spike",
+	[SIM_REGRESSION] = "regression",
+	[SIM_MANY_CLIENTS] = "many-clients",
+};
+
+int sim_profile_parse(const char *name)
+{
+	for (int i = 0; i < SIM_PROFILE_NR; i++)
+		if (!strcmp(name, sim_profile_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *sim_profile_name(int p)
+{
+	return p >= 0 && p < SIM_PROFILE_NR ? sim_profile_names[p] : "?";
 }
 
 struct sim *sim_new(uint64_t seed)
 {
-	struct sim *sim = calloc(1, sizeof(*sim));
+	return sim_new_profile(seed, SIM_STEADY);
+}
 
+struct sim *sim_new_profile(uint64_t seed, int profile)
+{
+	struct sim *sim;
+
+	if (profile < 0 || profile >= SIM_PROFILE_NR) {
+		errno = EINVAL;
+		return NULL;
+	}
+	sim = calloc(1, sizeof(*sim));
 	if (!sim) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	sim->seed = seed;
+	sim->profile = profile;
+	sim->clients = sim_clients_new(seed, profile);
+	if (!sim->clients) {
+		free(sim);
+		errno = ENOMEM;
+		return NULL;
+	}
 	for (size_t i = 0; i < SIM_N_SPECS; i++) {
 		int nr = syscall_lookup(sim_specs[i].sys);
 
@@ -218,6 +194,9 @@ struct sim *sim_new(uint64_t seed)
 
 void sim_free(struct sim *sim)
 {
+	if (!sim)
+		return;
+	sim_clients_free(sim->clients);
 	free(sim);
 }
 
@@ -234,7 +213,7 @@ static struct sim_spike sim_spike_at(const struct sim *sim, uint64_t tick)
 			 h % (SIM_SPIKE_WINDOW - SIM_SPIKE_TICKS + 1);
 	size_t busy = 0, pick;
 
-	if (tick < start || tick >= start + SIM_SPIKE_TICKS)
+	if (sim->profile != SIM_SPIKE || tick < start || tick >= start + SIM_SPIKE_TICKS)
 		return sp;
 	for (size_t i = 0; i < sim->n_rows; i++)
 		busy += sim->rows[i].spec->rate_per_s >= SIM_SPIKE_MIN_RATE;
@@ -260,6 +239,7 @@ static void sim_row_tick(const struct sim *sim, size_t idx, const struct sim_spi
 	const struct sim_spec *sp = sim->rows[idx].spec;
 	uint64_t state = sim_stream(sim->seed, sim->tick, idx + 1);
 	double lambda, mult = spike->row == idx ? spike->mult : 1.0;
+	bool regress = sim->profile == SIM_REGRESSION && sp->rate_per_s >= SIM_REGRESS_MIN_RATE;
 	uint64_t count, n, base, extra;
 
 	memset(h, 0, sizeof(*h));
@@ -287,7 +267,7 @@ static void sim_row_tick(const struct sim *sim, size_t idx, const struct sim_spi
 	extra = count % n;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t w = base + (i < extra), v;
-		double lat = sim_latency_ns(sp, &state) * mult;
+		double lat = sim_latency_ns(sp, &state, regress) * mult;
 
 		v = lat < 1.0 ? 1 : (uint64_t)lat;
 		h->slots[abi_hist_slot(v)] += w;
@@ -300,6 +280,7 @@ static void sim_row_tick(const struct sim *sim, size_t idx, const struct sim_spi
 int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 {
 	struct sim_spike spike;
+	int ret;
 
 	sim->tick++;
 	sim->elapsed_ns += interval_ns;
@@ -328,7 +309,11 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 		    snapshot_put_hist(out, &r->total, &row->total))
 			return -ENOMEM;
 	}
+	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out);
+	if (ret)
+		return ret;
 	sim->total.events += out->interval.events;
+	sim->total.client_evicted += out->interval.client_evicted;
 	out->total = sim->total;
 	out->seq = sim->tick;
 	out->interval_ns = interval_ns;	/* nominal; the collector stamps the measured one */

@@ -13,7 +13,8 @@ proc_rows() {
 
 one_size() {
 	local size=$1
-	start "${size%x*}" "${size#*x}" --simulate --seed 1 -i 0.2
+	# --no-clients: the Tab/BTab sequences below cycle two panes, not three
+	start "${size%x*}" "${size#*x}" --simulate --seed 1 -i 0.2 --no-clients
 	wait_for "postgres"
 	wait_for "nginx"
 	keys / r e d i s Enter

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/options.h"
+#include "core/sim.h"
 #include "core/syscall_names.h"
 
 #define ARGV(...) ((char *[]){ "lattop", __VA_ARGS__, NULL })
@@ -119,12 +120,69 @@ static void test_modes(void **state)
 	assert_int_equal(o.output, OUTPUT_BATCH);
 }
 
+/* --simulate [PROFILE]: separate word or =, absent, or followed by other options. */
+static void test_simulate_profiles(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate"), 0);
+	assert_true(o.simulate);
+	assert_int_equal(o.sim_profile, SIM_STEADY);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "--seed", "7"), 0);
+	assert_int_equal(o.sim_profile, SIM_STEADY);
+	assert_int_equal(o.seed, 7);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "spike", "-i", "0.2"), 0);
+	assert_int_equal(o.sim_profile, SIM_SPIKE);
+	assert_int_equal(o.interval_ns, 200000000ull);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-n", "2", "--simulate", "many-clients"), 0);
+	assert_int_equal(o.sim_profile, SIM_MANY_CLIENTS);
+	assert_int_equal(o.iterations, 2);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate=regression", "--seed", "3"), 0);
+	assert_int_equal(o.sim_profile, SIM_REGRESSION);
+	assert_int_equal(o.seed, 3);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate=steady"), 0);
+	assert_true(o.simulate);
+	assert_int_equal(o.sim_profile, SIM_STEADY);
+
+	/* an unknown name after = is an error naming the profiles */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate=burst"), -EINVAL);
+	assert_non_null(strstr(err, "'burst'"));
+	assert_non_null(strstr(err, "steady, spike, regression, many-clients"));
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate="), -EINVAL);
+	/* a separate word is the profile unless it is an option: misspelt, it is named */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "burst"), -EINVAL);
+	assert_non_null(strstr(err, "unknown --simulate profile 'burst': want one of steady,"));
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "-b"), 0);
+	assert_int_equal(o.output, OUTPUT_BATCH);
+	assert_int_equal(o.sim_profile, SIM_STEADY);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate", "--", "steady"), -EINVAL);
+	assert_non_null(strstr(err, "unexpected argument 'steady'"));
+	/* profile names are exact */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--simulate=Spike"), -EINVAL);
+	/* the usage text lists them */
+	assert_non_null(strstr(options_usage(), "many-clients"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults), cmocka_unit_test(test_interval),
 		cmocka_unit_test(test_filters), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_modes), cmocka_unit_test(test_simulate_profiles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char text[ASSERT_EXPR_MAX + 16], err[160], canon[ASSERT_EXPR_MAX], line[512];
 	struct assert_expr e, again;
 	struct snap_sys_row rows[2];
+	struct hist_bucket buckets[2];
 	struct snapshot s;
 	uint64_t actual;
 	bool passed;
@@ -48,13 +49,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rows[0].total.errors = 1;
 	rows[0].total.sum_ns = 3000;
 	rows[0].total.max_ns = 2000;
-	rows[0].total.slots[abi_hist_slot(500)] = 2;
-	rows[0].total.slots[abi_hist_slot(2000)] = 1;
+	buckets[0] = (struct hist_bucket){ .slot = abi_hist_slot(500), .count = 2 };
+	buckets[1] = (struct hist_bucket){ .slot = abi_hist_slot(2000), .count = 1 };
+	rows[0].total.first = 0;
+	rows[0].total.n = 2;
 	rows[1].nr = e.nr >= 0 ? (uint32_t)e.nr : 0;
 	rows[1].total.count = 5;	/* counted, not timed */
 	snapshot_init(&s);
 	s.sys = rows;
 	s.n_sys = 2;
+	s.buckets = buckets;
+	s.n_buckets = 2;
 	ret = assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err));
 	if (ret && (ret != -ENODATA || passed || !assert_expr_is_time(&e) || !err[0]))
 		abort();

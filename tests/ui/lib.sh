@@ -52,6 +52,16 @@ capture() { t capture-pane -p; }
 capture_esc() { t capture-pane -e -p; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+# wait_match REGEX [SECONDS]: like wait_for, for an extended regular expression.
+wait_match() {
+	local re=$1 limit=${2:-5} i
+	for ((i = 0; i < limit * 20; i++)); do
+		capture | grep -qE -- "$re" && return 0
+		sleep 0.05
+	done
+	fail "screen never matched /$re/ within ${limit}s"
+}
+
 wait_for() {
 	local text=$1 limit=${2:-5} i
 	for ((i = 0; i < limit * 20; i++)); do

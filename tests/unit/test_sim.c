@@ -330,7 +330,7 @@ static void p50_series_fill(struct p50_series *ps, uint64_t seed, int profile)
 				ps->nr[j] = r->nr;
 				ps->n++;
 			}
-			ps->p50_ns[j][t] = hist_percentile_ns(&r->interval, 50);
+			ps->p50_ns[j][t] = snapshot_hist_percentile_ns(&s, &r->interval, 50);
 			ps->count[j][t] = r->interval.count;
 		}
 	}
@@ -406,7 +406,7 @@ static void total_after(uint64_t seed, int profile, int ticks, uint32_t *pid, ui
 				   r->total.count > out->count;
 
 		if (want && (!*pid || !out->count)) {
-			*out = r->total;
+			snapshot_hist_expand(&s, &r->total, out);
 			if (!*pid || !*nr)
 				*nr = r->nr;
 		}

@@ -160,6 +160,8 @@ static FILE *open_csv(const char *path, char *err, size_t errlen)
 static int open_source(struct source *src, const struct options *o, FILE *csv, char *features,
 		       size_t features_len, char *err, size_t errlen)
 {
+	static struct client_sample_sink csv_sink = { csv_sink_write, csv_sink_flush, NULL };
+
 	if (o->simulate) {
 		snprintf(features, features_len, "SIMULATED data (seed %llu): no kernel tracing",
 			 (unsigned long long)o->seed);
@@ -169,6 +171,7 @@ static int open_source(struct source *src, const struct options *o, FILE *csv, c
 		}
 		return 0;
 	}
+	csv_sink.ctx = csv;
 	struct bpf_source_opts bo = {
 		.pids = o->pids,
 		.n_pids = o->n_pids,
@@ -177,7 +180,7 @@ static int open_source(struct source *src, const struct options *o, FILE *csv, c
 		.max_keys = o->max_keys,
 		.clients = !o->no_clients,
 		.max_clients = o->max_clients,
-		.csv = csv,
+		.samples = csv ? &csv_sink : NULL,
 		.features = features,
 		.features_len = features_len,
 	};

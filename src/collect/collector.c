@@ -113,12 +113,15 @@ static bool replay_wait(struct collector *c, uint64_t deadline_ns, int *request)
 	return stop;
 }
 
-/* A free ring slot, waiting for the consumer when there is none: a replay drops nothing. */
+/*
+ * A free ring slot once the consumer has taken everything published: a
+ * replay drops nothing and the consumer (latest wins) skips nothing.
+ */
 static struct snapshot *replay_slot(struct collector *c)
 {
 	struct snapshot *out;
 
-	while (!(out = spsc_producer_slot(c->ring)))
+	while (spsc_unread(c->ring) || !(out = spsc_producer_slot(c->ring)))
 		if (wait_until(c, mono_ns() + 2000000ull))
 			return NULL;
 	return out;

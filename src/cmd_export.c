@@ -70,7 +70,9 @@ static int export_ticks(struct rec_reader *r, FILE *out, const struct options *o
 	struct filter f;
 	int ret;
 
-	cmd_filter_from_options(&f, o);
+	ret = cmd_replay_filter(&f, o, rec_reader_meta(r, "filter"), err, errlen);
+	if (ret)
+		return ret;
 	filter_format(&f, filter_text, sizeof(filter_text));
 	struct json_opts jo = {
 		.cumulative_only = o->cumulative,

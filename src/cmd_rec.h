@@ -33,6 +33,7 @@ int recorder_finish(struct recorder *rec, char *err, size_t errlen);
  */
 struct replay_info {
 	char features[384];
+	char filter[512];		/* the recording's filter (-p/-c/-s when recorded) */
 	char host[64];
 	char kernel[64];
 	unsigned long long ticks;
@@ -44,6 +45,14 @@ int replay_prepare(const struct options *o, struct source *src, struct replay_in
 struct filter;
 /* The filter of -p/-c/-s (as main.c builds it for the live outputs). */
 void cmd_filter_from_options(struct filter *f, const struct options *o);
+
+/*
+ * The filter a replay or export applies: the user's -p/-c/-s if any, else
+ * the one the recording was made with (so that the outputs are the same
+ * as while recording). 0, or -EINVAL with @err when @recorded is bad.
+ */
+int cmd_replay_filter(struct filter *f, const struct options *o, const char *recorded, char *err,
+		      size_t errlen);
 
 /* export: the whole subcommand. Exit status: 0, 1 (write error), 2 (bad recording). */
 int cmd_export(const struct options *o);

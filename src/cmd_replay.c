@@ -11,6 +11,7 @@
 
 #include "cmd_rec.h"
 #include "collect/replay_source.h"
+#include "core/filter.h"
 #include "core/sanitize.h"
 #include "export/rec_reader.h"
 
@@ -28,8 +29,9 @@ static int check_file(const char *path, unsigned long long *ticks, char *err, si
 	*ticks = 0;
 	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1)
 		(*ticks)++;
-	while (ret == 0 && (ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
-		;
+	if (ret == 0)
+		while ((ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
+			;
 	snapshot_free(&s);
 	rec_reader_close(r);
 	return ret;
@@ -44,6 +46,22 @@ static const char *meta_or(const char *v, const char *dflt)
 static void clean(char *dst, size_t len, const char *v)
 {
 	sanitize_text(dst, len, v, strlen(v));
+}
+
+int cmd_replay_filter(struct filter *f, const struct options *o, const char *recorded, char *err,
+		      size_t errlen)
+{
+	char why[160];
+
+	cmd_filter_from_options(f, o);
+	if (o->n_pids || o->comm[0] || o->n_sys || !recorded || !*recorded)
+		return 0;
+	if (filter_parse(f, recorded, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: the recorded filter '%s' does not parse: %s", o->in_path,
+			 recorded, why);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int replay_prepare(const struct options *o, struct source *src, struct replay_info *info,
@@ -80,6 +98,7 @@ int replay_prepare(const struct options *o, struct source *src, struct replay_in
 	clean(source, sizeof(source), meta_or(rec_reader_meta(r, "source"), "?"));
 	clean(path, sizeof(path), o->in_path);
 	info->clients = meta_or(rec_reader_meta(r, "clients"), "0")[0] == '1';
+	snprintf(info->filter, sizeof(info->filter), "%s", meta_or(rec_reader_meta(r, "filter"), ""));
 	snprintf(info->features, sizeof(info->features),
 		 "REPLAY of %s: %llu ticks recorded %s (%s data)", path, info->ticks, when, source);
 	rec_reader_close(r);

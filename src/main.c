@@ -251,9 +251,13 @@ int main(int argc, char **argv)
 		}
 		csv_sink.ctx = csv;
 	}
-	if (o.command == CMD_REPLAY)
+	if (o.command == CMD_REPLAY) {
 		ret = replay_prepare(&o, &src, &ri, replay_err, sizeof(replay_err), err, sizeof(err));
-	else
+		if (!ret && cmd_replay_filter(&f, &o, ri.filter, err, sizeof(err))) {
+			src.destroy(src.ctx);
+			ret = -EINVAL;
+		}
+	} else
 		ret = open_source(&src, &o, csv ? &csv_sink : recorder_sink(rec), features,
 				  sizeof(features), err, sizeof(err));
 	if (ret) {

@@ -252,37 +252,44 @@ static int meta_check(const struct rec_meta *m, struct rec_error *e)
 int rec_decode_meta(const uint8_t *p, size_t n, struct rec_meta *m, struct rec_error *e)
 {
 	size_t off = 0;
-	int ret;
+	int ret = 0;
 
 	memset(m, 0, sizeof(*m));
-	while (off < n) {
+	while (!ret && off < n) {
 		const uint8_t *nl = memchr(p + off, '\n', n - off);
 		const uint8_t *eq;
 		size_t len;
 		char *k, *v;
 
-		if (!nl)
-			return rec_fail_at(e, off, -EINVAL, "header line without newline");
+		if (!nl) {
+			ret = rec_fail_at(e, off, -EINVAL, "header line without newline");
+			break;
+		}
 		len = (size_t)(nl - (p + off));
 		eq = memchr(p + off, '=', len);
 		if (!eq || !key_ok((const char *)p + off, (size_t)(eq - (p + off))) ||
-		    memchr(p + off, '\0', len))
-			return rec_fail_at(e, off, -EINVAL, "bad header line");
-		if (m->n == REC_META_MAX)
-			return rec_fail_at(e, off, -EINVAL, "too many header lines");
+		    memchr(p + off, '\0', len)) {
+			ret = rec_fail_at(e, off, -EINVAL, "bad header line");
+			break;
+		}
+		if (m->n == REC_META_MAX) {
+			ret = rec_fail_at(e, off, -EINVAL, "too many header lines");
+			break;
+		}
 		k = strndup((const char *)p + off, (size_t)(eq - (p + off)));
 		v = strndup((const char *)eq + 1, (size_t)(nl - eq - 1));
 		if (!k || !v) {
 			free(k);
 			free(v);
-			rec_meta_free(m);
-			return rec_fail_at(e, off, -ENOMEM, "out of memory");
+			ret = rec_fail_at(e, off, -ENOMEM, "out of memory");
+			break;
 		}
 		m->key[m->n] = k;
 		m->val[m->n++] = v;
 		off += len + 1;
 	}
-	ret = meta_check(m, e);
+	if (!ret)
+		ret = meta_check(m, e);
 	if (ret)
 		rec_meta_free(m);
 	return ret;

@@ -45,6 +45,15 @@ cmp -s rep_read.json exp_read.json && grep -q '"filter":"sys:read"' exp_read.jso
 	! grep -q '"syscall":"write"' exp_read.json && ok "-s read: replay and export agree, only read rows" ||
 	fail "filtered outputs differ or are unfiltered"
 
+# Recorded with a filter: the replay applies it too (same JSON), unless told otherwise.
+"$L" record --simulate --seed 5 -i 0.1 -n 4 -s write --json -o filt.rec >filt.json 2>/dev/null ||
+	fail "record -s write"
+"$L" replay filt.rec --speed 0 --json | cmp -s - filt.json && "$L" export filt.rec --json | cmp -s - filt.json &&
+	grep -q '"filter":"sys:write"' filt.json && ok "a recording's own filter applies to its replay and export" ||
+	fail "recorded filter not applied"
+"$L" replay filt.rec --speed 0 --json -s read | grep -q '"syscall":"read"' &&
+	ok "-s on the replay replaces the recorded filter" || fail "replay -s over a recorded filter"
+
 "$L" export run.rec --csv >exp.csv || fail "export --csv exited $?"
 want=$(python3 -c '
 import json, sys

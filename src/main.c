@@ -268,8 +268,12 @@ int main(int argc, char **argv)
 			recorder_finish(rec, err, sizeof(err));
 		return o.command == CMD_REPLAY ? 2 : 1;
 	}
-	if (rec)
+	if (rec) {
+		size_t n = strlen(features);
+
+		snprintf(features + n, sizeof(features) - n, "; RECORDING to %s", o.out_path);
 		recorder_wrap(rec, &src);
+	}
 	if (o.output != OUTPUT_UI && stream_signals_install()) {
 		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
 		src.destroy(src.ctx);

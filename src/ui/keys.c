@@ -228,6 +228,10 @@ static int change_interval(struct ui *ui, bool longer)
 {
 	uint64_t ns = collector_interval(ui->c);
 
+	if (collector_seekable(ui->c)) {
+		ui_set_status(ui, true, "a replay keeps the recorded intervals (replay --speed N)");
+		return REDRAW_STATUS;
+	}
 	ns = longer ? ns * 2 : ns / 2;
 	if (ns > 3600ull * 1000000000ull)
 		ns = 3600ull * 1000000000ull;

@@ -28,7 +28,7 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 	 * Most important first: narrow terminals cut from the right. PAUSED
 	 * goes next to the interval so that it survives 80 columns.
 	 */
-	if (ui->o->replay_ticks)	/* a replay: which tick of how many, and the end */
+	if (collector_seekable(ui->c))	/* a replay: which tick of how many, and the end */
 		snprintf(line, sizeof(line), " lattop %s REPLAY tick %" PRIu64 "/%llu%s", clock,
 			 s ? s->seq : 0, ui->o->replay_ticks,
 			 collector_at_end(ui->c) ? " END" : "");

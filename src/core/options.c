@@ -102,7 +102,7 @@ static const char usage_text[] =
 	"record: every tick into a new FILE (live, or --simulate); stdout stays quiet unless\n"
 	"-b, --json or --ui is given\n"
 	"  -o, --output FILE        the recording (record), or the export (export; default stdout)\n"
-	"  -d, --duration SECONDS   stop after that long\n"
+	"  -d, --duration SECONDS   stop after that long (in whole ticks; -n wins)\n"
 	"      --samples            record: the raw client samples too; export: export those\n"
 	"replay: a recording through the dashboard, batch text or JSON (no root needed)\n"
 	"      --speed N|max        N times the recorded speed (default 1); 0 or max: no waiting\n"

@@ -51,14 +51,16 @@ static void clean(char *dst, size_t len, const char *v)
 int cmd_replay_filter(struct filter *f, const struct options *o, const char *recorded, char *err,
 		      size_t errlen)
 {
-	char why[160];
+	char why[160], shown[160], why_shown[160];
 
 	cmd_filter_from_options(f, o);
 	if (o->n_pids || o->comm[0] || o->n_sys || !recorded || !*recorded)
 		return 0;
 	if (filter_parse(f, recorded, why, sizeof(why))) {
+		clean(shown, sizeof(shown), recorded);	/* from the file: untrusted */
+		clean(why_shown, sizeof(why_shown), why);
 		snprintf(err, errlen, "%s: the recorded filter '%s' does not parse: %s", o->in_path,
-			 recorded, why);
+			 shown, why_shown);
 		return -EINVAL;
 	}
 	return 0;

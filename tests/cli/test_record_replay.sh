@@ -168,6 +168,24 @@ bad empty.rec 0 "empty"
 cp run.rec newer.rec
 printf '\x63' | dd of=newer.rec bs=1 seek=10 conv=notrunc status=none
 bad newer.rec 10 "newer"
+# A valid frame around another histogram layout, or a META with escape bytes in the host name.
+python3 - <<'PY' || fail "crafting recordings"
+import struct, zlib
+data = open("run.rec", "rb").read()
+typ, flags, _, stored, raw = struct.unpack_from("<BBHII", data, 12)
+payload = data[24:24 + stored]
+if flags & 1:
+    payload = zlib.decompress(payload)
+rest = data[24 + stored + 4:]
+def write(name, meta):
+    rec = struct.pack("<BBHII", typ, 0, 0, len(meta), len(meta)) + meta
+    open(name, "wb").write(data[:12] + rec + struct.pack("<I", zlib.crc32(rec)) + rest)
+write("layout.rec", payload.replace(b"hist_slots=304", b"hist_slots=999"))
+write("evil.rec", payload.replace(b"host=", b"host=\x1b]0;owned\x07\x1b[2J"))
+PY
+bad layout.rec 24 "histogram layout hist_slots=999"
+"$L" replay evil.rec --speed 0 --json >evil.json 2>err.txt && cmp -s evil.json rec.json &&
+	ok "a META with escape bytes still replays identically" || fail "evil.rec: $(cat err.txt)"
 "$L" replay missing.rec --json 2>err.txt
 [ $? -eq 2 ] && grep -q "missing.rec" err.txt && ok "missing file: exit 2" || fail "missing file"
 

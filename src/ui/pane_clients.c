@@ -126,9 +126,9 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 		 s ? s->total.client_evicted : 0, s ? s->total.client_lost : 0);
 	draw_title(w, title, ui->focus == TABLE_CLIENTS);
 	if (s && s->clients_state != SNAP_CLIENTS_ON && s->clients_note[0]) {
-		/* Never a silent gap: say what is missing and why, on the pane itself. */
-		draw_text(w, 1, 1, getmaxx(w) - 2, s->clients_note, theme_attr(THEME_ROLE_dim),
-			  false);
+		/* Never a silent gap: say what is missing and why. (A replay's note is from a file.) */
+		draw_untrusted(w, 1, 1, getmaxx(w) - 2, s->clients_note, sizeof(s->clients_note),
+			       theme_attr(THEME_ROLE_dim), false);
 		if (s->clients_state == SNAP_CLIENTS_OFF)
 			return;
 		table_draw(w, 2, getmaxy(w) - 2, client_cols,

@@ -1,0 +1,60 @@
+/*
+ * rec_reader.h - reads a lattop recording (see core/rec_format.h for the
+ * format) tick by tick and sample by sample.
+ *
+ * Every record is validated (lengths, counts, slot indexes, strings, CRC);
+ * a failure gives one line "FILE: offset N: what is wrong" in @err, where N
+ * is the byte offset of the offending record (or field) in the file.
+ *
+ * Ticks and samples have independent cursors: rec_reader_next walks the
+ * TICK records, rec_reader_next_sample walks the SAMPLE records, each from
+ * the start of the file, so they may be called in any order or not at all.
+ * A recording without END record (lattop killed hard) reads as truncated.
+ */
+#ifndef LATTOP_EXPORT_REC_READER_H
+#define LATTOP_EXPORT_REC_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "abi/lat_abi.h"
+#include "core/snapshot.h"
+
+struct rec_reader;
+
+/* NULL + errno on failure, with a one-line reason ("FILE: offset N: ...") in @err. */
+struct rec_reader *rec_reader_open(const char *path, char *err, size_t errlen);
+
+/*
+ * Next tick into @out (snapshot_init'ed by the caller; reset here). 1 = a
+ * tick, 0 = end of file, negative errno on bad input with the reason in
+ * @err (-EINVAL: corrupted or foreign, -EPROTO: truncated, -ENOTSUP: newer
+ * format version, -EIO: read error, -ENOMEM).
+ */
+int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen);
+
+/*
+ * Raw samples in file order: 1 = one in @ev, 0 = none left, negative errno
+ * with reason. Its own cursor, independent of rec_reader_next.
+ */
+int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, char *err,
+			   size_t errlen);
+
+/* Metadata value of the header, or NULL. */
+const char *rec_reader_meta(const struct rec_reader *r, const char *key);
+
+void rec_reader_close(struct rec_reader *r);
+
+/*
+ * Replay support (not needed by other readers). The file offset of the next
+ * tick rec_reader_next will read, and a jump back to an offset it returned
+ * (with the number of ticks read before it). 0 or -errno.
+ */
+uint64_t rec_reader_tell(const struct rec_reader *r);
+int rec_reader_seek(struct rec_reader *r, uint64_t offset);
+
+/* The file's path, as opened (for messages). */
+const char *rec_reader_path(const struct rec_reader *r);
+
+#endif

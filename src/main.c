@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cmd_compare.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
 #include "collect/collector.h"
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
 	struct utsname un;
 	int ret;
 
+	if (argc > 1 && strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	options_defaults(&o);
 	if (options_parse(&o, argc, argv, err, OPTIONS_ERR_LEN)) {
 		fprintf(stderr, "lattop: %s\nTry 'lattop --help'.\n", err);

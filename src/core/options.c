@@ -63,6 +63,7 @@ static const struct option long_opts[] = {
 
 static const char usage_text[] =
 	"Usage: lattop [OPTIONS]\n"
+	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
 	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
 	"and TCP connection and request latency per client address.\n"
 	"\n"

@@ -1,0 +1,77 @@
+/* compare_input.c - recording contents (snapshots, raw samples) as comparison series. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/hist.h"
+#include "core/syscall_names.h"
+#include "export/compare_input.h"
+#include "export/fmt_addr.h"
+
+void compare_input_client_name(char *buf, size_t len, const struct abi_client_key *k)
+{
+	char addr[FMT_ADDR_LEN];
+
+	fmt_addr(addr, sizeof(addr), k);
+	if (k->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u %s", addr, (unsigned int)k->port, fmt_dir(k));
+	else
+		snprintf(buf, len, "%s:%u %s", addr, (unsigned int)k->port, fmt_dir(k));
+}
+
+static int add_client(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+		      const struct snap_client_row *c, size_t *dropped)
+{
+	const struct snap_lat *l = &c->req;
+	struct abi_hist h;
+	char name[CMP_NAME_LEN];
+	int ret;
+
+	if (!l->n || !l->count)
+		return 0;
+	/* A reader validates these; a bad row is skipped, never read out of bounds. */
+	if (l->first > s->n_buckets || l->n > s->n_buckets - l->first)
+		return 0;
+	hist_from_buckets(&h, &s->buckets[l->first], l->n, l->sum_ns, l->max_ns);
+	compare_input_client_name(name, sizeof(name), &c->key);
+	ret = cmp_add_hist(set, run, CMP_CLIENT, name, strlen(name), &h);
+	if (ret == -E2BIG) {
+		(*dropped)++;
+		return 0;
+	}
+	return ret;
+}
+
+int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+			   size_t *dropped)
+{
+	char name[32];
+	int ret;
+
+	for (size_t i = 0; i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+
+		if (hist_is_empty(&r->interval))
+			continue;
+		syscall_name_or_nr(r->nr, name, sizeof(name));
+		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &r->interval);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < s->n_clients; i++) {
+		ret = add_client(set, run, s, &s->clients[i], dropped);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int compare_input_client_event(struct cmp_set *set, enum cmp_run run,
+			       const struct abi_client_event *ev)
+{
+	const char *name = ev->kind == ABI_CEV_REQUEST ? "request" :
+			   ev->key.dir == ABI_DIR_OUT ? "connect" : "connection";
+
+	return cmp_add_sample(set, run, CMP_EVENT, name, strlen(name), ev->latency_ns);
+}

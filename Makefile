@@ -102,7 +102,7 @@ $(GEN_HDRS): $(UNISTD_H)
 # --- tests ----------------------------------------------------------------
 $(O)/tests/test_%: tests/unit/test_%.c $(O)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libcore.a $(LDFLAGS) -lcmocka -lpthread -lm
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libcore.a $(LDFLAGS) -lcmocka -lpthread -lm -lz
 
 $(O)/tests/%: tests/helpers/%.c
 	@mkdir -p $(@D)
@@ -122,7 +122,7 @@ helpers: $(HELPER_BINS) $(HELPER_BPF)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc -I$(O)
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm -lz
 
 fuzz: $(FUZZ_BINS)
 

@@ -1,67 +1,323 @@
-/* rec_reader.c - reading recordings (stub: filled in next). */
+/*
+ * rec_reader.c - reading a recording with pread: one cursor for ticks, one
+ * for samples, each record read whole, CRC-checked and decoded by
+ * core/rec_format. Messages are "FILE: offset N: reason".
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/rec_format.h"
 #include "export/rec_reader.h"
 
 struct rec_reader {
-	int unused;
+	int fd;
+	char *path;
+	uint64_t size;
+	struct rec_meta meta;
+	uint64_t first_off;		/* after the META record */
+	uint64_t tick_off, ticks;	/* tick cursor and ticks before it */
+	uint64_t sample_off, samples;	/* sample cursor (records) and samples returned */
+	struct abi_client_event *ev;	/* the current samples batch */
+	size_t ev_cap, ev_n, ev_next;
+	int64_t mono_to_real_ns;
+	struct rec_buf rec, scratch;
 };
+
+static int say(const struct rec_reader *r, char *err, size_t errlen, const struct rec_error *e)
+{
+	snprintf(err, errlen, "%s: offset %llu: %s", r->path, (unsigned long long)e->offset,
+		 e->msg);
+	return e->code ? e->code : -EINVAL;
+}
+
+/* Read @n bytes at @off into r->rec; fewer at the end of the file. -errno or the count. */
+static ssize_t read_at(struct rec_reader *r, uint64_t off, size_t n)
+{
+	size_t got = 0;
+
+	r->rec.len = 0;
+	if (rec_buf_reserve(&r->rec, n ? n : 1))
+		return -ENOMEM;
+	while (got < n) {
+		ssize_t k = pread(r->fd, r->rec.data + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	r->rec.len = got;
+	return (ssize_t)got;
+}
+
+/*
+ * The record at @off: 1 with *@h, *@payload, *@len; 0 at the end of the
+ * file (no record, no END seen); negative errno with the reason in @e.
+ */
+static int read_record(struct rec_reader *r, uint64_t off, struct rec_hdr *h,
+		       const uint8_t **payload, size_t *len, struct rec_error *e)
+{
+	ssize_t got;
+	int ret;
+
+	if (off >= r->size)
+		return 0;
+	got = read_at(r, off, REC_HDR_LEN);
+	if (got < 0)
+		goto io;
+	ret = rec_decode_hdr(r->rec.data, (size_t)got, h, e);
+	if (ret) {
+		e->offset += off;
+		return ret;
+	}
+	got = read_at(r, off, REC_HDR_LEN + (size_t)h->stored_len + REC_CRC_LEN);
+	if (got < 0)
+		goto io;
+	if ((size_t)got < REC_HDR_LEN + (size_t)h->stored_len + REC_CRC_LEN) {
+		e->offset = off + (uint64_t)got;
+		e->code = -EPROTO;
+		snprintf(e->msg, sizeof(e->msg), "truncated inside a record (%u bytes announced)",
+			 h->stored_len);
+		return -EPROTO;
+	}
+	ret = rec_decode_payload(r->rec.data, h, &r->scratch, payload, len, e);
+	if (ret)
+		e->offset += off;
+	return ret ? ret : 1;
+io:
+	e->offset = off;
+	e->code = (int)got;
+	snprintf(e->msg, sizeof(e->msg), "read error: %s", strerror((int)-got));
+	return (int)got;
+}
+
+static int no_end(struct rec_error *e, uint64_t off)
+{
+	e->offset = off;
+	e->code = -EPROTO;
+	snprintf(e->msg, sizeof(e->msg), "truncated: no END record (recording cut short?)");
+	return -EPROTO;
+}
 
 struct rec_reader *rec_reader_open(const char *path, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s: offset 0: recordings are not supported yet", path);
-	errno = ENOTSUP;
+	struct rec_reader *r = calloc(1, sizeof(*r));
+	struct rec_error e = { 0 };
+	struct rec_hdr h;
+	const uint8_t *pl;
+	struct stat st;
+	ssize_t got;
+	size_t len;
+	int ret;
+
+	if (r)
+		r->fd = -1;
+	if (!r || !(r->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	r->size = (uint64_t)st.st_size;
+	got = read_at(r, 0, REC_FILE_HDR_LEN);
+	ret = got < 0 ? (int)got : rec_decode_file_header(r->rec.data, (size_t)got, &e);
+	if (got < 0)
+		snprintf(err, errlen, "%s: %s", path, strerror((int)-got));
+	else if (ret)
+		say(r, err, errlen, &e);
+	if (ret)
+		goto fail;
+	ret = read_record(r, REC_FILE_HDR_LEN, &h, &pl, &len, &e);
+	if (ret == 0)
+		ret = no_end(&e, r->size);
+	else if (ret > 0 && h.type != REC_META)
+		ret = -EINVAL, e.offset = REC_FILE_HDR_LEN,
+		snprintf(e.msg, sizeof(e.msg), "first record is not the header");
+	else if (ret > 0)
+		ret = rec_payload_error_at(&e, REC_FILE_HDR_LEN, &h,
+					   rec_decode_meta(pl, len, &r->meta, &e));
+	if (ret) {
+		e.code = ret;
+		say(r, err, errlen, &e);
+		goto fail;
+	}
+	r->first_off = REC_FILE_HDR_LEN + REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN;
+	r->tick_off = r->sample_off = r->first_off;
+	return r;
+fail:
+	rec_reader_close(r);
+	errno = -ret;
 	return NULL;
+}
+
+/* An END record at @off ends the walk whose count is @seen (@what "ticks"/"samples"). */
+static int check_end(struct rec_reader *r, const uint8_t *pl, size_t len, const struct rec_hdr *h,
+		     uint64_t off, bool ticks, uint64_t seen, struct rec_error *e)
+{
+	uint64_t n_ticks, n_samples;
+	int ret = rec_payload_error_at(e, off, h, rec_decode_end(pl, len, &n_ticks, &n_samples, e));
+
+	if (ret)
+		return ret;
+	if (off + REC_HDR_LEN + h->stored_len + REC_CRC_LEN != r->size) {
+		e->offset = off + REC_HDR_LEN + h->stored_len + REC_CRC_LEN;
+		snprintf(e->msg, sizeof(e->msg), "data after the END record");
+		return e->code = -EINVAL;
+	}
+	if ((ticks ? n_ticks : n_samples) != seen) {
+		e->offset = off;
+		snprintf(e->msg, sizeof(e->msg), "END record counts %llu %s, the file has %llu",
+			 (unsigned long long)(ticks ? n_ticks : n_samples),
+			 ticks ? "ticks" : "samples", (unsigned long long)seen);
+		return e->code = -EINVAL;
+	}
+	return 0;
+}
+
+static int misplaced_meta(struct rec_error *e, uint64_t off)
+{
+	e->offset = off;
+	snprintf(e->msg, sizeof(e->msg), "second header record (corrupted?)");
+	return e->code = -EINVAL;
 }
 
 int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen)
 {
-	(void)r;
-	(void)out;
-	(void)err;
-	(void)errlen;
-	return 0;
+	struct rec_error e = { 0 };
+
+	for (;;) {
+		struct rec_hdr h;
+		const uint8_t *pl;
+		size_t len;
+		uint64_t off = r->tick_off;
+		int ret = read_record(r, off, &h, &pl, &len, &e);
+
+		if (ret == 0)
+			ret = no_end(&e, r->size);
+		if (ret < 0)
+			return say(r, err, errlen, &e);
+		if (h.type == REC_END) {
+			ret = check_end(r, pl, len, &h, off, true, r->ticks, &e);
+			return ret ? say(r, err, errlen, &e) : 0;
+		}
+		if (h.type == REC_META)
+			return misplaced_meta(&e, off), say(r, err, errlen, &e);
+		if (h.type == REC_TICK) {
+			ret = rec_payload_error_at(&e, off, &h, rec_decode_tick(pl, len, out, &e));
+			if (ret) {
+				e.code = ret;
+				return say(r, err, errlen, &e);
+			}
+		}
+		r->tick_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
+		if (h.type == REC_TICK) {
+			r->ticks++;
+			return 1;
+		}
+	}
 }
 
 int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, char *err,
 			   size_t errlen)
 {
-	(void)r;
-	(void)ev;
-	(void)err;
-	(void)errlen;
-	return 0;
+	struct rec_error e = { 0 };
+
+	while (r->ev_next == r->ev_n) {
+		struct rec_hdr h;
+		const uint8_t *pl;
+		size_t len;
+		uint64_t off = r->sample_off;
+		int ret = read_record(r, off, &h, &pl, &len, &e);
+
+		if (ret == 0)
+			ret = no_end(&e, r->size);
+		if (ret < 0)
+			return say(r, err, errlen, &e);
+		if (h.type == REC_END) {
+			ret = check_end(r, pl, len, &h, off, false, r->samples, &e);
+			return ret ? say(r, err, errlen, &e) : 0;
+		}
+		if (h.type == REC_META)
+			return misplaced_meta(&e, off), say(r, err, errlen, &e);
+		if (h.type == REC_SAMPLES) {
+			ret = rec_payload_error_at(&e, off, &h,
+						   rec_decode_samples(pl, len, &r->ev, &r->ev_cap,
+								      &r->ev_n, &r->mono_to_real_ns,
+								      &e));
+			if (ret) {
+				e.code = ret;
+				r->ev_n = 0;
+				return say(r, err, errlen, &e);
+			}
+			r->ev_next = 0;
+		}
+		r->sample_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
+	}
+	*ev = r->ev[r->ev_next++];
+	r->samples++;
+	return 1;
 }
 
 const char *rec_reader_meta(const struct rec_reader *r, const char *key)
 {
-	(void)r;
-	(void)key;
-	return NULL;
+	return rec_meta_get(&r->meta, key);
 }
 
 void rec_reader_close(struct rec_reader *r)
 {
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	rec_meta_free(&r->meta);
+	rec_buf_free(&r->rec);
+	rec_buf_free(&r->scratch);
+	free(r->ev);
+	free(r->path);
 	free(r);
 }
 
-uint64_t rec_reader_tell(const struct rec_reader *r)
+uint64_t rec_reader_tell(const struct rec_reader *r, uint64_t *ticks_before)
 {
-	(void)r;
+	if (ticks_before)
+		*ticks_before = r->ticks;
+	return r->tick_off;
+}
+
+int rec_reader_seek(struct rec_reader *r, uint64_t offset, uint64_t ticks_before)
+{
+	if (offset < r->first_off || offset > r->size)
+		return -EINVAL;
+	r->tick_off = offset;
+	r->ticks = ticks_before;
 	return 0;
 }
 
-int rec_reader_seek(struct rec_reader *r, uint64_t offset)
+int64_t rec_reader_sample_mono_to_real_ns(const struct rec_reader *r)
 {
-	(void)r;
-	(void)offset;
-	return -ENOTSUP;
+	return r->mono_to_real_ns;
 }
 
 const char *rec_reader_path(const struct rec_reader *r)
 {
-	(void)r;
-	return "";
+	return r->path;
 }

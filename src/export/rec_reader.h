@@ -47,12 +47,15 @@ const char *rec_reader_meta(const struct rec_reader *r, const char *key);
 void rec_reader_close(struct rec_reader *r);
 
 /*
- * Replay support (not needed by other readers). The file offset of the next
- * tick rec_reader_next will read, and a jump back to an offset it returned
- * (with the number of ticks read before it). 0 or -errno.
+ * Replay support (not needed by other readers). The file offset where
+ * rec_reader_next goes on, and the number of ticks before it; a jump back
+ * to a pair rec_reader_tell gave. 0 or -errno.
  */
-uint64_t rec_reader_tell(const struct rec_reader *r);
-int rec_reader_seek(struct rec_reader *r, uint64_t offset);
+uint64_t rec_reader_tell(const struct rec_reader *r, uint64_t *ticks_before);
+int rec_reader_seek(struct rec_reader *r, uint64_t offset, uint64_t ticks_before);
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC of the batch the last sample came from (for --csv times). */
+int64_t rec_reader_sample_mono_to_real_ns(const struct rec_reader *r);
 
 /* The file's path, as opened (for messages). */
 const char *rec_reader_path(const struct rec_reader *r);

@@ -1,0 +1,128 @@
+/*
+ * rec_format.h - the lattop recording format, encoded and decoded over
+ * memory buffers (pure: no file I/O; the files are src/export/rec_*).
+ *
+ * File:    "LATTOPREC\0" (10 bytes), format version u16 LE, then records.
+ * Record:  type u8, flags u8, reserved u16 (0), stored length u32 LE,
+ *          raw length u32 LE, payload (stored length bytes), CRC-32 u32 LE
+ *          of everything before it in the record. flags bit 0: the payload
+ *          is zlib-deflated to stored length bytes from raw length bytes
+ *          (otherwise both lengths are equal).
+ * Records: META first and once (key=value lines: format, hist layout, host,
+ *          ...), then TICK (one snapshot) and SAMPLES (a batch of raw client
+ *          samples) in any order, then END (tick and sample counts).
+ *
+ * Payload integers are LEB128 varints (u64; fields of 32 bits are checked
+ * to fit); strings are a varint length and that many bytes. Histograms
+ * are sparse: the number of non-empty slots, then (slot gap, value) pairs.
+ */
+#ifndef LATTOP_CORE_REC_FORMAT_H
+#define LATTOP_CORE_REC_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "abi/lat_abi.h"
+#include "core/snapshot.h"
+
+#define REC_MAGIC "LATTOPREC"		/* and a NUL: 10 bytes */
+#define REC_MAGIC_LEN 10
+#define REC_FORMAT_VERSION 1
+#define REC_FILE_HDR_LEN 12
+#define REC_HDR_LEN 12
+#define REC_CRC_LEN 4
+#define REC_MAX_PAYLOAD (64u << 20)	/* larger lengths are corruption, not data */
+#define REC_FLAG_DEFLATE 1u
+#define REC_META_MAX 64			/* keys */
+
+enum rec_type {
+	REC_META = 1,
+	REC_TICK = 2,
+	REC_SAMPLES = 3,
+	REC_END = 4,
+};
+
+/* What is wrong, and where: @offset is relative to the buffer given to the decoder. */
+struct rec_error {
+	uint64_t offset;
+	int code;			/* -EINVAL, -EPROTO (truncated), -ENOTSUP (newer), -ENOMEM */
+	char msg[160];
+};
+
+/* A growable byte buffer (encoder output, inflated payloads). */
+struct rec_buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+
+void rec_buf_free(struct rec_buf *b);
+/* Room for @n more bytes after b->len. 0 or -ENOMEM. */
+int rec_buf_reserve(struct rec_buf *b, size_t n);
+
+struct rec_hdr {
+	uint8_t type;
+	uint8_t flags;
+	uint32_t stored_len;
+	uint32_t raw_len;
+};
+
+/* Metadata: owned copies of the META record's lines. */
+struct rec_meta {
+	size_t n;
+	char *key[REC_META_MAX];
+	char *val[REC_META_MAX];
+};
+
+/* --- encoding (append to @out; 0 or -ENOMEM) ---------------------------- */
+int rec_encode_file_header(struct rec_buf *out);
+/* Frame @payload as one record, deflated when @deflate and that is smaller. */
+int rec_encode_record(struct rec_buf *out, enum rec_type type, const uint8_t *payload,
+		      size_t len, bool deflate);
+/* key=value lines; keys [a-z0-9_], values without NUL or newline (replaced by '?'). */
+int rec_encode_meta(struct rec_buf *out, const struct rec_meta *m);
+int rec_encode_tick(struct rec_buf *out, const struct snapshot *s);
+int rec_encode_samples(struct rec_buf *out, const struct abi_client_event *ev, size_t n,
+		       int64_t mono_to_real_ns);
+int rec_encode_end(struct rec_buf *out, uint64_t ticks, uint64_t samples);
+
+/* --- decoding (0, or a negative errno with @e filled) ------------------ */
+int rec_decode_file_header(const uint8_t *p, size_t n, struct rec_error *e);
+/* The fixed part of a record at @p (@n bytes available). */
+int rec_decode_hdr(const uint8_t *p, size_t n, struct rec_hdr *h, struct rec_error *e);
+/*
+ * A whole record at @p (REC_HDR_LEN + stored_len + REC_CRC_LEN bytes):
+ * check the CRC, inflate if needed; *@payload, *@len point into @p or @scratch.
+ */
+int rec_decode_payload(const uint8_t *p, const struct rec_hdr *h, struct rec_buf *scratch,
+		       const uint8_t **payload, size_t *len, struct rec_error *e);
+/*
+ * Make a payload decoder's error offset (@ret != 0) a buffer offset, for a
+ * record at @rec_off: the byte itself, or the record when it is deflated.
+ */
+int rec_payload_error_at(struct rec_error *e, uint64_t rec_off, const struct rec_hdr *h, int ret);
+/* Also checks the histogram layout and that the format is not newer than ours. */
+int rec_decode_meta(const uint8_t *p, size_t n, struct rec_meta *m, struct rec_error *e);
+const char *rec_meta_get(const struct rec_meta *m, const char *key);
+/* Add a copy of key/value (the writer builds its META this way). 0, -ENOMEM or -E2BIG. */
+int rec_meta_set(struct rec_meta *m, const char *key, const char *val);
+void rec_meta_free(struct rec_meta *m);
+/* @out: snapshot_init'ed; reset here. */
+int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *out, struct rec_error *e);
+/* Samples into *@ev (realloc'ed, capacity *@cap), count *@n_ev. */
+int rec_decode_samples(const uint8_t *p, size_t n, struct abi_client_event **ev, size_t *cap,
+		       size_t *n_ev, int64_t *mono_to_real_ns, struct rec_error *e);
+int rec_decode_end(const uint8_t *p, size_t n, uint64_t *ticks, uint64_t *samples,
+		   struct rec_error *e);
+
+/*
+ * A whole recording in memory, checked end to end (the fuzz target and the
+ * truncation tests): every record decoded, META first, END last with the
+ * right counts. Calls @on_tick (may be NULL) for each tick. 0 or -errno.
+ */
+int rec_decode_buffer(const uint8_t *p, size_t n, int (*on_tick)(void *ctx,
+		      const struct snapshot *s), void *ctx, struct rec_error *e);
+
+#endif

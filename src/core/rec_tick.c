@@ -1,0 +1,347 @@
+/*
+ * rec_tick.c - the TICK (one snapshot) and SAMPLES (raw client samples)
+ * payloads of a recording. Everything decoded is checked: sizes against
+ * what is left of the record, 32-bit fields, enums, slot indexes, strings.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rec_format.h"
+#include "core/rec_varint.h"
+
+/* Smallest encodings, to bound counts by the bytes left before allocating. */
+#define MIN_HIST_BYTES 6
+#define MIN_SYS_ROW_BYTES (5 + 2 * MIN_HIST_BYTES)
+#define MIN_LAT_BYTES 7
+#define MIN_KEY_BYTES (16 + 5)
+#define MIN_CLIENT_ROW_BYTES (MIN_KEY_BYTES + 2 + 16 + 4 * MIN_LAT_BYTES)
+#define MIN_SAMPLE_BYTES (5 + MIN_KEY_BYTES + 1)
+
+static int put_counters(struct rec_buf *b, const struct snap_counters *c)
+{
+	return rec_put_u64(b, c->events) || rec_put_u64(b, c->lost) || rec_put_u64(b, c->evicted) ||
+	       rec_put_u64(b, c->dropped_snapshots) || rec_put_u64(b, c->client_evicted) ||
+	       rec_put_u64(b, c->client_lost) ? -ENOMEM : 0;
+}
+
+static int get_counters(struct rec_cur *c, struct snap_counters *o)
+{
+	return rec_get_u64(c, &o->events) ?: rec_get_u64(c, &o->lost) ?:
+	       rec_get_u64(c, &o->evicted) ?: rec_get_u64(c, &o->dropped_snapshots) ?:
+	       rec_get_u64(c, &o->client_evicted) ?: rec_get_u64(c, &o->client_lost);
+}
+
+static int put_hist(struct rec_buf *b, const struct abi_hist *h)
+{
+	uint64_t nnz = 0;
+	long prev = -1;
+
+	for (size_t i = 0; i < ABI_HIST_SLOTS; i++)
+		nnz += h->slots[i] != 0;
+	if (rec_put_u64(b, h->count) || rec_put_u64(b, h->errors) || rec_put_u64(b, h->timed) ||
+	    rec_put_u64(b, h->sum_ns) || rec_put_u64(b, h->max_ns) || rec_put_u64(b, nnz))
+		return -ENOMEM;
+	for (long i = 0; i < (long)ABI_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		if (rec_put_u64(b, (uint64_t)(i - prev - 1)) || rec_put_u64(b, h->slots[i]))
+			return -ENOMEM;
+		prev = i;
+	}
+	return 0;
+}
+
+static int get_hist(struct rec_cur *c, struct abi_hist *h)
+{
+	size_t nnz = 0;
+	uint64_t slot = 0, gap = 0;
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	ret = rec_get_abi(c, &h->count) ?: rec_get_abi(c, &h->errors) ?:
+	      rec_get_abi(c, &h->timed) ?: rec_get_abi(c, &h->sum_ns) ?:
+	      rec_get_abi(c, &h->max_ns) ?: rec_get_count(c, 2, &nnz, "histogram slot");
+	if (ret)
+		return ret;
+	if (nnz > ABI_HIST_SLOTS)
+		return rec_fail_at(c->e, c->base + c->off, -EINVAL, "%zu histogram slots (max %u)",
+				   nnz, ABI_HIST_SLOTS);
+	for (size_t i = 0; i < nnz; i++) {
+		size_t at = c->off;
+
+		ret = rec_get_max(c, ABI_HIST_SLOTS, &gap, "histogram slot gap");
+		if (ret)
+			return ret;
+		slot += gap;
+		if (slot >= ABI_HIST_SLOTS)
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "histogram slot %llu out of range (max %u)",
+					   (unsigned long long)slot, ABI_HIST_SLOTS - 1);
+		ret = rec_get_abi(c, &h->slots[slot]);
+		if (ret)
+			return ret;
+		slot++;
+	}
+	return 0;
+}
+
+static int put_key(struct rec_buf *b, const struct abi_client_key *k)
+{
+	return rec_put_bytes(b, k->addr, sizeof(k->addr)) || rec_put_u64(b, k->family) ||
+	       rec_put_u64(b, k->port) || rec_put_u64(b, k->tgid) || rec_put_u64(b, k->dir) ?
+	       -ENOMEM : 0;
+}
+
+static int get_key(struct rec_cur *c, struct abi_client_key *k)
+{
+	uint64_t family = 0, port = 0, dir = 0;
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	ret = rec_get_bytes(c, k->addr, sizeof(k->addr), "an address") ?:
+	      rec_get_max(c, UINT16_MAX, &family, "address family") ?:
+	      rec_get_max(c, UINT16_MAX, &port, "port") ?:
+	      rec_get_u32(c, &k->tgid, "pid") ?: rec_get_max(c, ABI_DIR_OUT, &dir, "direction");
+	k->family = (__u16)family;
+	k->port = (__u16)port;
+	k->dir = (__u8)dir;
+	return ret;
+}
+
+static int put_client_counts(struct rec_buf *b, const struct snap_client_counts *c)
+{
+	return rec_put_u64(b, c->connections) || rec_put_u64(b, c->closed) ||
+	       rec_put_u64(b, c->failed) || rec_put_u64(b, c->requests) ||
+	       rec_put_u64(b, c->bytes_in) || rec_put_u64(b, c->bytes_out) ||
+	       rec_put_u64(b, c->resets) || rec_put_u64(b, c->retransmits) ? -ENOMEM : 0;
+}
+
+static int get_client_counts(struct rec_cur *c, struct snap_client_counts *o)
+{
+	return rec_get_u64(c, &o->connections) ?: rec_get_u64(c, &o->closed) ?:
+	       rec_get_u64(c, &o->failed) ?: rec_get_u64(c, &o->requests) ?:
+	       rec_get_u64(c, &o->bytes_in) ?: rec_get_u64(c, &o->bytes_out) ?:
+	       rec_get_u64(c, &o->resets) ?: rec_get_u64(c, &o->retransmits);
+}
+
+static int put_lat(struct rec_buf *b, const struct snapshot *s, const struct snap_lat *l)
+{
+	const struct hist_bucket *bk = snap_lat_buckets(s, l);
+
+	if (l->n && (l->first > s->n_buckets || l->n > s->n_buckets - l->first))
+		return -EINVAL;
+	if (rec_put_u64(b, l->count) || rec_put_u64(b, l->sum_ns) || rec_put_u64(b, l->max_ns) ||
+	    rec_put_u64(b, l->p50_ns) || rec_put_u64(b, l->p90_ns) || rec_put_u64(b, l->p99_ns) ||
+	    rec_put_u64(b, l->n))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (rec_put_u64(b, bk[i].slot) || rec_put_u64(b, bk[i].count))
+			return -ENOMEM;
+	return 0;
+}
+
+static int get_lat(struct rec_cur *c, struct snapshot *s, struct snap_lat *l)
+{
+	size_t n = 0;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	ret = rec_get_u64(c, &l->count) ?: rec_get_u64(c, &l->sum_ns) ?:
+	      rec_get_u64(c, &l->max_ns) ?: rec_get_u64(c, &l->p50_ns) ?:
+	      rec_get_u64(c, &l->p90_ns) ?: rec_get_u64(c, &l->p99_ns) ?:
+	      rec_get_count(c, 2, &n, "bucket");
+	if (ret)
+		return ret;
+	if (n > ABI_HIST_SLOTS || s->n_buckets > UINT32_MAX - n)
+		return rec_fail_at(c->e, c->base + c->off, -EINVAL, "%zu buckets in one histogram",
+				   n);
+	if (snapshot_reserve_buckets(s, n))
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	l->first = (uint32_t)s->n_buckets;
+	l->n = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		struct hist_bucket *bk = &s->buckets[s->n_buckets];
+		size_t at = c->off;
+		uint64_t slot = 0;
+
+		ret = rec_get_u64(c, &slot) ?: rec_get_u64(c, &bk->count);
+		if (ret)
+			return ret;
+		if (slot >= ABI_HIST_SLOTS)
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "bucket slot %llu out of range (max %u)",
+					   (unsigned long long)slot, ABI_HIST_SLOTS - 1);
+		bk->slot = (uint32_t)slot;
+		bk->pad = 0;
+		s->n_buckets++;
+	}
+	return 0;
+}
+
+int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
+{
+	int ret;
+
+	if (rec_put_u64(b, s->seq) || rec_put_u64(b, s->ts_ns) || rec_put_u64(b, s->interval_ns) ||
+	    rec_put_u64(b, s->elapsed_ns) || rec_put_u64(b, s->simulated) ||
+	    rec_put_u64(b, s->sample_every) || rec_put_str(b, s->source, SNAP_SOURCE_LEN - 1) ||
+	    put_counters(b, &s->interval) || put_counters(b, &s->total) ||
+	    rec_put_u64(b, s->clients_state) ||
+	    rec_put_str(b, s->clients_note, SNAP_NOTE_LEN - 1) || rec_put_u64(b, s->n_sys))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+
+		if (rec_put_u64(b, r->pid) || rec_put_u64(b, r->nr) || rec_put_u64(b, r->pstart_ns) ||
+		    rec_put_str(b, r->comm, ABI_COMM_LEN) || rec_put_u64(b, r->exited) ||
+		    put_hist(b, &r->interval) || put_hist(b, &r->total))
+			return -ENOMEM;
+	}
+	if (rec_put_u64(b, s->n_clients))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_clients; i++) {
+		const struct snap_client_row *r = &s->clients[i];
+
+		if (put_key(b, &r->key) || rec_put_str(b, r->comm, ABI_COMM_LEN) ||
+		    rec_put_u64(b, r->open) || put_client_counts(b, &r->interval) ||
+		    put_client_counts(b, &r->total))
+			return -ENOMEM;
+		ret = put_lat(b, s, &r->req) ?: put_lat(b, s, &r->req_total) ?:
+		      put_lat(b, s, &r->conn) ?: put_lat(b, s, &r->conn_total);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int get_bool(struct rec_cur *c, bool *out, const char *what)
+{
+	uint64_t v = 0;
+	int ret = rec_get_max(c, 1, &v, what);
+
+	*out = v != 0;
+	return ret;
+}
+
+static int get_sys_row(struct rec_cur *c, struct snapshot *s)
+{
+	struct snap_sys_row *r = snapshot_add_sys(s);
+
+	if (!r)
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	return rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
+	       rec_get_u64(c, &r->pstart_ns) ?:
+	       rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
+	       get_bool(c, &r->exited, "exited flag") ?: get_hist(c, &r->interval) ?:
+	       get_hist(c, &r->total);
+}
+
+static int get_client_row(struct rec_cur *c, struct snapshot *s)
+{
+	struct snap_client_row *r = snapshot_add_client(s);
+
+	if (!r)
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	return get_key(c, &r->key) ?:
+	       rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
+	       rec_get_u64(c, &r->open) ?: get_client_counts(c, &r->interval) ?:
+	       get_client_counts(c, &r->total) ?: get_lat(c, s, &r->req) ?:
+	       get_lat(c, s, &r->req_total) ?: get_lat(c, s, &r->conn) ?:
+	       get_lat(c, s, &r->conn_total);
+}
+
+int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_error *e)
+{
+	struct rec_cur c = { .p = p, .n = n, .e = e };
+	size_t n_sys = 0, n_clients = 0;
+	int ret;
+
+	snapshot_reset(s);
+	ret = rec_get_u64(&c, &s->seq) ?: rec_get_u64(&c, &s->ts_ns) ?:
+	      rec_get_u64(&c, &s->interval_ns) ?: rec_get_u64(&c, &s->elapsed_ns) ?:
+	      get_bool(&c, &s->simulated, "simulated flag") ?:
+	      rec_get_u32(&c, &s->sample_every, "sample_every") ?:
+	      rec_get_str(&c, s->source, sizeof(s->source), SNAP_SOURCE_LEN - 1, "source name") ?:
+	      get_counters(&c, &s->interval) ?: get_counters(&c, &s->total) ?:
+	      rec_get_u32(&c, &s->clients_state, "clients state");
+	if (ret)
+		return ret;
+	if (s->clients_state > SNAP_CLIENTS_ON)
+		return rec_fail_at(e, c.off - 1, -EINVAL, "unknown clients state %u",
+				   s->clients_state);
+	ret = rec_get_str(&c, s->clients_note, sizeof(s->clients_note), SNAP_NOTE_LEN - 1,
+			  "clients note") ?:
+	      rec_get_count(&c, MIN_SYS_ROW_BYTES, &n_sys, "syscall row");
+	for (size_t i = 0; !ret && i < n_sys; i++)
+		ret = get_sys_row(&c, s);
+	if (!ret)
+		ret = rec_get_count(&c, MIN_CLIENT_ROW_BYTES, &n_clients, "client row");
+	for (size_t i = 0; !ret && i < n_clients; i++)
+		ret = get_client_row(&c, s);
+	if (!ret && c.off != n)
+		ret = rec_fail_at(e, c.off, -EINVAL, "%zu trailing bytes in a tick record",
+				  n - c.off);
+	return ret;
+}
+
+/* --- SAMPLES ------------------------------------------------------------- */
+
+int rec_encode_samples(struct rec_buf *b, const struct abi_client_event *ev, size_t n,
+		       int64_t mono_to_real_ns)
+{
+	/* zigzag: small negative offsets stay short */
+	uint64_t zz = ((uint64_t)mono_to_real_ns << 1) ^ (uint64_t)(mono_to_real_ns >> 63);
+
+	if (rec_put_u64(b, zz) || rec_put_u64(b, n))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (rec_put_u64(b, ev[i].kind) || rec_put_u64(b, ev[i].ts_ns) ||
+		    rec_put_u64(b, ev[i].latency_ns) || rec_put_u64(b, ev[i].bytes_in) ||
+		    rec_put_u64(b, ev[i].bytes_out) || put_key(b, &ev[i].key) ||
+		    rec_put_str(b, ev[i].comm, ABI_COMM_LEN))
+			return -ENOMEM;
+	return 0;
+}
+
+int rec_decode_samples(const uint8_t *p, size_t n, struct abi_client_event **evp, size_t *cap,
+		       size_t *n_ev, int64_t *mono_to_real_ns, struct rec_error *e)
+{
+	struct rec_cur c = { .p = p, .n = n, .e = e };
+	size_t count = 0;
+	uint64_t zz = 0;
+	int ret;
+
+	*n_ev = 0;
+	ret = rec_get_u64(&c, &zz) ?: rec_get_count(&c, MIN_SAMPLE_BYTES, &count, "sample");
+	if (ret)
+		return ret;
+	*mono_to_real_ns = (int64_t)(zz >> 1) ^ -(int64_t)(zz & 1);
+	if (count > *cap) {
+		struct abi_client_event *q = realloc(*evp, count * sizeof(*q));
+
+		if (!q)
+			return rec_fail_at(e, 0, -ENOMEM, "out of memory");
+		*evp = q;
+		*cap = count;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct abi_client_event *ev = &(*evp)[i];
+		size_t at = c.off;
+
+		memset(ev, 0, sizeof(*ev));
+		ret = rec_get_u32(&c, &ev->kind, "sample kind") ?: rec_get_abi(&c, &ev->ts_ns) ?:
+		      rec_get_abi(&c, &ev->latency_ns) ?: rec_get_abi(&c, &ev->bytes_in) ?:
+		      rec_get_abi(&c, &ev->bytes_out) ?: get_key(&c, &ev->key) ?:
+		      rec_get_str(&c, ev->comm, sizeof(ev->comm), ABI_COMM_LEN, "process name");
+		if (ret)
+			return ret;
+		if (ev->kind != ABI_CEV_REQUEST && ev->kind != ABI_CEV_CONN)
+			return rec_fail_at(e, at, -EINVAL, "unknown sample kind %u", ev->kind);
+	}
+	if (c.off != n)
+		return rec_fail_at(e, c.off, -EINVAL, "%zu trailing bytes in a samples record",
+				   n - c.off);
+	*n_ev = count;
+	return 0;
+}

@@ -18,12 +18,10 @@
 #include "core/compare.h"
 #include "core/sample_csv.h"
 #include "core/sanitize.h"
-#include "core/snapshot.h"
 #include "export/compare_input.h"
 #include "export/compare_text.h"
-#include "export/rec_reader.h"
 
-#define REC_MAGIC "LATTOPREC"
+#define COMPARE_REC_MAGIC "LATTOPREC"
 #define ERR_LEN 512
 #define READ_CHUNK 65536
 
@@ -192,34 +190,6 @@ out:
 	return ret;
 }
 
-static int load_recording(const char *path, struct cmp_set *set, enum cmp_run run,
-			  size_t *dropped, char *err)
-{
-	struct rec_reader *r = rec_reader_open(path, err, ERR_LEN);
-	struct abi_client_event ev;
-	struct snapshot s;
-	int ret;
-
-	if (!r)
-		return errno ? -errno : -EINVAL;
-	snapshot_init(&s);
-	while ((ret = rec_reader_next(r, &s, err, ERR_LEN)) == 1) {
-		ret = compare_input_snapshot(set, run, &s, dropped);
-		if (ret)
-			break;
-	}
-	while (ret == 0 && (ret = rec_reader_next_sample(r, &ev, err, ERR_LEN)) == 1)
-		ret = compare_input_client_event(set, run, &ev);
-	if (ret > 0)
-		ret = 0;
-	if (ret && !err[0])
-		snprintf(err, ERR_LEN, "%s: %s", path,
-			 ret == -E2BIG ? "too many distinct series" : strerror(-ret));
-	snapshot_free(&s);
-	rec_reader_close(r);
-	return ret;
-}
-
 /* By content: a recording starts with its magic, anything else must be a sample CSV. */
 static int load_input(const char *path, struct cmp_set *set, enum cmp_run run,
 		      const char **kind, size_t *dropped, char *err)
@@ -240,8 +210,8 @@ static int load_input(const char *path, struct cmp_set *set, enum cmp_run run,
 		close(fd);
 		return -EISDIR;
 	}
-	while (got < sizeof(REC_MAGIC) - 1) {
-		ssize_t n = read(fd, first + got, sizeof(REC_MAGIC) - 1 - got);
+	while (got < sizeof(COMPARE_REC_MAGIC) - 1) {
+		ssize_t n = read(fd, first + got, sizeof(COMPARE_REC_MAGIC) - 1 - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -254,10 +224,10 @@ static int load_input(const char *path, struct cmp_set *set, enum cmp_run run,
 			break;
 		got += (size_t)n;
 	}
-	if (got == sizeof(REC_MAGIC) - 1 && !memcmp(first, REC_MAGIC, got)) {
+	if (got == sizeof(COMPARE_REC_MAGIC) - 1 && !memcmp(first, COMPARE_REC_MAGIC, got)) {
 		close(fd);
 		*kind = "recording";
-		return load_recording(path, set, run, dropped, err);
+		return compare_input_recording(set, run, path, dropped, err, ERR_LEN);
 	}
 	*kind = "csv";
 	ret = load_csv(fd, path, first, got, set, run, err);

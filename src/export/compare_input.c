@@ -8,6 +8,7 @@
 #include "core/syscall_names.h"
 #include "export/compare_input.h"
 #include "export/fmt_addr.h"
+#include "export/rec_reader.h"
 
 void compare_input_client_name(char *buf, size_t len, const struct abi_client_key *k)
 {
@@ -74,4 +75,35 @@ int compare_input_client_event(struct cmp_set *set, enum cmp_run run,
 			   ev->key.dir == ABI_DIR_OUT ? "connect" : "connection";
 
 	return cmp_add_sample(set, run, CMP_EVENT, name, strlen(name), ev->latency_ns);
+}
+
+int compare_input_recording(struct cmp_set *set, enum cmp_run run, const char *path,
+			    size_t *dropped, char *err, size_t errlen)
+{
+	struct rec_reader *r;
+	struct abi_client_event ev;
+	struct snapshot s;
+	int ret;
+
+	err[0] = '\0';
+	r = rec_reader_open(path, err, errlen);
+	if (!r)
+		return errno ? -errno : -EINVAL;
+	snapshot_init(&s);
+	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1) {
+		ret = compare_input_snapshot(set, run, &s, dropped);
+		if (ret)
+			break;
+	}
+	while (ret == 0 && (ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
+		ret = compare_input_client_event(set, run, &ev);
+	if (ret > 0)
+		ret = 0;
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s: %s", path,
+			 ret == -E2BIG ? "more distinct series than lattop compare keeps" :
+			 strerror(-ret));
+	snapshot_free(&s);
+	rec_reader_close(r);
+	return ret;
 }

@@ -26,6 +26,13 @@ int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct s
 int compare_input_client_event(struct cmp_set *set, enum cmp_run run,
 			       const struct abi_client_event *ev);
 
+/*
+ * Every tick and raw sample of the recording at @path. 0, or a negative
+ * errno with one line "PATH: offset N: reason" (or "PATH: reason") in @err.
+ */
+int compare_input_recording(struct cmp_set *set, enum cmp_run run, const char *path,
+			    size_t *dropped, char *err, size_t errlen);
+
 /* Series name of a client: "127.0.0.2:8080 in", "[::1]:443 out". */
 void compare_input_client_name(char *buf, size_t len, const struct abi_client_key *k);
 

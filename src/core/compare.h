@@ -22,6 +22,12 @@
  * resampled the same way (multinomially over their buckets). The interval is
  * the central CMP_CONFIDENCE of the resampled ratios.
  *
+ * For histograms the ratio, its interval and the min-delta test use the
+ * percentile's rank interpolated linearly inside its bucket (its c values
+ * spread evenly over [lo, hi]) rather than the bucket midpoint the tables
+ * show: midpoints jump by a whole bucket (up to 12.5 %) when a percentile
+ * crosses a bucket edge, which a tight interval would report as a change.
+ *
  * Verdict of a series (thresholds in %, t = threshold / 100):
  * - too_few: fewer than min_samples in either run: not judged;
  * - only_baseline / only_current: present in one run: not judged;
@@ -142,6 +148,13 @@ uint64_t compare_exact_percentile(const uint64_t *sorted, size_t n, double pct);
 /* Rank (1-based) nearest-rank picks: ceil(pct/100 * n), at least 1; 0 when n == 0. */
 uint64_t compare_rank(uint64_t n, double pct);
 
+/*
+ * The @pct percentile the ratio and its interval use (dist sorted): the exact
+ * nearest-rank value of samples; for a histogram the value of the same rank
+ * interpolated linearly inside its bucket (see compare.h's top comment).
+ */
+double compare_dist_point(const struct cmp_dist *d, double pct);
+
 /* Sort the samples and compute the statistics of one run. */
 void compare_dist_stats(struct cmp_dist *d, struct cmp_stats *st);
 
@@ -159,7 +172,7 @@ struct cmp_rng {
 void compare_rng_seed(struct cmp_rng *r, uint64_t seed);
 double compare_rng_uniform(struct cmp_rng *r);		/* in (0, 1) */
 double compare_rng_beta(struct cmp_rng *r, double a, double b);	/* a, b >= 1 */
-uint64_t compare_resample_pct(const struct cmp_dist *d, double pct, struct cmp_rng *r);
+double compare_resample_pct(const struct cmp_dist *d, double pct, struct cmp_rng *r);
 
 /* Statistics, interval and verdict of one series. 0 or -ENOMEM. */
 int compare_series(struct cmp_series *s, const struct cmp_opts *o, struct cmp_result *r);

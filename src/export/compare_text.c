@@ -90,7 +90,8 @@ static void text_series(FILE *f, const struct cmp_result *r, const struct cmp_op
 
 	sanitize_text(name, sizeof(name), s->name, strlen(s->name));
 	fprintf(f, "%s %s (%s)\n", compare_kind_name(s->kind), name,
-		exact ? "exact percentiles" : "histogram estimates, within 6.25 %");
+		exact ? "exact percentiles" :
+		"histogram estimates within 6.25 %; ratios interpolated in buckets");
 	fprintf(f, "  %-9s %9s %9s %9s %9s %9s %9s\n", "", "count", "p50", "p90", "p99", "p99.9",
 		"max");
 	text_run_row(f, "baseline", r, 0);

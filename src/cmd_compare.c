@@ -181,7 +181,8 @@ static int load_csv(int fd, const char *path, const char *first, size_t first_le
 	if (!ret)
 		ret = sample_csv_finish(p);
 	if (ret == -EINVAL && p->err[0])
-		snprintf(err, ERR_LEN, "%s:%llu: %s", path, (unsigned long long)p->err_line, p->err);
+		snprintf(err, ERR_LEN, "%s:%llu: %s", path, (unsigned long long)p->err_line,
+			 p->err);
 	else if (ret)
 		csv_fail_errno(path, p, ret, err);
 out:
@@ -272,7 +273,8 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o, bool *json, boo
 			*help = true;
 			return 0;
 		case ':':
-			fprintf(stderr, "lattop compare: option '%s' needs a value\n", argv[optind - 1]);
+			fprintf(stderr, "lattop compare: option '%s' needs a value\n",
+				argv[optind - 1]);
 			return -EINVAL;
 		default:
 			fprintf(stderr, "lattop compare: unknown option '%s'\n", argv[optind - 1]);
@@ -304,7 +306,8 @@ static void warn_unjudged(const struct cmp_result *res, size_t n, const struct c
 		sanitize_text(name, sizeof(name), r->series->name, strlen(r->series->name));
 		fprintf(stderr, "lattop compare: warning: %s %s: %llu and %llu samples, "
 			"fewer than --min-samples %llu: not judged\n",
-			compare_kind_name(r->series->kind), name, (unsigned long long)r->st[0].count,
+			compare_kind_name(r->series->kind), name,
+			(unsigned long long)r->st[0].count,
 			(unsigned long long)r->st[1].count, (unsigned long long)o->min_samples);
 	}
 	if (!sum->judged)

@@ -435,7 +435,8 @@ int compare_series(struct cmp_series *s, const struct cmp_opts *o, struct cmp_re
 		r->verdict = r->present[CMP_BASELINE] ? CMP_ONLY_BASELINE : CMP_ONLY_CURRENT;
 		return 0;
 	}
-	r->p99.est = ratio(compare_dist_point(&s->run[1], 99.0), compare_dist_point(&s->run[0], 99.0));
+	r->p99.est = ratio(compare_dist_point(&s->run[1], 99.0),
+			   compare_dist_point(&s->run[0], 99.0));
 	if (r->st[0].count < o->min_samples || r->st[1].count < o->min_samples) {
 		r->verdict = CMP_TOO_FEW;
 		return 0;

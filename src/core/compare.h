@@ -136,7 +136,7 @@ void cmp_set_free(struct cmp_set *set);
 struct cmp_series *cmp_set_get(struct cmp_set *set, enum cmp_kind kind, const char *name,
 			       size_t len);
 
-/* Add one sample / merge one histogram into a series' run. 0, -ENOMEM or -E2BIG (too many series). */
+/* Add one sample / merge one histogram into a series' run. 0, -ENOMEM, -E2BIG (too many series). */
 int cmp_add_sample(struct cmp_set *set, enum cmp_run run, enum cmp_kind kind, const char *name,
 		   size_t len, uint64_t lat_ns);
 int cmp_add_hist(struct cmp_set *set, enum cmp_run run, enum cmp_kind kind, const char *name,

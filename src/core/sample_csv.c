@@ -179,7 +179,8 @@ static int parse_sample(struct sample_csv *p, const char *s, const char *end)
 		size_t n = 0;
 
 		if (s >= end && !(idx > 0 && s[-1] == ',' && s == end))
-			return fail(p, "%d cells, want at least %d (as the header says)", idx, p->ncols);
+			return fail(p, "%d cells, want at least %d (as the header says)", idx,
+				    p->ncols);
 		ret = next_cell(&s, end, want ? cell : NULL, sizeof(cell), &n);
 		if (ret == -EINVAL)
 			return fail(p, "unterminated quote in cell %d", idx + 1);

@@ -103,9 +103,9 @@ static void text_series(FILE *f, const struct cmp_result *r, const struct cmp_op
 	if (r->p50.valid)
 		text_ratio(f, "p50", &r->p50, o->threshold_p50_pct);
 	if (r->verdict == CMP_TOO_FEW)
-		fprintf(f, "  verdict: %s (%" PRIu64 " and %" PRIu64 " samples, --min-samples %" PRIu64
-			")\n", verdict_text(r->verdict), r->st[0].count, r->st[1].count,
-			o->min_samples);
+		fprintf(f, "  verdict: %s (%" PRIu64 " and %" PRIu64
+			" samples, --min-samples %" PRIu64 ")\n", verdict_text(r->verdict),
+			r->st[0].count, r->st[1].count, o->min_samples);
 	else if (r->verdict == CMP_REGRESSION)
 		fprintf(f, "  verdict: REGRESSION of %s\n",
 			r->p99_regressed && r->p50_regressed ? "p99 and p50" :
@@ -129,8 +129,9 @@ int compare_text_write(FILE *f, const struct compare_report *r)
 	fprintf(f, "regression: p99 up more than %g %%", o->threshold_p99_pct);
 	if (o->threshold_p50_pct >= 0.0)
 		fprintf(f, " or p50 up more than %g %%", o->threshold_p50_pct);
-	fprintf(f, " over the whole %.0f %% bootstrap interval (%" PRIu32 " resamples, seed %" PRIu64
-		"),\nand by at least %s; fewer than %" PRIu64 " samples in a run: not judged\n\n",
+	fprintf(f, " over the whole %.0f %% bootstrap interval (%" PRIu32
+		" resamples, seed %" PRIu64 "),\nand by at least %s; fewer than %" PRIu64
+		" samples in a run: not judged\n\n",
 		CMP_CONFIDENCE * 100.0, o->resamples, o->seed, delta, o->min_samples);
 	for (size_t i = 0; i < r->n; i++)
 		text_series(f, &r->res[i], o);
@@ -153,9 +154,9 @@ int compare_text_write(FILE *f, const struct compare_report *r)
 		}
 		fprintf(f, "%s\n", r->sum->regressions > listed ? ", ..." : "");
 	} else {
-		fprintf(f, "verdict: ok: %zu series judged, none regressed (%zu improved, %zu too few "
-			"samples, %zu in one run only)\n", r->sum->judged, r->sum->improved,
-			r->sum->too_few, r->sum->one_sided);
+		fprintf(f, "verdict: ok: %zu series judged, none regressed (%zu improved, "
+			"%zu too few samples, %zu in one run only)\n", r->sum->judged,
+			r->sum->improved, r->sum->too_few, r->sum->one_sided);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -255,8 +256,8 @@ static void json_series(FILE *f, const struct cmp_result *r)
 	json_change(f, r);
 	json_ratio(f, "p99_ratio", &r->p99);
 	json_ratio(f, "p50_ratio", &r->p50);
-	fprintf(f, ",\"p99_regressed\":%s,\"p50_regressed\":%s}", r->p99_regressed ? "true" : "false",
-		r->p50_regressed ? "true" : "false");
+	fprintf(f, ",\"p99_regressed\":%s,\"p50_regressed\":%s}",
+		r->p99_regressed ? "true" : "false", r->p50_regressed ? "true" : "false");
 }
 
 int compare_json_write(FILE *f, const struct compare_report *r)

@@ -98,7 +98,8 @@ static void test_lattop_csv(void **state)
 			       "bytes_out\n"
 			       "1795000000000000000,51234,request,42,\"ngi,nx\",127.0.0.2,8080,in,"
 			       "100,2000\n"
-			       "1795000000000000001,9,connection,42,\"a\"\"b\",::1,80,in,1,2\n", &r), 0);
+			       "1795000000000000001,9,connection,42,\"a\"\"b\",::1,80,in,1,2\n",
+			       &r), 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.lat[0], 51234);
 	assert_string_equal(r.event[0], "request");

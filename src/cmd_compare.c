@@ -72,6 +72,8 @@ static int parse_pct(const char *s, double *out)
 
 	errno = 0;
 	v = strtod(s, &end);
+	if (*end == '%')
+		end++;	/* "20%" reads as 20 */
 	if (errno || end == s || *end || !isfinite(v) || v < 0.0 || v > 1e6)
 		return -EINVAL;
 	*out = v;

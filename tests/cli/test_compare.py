@@ -109,6 +109,10 @@ def main():
     # the same with a 50 % threshold is within it
     rc, out, _ = run("compare", "--threshold-p99", "50", P("base.csv"), P("slow.csv"))
     check(rc == 0, "30 %% regression under --threshold-p99 50: exit 0 (got %d)" % rc)
+    rc, out, _ = run("compare", "--threshold-p99=40%", P("base.csv"), P("slow.csv"))
+    check(rc == 0 and "p99 up more than 40 %" in out, "--threshold-p99=40%% (got %d)" % rc)
+    rc, out, _ = run("compare", "--threshold-p99", "20", P("base.csv"), P("slow.csv"))
+    check(rc == 1, "30 %% regression over --threshold-p99 20: exit 1 (got %d)" % rc)
 
     # 3. --json carries the verdict and the numbers
     rc, out, _ = run("compare", "--json", P("base.csv"), P("slow.csv"))

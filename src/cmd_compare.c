@@ -182,6 +182,10 @@ static int load_csv(int fd, const char *path, const char *first, size_t first_le
 	}
 	if (!ret)
 		ret = sample_csv_finish(p);
+	if (!ret && p->skipped)
+		fprintf(stderr, "lattop compare: note: %s: skipped %llu lines of bpftrace's own "
+			"output (\"Attaching N probes...\", maps printed at exit)\n", path,
+			(unsigned long long)p->skipped);
 	if (ret == -EINVAL && p->err[0])
 		snprintf(err, ERR_LEN, "%s:%llu: %s", path, (unsigned long long)p->err_line,
 			 p->err);

@@ -208,6 +208,22 @@ static int parse_sample(struct sample_csv *p, const char *s, const char *end)
 	return ret;
 }
 
+/*
+ * bpftrace's own stdout in the recipes' CSVs: "Attaching N probes..." and, at
+ * exit, the maps still holding entries ("@conn_start[12]: 3456", "@x:").
+ * No CSV cell of ours starts with '@' or "Attaching ".
+ */
+static bool is_bpftrace_line(const char *s, const char *end)
+{
+	static const char attaching[] = "Attaching ";
+
+	if (*s == '@')
+		return true;
+	return end - s >= (long)sizeof(attaching) - 1 &&
+	       !memcmp(s, attaching, sizeof(attaching) - 1) && end - s >= 3 &&
+	       !memcmp(end - 3, "...", 3);
+}
+
 /* One complete line in p->buf (without its LF). */
 static int process_line(struct sample_csv *p)
 {
@@ -222,6 +238,10 @@ static int process_line(struct sample_csv *p)
 		;
 	if (t == end)
 		return 0;	/* blank line */
+	if (is_bpftrace_line(t, end)) {
+		p->skipped++;
+		return 0;
+	}
 	return p->have_header ? parse_sample(p, s, end) : parse_header(p, s, end);
 }
 

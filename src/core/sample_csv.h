@@ -11,7 +11,10 @@
  * quotes are ignored. Cells may be RFC 4180 quoted ("a,b", "a""b") within
  * one line. timestamp_ns and latency_ns must be unsigned decimal integers
  * (blanks around them allowed). Lines end in LF or CRLF; blank lines are
- * skipped; a UTF-8 BOM before the header is skipped.
+ * skipped; a UTF-8 BOM before the header is skipped. bpftrace's own output,
+ * which the recipes' scripts leave in their CSVs ("Attaching N probes...",
+ * and the maps printed at exit: lines starting with '@'), is skipped and
+ * counted in `skipped`.
  *
  * Rejected, with the 1-based line number: an empty input, a first line that
  * is not such a header, a NUL byte, a line longer than SAMPLE_CSV_LINE_MAX
@@ -46,6 +49,7 @@ struct sample_csv {
 	void *ctx;
 	uint64_t line;			/* lines completed so far */
 	uint64_t rows;			/* samples delivered */
+	uint64_t skipped;		/* bpftrace lines skipped */
 	bool have_header;
 	bool has_event;			/* the header names an event column */
 	bool failed;

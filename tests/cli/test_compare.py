@@ -177,6 +177,14 @@ def main():
     rc, out, err = run("compare", P("lt_b.csv"), P("lt_c.csv"))
     check(rc == 1 and "judged series: event request\n" in out,
           "lattop --csv layout: request regression (%d)\n%s%s" % (rc, out, err))
+    # the bpftrace recipe's file as it comes: its own lines around the samples
+    with open(P("bt.csv"), "w") as f:
+        f.write("timestamp_ns,latency_ns,event\nAttaching 3 probes...\n")
+        f.writelines("%d,%d,connection\n" % (i, v) for i, v in enumerate(samples(15, 3000)))
+        f.write("\n@conn_start[17]: 1795000000123\n@accept_start[4242]: 99\n")
+    rcb, outb, errb = run("compare", P("bt.csv"), P("bt.csv"))
+    check(rcb == 0 and "3000" in outb and "skipped 3 lines of bpftrace" in errb,
+          "bpftrace recipe output: samples read, its lines skipped (%d %s)" % (rcb, errb.strip()))
     # CRLF line ends
     with open(P("lt_c.csv"), "rb") as f:
         crlf = f.read().replace(b"\n", b"\r\n")

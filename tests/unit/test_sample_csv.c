@@ -123,6 +123,13 @@ static void test_crlf_bom_blank_order(void **state)
 	assert_int_equal(r.lat[0], 70);
 	assert_int_equal(r.ts[0], 9);
 	assert_string_equal(r.event[0], "w");
+	/* bpftrace's own lines, before and after the data: skipped and counted */
+	assert_int_equal(parse("timestamp_ns,latency_ns,event\nAttaching 3 probes...\n1,2,c\n"
+			       "@conn_start[12]: 1795000000000\n@accept_start[5]: 17\n\n", &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(parser.skipped, 3);
+	assert_int_equal(parse("Attaching 1 probe...\ntimestamp_ns,latency_ns\n1,2\n", &r), 0);
+	assert_int_equal(parser.skipped, 1);
 	/* no final newline */
 	assert_int_equal(parse("timestamp_ns,latency_ns\n1,2", &r), 0);
 	assert_int_equal(r.n, 1);
@@ -171,6 +178,7 @@ static void test_bad_rows(void **state)
 
 	(void)state;
 	expect_bad_str("timestamp_ns,latency_ns\n1,2\n3,abc\n", 3, "not an integer");
+	expect_bad_str("timestamp_ns,latency_ns\n1,2\nAttaching probes\n", 3, "not an integer");
 	expect_bad_str("timestamp_ns,latency_ns\n1,2\n3,1.5\n", 3, "not an integer");
 	expect_bad_str("timestamp_ns,latency_ns\nx,2\n", 2, "timestamp_ns 'x'");
 	expect_bad_str("timestamp_ns,latency_ns\n1,-5\n", 2, "negative latency_ns");

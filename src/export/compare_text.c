@@ -153,6 +153,9 @@ int compare_text_write(FILE *f, const struct compare_report *r)
 			listed++;
 		}
 		fprintf(f, "%s\n", r->sum->regressions > listed ? ", ..." : "");
+	} else if (!r->sum->judged) {
+		fprintf(f, "verdict: ok: nothing could be judged (%zu series: %zu too few samples, "
+			"%zu in one run only)\n", r->sum->series, r->sum->too_few, r->sum->one_sided);
 	} else {
 		fprintf(f, "verdict: ok: %zu series judged, none regressed (%zu improved, "
 			"%zu too few samples, %zu in one run only)\n", r->sum->judged,

@@ -18,6 +18,7 @@
 #include "collect/bpf_source.h"
 #include "collect/collector.h"
 #include "collect/sim_source.h"
+#include "cmd_rec.h"
 #include "core/filter.h"
 #include "core/options.h"
 #include "export/batch_text.h"
@@ -71,6 +72,8 @@ static int stream_signals_install(void)
 static int stream_write(const struct snapshot *s, const struct options *o,
 			const struct filter *f, const char *filter_text)
 {
+	if (o->output == OUTPUT_NONE)
+		return 0;
 	if (o->output == OUTPUT_JSON) {
 		struct json_opts jo = {
 			.cumulative_only = o->cumulative,
@@ -158,7 +161,8 @@ static FILE *open_csv(const char *path, char *err, size_t errlen)
 	return f;
 }
 
-static int open_source(struct source *src, const struct options *o, FILE *csv, char *features,
+static int open_source(struct source *src, const struct options *o,
+		       const struct client_sample_sink *samples, char *features,
 		       size_t features_len, char *err, size_t errlen)
 {
 	if (o->simulate) {
@@ -178,7 +182,7 @@ static int open_source(struct source *src, const struct options *o, FILE *csv, c
 		.max_keys = o->max_keys,
 		.clients = !o->no_clients,
 		.max_clients = o->max_clients,
-		.csv = csv,
+		.samples = samples,
 		.features = features,
 		.features_len = features_len,
 	};
@@ -188,7 +192,10 @@ static int open_source(struct source *src, const struct options *o, FILE *csv, c
 
 int main(int argc, char **argv)
 {
-	char err[512], features[384] = "";
+	char err[512], features[384] = "", replay_err[512] = "";
+	struct client_sample_sink csv_sink = { csv_sink_write, csv_sink_flush, NULL };
+	struct recorder *rec = NULL;
+	struct replay_info ri = { 0 };
 	FILE *csv = NULL;
 	struct options o;
 	struct filter f;
@@ -216,6 +223,10 @@ int main(int argc, char **argv)
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;
 	}
+	if (o.command == CMD_EXPORT)
+		return cmd_export(&o);
+	if (o.output == OUTPUT_AUTO && o.command == CMD_RECORD)
+		o.output = OUTPUT_NONE;
 	if (o.output == OUTPUT_AUTO)
 		o.output = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? OUTPUT_UI : OUTPUT_BATCH;
 	filter_from_options(&f, &o);
@@ -226,20 +237,38 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lattop: --csv writes samples of live tracing, not of --simulate\n");
 		return 2;
 	}
+	if (o.command == CMD_RECORD) {
+		rec = recorder_create(&o, argc, argv, err, sizeof(err), &ret);
+		if (!rec) {
+			fprintf(stderr, "lattop: %s\n", err);
+			return ret;
+		}
+	}
 	if (o.csv_path) {
 		csv = open_csv(o.csv_path, err, sizeof(err));
 		if (!csv) {
 			fprintf(stderr, "lattop: %s\n", err);
+			if (rec)
+				recorder_finish(rec, err, sizeof(err));
 			return 1;
 		}
+		csv_sink.ctx = csv;
 	}
-	ret = open_source(&src, &o, csv, features, sizeof(features), err, sizeof(err));
+	if (o.command == CMD_REPLAY)
+		ret = replay_prepare(&o, &src, &ri, replay_err, sizeof(replay_err), err, sizeof(err));
+	else
+		ret = open_source(&src, &o, csv ? &csv_sink : recorder_sink(rec), features,
+				  sizeof(features), err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "lattop: %s\n", err);
 		if (csv)
 			fclose(csv);
-		return 1;
+		if (rec)
+			recorder_finish(rec, err, sizeof(err));
+		return o.command == CMD_REPLAY ? 2 : 1;
 	}
+	if (rec)
+		recorder_wrap(rec, &src);
 	if (o.output != OUTPUT_UI && stream_signals_install()) {
 		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
 		src.destroy(src.ctx);
@@ -267,6 +296,14 @@ int main(int argc, char **argv)
 			.clients = !o.no_clients && !o.simulate,
 		};
 
+		if (o.command == CMD_REPLAY) {
+			uo.features = ri.features;
+			uo.host = ri.host;
+			uo.kernel = ri.kernel;
+			uo.clients = ri.clients && !o.no_clients;
+			uo.replay_ticks = ri.ticks;
+		}
+
 		bpf_log_quiet();
 		ret = ui_run(c, &uo);
 	} else {
@@ -275,6 +312,14 @@ int main(int argc, char **argv)
 	collector_stop(c);
 	if (csv && fclose(csv) && ret >= 0)
 		ret = -EIO;
+	if (rec && recorder_finish(rec, err, sizeof(err)) && ret >= 0) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 1;
+	}
+	if (ret < 0 && replay_err[0]) {
+		fprintf(stderr, "lattop: %s\n", replay_err);
+		return 2;
+	}
 	if (ret < 0) {
 		fprintf(stderr, "lattop: %s\n", strerror(-ret));
 		return 1;

@@ -340,7 +340,8 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		return explain(ret, "create the BPF ring buffer reader", err, errlen);
 	}
 	if (o->clients) {
-		struct client_source_opts co = { .max_clients = o->max_clients, .csv = o->csv };
+		struct client_source_opts co = { .max_clients = o->max_clients,
+						 .samples = o->samples };
 
 		s->clients = client_source_open(&co, s->clients_note, sizeof(s->clients_note));
 	} else {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "collect/client_source.h"
 #include "collect/source.h"
 
 struct bpf_source_opts {
@@ -21,7 +22,7 @@ struct bpf_source_opts {
 	uint32_t max_keys;		/* (process, syscall) keys in the kernel map */
 	bool clients;			/* per-client TCP tables */
 	uint32_t max_clients;		/* their rows in the kernel LRU */
-	FILE *csv;			/* raw client samples; NULL: none */
+	const struct client_sample_sink *samples;	/* raw client samples; NULL: none */
 	char *features;			/* out: one line saying what is active */
 	size_t features_len;
 };

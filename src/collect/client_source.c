@@ -16,7 +16,6 @@
 #include "collect/bpf_log.h"
 #include "collect/client_source.h"
 #include "core/client_model.h"
-#include "export/csv.h"
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #include "clients.skel.h"
@@ -38,9 +37,10 @@ struct client_source {
 	uint64_t *cpu_vals;
 	uint64_t counters_prev[ABI_CCNT_NR];
 	uint64_t evicted_total, lost_total;
-	/* --csv: a thread of its own drains the sample ring, so a busy server fills
-	 * the ring's 8 MiB in far more than the 100 ms between its polls. */
-	FILE *csv;
+	/* Raw samples: a thread of its own drains the sample ring, so a busy server
+	 * fills the ring's 8 MiB in far more than the 100 ms between its polls. */
+	struct client_sample_sink sink;
+	bool samples;
 	int64_t mono_to_real_ns;
 	pthread_t csv_thread;
 	bool csv_thread_started;
@@ -97,11 +97,11 @@ static int on_sample(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct abi_client_event) || atomic_load(&cs->csv_err))
 		return 0;
-	atomic_store(&cs->csv_err, csv_write_client_event(cs->csv, data, cs->mono_to_real_ns));
+	atomic_store(&cs->csv_err, cs->sink.write(cs->sink.ctx, data, cs->mono_to_real_ns));
 	return 0;
 }
 
-/* The CSV thread: the only reader of the sample ring and the only writer of the file. */
+/* The samples thread: the only reader of the sample ring and the only caller of the sink. */
 static void *csv_main(void *arg)
 {
 	struct client_source *cs = arg;
@@ -110,11 +110,13 @@ static void *csv_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	while (!atomic_load(&cs->csv_stop)) {
-		if (ring_buffer__poll(cs->rb, 100) > 0 && fflush(cs->csv))
-			atomic_store(&cs->csv_err, -EIO);
+		if (ring_buffer__poll(cs->rb, 100) > 0 && !atomic_load(&cs->csv_err) &&
+		    cs->sink.flush)
+			atomic_store(&cs->csv_err, cs->sink.flush(cs->sink.ctx));
 	}
 	ring_buffer__consume(cs->rb);	/* what came in before the stop */
-	fflush(cs->csv);
+	if (!atomic_load(&cs->csv_err) && cs->sink.flush)
+		atomic_store(&cs->csv_err, cs->sink.flush(cs->sink.ctx));
 	return NULL;
 }
 
@@ -146,13 +148,13 @@ static int load_best(struct client_source *cs, const struct client_source_opts *
 		if (!cs->skel)
 			return -errno;
 		/* Without sock_*_length the request programs are simply not loaded. */
-		cs->skel->rodata->cfg_flags = o->csv ? ABI_CCFG_SAMPLES : 0;
+		cs->skel->rodata->cfg_flags = o->samples ? ABI_CCFG_SAMPLES : 0;
 		bpf_map__set_max_entries(cs->skel->maps.clients, o->max_clients);
 		/* A connection per client at least; more for keep-alive pools. */
 		bpf_map__set_max_entries(cs->skel->maps.conns,
 					 o->max_clients * 4 > ABI_SOCKS_DEFAULT ?
 					 o->max_clients * 4 : ABI_SOCKS_DEFAULT);
-		if (!o->csv)	/* the map must exist; keep it at the minimum */
+		if (!o->samples)	/* the map must exist; keep it at the minimum */
 			bpf_map__set_max_entries(cs->skel->maps.samples, 4096);
 		set_flavour(cs->skel, (enum flavour)f, cs->requests);
 		ret = clients_bpf__load(cs->skel);
@@ -210,8 +212,9 @@ struct client_source *client_source_open(const struct client_source_opts *o, cha
 		goto fail;
 	}
 	cs->rows_fd = bpf_map__fd(cs->skel->maps.clients);
-	if (o->csv) {
-		cs->csv = o->csv;
+	if (o->samples) {
+		cs->sink = *o->samples;
+		cs->samples = true;
 		cs->mono_to_real_ns = mono_to_real();
 		cs->rb = ring_buffer__new(bpf_map__fd(cs->skel->maps.samples), on_sample, cs, NULL);
 		if (!cs->rb) {
@@ -221,7 +224,7 @@ struct client_source *client_source_open(const struct client_source_opts *o, cha
 		}
 		ret = pthread_create(&cs->csv_thread, NULL, csv_main, cs);
 		if (ret) {
-			snprintf(note, note_len, "clients: cannot start the --csv writer: %s",
+			snprintf(note, note_len, "clients: cannot start the samples writer: %s",
 				 strerror(ret));
 			goto fail;
 		}
@@ -316,7 +319,7 @@ int client_source_tick(struct client_source *cs, struct snapshot *out)
 	out->total.client_lost = cs->lost_total;
 	out->clients_state = cs->requests ? SNAP_CLIENTS_ON : SNAP_CLIENTS_CONN_ONLY;
 	snprintf(out->clients_note, sizeof(out->clients_note), "%s",
-		 atomic_load(&cs->csv_err) ? "--csv: write error, samples no longer written" :
+		 atomic_load(&cs->csv_err) ? "samples: write error, no longer written" :
 		 cs->note);
 	return 0;
 }

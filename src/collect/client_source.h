@@ -14,9 +14,21 @@
 
 struct client_source;
 
+/*
+ * Where raw samples go (--csv, record --samples). Called from the source's
+ * samples thread only: write() once per sample, flush() after each drain of
+ * the ring. 0 or a negative errno; after an error no more samples are sent
+ * and the snapshot's clients note says so.
+ */
+struct client_sample_sink {
+	int (*write)(void *ctx, const struct abi_client_event *ev, int64_t mono_to_real_ns);
+	int (*flush)(void *ctx);
+	void *ctx;
+};
+
 struct client_source_opts {
 	uint32_t max_clients;		/* rows in the kernel LRU */
-	FILE *csv;			/* raw samples go here when non-NULL */
+	const struct client_sample_sink *samples;	/* raw samples; NULL: none */
 };
 
 /*

@@ -31,6 +31,10 @@ struct collector {
 	_Atomic uint64_t interval_ns;
 	_Atomic bool done;
 	_Atomic int error;
+	/* Replay (stamped sources) only: */
+	bool paused;			/* under lock */
+	int request;			/* under lock: enum source_seek + 1, 0 = none */
+	_Atomic bool at_end;
 	uint64_t iterations;
 	int wake_fd;
 };
@@ -77,6 +81,98 @@ static bool wait_until(struct collector *c, uint64_t deadline_ns)
 	return stop;
 }
 
+/*
+ * Replay: wait until the next tick is due (the source says when), the
+ * operator asks for a step or seek, or a stop; never while paused or at the
+ * end. True when stopping; *@request gets the step/seek (enum source_seek
+ * + 1) or 0 when the tick is simply due.
+ */
+static bool replay_wait(struct collector *c, uint64_t deadline_ns, int *request)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline_ns / 1000000000ull),
+		.tv_nsec = (long)(deadline_ns % 1000000000ull),
+	};
+	bool stop;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		bool idle = c->paused || atomic_load(&c->at_end);
+
+		if (c->stop || c->request || (!idle && mono_ns() >= deadline_ns))
+			break;
+		if (idle)
+			pthread_cond_wait(&c->cond, &c->lock);
+		else
+			pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+	}
+	stop = c->stop;
+	*request = c->request;
+	c->request = 0;
+	pthread_mutex_unlock(&c->lock);
+	return stop;
+}
+
+/*
+ * A free ring slot once the consumer has taken everything published: a
+ * replay drops nothing and the consumer (latest wins) skips nothing.
+ */
+static struct snapshot *replay_slot(struct collector *c)
+{
+	struct snapshot *out;
+
+	while (spsc_unread(c->ring) || !(out = spsc_producer_slot(c->ring)))
+		if (wait_until(c, mono_ns() + 2000000ull))
+			return NULL;
+	return out;
+}
+
+static int replay_main(struct collector *c)
+{
+	uint64_t deadline_ns = mono_ns(), published = 0;
+	int ret = 0, request;
+
+	deadline_ns += c->src.wait_ns ? c->src.wait_ns(c->src.ctx) : 0;
+	for (;;) {
+		struct snapshot *out;
+
+		if (replay_wait(c, deadline_ns, &request))
+			break;
+		if (request > 1 + SOURCE_SEEK_NEXT && c->src.seek) {
+			ret = c->src.seek(c->src.ctx, (enum source_seek)(request - 1));
+			if (ret)
+				break;
+		}
+		out = replay_slot(c);
+		if (!out)
+			break;
+		snapshot_reset(out);
+		ret = c->src.tick(c->src.ctx, out, atomic_load(&c->interval_ns));
+		if (ret == SOURCE_END) {
+			ret = 0;
+			atomic_store(&c->at_end, true);
+			wake_consumer(c);
+			if (!c->src.hold_at_end)
+				break;
+			continue;
+		}
+		if (ret)
+			break;
+		atomic_store(&c->at_end, false);
+		spsc_publish(c->ring);
+		wake_consumer(c);
+		if (c->iterations && ++published >= c->iterations)
+			break;
+		if (request) {	/* a step: the next tick is due one wait from now */
+			deadline_ns = mono_ns();
+		}
+		deadline_ns += c->src.wait_ns ? c->src.wait_ns(c->src.ctx) : 0;
+		if (mono_ns() > deadline_ns + 1000000000ull)
+			deadline_ns = mono_ns();	/* fell behind (slow consumer): no burst */
+	}
+	return ret;
+}
+
 static void *collector_main(void *arg)
 {
 	struct collector *c = arg;
@@ -89,6 +185,10 @@ static void *collector_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 
+	if (c->src.stamped) {
+		ret = replay_main(c);
+		goto out;
+	}
 	for (;;) {
 		uint64_t interval_ns = atomic_load(&c->interval_ns), now_ns;
 		struct snapshot *out;
@@ -114,12 +214,18 @@ static void *collector_main(void *arg)
 		out->interval.dropped_snapshots = out->total.dropped_snapshots - dropped_prev;
 		dropped_prev = out->total.dropped_snapshots;
 		last_ns = now_ns;
+		if (c->src.published) {
+			ret = c->src.published(c->src.ctx, out);
+			if (ret)
+				break;
+		}
 		spsc_publish(c->ring);
 		wake_consumer(c);
 next:
 		if (c->iterations && seq >= c->iterations)
 			break;
 	}
+out:
 	atomic_store(&c->error, ret);
 	atomic_store(&c->done, true);
 	wake_consumer(c);
@@ -194,6 +300,40 @@ void collector_set_interval(struct collector *c, uint64_t interval_ns)
 uint64_t collector_interval(const struct collector *c)
 {
 	return atomic_load(&c->interval_ns);
+}
+
+bool collector_seekable(const struct collector *c)
+{
+	return c->src.stamped && c->src.seek;
+}
+
+/* Replay requests: the collector thread does the work and publishes the tick at once. */
+static void request(struct collector *c, int req, int pause)
+{
+	if (!collector_seekable(c))
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (req)
+		c->request = req;
+	if (pause >= 0)
+		c->paused = pause;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void collector_pause(struct collector *c, bool paused)
+{
+	request(c, 0, paused);
+}
+
+void collector_seek(struct collector *c, enum source_seek how)
+{
+	request(c, 1 + (int)how, -1);
+}
+
+bool collector_at_end(const struct collector *c)
+{
+	return atomic_load(&c->at_end);
 }
 
 bool collector_done(const struct collector *c)

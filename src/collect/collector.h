@@ -33,6 +33,18 @@ void collector_ack_wake(struct collector *c);
 void collector_set_interval(struct collector *c, uint64_t interval_ns);
 uint64_t collector_interval(const struct collector *c);
 
+/*
+ * Any thread; replay (a stamped source with seek) only, no-ops otherwise.
+ * Pause or resume the replay's progress; step or seek (SOURCE_SEEK_NEXT is
+ * one step forward): the collector thread moves the source and publishes
+ * the resulting tick at once, paused or not. at_end: the last tick has been
+ * published and no step has moved away from it since.
+ */
+bool collector_seekable(const struct collector *c);
+void collector_pause(struct collector *c, bool paused);
+void collector_seek(struct collector *c, enum source_seek how);
+bool collector_at_end(const struct collector *c);
+
 /* Any thread. True once the collector has stopped (iterations done, error or stop). */
 bool collector_done(const struct collector *c);
 /* After collector_done: 0 or the source's error. */

@@ -6,7 +6,21 @@
 #ifndef LATTOP_COLLECT_SOURCE_H
 #define LATTOP_COLLECT_SOURCE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "core/snapshot.h"
+
+/* tick() of a finite source (replay): there is no next tick. */
+#define SOURCE_END 1
+
+/* Where a seekable source (replay) goes on; the collector then ticks it at once. */
+enum source_seek {
+	SOURCE_SEEK_NEXT = 0,	/* no move: the next tick */
+	SOURCE_SEEK_BACK,	/* the tick before the one last returned */
+	SOURCE_SEEK_START,
+	SOURCE_SEEK_END,	/* the last tick */
+};
 
 struct source {
 	const char *name;	/* "bpf", "simulate", "replay" */
@@ -19,6 +33,24 @@ struct source {
 	 */
 	int (*tick)(void *ctx, struct snapshot *out, uint64_t interval_ns);
 	void (*destroy)(void *ctx);
+	/*
+	 * Optional, collector thread: called with each finished snapshot (seq,
+	 * times and drop counters stamped) just before it is published, e.g. to
+	 * record it. 0, or a negative errno that stops collection.
+	 */
+	int (*published)(void *ctx, const struct snapshot *s);
+	/*
+	 * Replay sources. @stamped: snapshots carry their own seq, times and
+	 * counters and are published as they are, never dropped (the collector
+	 * waits for a free slot); tick() may return SOURCE_END. @wait_ns: how
+	 * long to wait before the next tick (instead of the interval). @seek:
+	 * move (enum source_seek), 0 or -errno. @hold_at_end: at SOURCE_END wait
+	 * for a seek (dashboard) instead of stopping (batch, JSON).
+	 */
+	bool stamped;
+	bool hold_at_end;
+	uint64_t (*wait_ns)(void *ctx);
+	int (*seek)(void *ctx, enum source_seek how);
 };
 
 #endif

@@ -30,6 +30,8 @@ enum long_only {
 	OPT_NO_CLIENTS,
 	OPT_MAX_CLIENTS,
 	OPT_CSV,
+	OPT_SAMPLES,
+	OPT_SPEED,
 };
 
 static const struct option long_opts[] = {
@@ -58,11 +60,20 @@ static const struct option long_opts[] = {
 	{ "no-clients", no_argument, NULL, OPT_NO_CLIENTS },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "output", required_argument, NULL, 'o' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "samples", no_argument, NULL, OPT_SAMPLES },
+	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ NULL, 0, NULL, 0 },
 };
+#define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
+#define MAX_SPEED 1000.0
 
 static const char usage_text[] =
 	"Usage: lattop [OPTIONS]\n"
+	"       lattop record -o FILE [-d SECONDS] [--samples] [OPTIONS]\n"
+	"       lattop replay FILE [--speed N|max] [-b|--json|--ui] [OPTIONS]\n"
+	"       lattop export FILE --csv|--json [--samples] [-o OUT]\n"
 	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
 	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
 	"and TCP connection and request latency per client address.\n"
@@ -89,6 +100,15 @@ static const char usage_text[] =
 	"      --mouse              let the dashboard use the mouse\n"
 	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
+	"record: every tick into a new FILE (live, or --simulate); stdout stays quiet unless\n"
+	"-b, --json or --ui is given\n"
+	"  -o, --output FILE        the recording (record), or the export (export; default stdout)\n"
+	"  -d, --duration SECONDS   stop after that long\n"
+	"      --samples            record: the raw client samples too; export: export those\n"
+	"replay: a recording through the dashboard, batch text or JSON (no root needed)\n"
+	"      --speed N|max        N times the recorded speed (default 1); 0 or max: no waiting\n"
+	"export: per-tick rows of a recording: --csv (one row per tick and syscall row or\n"
+	"client), --json (as replay --json), or with --samples the raw samples as --csv FILE\n"
 	"      --keys               the dashboard's keys, as a Markdown table\n"
 	"  -h, --help               this text\n"
 	"  -V, --version            version\n"
@@ -110,7 +130,12 @@ void options_defaults(struct options *o)
 	o->max_clients = ABI_CLIENTS_DEFAULT;
 	o->top_n = 5;
 	o->output = OUTPUT_AUTO;
+	o->speed = 1.0;
 }
+
+static const char *const command_names[] = {
+	[CMD_LIVE] = "", [CMD_RECORD] = "record", [CMD_REPLAY] = "replay", [CMD_EXPORT] = "export",
+};
 
 /* Whole-string unsigned integer in [min, max]. */
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -157,6 +182,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 static int parse_one(struct options *o, int opt, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;
+	char *end;
 	int nr;
 
 	switch (opt) {
@@ -192,7 +218,12 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		o->output = OUTPUT_BATCH;
 		return 0;
 	case OPT_JSON:
-		o->output = OUTPUT_JSON;
+		if (o->command == CMD_EXPORT && o->export_format == EXPORT_CSV)
+			return fail(err, errlen, "export takes one of --csv and --json");
+		if (o->command == CMD_EXPORT)
+			o->export_format = EXPORT_JSON;
+		else
+			o->output = OUTPUT_JSON;
 		return 0;
 	case OPT_UI:
 		o->output = OUTPUT_UI;
@@ -238,9 +269,38 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		o->no_clients = true;
 		return 0;
 	case OPT_CSV:
+		if (o->command == CMD_EXPORT) {
+			if (o->export_format == EXPORT_JSON)
+				return fail(err, errlen, "export takes one of --csv and --json");
+			o->export_format = EXPORT_CSV;
+			return 0;
+		}
 		if (!*arg)
 			return fail(err, errlen, "--csv needs a file name");
 		o->csv_path = arg;
+		return 0;
+	case 'o':
+		if (!*arg)
+			return fail(err, errlen, "-o needs a file name");
+		o->out_path = arg;
+		return 0;
+	case 'd':
+		if (parse_interval(arg, &o->duration_ns))
+			return fail(err, errlen, "bad duration '%s': want seconds > 0", arg);
+		return 0;
+	case OPT_SAMPLES:
+		o->samples = true;
+		return 0;
+	case OPT_SPEED:
+		if (!strcmp(arg, "max")) {
+			o->speed = 0.0;
+			return 0;
+		}
+		errno = 0;
+		o->speed = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(o->speed) || o->speed < 0.0 ||
+		    o->speed > MAX_SPEED)
+			return fail(err, errlen, "bad --speed '%s': want 0 to 1000, or max", arg);
 		return 0;
 	case OPT_TOP:
 		if (parse_u64(arg, 1, 1000, &v))
@@ -264,14 +324,85 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 	}
 }
 
+/* Options that belong to some commands only; the rest is checked here too. */
+static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_speed, char *err,
+			 size_t errlen)
+{
+	const char *cmd = command_names[o->command];
+
+	if (o->show_help || o->show_version || o->show_keys)
+		return 0;
+	if (seen_o && o->command != CMD_RECORD && o->command != CMD_EXPORT)
+		return fail(err, errlen, "-o is an option of 'record' and 'export'");
+	if (seen_d && o->command != CMD_RECORD)
+		return fail(err, errlen, "-d is an option of 'record'");
+	if (o->samples && o->command != CMD_RECORD && o->command != CMD_EXPORT)
+		return fail(err, errlen, "--samples is an option of 'record' and 'export'");
+	if (seen_speed && o->command != CMD_REPLAY)
+		return fail(err, errlen, "--speed is an option of 'replay'");
+	switch (o->command) {
+	case CMD_LIVE:
+		return 0;
+	case CMD_RECORD:
+		if (!o->out_path)
+			return fail(err, errlen, "record needs -o FILE");
+		if (o->samples && o->simulate)
+			return fail(err, errlen, "--samples records samples of live tracing, not of "
+				    "--simulate");
+		if (o->samples && o->no_clients)
+			return fail(err, errlen, "--samples needs the client tables (no --no-clients)");
+		if (o->samples && o->csv_path)
+			return fail(err, errlen, "--samples and --csv FILE: pick one");
+		/* -d as ticks: deterministic, and -n still wins. */
+		if (o->duration_ns && !o->iterations) {
+			o->iterations = (o->duration_ns + o->interval_ns / 2) / o->interval_ns;
+			if (!o->iterations)
+				o->iterations = 1;
+		}
+		return 0;
+	case CMD_REPLAY:
+	case CMD_EXPORT:
+		if (!o->in_path)
+			return fail(err, errlen, "%s needs a recording FILE", cmd);
+		if (o->simulate || o->csv_path)
+			return fail(err, errlen, "%s reads a recording: no --simulate or --csv FILE",
+				    cmd);
+		if (o->command == CMD_EXPORT && o->export_format == EXPORT_NONE)
+			return fail(err, errlen, "export needs --csv or --json");
+		if (o->command == CMD_EXPORT && o->samples && o->export_format != EXPORT_CSV)
+			return fail(err, errlen, "export --samples writes CSV: use --csv");
+		return 0;
+	}
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
+	struct option opts[N_LONG_OPTS];
+	bool seen_o = false, seen_d = false, seen_speed = false;
 	int opt, ret;
 
 	err[0] = '\0';
+	memcpy(opts, long_opts, sizeof(opts));
+	/* The subcommand word comes first; its options follow, in any order. */
+	for (int c = CMD_RECORD; argc > 1 && c <= CMD_EXPORT; c++) {
+		if (strcmp(argv[1], command_names[c]))
+			continue;
+		o->command = (enum options_command)c;
+		argc--;
+		argv++;
+		break;
+	}
+	/* export --csv is a format, not a file */
+	for (size_t i = 0; o->command == CMD_EXPORT && i < N_LONG_OPTS; i++)
+		if (opts[i].name && !strcmp(opts[i].name, "csv"))
+			opts[i].has_arg = no_argument;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:n:p:c:s:bvhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:n:p:c:s:o:d:bvhV", opts, NULL)) != -1) {
+		seen_o |= opt == 'o';
+		seen_d |= opt == 'd';
+		seen_speed |= opt == OPT_SPEED;
 		if (opt == '?') {
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -287,7 +418,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		if (ret)
 			return ret;
 	}
+	if ((o->command == CMD_REPLAY || o->command == CMD_EXPORT) && optind < argc)
+		o->in_path = argv[optind++];
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return check_command(o, seen_o, seen_d, seen_speed, err, errlen);
 }

@@ -19,9 +19,27 @@ enum options_output {
 	OUTPUT_BATCH,
 	OUTPUT_JSON,
 	OUTPUT_UI,
+	OUTPUT_NONE,		/* record without -b/--json/--ui: only the file */
 };
 
+/* The subcommand word, first on the command line. */
+enum options_command {
+	CMD_LIVE = 0,		/* no word: the dashboard, batch text or JSON of live data */
+	CMD_RECORD,		/* record -o FILE */
+	CMD_REPLAY,		/* replay FILE */
+	CMD_EXPORT,		/* export FILE --csv|--json */
+};
+
+enum options_export { EXPORT_NONE, EXPORT_CSV, EXPORT_JSON };
+
 struct options {
+	enum options_command command;
+	const char *out_path;		/* record, export: -o FILE (export: NULL = stdout) */
+	const char *in_path;		/* replay, export: the recording */
+	uint64_t duration_ns;		/* record -d SECONDS; 0 = until stopped */
+	bool samples;			/* record: raw client samples too; export: export those */
+	double speed;			/* replay: 1 = recorded speed, 0 = as fast as possible */
+	enum options_export export_format;
 	uint64_t interval_ns;
 	uint64_t iterations;		/* 0 = until stopped */
 	uint32_t pids[ABI_MAX_PID_FILTER];
@@ -49,7 +67,7 @@ struct options {
 	const char *snapshot_dir;
 };
 
-/* Defaults: 1 s interval, forever, every call timed, auto output. */
+/* Defaults: live, 1 s interval, forever, every call timed, auto output, speed 1. */
 void options_defaults(struct options *o);
 
 /*

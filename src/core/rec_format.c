@@ -116,7 +116,7 @@ int rec_encode_record(struct rec_buf *out, enum rec_type type, const uint8_t *pa
 int rec_decode_hdr(const uint8_t *p, size_t n, struct rec_hdr *h, struct rec_error *e)
 {
 	if (n < REC_HDR_LEN)
-		return rec_fail_at(e, 0, -EPROTO, "truncated inside a record header");
+		return rec_fail_at(e, n, -EPROTO, "truncated inside a record header");
 	h->type = p[0];
 	h->flags = p[1];
 	h->stored_len = get_le32(p + 4);

@@ -29,6 +29,7 @@ struct spsc_ring {
 	/* Consumer-written. */
 	alignas(SPSC_CACHE_LINE) _Atomic uint64_t tail;
 	uint64_t held_end;	/* head seen by the last successful take; 0 = none held */
+	_Atomic uint64_t taken;	/* held_end, for the producer's spsc_unread */
 };
 
 struct spsc_ring *spsc_new(void **slots, size_t n)
@@ -58,6 +59,7 @@ struct spsc_ring *spsc_new(void **slots, size_t n)
 	atomic_init(&r->dropped, 0);
 	atomic_init(&r->tail, 0);
 	r->held_end = 0;
+	atomic_init(&r->taken, 0);
 	return r;
 }
 
@@ -109,7 +111,14 @@ void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped)
 	 */
 	atomic_store_explicit(&r->tail, head - 1, memory_order_release);
 	r->held_end = head;
+	atomic_store_explicit(&r->taken, head, memory_order_release);
 	return r->slots[(head - 1) % r->n];
+}
+
+uint64_t spsc_unread(const struct spsc_ring *r)
+{
+	return atomic_load_explicit(&r->head, memory_order_relaxed) -
+	       atomic_load_explicit(&r->taken, memory_order_acquire);
 }
 
 uint64_t spsc_dropped(const struct spsc_ring *r)

@@ -44,4 +44,7 @@ void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped);
 /* Any thread. Snapshots the producer could not publish because all slots were busy. */
 uint64_t spsc_dropped(const struct spsc_ring *r);
 
+/* Producer thread only. Published slots the consumer has not taken yet (a replay waits for 0). */
+uint64_t spsc_unread(const struct spsc_ring *r);
+
 #endif

@@ -190,15 +190,39 @@ static int act_invert(struct ui *ui)
 static int act_pause(struct ui *ui)
 {
 	ui->paused = !ui->paused;
+	collector_pause(ui->c, ui->paused);	/* a replay stops too; live collection goes on */
 	/* The ring slot will be reused while paused: draw from a private copy. */
 	if (ui->paused && ui->snap && snapshot_copy(&ui->paused_copy, ui->snap) == 0)
 		ui->snap = &ui->paused_copy;
 	else if (!ui->paused)
 		ui->snap = ui->latest;
-	ui_set_status(ui, false, ui->paused ? "paused: collection continues, Space resumes" :
-					      "resumed: showing the latest tick");
+	if (collector_seekable(ui->c))
+		ui_set_status(ui, false, ui->paused ? "paused: the replay waits; Space resumes, "
+				      ". , step, [ ] jump" : "resumed: replaying");
+	else
+		ui_set_status(ui, false, ui->paused ? "paused: collection continues, Space resumes" :
+						      "resumed: showing the latest tick");
 	return REDRAW_DATA | REDRAW_ALL;
 }
+
+/* Replay: steps and jumps pause the replay; the collector publishes the tick at once. */
+static int replay_move(struct ui *ui, enum source_seek how, const char *what)
+{
+	if (!collector_seekable(ui->c)) {
+		ui_set_status(ui, true, "%s: only in a replay (lattop replay FILE)", what);
+		return REDRAW_STATUS;
+	}
+	if (!ui->paused)
+		act_pause(ui);
+	collector_seek(ui->c, how);
+	ui_set_status(ui, false, "%s (paused; Space resumes)", what);
+	return REDRAW_ALL;
+}
+
+static int act_step_fwd(struct ui *ui) { return replay_move(ui, SOURCE_SEEK_NEXT, "next tick"); }
+static int act_step_back(struct ui *ui) { return replay_move(ui, SOURCE_SEEK_BACK, "previous tick"); }
+static int act_jump_start(struct ui *ui) { return replay_move(ui, SOURCE_SEEK_START, "first tick"); }
+static int act_jump_end(struct ui *ui) { return replay_move(ui, SOURCE_SEEK_END, "last tick"); }
 
 static int change_interval(struct ui *ui, bool longer)
 {
@@ -293,7 +317,12 @@ const struct key_binding key_table[] = {
 	{ "F6 > <", "next / previous sort column", act_sort_next, { KEY_F(6), '>', 0 } },
 	{ "", "", act_sort_prev, { '<', 0 } },
 	{ "I", "invert the sort order", act_invert, { 'I', 0 } },
-	{ "Space Z", "pause the display (collection continues)", act_pause, { ' ', 'Z', 0 } },
+	{ "Space Z", "pause the display (collection continues; a replay waits)", act_pause,
+	  { ' ', 'Z', 0 } },
+	{ ". ,", "replay: one tick forward / back (pauses)", act_step_fwd, { '.', 0 } },
+	{ "", "", act_step_back, { ',', 0 } },
+	{ "[ ]", "replay: jump to the first / last tick (pauses)", act_jump_start, { '[', 0 } },
+	{ "", "", act_jump_end, { ']', 0 } },
 	{ "+ -", "longer / shorter interval", act_slower, { '+', '=', 0 } },
 	{ "", "", act_faster, { '-', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },

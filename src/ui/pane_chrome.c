@@ -28,8 +28,13 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 	 * Most important first: narrow terminals cut from the right. PAUSED
 	 * goes next to the interval so that it survives 80 columns.
 	 */
-	snprintf(line, sizeof(line), " lattop %s every %.1fs", clock,
-		 (double)collector_interval(ui->c) / 1e9);
+	if (ui->o->replay_ticks)	/* a replay: which tick of how many, and the end */
+		snprintf(line, sizeof(line), " lattop %s REPLAY tick %" PRIu64 "/%llu%s", clock,
+			 s ? s->seq : 0, ui->o->replay_ticks,
+			 collector_at_end(ui->c) ? " END" : "");
+	else
+		snprintf(line, sizeof(line), " lattop %s every %.1fs", clock,
+			 (double)collector_interval(ui->c) / 1e9);
 	x = draw_text(w, 0, 0, width, line, a, false);
 	if (ui->paused && x + 1 < width)
 		x += draw_text(w, 0, x + 1, width - x - 1, " PAUSED ", theme_attr(THEME_ROLE_paused),

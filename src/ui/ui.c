@@ -293,6 +293,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 	struct ui ui;
 	char msg[256];
 	int ret, dead_reads = 0, redraw = REDRAW_ALL;
+	bool at_end = false;
 	const char *codeset;
 
 	setlocale(LC_ALL, "");
@@ -360,8 +361,11 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			ui.skipped += skipped;
 			if (s)
 				ui.latest = s;
-			/* Paused before the first tick arrived: show that tick, from a copy. */
-			if (s && ui.paused && !ui.snap &&
+			/*
+			 * Paused before the first tick arrived: show that tick, from a copy.
+			 * A paused replay publishes only what a step asked for: show it.
+			 */
+			if (s && ui.paused && (!ui.snap || collector_seekable(c)) &&
 			    snapshot_copy(&ui.paused_copy, s) == 0) {
 				ui.snap = &ui.paused_copy;
 				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
@@ -370,6 +374,13 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 				ui.snap = s;
 				/* A tick changes the numbers, not the status line or the key hints. */
 				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
+			}
+			if (collector_at_end(c) != at_end) {
+				at_end = !at_end;
+				if (at_end)
+					ui_set_status(&ui, false, "end of recording: , steps back, [ "
+						      "jumps to the start, q quits");
+				redraw |= REDRAW_HEADER | REDRAW_STATUS;
 			}
 			if (collector_done(c)) {
 				ret = collector_error(c);

@@ -23,6 +23,7 @@ struct ui_opts {
 	const char *host;		/* shown in the header */
 	const char *kernel;
 	bool clients;			/* the source collects per-client tables */
+	unsigned long long replay_ticks;	/* replay: ticks in the recording (0: live) */
 };
 
 /*

@@ -119,12 +119,112 @@ static void test_modes(void **state)
 	assert_int_equal(o.output, OUTPUT_BATCH);
 }
 
+/* Subcommands: the word first, their options, and what belongs to which. */
+static void test_commands(void **state)
+{
+	struct options o;
+	char err[OPTIONS_ERR_LEN];
+
+	(void)state;
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "x.rec", "-d", "2", "-i", "0.5", "--json",
+			       "--simulate"), 0);
+	assert_int_equal(o.command, CMD_RECORD);
+	assert_string_equal(o.out_path, "x.rec");
+	assert_int_equal(o.duration_ns, 2000000000ull);
+	assert_int_equal(o.iterations, 4);	/* -d as ticks */
+	assert_int_equal(o.output, OUTPUT_JSON);
+	assert_true(o.simulate);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "x", "-d", "0.1", "-n", "7"), 0);
+	assert_int_equal(o.iterations, 7);	/* -n wins */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "x", "-d", "0.2"), 0);
+	assert_int_equal(o.iterations, 1);	/* at least one tick */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "--json"), -EINVAL);
+	assert_string_equal(err, "record needs -o FILE");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "x", "--samples", "--simulate"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "x", "--samples", "--csv", "y"), -EINVAL);
+
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "--speed", "0", "--json"), 0);
+	assert_int_equal(o.command, CMD_REPLAY);
+	assert_string_equal(o.in_path, "f.rec");
+	assert_true(o.speed == 0.0);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "--speed", "max", "f.rec"), 0);
+	assert_true(o.speed == 0.0);
+	assert_string_equal(o.in_path, "f.rec");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec"), 0);
+	assert_true(o.speed == 1.0);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "--speed", "-1"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "--speed", "fast"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay"), -EINVAL);
+	assert_string_equal(err, "replay needs a recording FILE");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "a", "b"), -EINVAL);
+	assert_string_equal(err, "unexpected argument 'b'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "a", "--simulate"), -EINVAL);
+
+	/* export: --csv is a format here, not a file */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--csv", "-o", "out.csv"), 0);
+	assert_int_equal(o.command, CMD_EXPORT);
+	assert_int_equal(o.export_format, EXPORT_CSV);
+	assert_string_equal(o.in_path, "f.rec");
+	assert_string_equal(o.out_path, "out.csv");
+	assert_null(o.csv_path);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "--json", "f.rec"), 0);
+	assert_int_equal(o.export_format, EXPORT_JSON);
+	assert_int_equal(o.output, OUTPUT_AUTO);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--csv", "--samples"), 0);
+	assert_true(o.samples);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec"), -EINVAL);
+	assert_string_equal(err, "export needs --csv or --json");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--csv", "--json"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--json", "--samples"), -EINVAL);
+
+	/* Options of one command are refused elsewhere; the live mode is unchanged. */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-o", "x"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--speed", "2"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-d", "2"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f", "--csv", "-d", "2"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--samples"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "record"), -EINVAL);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--csv", "s.csv"), 0);
+	assert_int_equal(o.command, CMD_LIVE);
+	assert_string_equal(o.csv_path, "s.csv");
+	/* The word only counts first. */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-b", "replay"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults), cmocka_unit_test(test_interval),
 		cmocka_unit_test(test_filters), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_modes), cmocka_unit_test(test_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

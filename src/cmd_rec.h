@@ -1,0 +1,51 @@
+/*
+ * cmd_rec.h - wiring of 'lattop record', 'replay' and 'export' (used by
+ * main.c). Each returns an exit status or fills what main needs.
+ */
+#ifndef LATTOP_CMD_REC_H
+#define LATTOP_CMD_REC_H
+
+#include <stddef.h>
+
+#include "collect/client_source.h"
+#include "collect/source.h"
+#include "core/options.h"
+
+struct recorder;
+
+/*
+ * record: create the file (before any tracing starts, so that an existing
+ * file costs nothing). NULL with the reason in @err; *@status: exit status.
+ */
+struct recorder *recorder_create(const struct options *o, int argc, char **argv, char *err,
+				 size_t errlen, int *status);
+/* Where --samples go (NULL unless --samples). */
+const struct client_sample_sink *recorder_sink(struct recorder *rec);
+/* Wrap @src so that every published tick is written; the recorder must outlive the collector. */
+void recorder_wrap(struct recorder *rec, struct source *src);
+/* After collector_stop: pending samples, END, close, one line on stderr. 0 or -errno. */
+int recorder_finish(struct recorder *rec, char *err, size_t errlen);
+
+/*
+ * replay: check the whole file first (bad input is exit 2 before any
+ * output), then open the replay source. Fills @features for the dashboard
+ * and @host/@kernel from the recording. 0, or -errno with the reason in @err.
+ */
+struct replay_info {
+	char features[384];
+	char host[64];
+	char kernel[64];
+	unsigned long long ticks;
+	bool clients;
+};
+int replay_prepare(const struct options *o, struct source *src, struct replay_info *info,
+		   char *run_err, size_t run_errlen, char *err, size_t errlen);
+
+struct filter;
+/* The filter of -p/-c/-s (as main.c builds it for the live outputs). */
+void cmd_filter_from_options(struct filter *f, const struct options *o);
+
+/* export: the whole subcommand. Exit status: 0, 1 (write error), 2 (bad recording). */
+int cmd_export(const struct options *o);
+
+#endif

@@ -53,7 +53,8 @@ int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct s
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
 
-		if (hist_is_empty(&r->interval))
+		/* Untimed calls (--sample N) have no latency: only timed ones make a series. */
+		if (hist_is_empty(&r->interval) || !r->interval.timed)
 			continue;
 		syscall_name_or_nr(r->nr, name, sizeof(name));
 		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &r->interval);

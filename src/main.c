@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cmd_compare.h"
 #include "cmd_run.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
@@ -206,6 +207,9 @@ int main(int argc, char **argv)
 	struct utsname un;
 	int ret;
 
+	/* Subcommands with options of their own; record, replay and export share the parser. */
+	if (argc > 1 && strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	options_defaults(&o);

@@ -75,6 +75,7 @@ static const char usage_text[] =
 	"       lattop record -o FILE [-d SECONDS] [--samples] [OPTIONS]\n"
 	"       lattop replay FILE [--speed N|max] [-b|--json|--ui] [OPTIONS]\n"
 	"       lattop export FILE --csv|--json [--samples] [-o OUT]\n"
+	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
 	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
 	"and TCP connection and request latency per client address.\n"
 	"\n"

@@ -1,0 +1,116 @@
+/* compare_input.c - recording contents (snapshots, raw samples) as comparison series. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/hist.h"
+#include "core/syscall_names.h"
+#include "export/compare_input.h"
+#include "export/fmt_addr.h"
+#include "export/rec_reader.h"
+
+void compare_input_client_name(char *buf, size_t len, const struct abi_client_key *k)
+{
+	char addr[FMT_ADDR_LEN];
+
+	fmt_addr(addr, sizeof(addr), k);
+	if (k->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u %s", addr, (unsigned int)k->port, fmt_dir(k));
+	else
+		snprintf(buf, len, "%s:%u %s", addr, (unsigned int)k->port, fmt_dir(k));
+}
+
+static int add_client(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+		      const struct snap_client_row *c, size_t *dropped)
+{
+	const struct snap_lat *l = &c->req;
+	struct abi_hist h;
+	char name[CMP_NAME_LEN];
+	int ret;
+
+	if (!l->n || !l->count)
+		return 0;
+	/* A reader validates these; a bad row is skipped, never read out of bounds. */
+	if (l->first > s->n_buckets || l->n > s->n_buckets - l->first)
+		return 0;
+	hist_from_buckets(&h, &s->buckets[l->first], l->n, l->sum_ns, l->max_ns);
+	compare_input_client_name(name, sizeof(name), &c->key);
+	ret = cmp_add_hist(set, run, CMP_CLIENT, name, strlen(name), &h);
+	if (ret == -E2BIG) {
+		(*dropped)++;
+		return 0;
+	}
+	return ret;
+}
+
+int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+			   size_t *dropped)
+{
+	static struct abi_hist h;	/* 2.4 KiB: not on the stack; compare is one thread */
+	char name[32];
+	int ret;
+
+	for (size_t i = 0; i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+
+		/* Untimed calls (--sample N) have no latency: only timed ones make a series. */
+		if (!r->interval.count || !r->interval.timed)
+			continue;
+		/* A reader validates these; a bad row is skipped, never read out of bounds. */
+		if (r->interval.first > s->n_buckets ||
+		    r->interval.n > s->n_buckets - r->interval.first)
+			continue;
+		snapshot_hist_expand(s, &r->interval, &h);
+		syscall_name_or_nr(r->nr, name, sizeof(name));
+		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &h);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < s->n_clients; i++) {
+		ret = add_client(set, run, s, &s->clients[i], dropped);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int compare_input_client_event(struct cmp_set *set, enum cmp_run run,
+			       const struct abi_client_event *ev)
+{
+	const char *name = ev->kind == ABI_CEV_REQUEST ? "request" :
+			   ev->key.dir == ABI_DIR_OUT ? "connect" : "connection";
+
+	return cmp_add_sample(set, run, CMP_EVENT, name, strlen(name), ev->latency_ns);
+}
+
+int compare_input_recording(struct cmp_set *set, enum cmp_run run, const char *path,
+			    size_t *dropped, char *err, size_t errlen)
+{
+	struct rec_reader *r;
+	struct abi_client_event ev;
+	struct snapshot s;
+	int ret;
+
+	err[0] = '\0';
+	r = rec_reader_open(path, err, errlen);
+	if (!r)
+		return errno ? -errno : -EINVAL;
+	snapshot_init(&s);
+	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1) {
+		ret = compare_input_snapshot(set, run, &s, dropped);
+		if (ret)
+			break;
+	}
+	while (ret == 0 && (ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
+		ret = compare_input_client_event(set, run, &ev);
+	if (ret > 0)
+		ret = 0;
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s: %s", path,
+			 ret == -E2BIG ? "more distinct series than lattop compare keeps" :
+			 strerror(-ret));
+	snapshot_free(&s);
+	rec_reader_close(r);
+	return ret;
+}

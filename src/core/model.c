@@ -79,7 +79,8 @@ static int model_hist_set(struct model *m, struct model_hist *mh, const struct a
 		mh->b = b;
 		mh->cap = (uint32_t)n;
 	}
-	memcpy(mh->b, m->scratch_b, n * sizeof(*mh->b));
+	if (n)
+		memcpy(mh->b, m->scratch_b, n * sizeof(*mh->b));
 	mh->sum = (struct snap_hist){
 		.count = h->count,
 		.errors = h->errors,

@@ -229,6 +229,25 @@ static void test_sparse_buckets_exact(void **state)
 	assert_memory_equal(got->slots, cur->slots, sizeof(cur->slots));
 	assert_int_equal(r->total.sum_ns, cur->sum_ns);
 
+	/* Untimed calls only (--sample N): counted, no buckets, also for a new key. */
+	cur->count += 5;
+	memset(prev, 0, sizeof(*prev));
+	prev->count = 3;
+	{
+		struct abi_sys_key keys[2] = { k, key(21, 3, 223, "pg") };
+		struct abi_hist cums[2] = { *cur, *prev };
+
+		tick(m, &s, keys, cums, 2, NULL, NULL);
+		r = find_row(&s, &k);
+		assert_int_equal(r->interval.count, 5);
+		assert_int_equal(r->interval.timed, 0);
+		assert_int_equal(r->interval.n, 0);
+		assert_int_equal(r->total.count, cur->count);
+		r = find_row(&s, &keys[1]);
+		assert_int_equal(r->interval.count, 3);
+		assert_int_equal(r->interval.n + r->total.n, 0);
+	}
+
 	free(cur);
 	free(prev);
 	free(got);

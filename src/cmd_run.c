@@ -66,7 +66,6 @@ static int run_parse(struct run_args *a, int argc, char **argv, char *err, size_
 {
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
 	int n_rest = 0, i, ret = 0;
-	bool interval_given = false;
 
 	if (!rest) {
 		snprintf(err, errlen, "out of memory");
@@ -105,8 +104,6 @@ static int run_parse(struct run_args *a, int argc, char **argv, char *err, size_
 			a->n_asserts++;
 			continue;
 		}
-		if (!strcmp(arg, "-i") || !strncmp(arg, "--interval", 10))
-			interval_given = true;
 		rest[n_rest++] = argv[i];
 	}
 	if (i + 1 >= argc) {
@@ -116,16 +113,17 @@ static int run_parse(struct run_args *a, int argc, char **argv, char *err, size_
 	}
 	a->command = &argv[i + 1];
 	options_defaults(&a->opts);
+	a->opts.interval_ns = RUN_INTERVAL_NS;	/* -i overrides it */
 	ret = options_parse(&a->opts, n_rest, rest, err, errlen);
 	if (ret)
 		goto out;
-	if (a->opts.simulate || a->opts.csv_path || a->opts.output == OUTPUT_UI) {
-		snprintf(err, errlen, "run traces the live command: no --simulate, --csv or --ui");
+	if (a->opts.command != CMD_LIVE || a->opts.simulate || a->opts.csv_path ||
+	    a->opts.output == OUTPUT_UI) {
+		snprintf(err, errlen,
+			 "run traces the live command: no --simulate, --csv, --ui or subcommand");
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!interval_given)
-		a->opts.interval_ns = RUN_INTERVAL_NS;
 out:
 	free(rest);
 	return ret;

@@ -44,13 +44,13 @@ if tier unit; then
 fi
 
 if tier asan; then
-	echo "== unit + integration under AddressSanitizer/UBSan"
+	echo "== unit, cli + integration under AddressSanitizer/UBSan"
 	if make -s O=build-asan SANITIZE=address,undefined all test-unit helpers >"$LOG/asan-build.log" 2>&1; then
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 		for t in $(unit_bins build-asan); do run "asan/$(basename "$t")" "$t"; done
 		run "asan/simulate-batch" sh -c "build-asan/lattop --simulate -b -i 0.1 -n 5 >/dev/null"
 		run "asan/simulate-json" sh -c "build-asan/lattop --simulate --json -i 0.1 -n 5 | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
-		for t in tests/integration/test_*.py; do
+		for t in tests/cli/test_* tests/integration/test_*.py; do
 			[ -x "$t" ] && run "asan/$(basename "$t")" env O=build-asan LATTOP="build-asan/lattop" "$t"
 		done
 		unset ASAN_OPTIONS UBSAN_OPTIONS

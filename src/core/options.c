@@ -76,6 +76,8 @@ static const char usage_text[] =
 	"       lattop replay FILE [--speed N|max] [-b|--json|--ui] [OPTIONS]\n"
 	"       lattop export FILE --csv|--json [--samples] [-o OUT]\n"
 	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
+	"       lattop run [--assert EXPR]... [--all] [OPTIONS] -- COMMAND [ARGS...]\n"
+	"                                                   (lattop run --help)\n"
 	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
 	"and TCP connection and request latency per client address.\n"
 	"\n"
@@ -102,6 +104,9 @@ static const char usage_text[] =
 	"      --mouse              let the dashboard use the mouse\n"
 	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
+	"      --keys               the dashboard's keys, as a Markdown table\n"
+	"  -h, --help               this text\n"
+	"  -V, --version            version\n"
 	"record: every tick into a new FILE (live, or --simulate); stdout stays quiet unless\n"
 	"-b, --json or --ui is given\n"
 	"  -o, --output FILE        the recording (record), or the export (export; default stdout)\n"
@@ -111,9 +116,6 @@ static const char usage_text[] =
 	"      --speed N|max        N times the recorded speed (default 1); 0 or max: no waiting\n"
 	"export: per-tick rows of a recording: --csv (one row per tick and syscall row or\n"
 	"client), --json (as replay --json), or with --samples the raw samples as --csv FILE\n"
-	"      --keys               the dashboard's keys, as a Markdown table\n"
-	"  -h, --help               this text\n"
-	"  -V, --version            version\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
 

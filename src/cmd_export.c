@@ -16,17 +16,6 @@
 #include "export/rec_reader.h"
 #include "export/tick_csv.h"
 
-void cmd_filter_from_options(struct filter *f, const struct options *o)
-{
-	filter_clear(f);
-	for (size_t i = 0; i < o->n_pids; i++)
-		f->pid[f->n_pid++] = o->pids[i];
-	if (o->comm[0])
-		memcpy(f->comm[f->n_comm++], o->comm, sizeof(o->comm));
-	for (size_t i = 0; i < o->n_sys; i++)
-		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
-}
-
 /* -o OUT: a new file only, never through a symlink (as --csv FILE). */
 static FILE *open_out(const char *path)
 {

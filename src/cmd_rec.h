@@ -43,8 +43,6 @@ int replay_prepare(const struct options *o, struct source *src, struct replay_in
 		   char *run_err, size_t run_errlen, char *err, size_t errlen);
 
 struct filter;
-/* The filter of -p/-c/-s (as main.c builds it for the live outputs). */
-void cmd_filter_from_options(struct filter *f, const struct options *o);
 
 /*
  * The filter a replay or export applies: the user's -p/-c/-s if any, else

@@ -126,7 +126,7 @@ static void meta_build(struct rec_meta *m, const struct options *o, int argc, ch
 	for (int i = 0; i < argc && len + 2 < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", argv[i]);
 	meta_add(m, "command", buf);
-	cmd_filter_from_options(&f, o);
+	options_to_filter(o, &f);
 	filter_format(&f, buf, sizeof(buf));
 	meta_add(m, "filter", buf);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)o->interval_ns);

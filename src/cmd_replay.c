@@ -53,7 +53,7 @@ int cmd_replay_filter(struct filter *f, const struct options *o, const char *rec
 {
 	char why[160], shown[160], why_shown[160];
 
-	cmd_filter_from_options(f, o);
+	options_to_filter(o, f);
 	if (o->n_pids || o->comm[0] || o->n_sys || !recorded || !*recorded)
 		return 0;
 	if (filter_parse(f, recorded, why, sizeof(why))) {

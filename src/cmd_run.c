@@ -272,17 +272,6 @@ static int run_report(const struct run_args *a, const struct snapshot *total,
 	return failed;
 }
 
-static void filter_from(struct filter *f, const struct options *o)
-{
-	filter_clear(f);
-	for (size_t i = 0; i < o->n_pids; i++)
-		f->pid[f->n_pid++] = o->pids[i];
-	if (o->comm[0])
-		memcpy(f->comm[f->n_comm++], o->comm, sizeof(o->comm));
-	for (size_t i = 0; i < o->n_sys; i++)
-		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -305,7 +294,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lattop run: %s\nTry 'lattop run --help'.\n", err);
 		return 2;
 	}
-	filter_from(&f, &a.opts);
+	options_to_filter(&a.opts, &f);
 	bpf_log_init(a.opts.verbose);
 	snapshot_init(&total);
 	rt = run_total_new(RUN_MAX_KEYS);

@@ -126,17 +126,6 @@ static int run_stream(struct collector *c, const struct options *o, const struct
 	return collector_error(c);
 }
 
-static void filter_from_options(struct filter *f, const struct options *o)
-{
-	filter_clear(f);
-	for (size_t i = 0; i < o->n_pids; i++)
-		f->pid[f->n_pid++] = o->pids[i];
-	if (o->comm[0])
-		memcpy(f->comm[f->n_comm++], o->comm, sizeof(o->comm));
-	for (size_t i = 0; i < o->n_sys; i++)
-		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
-}
-
 /*
  * --csv FILE: a new file only (O_EXCL also refuses an existing symlink),
  * never through a symlink, readable by the owner only: we run as root.
@@ -235,7 +224,7 @@ int main(int argc, char **argv)
 		o.output = OUTPUT_NONE;
 	if (o.output == OUTPUT_AUTO)
 		o.output = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? OUTPUT_UI : OUTPUT_BATCH;
-	filter_from_options(&f, &o);
+	options_to_filter(&o, &f);
 
 	/* Everything that can fail at start-up fails here, before curses takes the screen. */
 	bpf_log_init(o.verbose);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/filter.h"
 #include "core/options.h"
 #include "core/sim.h"
 #include "core/syscall_names.h"
@@ -440,4 +441,15 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
 	return check_command(o, seen_o, seen_d, seen_speed, err, errlen);
+}
+
+void options_to_filter(const struct options *o, struct filter *f)
+{
+	filter_clear(f);
+	for (size_t i = 0; i < o->n_pids; i++)
+		f->pid[f->n_pid++] = o->pids[i];
+	if (o->comm[0])
+		memcpy(f->comm[f->n_comm++], o->comm, sizeof(o->comm));
+	for (size_t i = 0; i < o->n_sys; i++)
+		f->sys_nr[f->n_sys++] = o->sys_nrs[i];
 }

@@ -77,6 +77,11 @@ void options_defaults(struct options *o);
  */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 
+struct filter;
+
+/* The filter the command line asks for (-p, -c, -s), for snapshots. */
+void options_to_filter(const struct options *o, struct filter *f);
+
 /* The --help text. */
 const char *options_usage(void);
 

@@ -200,40 +200,52 @@ static int misplaced_meta(struct rec_error *e, uint64_t off)
 	return e->code = -EINVAL;
 }
 
-int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen)
+/*
+ * The next record of @type at or after @from, for one of the two independent
+ * cursors (ticks, samples): 1 with it in @h/@pl/@len and its offset in *@at;
+ * 0 at a valid END (@seen checked against its count); negative with @e set.
+ */
+static int next_of_type(struct rec_reader *r, uint64_t from, uint8_t type, bool ticks,
+			uint64_t seen, struct rec_hdr *h, const uint8_t **pl, size_t *len,
+			uint64_t *at, struct rec_error *e)
 {
-	struct rec_error e = { 0 };
-
-	for (;;) {
-		struct rec_hdr h;
-		const uint8_t *pl;
-		size_t len;
-		uint64_t off = r->tick_off;
-		int ret = read_record(r, off, &h, &pl, &len, &e);
+	for (uint64_t off = from;; off += REC_HDR_LEN + h->stored_len + REC_CRC_LEN) {
+		int ret = read_record(r, off, h, pl, len, e);
 
 		if (ret == 0)
-			ret = no_end(&e, r->size);
+			ret = no_end(e, r->size);
 		if (ret < 0)
-			return say(r, err, errlen, &e);
-		if (h.type == REC_END) {
-			ret = check_end(r, pl, len, &h, off, true, r->ticks, &e);
-			return ret ? say(r, err, errlen, &e) : 0;
-		}
-		if (h.type == REC_META)
-			return misplaced_meta(&e, off), say(r, err, errlen, &e);
-		if (h.type == REC_TICK) {
-			ret = rec_payload_error_at(&e, off, &h, rec_decode_tick(pl, len, out, &e));
-			if (ret) {
-				e.code = ret;
-				return say(r, err, errlen, &e);
-			}
-		}
-		r->tick_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
-		if (h.type == REC_TICK) {
-			r->ticks++;
+			return ret;
+		if (h->type == REC_END)
+			return check_end(r, *pl, *len, h, off, ticks, seen, e);
+		if (h->type == REC_META)
+			return misplaced_meta(e, off);
+		if (h->type == type) {
+			*at = off;
 			return 1;
 		}
 	}
+}
+
+int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen)
+{
+	struct rec_error e = { 0 };
+	struct rec_hdr h;
+	const uint8_t *pl;
+	size_t len;
+	uint64_t off = 0;
+	int ret = next_of_type(r, r->tick_off, REC_TICK, true, r->ticks, &h, &pl, &len, &off, &e);
+
+	if (ret <= 0)
+		return ret ? say(r, err, errlen, &e) : 0;
+	ret = rec_payload_error_at(&e, off, &h, rec_decode_tick(pl, len, out, &e));
+	if (ret) {
+		e.code = ret;
+		return say(r, err, errlen, &e);
+	}
+	r->tick_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
+	r->ticks++;
+	return 1;
 }
 
 int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, char *err,
@@ -245,31 +257,21 @@ int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, ch
 		struct rec_hdr h;
 		const uint8_t *pl;
 		size_t len;
-		uint64_t off = r->sample_off;
-		int ret = read_record(r, off, &h, &pl, &len, &e);
+		uint64_t off = 0;
+		int ret = next_of_type(r, r->sample_off, REC_SAMPLES, false, r->samples, &h, &pl,
+				       &len, &off, &e);
 
-		if (ret == 0)
-			ret = no_end(&e, r->size);
-		if (ret < 0)
-			return say(r, err, errlen, &e);
-		if (h.type == REC_END) {
-			ret = check_end(r, pl, len, &h, off, false, r->samples, &e);
+		if (ret <= 0)
 			return ret ? say(r, err, errlen, &e) : 0;
+		ret = rec_payload_error_at(&e, off, &h,
+					   rec_decode_samples(pl, len, &r->ev, &r->ev_cap, &r->ev_n,
+							      &r->mono_to_real_ns, &e));
+		if (ret) {
+			e.code = ret;
+			r->ev_n = 0;
+			return say(r, err, errlen, &e);
 		}
-		if (h.type == REC_META)
-			return misplaced_meta(&e, off), say(r, err, errlen, &e);
-		if (h.type == REC_SAMPLES) {
-			ret = rec_payload_error_at(&e, off, &h,
-						   rec_decode_samples(pl, len, &r->ev, &r->ev_cap,
-								      &r->ev_n, &r->mono_to_real_ns,
-								      &e));
-			if (ret) {
-				e.code = ret;
-				r->ev_n = 0;
-				return say(r, err, errlen, &e);
-			}
-			r->ev_next = 0;
-		}
+		r->ev_next = 0;
 		r->sample_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
 	}
 	*ev = r->ev[r->ev_next++];

@@ -268,6 +268,12 @@ static __always_inline int on_proc_exit(struct task_struct *task)
 	/* Only when the last thread of the process goes. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
+	if (cfg_flags & ABI_CFG_FILTER_TREE) {
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+
+		/* Its pid may be reused by a process outside the tree. */
+		bpf_map_delete_elem(&tree_pids, &tgid);
+	}
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		counter_inc(ABI_CNT_RB_DROPPED);

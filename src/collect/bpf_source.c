@@ -91,6 +91,9 @@ static void configure(struct syscalls_bpf *skel, const struct bpf_source_opts *o
 	skel->rodata->cfg_sample_threshold = o->sample_every <= 1 ? 0xffffffffu :
 		(uint32_t)((1ull << 32) / o->sample_every - 1);
 	bpf_map__set_max_entries(skel->maps.sys_hist, o->max_keys);
+	/* The map must exist; keep it at the minimum when no tree is followed. */
+	if (!o->follow_tgid)
+		bpf_map__set_max_entries(skel->maps.tree_pids, 1);
 }
 
 /* Classic tracepoints live in tracefs; mount it if nobody has. */

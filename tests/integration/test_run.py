@@ -83,6 +83,13 @@ def main():
           f"both children followed, the outside storm not: {storm_pids} vs {outside.pid}")
     check(any(r["comm"] == "sh" for r in tick["syscalls"]), "the shell itself is followed")
 
+    # 200 children one after another (each leaves the tree map when it exits):
+    # every exec is followed, the shell's own included.
+    # (absolute paths and a shell loop: no PATH search, whose misses are failed execs)
+    rc, out, _ = run(["-a", "count(execve) == 201", "-a", "errors(execve) == 0", "--", "/bin/sh",
+                      "-c", "i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done"])
+    check(rc == 0, f"200 sequential children all followed: {assertion_lines(out)}")
+
     # --all: the outside storm counts too.
     outside = subprocess.Popen([STORM, "50000000"], stdout=subprocess.DEVNULL)
     time.sleep(0.05)

@@ -241,6 +241,23 @@ def report_perf(out):
                 print("  " + line.strip())
 
 
+def report_churn(data):
+    get = lambda m: med(list(data.get(("churn", "lattop", m), {}).values()))
+    procs = get("procs")
+    if procs is None:
+        return
+    print("\n## process churn (lattop --json -i 1 --no-clients, default map limits)\n")
+    table(["metric", "lattop"], [
+        ["short-lived processes spawned", fmt(procs)],
+        ["VmHWM (KiB)", fmt(get("vmhwm_kib"))],
+        ["VmRSS after (KiB)", fmt(get("vmrss_kib"))],
+        ["CPU (% of one core)", fmt(get("cpu_pct"), 2)],
+    ])
+    print()
+    hwm = get("vmhwm_kib")
+    target("lattop VmHWM under churn", hwm / 1024 if hwm else None, 32, " MiB")
+
+
 def main():
     out = sys.argv[1]
     data, names = load(os.path.join(out, "raw.tsv"))
@@ -252,6 +269,7 @@ def main():
     report_nginx(data)
     report_storm(data)
     report_ui(data)
+    report_churn(data)
     report_profile(names)
     report_perf(out)
     busy = os.path.join(out, "busy.txt")

@@ -11,6 +11,8 @@
 #            syscount -L
 #   ui       lattop's dashboard and htop in private tmux servers with several
 #            hundred extra processes: CPU, bytes per tick, RSS, first frame
+#   churn    lattop's peak memory and CPU while thousands of short-lived
+#            processes fill the kernel map (keys age out, the model evicts)
 #   profile  BPF run-time statistics (kernel.bpf_stats_enabled) per program
 #            during the storm: where the added nanoseconds go
 #   perf     (if perf is installed) kernel symbols the storm's CPU spends its
@@ -32,7 +34,8 @@
 #                           drawn last)
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" calls  p50",
 #                           the histogram pane's summary)
-#   BENCH_PARTS="nginx storm ui profile perf"
+#   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
+#   BENCH_PARTS="nginx storm ui churn profile perf"
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
 
@@ -49,7 +52,9 @@ UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- calls  p50}
-PARTS=${BENCH_PARTS:-nginx storm ui profile perf}
+PARTS=${BENCH_PARTS:-nginx storm ui churn profile perf}
+CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
+CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}
 ATTACH_TIMEOUT_S=20
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -614,6 +619,39 @@ part_ui() {
 	SLEEPERS=()
 }
 
+# --- process churn: memory and CPU with the kernel map full -------------------
+
+# lattop --json while up to CHURN_PROCS short-lived processes are spawned (for at
+# most CHURN_SECONDS): every one brings a few dozen new (process, syscall) keys,
+# so the kernel map fills, keys of exited processes age out and the model evicts.
+# What it shows: that memory stays bounded with the default limits.
+part_churn() {
+	local pid n=0 end c0 c1 t0 t1
+
+	[ -x "$LATTOP" ] || { note "churn: skipped: $LATTOP missing"; return; }
+	warn_if_busy churn
+	"$LATTOP" --json -i 1 --no-clients > /dev/null 2> "$TMP/churn.err" &
+	pid=$!
+	sleep 2
+	kill -0 "$pid" 2>/dev/null || { note "churn: lattop did not start: $(head -c 200 "$TMP/churn.err")"; return; }
+	c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); t0=$(date +%s.%N)
+	end=$((SECONDS + CHURN_SECONDS))
+	while ((SECONDS < end && n < CHURN_PROCS)); do
+		/bin/true
+		n=$((n + 1))
+	done
+	sleep 3	# a few ticks after the load: keys age out
+	c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); t1=$(date +%s.%N)
+	record churn 1 lattop procs "$n"
+	record churn 1 lattop vmhwm_kib "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")"
+	record churn 1 lattop vmrss_kib "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
+	record churn 1 lattop cpu_pct "$(awk -v c=$((c1 - c0)) -v hz="$CLK_TCK" -v a="$t0" -v b="$t1" \
+		'BEGIN { printf "%.2f", 100 * c / hz / (b - a) }')"
+	log "churn: $n processes; lattop VmHWM $(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status") KiB"
+	kill -INT "$pid"
+	wait "$pid" 2>/dev/null
+}
+
 # --- BPF run-time profile ----------------------------------------------------
 
 # "id name" of every BPF program a process holds.
@@ -713,6 +751,7 @@ main() {
 		nginx) part_nginx ;;
 		storm) part_storm ;;
 		ui) part_ui ;;
+		churn) part_churn ;;
 		profile) part_profile ;;
 		perf) part_perf ;;
 		*) note "unknown part '$part'" ;;

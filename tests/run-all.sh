@@ -60,9 +60,18 @@ if tier asan; then
 fi
 
 if tier tsan; then
-	echo "== ring stress under ThreadSanitizer"
-	if make -s O=build-tsan SANITIZE=thread build-tsan/tests/test_spsc_stress >"$LOG/tsan-build.log" 2>&1; then
-		run "tsan/test_spsc_stress" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_spsc_stress
+	echo "== ring stress, collector and replay under ThreadSanitizer"
+	if make -s O=build-tsan SANITIZE=thread build-tsan/tests/test_spsc_stress build-tsan/lattop \
+		>"$LOG/tsan-build.log" 2>&1; then
+		export TSAN_OPTIONS=halt_on_error=1
+		run "tsan/test_spsc_stress" build-tsan/tests/test_spsc_stress
+		# The collector thread and a consumer; then a replay, whose collector waits for its consumer.
+		tsan_rec="$LOG/tsan-$$.rec"
+		rm -f "$tsan_rec"
+		run "tsan/simulate-record" build-tsan/lattop record --simulate --json -i 0.1 -n 20 -o "$tsan_rec"
+		run "tsan/replay-json" sh -c "build-tsan/lattop replay '$tsan_rec' --speed 0 --json | wc -l | grep -qx 20"
+		rm -f "$tsan_rec"
+		unset TSAN_OPTIONS
 	else
 		failed=$((failed + 1)); failures+=("tsan/build"); echo "FAIL  tsan/build"; tail -n 20 "$LOG/tsan-build.log"
 	fi

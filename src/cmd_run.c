@@ -354,6 +354,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	snprintf(total.clients_note, sizeof(total.clients_note), "not collected by lattop run");
+	total.interval_ns = total.elapsed_ns;	/* the summary is of the whole run */
 	failed = run_report(&a, &total, &f);
 	code = failed ? 1 : run_status_code(status);
 	goto out;

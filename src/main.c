@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,12 +36,29 @@
 /* $LATTOP_THEMES_DIR, else ./themes in a source tree, else the installed ones. */
 static const char *themes_dir(void)
 {
+	static char beside_exe[PATH_MAX];
 	const char *env = getenv("LATTOP_THEMES_DIR");
+	ssize_t n;
+	char *slash;
 
 	if (env && *env)
 		return env;
 	if (access("themes/default.theme", R_OK) == 0)
 		return "themes";
+	/* A build tree run from elsewhere: build/lattop -> ../themes. */
+	n = readlink("/proc/self/exe", beside_exe, sizeof(beside_exe) - 1);
+	if (n > 0) {
+		beside_exe[n] = '\0';
+		slash = strrchr(beside_exe, '/');
+		if (slash && (size_t)(slash - beside_exe) + sizeof("/../themes/default.theme") <
+				     sizeof(beside_exe)) {
+			strcpy(slash, "/../themes/default.theme");
+			if (access(beside_exe, R_OK) == 0) {
+				slash[sizeof("/../themes") - 1] = '\0';
+				return beside_exe;
+			}
+		}
+	}
 	return LATTOP_THEMES_DIR;
 }
 

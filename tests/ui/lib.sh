@@ -51,24 +51,24 @@ capture() { t capture-pane -p; }
 # With attributes and colours as escape sequences.
 capture_esc() { t capture-pane -e -p; }
 
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
-# wait_match REGEX [SECONDS]: like wait_for, for an extended regular expression.
-wait_match() {
-	local re=$1 limit=${2:-5} i
+# screen_has GREP_FLAG PATTERN LIMIT: poll the screen with grep -q$GREP_FLAG for LIMIT seconds.
+screen_has() {
+	local flag=$1 pattern=$2 limit=$3 i
 	for ((i = 0; i < limit * 20; i++)); do
-		capture | grep -qE -- "$re" && return 0
+		capture | grep -q"$flag" -- "$pattern" && return 0
 		sleep 0.05
 	done
-	fail "screen never matched /$re/ within ${limit}s"
+	return 1
 }
 
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() {
-	local text=$1 limit=${2:-5} i
-	for ((i = 0; i < limit * 20; i++)); do
-		capture | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	fail "screen never showed '$text' within ${limit}s"
+	screen_has F "$1" "${2:-5}" || fail "screen never showed '$1' within ${2:-5}s"
+}
+
+# wait_match REGEX [SECONDS]: the same for an extended regular expression.
+wait_match() {
+	screen_has E "$1" "${2:-5}" || fail "screen never matched /$1/ within ${2:-5}s"
 }
 
 # wait_gone TEXT [SECONDS]

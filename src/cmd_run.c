@@ -179,6 +179,27 @@ static pid_t run_fork(char **command, int *go_fd, int *exec_err_fd)
 	return pid;
 }
 
+static volatile sig_atomic_t run_child;
+
+/* SIGTERM/SIGHUP to lattop end the command: the run then reports as usual. */
+static void run_forward_signal(int sig)
+{
+	if (run_child > 0)
+		kill((pid_t)run_child, sig);
+}
+
+static void run_signals_install(pid_t child)
+{
+	struct sigaction sa = { .sa_handler = run_forward_signal, .sa_flags = SA_RESTART };
+
+	run_child = (sig_atomic_t)child;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Ctrl-C reaches the command (same process group); we report after it ends. */
+	signal(SIGINT, SIG_IGN);
+}
+
 /* Exit status of the command as a shell reports it. */
 static int run_status_code(int status)
 {
@@ -203,23 +224,26 @@ static int run_drain(struct collector *c, struct run_total *rt, uint64_t *skippe
 
 /*
  * Collect until the child exits, then until one more snapshot was read
- * after that (its final counts). The child's wait status in *@status.
+ * after that (its final counts). The child's wait status in *@status and
+ * *@reaped = true once it was waited for (also when collection fails).
  */
-static int run_collect(struct collector *c, struct run_total *rt, pid_t child, int *status)
+static int run_collect(struct collector *c, struct run_total *rt, pid_t child, int *status,
+		       bool *reaped)
 {
 	struct pollfd pfd = { .fd = collector_wake_fd(c), .events = POLLIN };
 	uint64_t skipped = 0, seen_after_exit = 0;
-	bool exited = false;
 	int ret;
 
+	*reaped = false;
 	while (!collector_done(c)) {
+		pfd.revents = 0;
 		if (poll(&pfd, 1, 20) < 0 && errno != EINTR)
 			return -errno;
-		if (!exited) {
+		if (!*reaped) {
 			pid_t w = waitpid(child, status, WNOHANG);
 
 			if (w == child)
-				exited = true;
+				*reaped = true;
 			else if (w < 0 && errno != EINTR)
 				return -errno;
 		}
@@ -229,7 +253,7 @@ static int run_collect(struct collector *c, struct run_total *rt, pid_t child, i
 		ret = run_drain(c, rt, &skipped);
 		if (ret)
 			return ret;
-		if (exited && ++seen_after_exit >= 2)
+		if (*reaped && ++seen_after_exit >= 2)
 			return 0;
 	}
 	ret = collector_error(c);
@@ -282,6 +306,7 @@ int cmd_run(int argc, char **argv)
 	struct snapshot total;
 	struct filter f;
 	int go = -1, exec_err = -1, status = 0, e = 0, code = 1, failed, ret;
+	bool reaped = false;
 	pid_t child;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -331,8 +356,7 @@ int cmd_run(int argc, char **argv)
 		src.destroy(src.ctx);
 		goto reap;
 	}
-	/* Ctrl-C reaches the command (same process group); we report after it ends. */
-	signal(SIGINT, SIG_IGN);
+	run_signals_install(child);
 	if (write(go, "g", 1) != 1) {
 		fprintf(stderr, "lattop run: cannot start the command: %s\n", strerror(errno));
 		goto reap;
@@ -343,8 +367,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lattop run: cannot run '%s': %s\n", a.command[0], strerror(e));
 		goto reap;
 	}
-	ret = run_collect(c, rt, child, &status);
-	child = 0;	/* reaped */
+	ret = run_collect(c, rt, child, &status, &reaped);
+	if (reaped)
+		child = 0;
 	if (ret) {
 		fprintf(stderr, "lattop run: collection failed: %s\n", strerror(-ret));
 		goto out;
@@ -360,11 +385,11 @@ int cmd_run(int argc, char **argv)
 	goto out;
 reap:
 	if (go >= 0)
-		close(go);
+		close(go);	/* an unstarted child sees EOF and exits */
 	go = -1;
-	if (child > 0)
-		waitpid(child, &status, 0);
 out:
+	if (child > 0)
+		waitpid(child, &status, 0);	/* not started, or collection failed: wait for it */
 	if (go >= 0)
 		close(go);
 	if (exec_err >= 0)

@@ -108,6 +108,14 @@ def main():
     check(rc == 128 + 15, f"a command killed by SIGTERM gives 143: {rc}")
     rc, _, err = run(["-a", "count(getppid) > 1000", "--", "sh", "-c", "exit 3"])
     check(rc == 1, f"a failing assertion gives 1 even when the command failed: {rc}")
+    # SIGTERM to lattop ends the command; the run still reports.
+    p = subprocess.Popen([LATTOP, "run", "-a", "count(nanosleep) >= 0", "--", "sleep", "30"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.terminate()
+    out, err = p.communicate(timeout=15)
+    check(p.returncode == 128 + 15 and "1 assertion, 0 failed" in out,
+          f"SIGTERM reaches the command, the run reports: exit {p.returncode}")
 
     # 5. Errors: one line each.
     rc, _, err = run(["--", "/nonexistent/cmd"])

@@ -222,32 +222,10 @@ static int hist_step(struct snapshot *out, const uint32_t *slots, struct sparse 
 static struct cm_entry *entry_get(struct client_model *m, const struct abi_client_key *key,
 				  bool *fresh)
 {
-	struct key_array a = entries_of(m);
-	size_t slot = 0;
-	long pos;
-	struct cm_entry *e;
+	struct key_entries ke = { (void **)&m->entries, &m->n, &m->cap, sizeof(*m->entries) };
+	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, fresh);
 
-	*fresh = false;
-	if (key_index_reserve(&m->index, &a))
-		return NULL;
-	pos = key_index_find(&m->index, &a, key, &slot);
-	if (pos >= 0)
-		return &m->entries[pos];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct cm_entry *entries = realloc(m->entries, cap * sizeof(*entries));
-
-		if (!entries)
-			return NULL;
-		m->entries = entries;
-		m->cap = cap;
-	}
-	e = &m->entries[m->n];
-	memset(e, 0, sizeof(*e));
-	e->key = *key;
-	key_index_set(&m->index, slot, m->n++);
-	*fresh = true;
-	return e;
+	return pos < 0 ? NULL : &m->entries[pos];
 }
 
 int client_model_update(struct client_model *m, const struct abi_client_key *key,

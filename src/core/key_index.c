@@ -76,3 +76,35 @@ long key_index_find(const struct key_index *ix, const struct key_array *a, const
 	*slot = i;
 	return -1;
 }
+
+long key_index_get(struct key_index *ix, const struct key_entries *e, const void *key,
+		   size_t max, bool *created)
+{
+	struct key_array a = { *e->base, e->stride, *e->n };
+	size_t slot = 0;
+	long pos;
+
+	*created = false;
+	if (key_index_reserve(ix, &a))
+		return -ENOMEM;
+	pos = key_index_find(ix, &a, key, &slot);
+	if (pos >= 0)
+		return pos;
+	if (*e->n >= max)
+		return -ENOSPC;
+	if (*e->n == *e->cap) {
+		size_t cap = *e->cap ? *e->cap * 2 : 64;
+		void *grown = realloc(*e->base, cap * e->stride);
+
+		if (!grown)
+			return -ENOMEM;
+		*e->base = grown;
+		*e->cap = cap;
+	}
+	pos = (long)*e->n;
+	memset((char *)*e->base + (size_t)pos * e->stride, 0, e->stride);
+	memcpy((char *)*e->base + (size_t)pos * e->stride, key, KEY_INDEX_KEY_LEN);
+	key_index_set(ix, slot, (*e->n)++);
+	*created = true;
+	return pos;
+}

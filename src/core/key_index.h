@@ -7,6 +7,7 @@
 #ifndef LATTOP_CORE_KEY_INDEX_H
 #define LATTOP_CORE_KEY_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,25 @@ static inline void key_index_set(struct key_index *ix, size_t slot, size_t pos)
 {
 	ix->pos[slot] = (uint32_t)pos;
 }
+
+/*
+ * A caller's growable entry array: *@base holds *@n entries of @stride bytes
+ * (capacity *@cap), each starting with its 32-byte key.
+ */
+struct key_entries {
+	void **base;
+	size_t *n;
+	size_t *cap;
+	size_t stride;
+};
+
+/*
+ * The position of @key's entry in @e, appended (zeroed, key copied, the
+ * array grown by doubling) when absent and fewer than @max entries exist;
+ * *@created says which. -ENOSPC when absent and full, -ENOMEM.
+ */
+long key_index_get(struct key_index *ix, const struct key_entries *e, const void *key,
+		   size_t max, bool *created);
 
 /* Re-index @a after entries were removed or moved. */
 void key_index_rebuild(struct key_index *ix, const struct key_array *a);

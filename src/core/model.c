@@ -158,30 +158,14 @@ void model_begin(struct model *m)
 
 int model_update(struct model *m, const struct abi_sys_key *key, const struct abi_hist *cum)
 {
-	struct key_array a = entries_of(m);
+	struct key_entries ke = { (void **)&m->entries, &m->n, &m->cap, sizeof(*m->entries) };
 	struct model_entry *e;
-	size_t slot = 0;
-	long pos;
+	bool created;
+	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, &created);
 
-	if (key_index_reserve(&m->index, &a))
-		return -ENOMEM;
-	pos = key_index_find(&m->index, &a, key, &slot);
-	e = pos >= 0 ? &m->entries[pos] : NULL;
-	if (!e) {
-		if (m->n == m->cap) {
-			size_t cap = m->cap ? m->cap * 2 : 64;
-			struct model_entry *entries = realloc(m->entries, cap * sizeof(*entries));
-
-			if (!entries)
-				return -ENOMEM;
-			m->entries = entries;
-			m->cap = cap;
-		}
-		e = &m->entries[m->n];
-		memset(e, 0, sizeof(*e));
-		e->key = *key;
-		key_index_set(&m->index, slot, m->n++);
-	}
+	if (pos < 0)
+		return (int)pos;
+	e = &m->entries[pos];
 	e->seen = true;
 	e->unchanged = e->has_base && same_reading(&e->base.sum, cum);
 	if (e->unchanged)

@@ -52,54 +52,25 @@ void run_total_free(struct run_total *rt)
 	free(rt);
 }
 
-/* The entry of @key in *@out, created if need be: 0; 1 when over max_keys (counted); -ENOMEM. */
-static int entry_for(struct run_total *rt, const struct abi_sys_key *key, struct run_entry **out)
-{
-	struct key_array a = { rt->entries, sizeof(*rt->entries), rt->n };
-	size_t slot = 0;
-	long pos;
-
-	if (key_index_reserve(&rt->index, &a))
-		return -ENOMEM;
-	pos = key_index_find(&rt->index, &a, key, &slot);
-	if (pos >= 0) {
-		*out = &rt->entries[pos];
-		return 0;
-	}
-	if (rt->n == rt->max_keys) {
-		rt->dropped_keys++;
-		return 1;
-	}
-	if (rt->n == rt->cap) {
-		size_t cap = rt->cap ? rt->cap * 2 : 64;
-		struct run_entry *e = realloc(rt->entries, cap * sizeof(*e));
-
-		if (!e)
-			return -ENOMEM;
-		rt->entries = e;
-		rt->cap = cap;
-	}
-	memset(&rt->entries[rt->n], 0, sizeof(rt->entries[0]));
-	rt->entries[rt->n].key = *key;
-	key_index_set(&rt->index, slot, rt->n);
-	*out = &rt->entries[rt->n++];
-	return 0;
-}
-
 int run_total_observe(struct run_total *rt, const struct snapshot *s)
 {
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
 		struct abi_sys_key key = { .tgid = r->pid, .nr = r->nr, .pstart_ns = r->pstart_ns };
-		struct run_entry *e = NULL;
-		int ret;
+		struct key_entries ke = { (void **)&rt->entries, &rt->n, &rt->cap, sizeof(*rt->entries) };
+		struct run_entry *e;
+		bool created;
+		long pos;
 
 		memcpy(key.comm, r->comm, ABI_COMM_LEN);
-		ret = entry_for(rt, &key, &e);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;	/* over max_keys: counted */
+		pos = key_index_get(&rt->index, &ke, &key, rt->max_keys, &created);
+		if (pos == -ENOSPC) {
+			rt->dropped_keys++;	/* over max_keys: counted */
+			continue;
+		}
+		if (pos < 0)
+			return (int)pos;
+		e = &rt->entries[pos];
 		if (r->total.n > e->cap) {
 			struct hist_bucket *b = realloc(e->b, r->total.n * sizeof(*b));
 

@@ -16,6 +16,11 @@
 #include "export/rec_reader.h"
 
 /* Every tick and sample decoded once; the count of ticks. 0 or -errno with @err. */
+/*
+ * Read the whole file before anything is shown: bad input fails here, with
+ * its offset. A recording cut short (lattop killed) is replayed up to its
+ * last complete record, and a line on stderr says so.
+ */
 static int check_file(const char *path, unsigned long long *ticks, char *err, size_t errlen)
 {
 	struct rec_reader *r = rec_reader_open(path, err, errlen);
@@ -25,6 +30,7 @@ static int check_file(const char *path, unsigned long long *ticks, char *err, si
 
 	if (!r)
 		return -errno;
+	rec_reader_allow_cut(r);
 	snapshot_init(&s);
 	*ticks = 0;
 	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1)
@@ -32,6 +38,14 @@ static int check_file(const char *path, unsigned long long *ticks, char *err, si
 	if (ret == 0)
 		while ((ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
 			;
+	if (ret == 0 && rec_reader_cut_at(r)) {
+		char clean_path[128];
+
+		sanitize_text(clean_path, sizeof(clean_path), path, strlen(path));
+		fprintf(stderr, "lattop: %s: offset %llu: cut short (no END record): replaying its "
+			"%llu complete ticks\n", clean_path,
+			(unsigned long long)rec_reader_cut_at(r), *ticks);
+	}
 	snapshot_free(&s);
 	rec_reader_close(r);
 	return ret;

@@ -152,6 +152,7 @@ int replay_source_open(struct source *src, const struct replay_source_opts *o, c
 		free(rp);
 		return ret ? ret : -EINVAL;
 	}
+	rec_reader_allow_cut(rp->r);	/* replay_prepare has said so already */
 	snapshot_init(&rp->ahead);
 	rp->speed = o->speed;
 	rp->err = o->err;

@@ -4,6 +4,7 @@
  * core/rec_format. Messages are "FILE: offset N: reason".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@ struct rec_reader {
 	size_t ev_cap, ev_n, ev_next;
 	int64_t mono_to_real_ns;
 	struct rec_buf rec, scratch;
+	bool allow_cut;			/* a file cut short ends at its last complete record */
+	bool past_eof;			/* the last read_record ran past the end of the file */
+	uint64_t cut_at;		/* where a cut file ends; 0: not cut (or not yet seen) */
 };
 
 static int say(const struct rec_reader *r, char *err, size_t errlen, const struct rec_error *e)
@@ -73,6 +77,7 @@ static int read_record(struct rec_reader *r, uint64_t off, struct rec_hdr *h,
 	got = read_at(r, off, REC_HDR_LEN);
 	if (got < 0)
 		goto io;
+	r->past_eof = (size_t)got < REC_HDR_LEN;
 	ret = rec_decode_hdr(r->rec.data, (size_t)got, h, e);
 	if (ret) {
 		e->offset += off;
@@ -82,6 +87,7 @@ static int read_record(struct rec_reader *r, uint64_t off, struct rec_hdr *h,
 	if (got < 0)
 		goto io;
 	if ((size_t)got < REC_HDR_LEN + (size_t)h->stored_len + REC_CRC_LEN) {
+		r->past_eof = true;
 		e->offset = off + (uint64_t)got;
 		e->code = -EPROTO;
 		snprintf(e->msg, sizeof(e->msg), "truncated inside a record (%u bytes announced)",
@@ -212,6 +218,11 @@ static int next_of_type(struct rec_reader *r, uint64_t from, uint8_t type, bool 
 	for (uint64_t off = from;; off += REC_HDR_LEN + h->stored_len + REC_CRC_LEN) {
 		int ret = read_record(r, off, h, pl, len, e);
 
+		/* Cut short (killed, disk full): no END, or a last record the file ends inside. */
+		if (r->allow_cut && (ret == 0 || (ret < 0 && r->past_eof))) {
+			r->cut_at = off;
+			return 0;
+		}
 		if (ret == 0)
 			ret = no_end(e, r->size);
 		if (ret < 0)
@@ -277,6 +288,16 @@ int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, ch
 	*ev = r->ev[r->ev_next++];
 	r->samples++;
 	return 1;
+}
+
+void rec_reader_allow_cut(struct rec_reader *r)
+{
+	r->allow_cut = true;
+}
+
+uint64_t rec_reader_cut_at(const struct rec_reader *r)
+{
+	return r->cut_at;
 }
 
 const char *rec_reader_meta(const struct rec_reader *r, const char *key)

@@ -41,6 +41,15 @@ int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_
 int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, char *err,
 			   size_t errlen);
 
+/*
+ * From now on a file cut short (killed while recording: no END record, or a
+ * last record the file ends inside) ends at its last complete record
+ * instead of being an error; rec_reader_cut_at then says where (0: not cut,
+ * or the end not reached yet). Everything before the cut is checked as usual.
+ */
+void rec_reader_allow_cut(struct rec_reader *r);
+uint64_t rec_reader_cut_at(const struct rec_reader *r);
+
 /* Metadata value of the header, or NULL. */
 const char *rec_reader_meta(const struct rec_reader *r, const char *key);
 

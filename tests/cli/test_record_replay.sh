@@ -136,9 +136,10 @@ ln -s nowhere dangling.rec
 [ $? -ne 0 ] && [ ! -e nowhere ] && ok "a dangling symlink is not followed" || fail "dangling symlink followed"
 
 # Bad input: exit 2, one line naming the file and an offset.
-bad() {	# bad NAME EXPECTED-OFFSET-REGEX WORD
-	local f=$1 off=$2 word=$3 cmd rc
+bad() {	# bad NAME EXPECTED-OFFSET-REGEX WORD [COMMANDS]
+	local f=$1 off=$2 word=$3 cmds=${4:-replay export} cmd rc
 	for cmd in "replay $f --speed 0 --json" "export $f --json" "export $f --csv"; do
+		case " $cmds " in *" ${cmd%% *} "*) ;; *) continue ;; esac
 		"$L" $cmd >out.txt 2>err.txt
 		rc=$?
 		if [ $rc -ne 2 ] || [ "$(wc -l <err.txt)" -ne 1 ] ||
@@ -150,11 +151,27 @@ bad() {	# bad NAME EXPECTED-OFFSET-REGEX WORD
 	[ -s out.txt ] && [ "${cmd#replay}" != "$cmd" ] && fail "$f: replay printed output"
 	ok "$f: exit 2, '$(cat err.txt)'"
 }
+# A recording cut short (lattop killed): export refuses it; replay plays its
+# complete ticks (exactly the first ones of the whole file) and says so.
+cut_replay() {	# cut_replay NAME
+	local f=$1 n rc
+	"$L" replay "$f" --speed 0 --json >out.txt 2>err.txt
+	rc=$?
+	n=$(grep -oE 'replaying its [0-9]+ complete ticks' err.txt | grep -oE '[0-9]+')
+	if [ $rc -ne 0 ] || [ "$(wc -l <err.txt)" -ne 1 ] || [ -z "$n" ] ||
+		! grep -qE "^lattop: $f: offset [0-9]+: cut short" err.txt ||
+		[ "$(wc -l <out.txt)" -ne "$n" ] || ! cmp -s out.txt <(head -n "$n" rec.json); then
+		fail "replay $f: rc $rc, $(wc -l <out.txt) lines, stderr: $(cat err.txt)"
+	fi
+	ok "$f: replay plays the $n complete ticks, exit 0, '$(cat err.txt)'"
+}
 size=$(stat -c %s run.rec)
 head -c $((size / 2)) run.rec >trunc.rec
-bad trunc.rec $((size / 2)) "truncated"
+bad trunc.rec $((size / 2)) "truncated" export
+cut_replay trunc.rec
 head -c $((size - 3)) run.rec >trunc_end.rec
-bad trunc_end.rec $((size - 3)) "truncated"
+bad trunc_end.rec $((size - 3)) "truncated" export
+cut_replay trunc_end.rec
 cp run.rec flip.rec
 printf '\x55' | dd of=flip.rec bs=1 seek=$((size / 3)) conv=notrunc status=none
 cmp -s run.rec flip.rec && printf '\xaa' | dd of=flip.rec bs=1 seek=$((size / 3)) conv=notrunc status=none

@@ -23,6 +23,8 @@ struct recorder *recorder_create(const struct options *o, int argc, char **argv,
 const struct client_sample_sink *recorder_sink(struct recorder *rec);
 /* Wrap @src so that every published tick is written; the recorder must outlive the collector. */
 void recorder_wrap(struct recorder *rec, struct source *src);
+/* Any thread. The first write error of the recording (negative errno), or 0. */
+int recorder_error(struct recorder *rec);
 /* After collector_stop: pending samples, END, close, one line on stderr. 0 or -errno. */
 int recorder_finish(struct recorder *rec, char *err, size_t errlen);
 

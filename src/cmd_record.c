@@ -181,6 +181,16 @@ void recorder_wrap(struct recorder *rec, struct source *src)
 	src->destroy = rec_destroy;
 }
 
+int recorder_error(struct recorder *rec)
+{
+	int ret;
+
+	pthread_mutex_lock(&rec->lock);
+	ret = rec->error;
+	pthread_mutex_unlock(&rec->lock);
+	return ret;
+}
+
 int recorder_finish(struct recorder *rec, char *err, size_t errlen)
 {
 	uint64_t ticks, bytes;

@@ -23,6 +23,7 @@
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
 #include "collect/collector.h"
+#include "collect/consumer.h"
 #include "core/assert_expr.h"
 #include "core/filter.h"
 #include "core/options.h"
@@ -179,27 +180,6 @@ static pid_t run_fork(char **command, int *go_fd, int *exec_err_fd)
 	return pid;
 }
 
-static volatile sig_atomic_t run_child;
-
-/* SIGTERM/SIGHUP to lattop end the command: the run then reports as usual. */
-static void run_forward_signal(int sig)
-{
-	if (run_child > 0)
-		kill((pid_t)run_child, sig);
-}
-
-static void run_signals_install(pid_t child)
-{
-	struct sigaction sa = { .sa_handler = run_forward_signal, .sa_flags = SA_RESTART };
-
-	run_child = (sig_atomic_t)child;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* Ctrl-C reaches the command (same process group); we report after it ends. */
-	signal(SIGINT, SIG_IGN);
-}
-
 /* Exit status of the command as a shell reports it. */
 static int run_status_code(int status)
 {
@@ -213,12 +193,8 @@ static int run_status_code(int status)
 /* Take every snapshot published so far into @rt. 0 or -ENOMEM. */
 static int run_drain(struct collector *c, struct run_total *rt, uint64_t *skipped_total)
 {
-	uint64_t skipped = 0;
-	struct snapshot *s;
+	struct snapshot *s = consumer_take(c, skipped_total, NULL);
 
-	collector_ack_wake(c);
-	s = spsc_take_latest(collector_ring(c), &skipped);
-	*skipped_total += skipped;
 	return s ? run_total_observe(rt, s) : 0;
 }
 
@@ -226,19 +202,23 @@ static int run_drain(struct collector *c, struct run_total *rt, uint64_t *skippe
  * Collect until the child exits, then until one more snapshot was read
  * after that (its final counts). The child's wait status in *@status and
  * *@reaped = true once it was waited for (also when collection fails).
+ * SIGTERM/SIGHUP to lattop end the command: the run then reports as usual;
+ * Ctrl-C reaches the command itself (same process group), so SIGINT is ignored.
  */
 static int run_collect(struct collector *c, struct run_total *rt, pid_t child, int *status,
 		       bool *reaped)
 {
-	struct pollfd pfd = { .fd = collector_wake_fd(c), .events = POLLIN };
 	uint64_t skipped = 0, seen_after_exit = 0;
 	int ret;
 
 	*reaped = false;
 	while (!collector_done(c)) {
-		pfd.revents = 0;
-		if (poll(&pfd, 1, 20) < 0 && errno != EINTR)
-			return -errno;
+		int sig, ev = consumer_wait(c, -1, 20, &sig);	/* 20 ms: waitpid below */
+
+		if (ev < 0)
+			return ev;
+		if ((ev & CONSUMER_SIGNAL) && sig != SIGINT && !*reaped)
+			kill(child, sig);
 		if (!*reaped) {
 			pid_t w = waitpid(child, status, WNOHANG);
 
@@ -247,7 +227,7 @@ static int run_collect(struct collector *c, struct run_total *rt, pid_t child, i
 			else if (w < 0 && errno != EINTR)
 				return -errno;
 		}
-		if (!(pfd.revents & POLLIN))
+		if (!(ev & CONSUMER_SNAPSHOT))
 			continue;
 		/* A tick that started before the exit may still miss the last calls: take two. */
 		ret = run_drain(c, rt, &skipped);
@@ -320,6 +300,11 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	options_to_filter(&a.opts, &f);
+	/* Before anything slow (BPF loading): a stop signal must not kill lattop half-way. */
+	if (stop_signals_install(false)) {
+		fprintf(stderr, "lattop run: cannot set up signal handling: %s\n", strerror(errno));
+		return 1;
+	}
 	bpf_log_init(a.opts.verbose);
 	snapshot_init(&total);
 	rt = run_total_new(RUN_MAX_KEYS);
@@ -356,7 +341,12 @@ int cmd_run(int argc, char **argv)
 		src.destroy(src.ctx);
 		goto reap;
 	}
-	run_signals_install(child);
+	if (stop_signals_take()) {
+		fprintf(stderr, "lattop run: stopped by a signal before the command started\n");
+		goto reap;
+	}
+	/* After the fork: an ignored signal would be inherited by the command through exec. */
+	signal(SIGINT, SIG_IGN);
 	if (write(go, "g", 1) != 1) {
 		fprintf(stderr, "lattop run: cannot start the command: %s\n", strerror(errno));
 		goto reap;

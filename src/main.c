@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +24,8 @@
 #include "core/options.h"
 #include "core/sim.h"
 #include "export/batch_text.h"
-#include "export/csv.h"
+#include "collect/consumer.h"
+#include "export/csv_file.h"
 #include "export/json.h"
 #include "ui/ui.h"
 
@@ -62,31 +62,15 @@ static const char *themes_dir(void)
 	return LATTOP_THEMES_DIR;
 }
 
-static int signal_pipe[2] = { -1, -1 };
-
-static void on_stop_signal(int sig)
+/* Write errors on stdout: EPIPE (the reader went away) is a quiet end, anything else is said. */
+static int stdout_error(char *err, size_t errlen)
 {
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-	ssize_t n = write(signal_pipe[1], &b, 1);
+	int e = errno ? errno : EIO;
 
-	(void)n;
-	errno = saved;
-}
-
-/* Stream mode: SIGINT/SIGTERM/SIGHUP end the loop through a self-pipe. */
-static int stream_signals_install(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK))
-		return -errno;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a closed stdout shows up as EPIPE */
-	return 0;
+	if (e == EPIPE)
+		return 0;
+	snprintf(err, errlen, "cannot write to stdout: %s", strerror(e));
+	return -e;
 }
 
 static int stream_write(const struct snapshot *s, const struct options *o,
@@ -108,66 +92,41 @@ static int stream_write(const struct snapshot *s, const struct options *o,
 	return batch_text_write(stdout, s, &bo);
 }
 
-/* Batch text or JSON: one report per published snapshot, in order of arrival. */
-static int run_stream(struct collector *c, const struct options *o, const struct filter *f)
+/*
+ * Batch text or JSON: one report per published snapshot, in order of
+ * arrival. A stop signal asks the collector for the partial tick so far
+ * (marked final), which is written like any other before the loop ends.
+ */
+static int run_stream(struct collector *c, const struct options *o, const struct filter *f,
+		      char *err, size_t errlen)
 {
-	struct pollfd pfd[2] = {
-		{ .fd = collector_wake_fd(c), .events = POLLIN },
-		{ .fd = signal_pipe[0], .events = POLLIN },
-	};
 	char filter_text[FILTER_TEXT_MAX];
-	bool done = false;
+	bool done = false, finishing = false;
 
 	filter_format(f, filter_text, sizeof(filter_text));
 	while (!done) {
 		struct snapshot *s;
 		uint64_t skipped = 0;
+		int sig, ev = consumer_wait(c, -1, -1, &sig);
 
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+		if (ev < 0)
+			return ev;
+		if ((ev & CONSUMER_SIGNAL) && !finishing) {
+			finishing = true;
+			collector_finish(c);
 		}
-		if (pfd[1].revents)
-			return 0;
-		/* Read "done" before taking, so the last snapshot is never left behind. */
-		done = collector_done(c);
-		collector_ack_wake(c);
-		s = spsc_take_latest(collector_ring(c), &skipped);
+		if (!(ev & CONSUMER_SNAPSHOT))
+			continue;
+		s = consumer_take(c, &skipped, &done);
 		if (!s)
 			continue;
 		/* Snapshots the consumer skipped are lost to this output too: say so. */
 		s->interval.dropped_snapshots += skipped;
+		errno = 0;
 		if (stream_write(s, o, f, filter_text) || fflush(stdout))
-			return errno == EPIPE ? 0 : -EIO;
+			return stdout_error(err, errlen);
 	}
 	return collector_error(c);
-}
-
-/*
- * --csv FILE: a new file only (O_EXCL also refuses an existing symlink),
- * never through a symlink, readable by the owner only: we run as root.
- */
-static FILE *open_csv(const char *path, char *err, size_t errlen)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f;
-
-	if (fd < 0) {
-		snprintf(err, errlen, "--csv %s: %s%s", path, strerror(errno),
-			 errno == EEXIST ? " (lattop never overwrites; pick a new name)" : "");
-		return NULL;
-	}
-	f = fdopen(fd, "w");
-	if (!f || csv_write_header(f)) {
-		snprintf(err, errlen, "--csv %s: %s", path, strerror(errno));
-		if (f)
-			fclose(f);
-		else
-			close(fd);
-		return NULL;
-	}
-	return f;
 }
 
 static int open_source(struct source *src, const struct options *o,
@@ -200,19 +159,67 @@ static int open_source(struct source *src, const struct options *o,
 	return bpf_source_open(src, &bo, err, errlen);
 }
 
+/*
+ * Descriptors 0-2 that are closed are opened on /dev/null before any file
+ * is, as daemons do, so that no output file can become fd 1. Bit i of the
+ * result: fd i was closed.
+ */
+static unsigned int std_fds_fill(void)
+{
+	unsigned int closed = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed |= 1u << fd;
+		/* The lowest free descriptor: every lower one is open by now, so it is @fd. */
+		(void)open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+	}
+	return closed;
+}
+
+/* -p of a process that does not exist is a mistake, not a wait. */
+static int check_pids(const struct options *o, char *err, size_t errlen)
+{
+	unsigned long pid_max = 0;
+	char path[32];
+	FILE *pm = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (pm && fscanf(pm, "%lu", &pid_max) != 1)
+		pid_max = 0;
+	if (pm)
+		fclose(pm);
+	for (size_t i = 0; i < o->n_pids; i++) {
+		if (pid_max && o->pids[i] >= pid_max) {
+			snprintf(err, errlen, "-p %u: above the largest pid of this kernel "
+				 "(kernel.pid_max = %lu)", o->pids[i], pid_max);
+			return -EINVAL;
+		}
+		snprintf(path, sizeof(path), "/proc/%u", o->pids[i]);
+		if (access(path, F_OK)) {
+			snprintf(err, errlen, "-p %u: no such process (-p takes the pid of a "
+				 "running process; lattop run -- COMMAND traces one from its start)",
+				 o->pids[i]);
+			return -ESRCH;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	char err[512], features[384] = "", replay_err[512] = "";
-	struct client_sample_sink csv_sink = { csv_sink_write, csv_sink_flush, NULL };
+	char err[512], features[384] = "", replay_err[512] = "", out_err[512] = "";
+	struct client_sample_sink csv_sink = { csv_file_sink_write, csv_file_sink_flush, NULL };
 	struct recorder *rec = NULL;
 	struct replay_info ri = { 0 };
-	FILE *csv = NULL;
+	struct csv_file *csv = NULL;
+	unsigned int closed_fds = std_fds_fill();
 	struct options o;
 	struct filter f;
 	struct source src = { 0 };
-	struct collector *c;
+	struct collector *c = NULL;
 	struct utsname un;
-	int ret;
+	int ret, status = 0, sig;
 
 	/* Subcommands with options of their own; record, replay and export share the parser. */
 	if (argc > 1 && strcmp(argv[1], "compare") == 0)
@@ -242,12 +249,31 @@ int main(int argc, char **argv)
 		o.output = OUTPUT_NONE;
 	if (o.output == OUTPUT_AUTO)
 		o.output = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? OUTPUT_UI : OUTPUT_BATCH;
+	if (o.output != OUTPUT_NONE && (closed_fds & 2)) {
+		fprintf(stderr, "lattop: stdout is closed: nothing to write the %s to (use "
+			"'record -o FILE' for a file, or give lattop an open stdout)\n",
+			o.output == OUTPUT_UI ? "dashboard" : "report");
+		return 1;
+	}
+	if (o.output == OUTPUT_UI && ui_check_terminal(err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 1;
+	}
 	options_to_filter(&o, &f);
 
+	/* A stop signal from here on ends lattop cleanly, even while BPF loads. */
+	if (stop_signals_install(o.output == OUTPUT_UI)) {
+		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
+		return 1;
+	}
 	/* Everything that can fail at start-up fails here, before curses takes the screen. */
 	bpf_log_init(o.verbose);
 	if (o.csv_path && o.simulate) {
 		fprintf(stderr, "lattop: --csv writes samples of live tracing, not of --simulate\n");
+		return 2;
+	}
+	if (o.command != CMD_REPLAY && !o.simulate && check_pids(&o, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
 		return 2;
 	}
 	if (o.command == CMD_RECORD) {
@@ -258,7 +284,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.csv_path) {
-		csv = open_csv(o.csv_path, err, sizeof(err));
+		csv = csv_file_create(o.csv_path, err, sizeof(err));
 		if (!csv) {
 			fprintf(stderr, "lattop: %s\n", err);
 			if (rec)
@@ -278,8 +304,7 @@ int main(int argc, char **argv)
 				  sizeof(features), err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "lattop: %s\n", err);
-		if (csv)
-			fclose(csv);
+		csv_file_close(csv, err, sizeof(err));
 		if (rec)
 			recorder_finish(rec, err, sizeof(err));
 		return o.command == CMD_REPLAY ? 2 : 1;
@@ -290,15 +315,19 @@ int main(int argc, char **argv)
 		snprintf(features + n, sizeof(features) - n, "; RECORDING to %s", o.out_path);
 		recorder_wrap(rec, &src);
 	}
-	if (o.output != OUTPUT_UI && stream_signals_install()) {
-		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
+	sig = stop_signals_take();
+	if (sig) {
+		/* Stopped while starting: no tick to report; a recording still gets its END. */
 		src.destroy(src.ctx);
-		return 1;
+		goto finish;
 	}
 	c = collector_start(&src, o.interval_ns, o.iterations);
 	if (!c) {
 		fprintf(stderr, "lattop: cannot start the collector thread: %s\n", strerror(errno));
 		src.destroy(src.ctx);
+		csv_file_close(csv, err, sizeof(err));
+		if (rec)
+			recorder_finish(rec, err, sizeof(err));
 		return 1;
 	}
 	if (o.output == OUTPUT_UI) {
@@ -328,22 +357,30 @@ int main(int argc, char **argv)
 		bpf_log_quiet();
 		ret = ui_run(c, &uo);
 	} else {
-		ret = run_stream(c, &o, &f);
+		ret = run_stream(c, &o, &f, out_err, sizeof(out_err));
 	}
 	collector_stop(c);
-	if (csv && fclose(csv) && ret >= 0)
-		ret = -EIO;
-	if (rec && recorder_finish(rec, err, sizeof(err)) && ret >= 0) {
-		fprintf(stderr, "lattop: %s\n", err);
-		return 1;
-	}
-	if (ret < 0 && replay_err[0]) {
-		fprintf(stderr, "lattop: %s\n", replay_err);
-		return 2;
-	}
 	if (ret < 0) {
-		fprintf(stderr, "lattop: %s\n", strerror(-ret));
-		return 1;
+		status = 1;
+		if (replay_err[0]) {
+			fprintf(stderr, "lattop: %s\n", replay_err);
+			status = 2;
+		} else if (out_err[0]) {
+			fprintf(stderr, "lattop: %s\n", out_err);
+		} else if (!rec || ret != recorder_error(rec)) {
+			/* A recording's own write error is said by recorder_finish, with its name. */
+			fprintf(stderr, "lattop: %s\n", strerror(-ret));
+		}
 	}
-	return 0;
+finish:
+	/* Every output file that failed is said, once, by its name; any of them fails the run. */
+	if (csv_file_close(csv, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		status = status ? status : 1;
+	}
+	if (rec && recorder_finish(rec, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		status = status ? status : 1;
+	}
+	return status;
 }

@@ -36,6 +36,17 @@ run() {
 
 tier() { case " $TIERS " in *" $1 "*) return 0 ;; esac; return 1; }
 
+# run_script NAME SCRIPT [ENV...]: a test script; one that lost its exec bit fails
+# (it would otherwise vanish from the run without a word).
+run_script() {
+	local name=$1 script=$2; shift 2
+	if [ ! -x "$script" ]; then
+		failed=$((failed + 1)); failures+=("$name"); echo "FAIL  $name (not executable: chmod +x $script)"
+		return
+	fi
+	run "$name" env "$@" "$script"
+}
+
 unit_bins() { find "$1/tests" -maxdepth 1 -type f -name 'test_*' -perm -u+x 2>/dev/null | sort; }
 
 if tier unit; then
@@ -51,7 +62,11 @@ if tier asan; then
 		run "asan/simulate-batch" sh -c "build-asan/lattop --simulate -b -i 0.1 -n 5 >/dev/null"
 		run "asan/simulate-json" sh -c "build-asan/lattop --simulate --json -i 0.1 -n 5 | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
 		for t in tests/cli/test_* tests/integration/test_*.py; do
-			[ -x "$t" ] && run "asan/$(basename "$t")" env O=build-asan LATTOP="build-asan/lattop" "$t"
+			run_script "asan/$(basename "$t")" "$t" O=build-asan LATTOP="build-asan/lattop"
+		done
+		# The dashboard too: a leak at exit (LeakSanitizer) fails the test (tests/ui/lib.sh).
+		for t in tests/ui/test_*.sh; do
+			run_script "asan/$(basename "$t")" "$t" O=build-asan ASAN_LOG_DIR="$LOG/asan-ui-$(basename "$t")"
 		done
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 	else
@@ -96,21 +111,21 @@ fi
 if tier cli; then
 	echo "== cli (no root: files, --simulate, exit codes)"
 	for t in tests/cli/test_*; do
-		[ -x "$t" ] && run "cli/$(basename "$t")" "$t"
+		run_script "cli/$(basename "$t")" "$t"
 	done
 fi
 
 if tier integration; then
 	echo "== integration (real BPF)"
 	for t in tests/integration/test_*; do
-		[ -x "$t" ] && run "integration/$(basename "$t")" "$t"
+		run_script "integration/$(basename "$t")" "$t"
 	done
 fi
 
 if tier ui; then
 	echo "== UI (tmux)"
 	for t in tests/ui/test_*.sh; do
-		[ -x "$t" ] && run "ui/$(basename "$t")" "$t"
+		run_script "ui/$(basename "$t")" "$t"
 	done
 fi
 

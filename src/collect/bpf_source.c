@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "collect/bpf_log.h"
@@ -22,6 +24,7 @@
 
 #define READ_BATCH 256
 #define AGE_TICKS 10
+#define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
 /* A process exit read from the ring buffer, applied to the model after the map read. */
 struct exit_rec {
@@ -116,6 +119,27 @@ static int explain(int err, const char *what, char *buf, size_t len)
 	return err;
 }
 
+/*
+ * After a failed load: is the kernel's BTF itself unreadable (CO-RE needs
+ * it)? libbpf then fails with an errno that says nothing about BTF.
+ */
+static bool vmlinux_btf_parses(char *err, size_t errlen)
+{
+	struct btf *btf = btf__parse(VMLINUX_BTF_PATH, NULL);
+	long e = libbpf_get_error(btf);
+	char why[128];
+
+	if (!e) {
+		btf__free(btf);
+		return true;
+	}
+	libbpf_strerror((int)e, why, sizeof(why));	/* also libbpf's own codes (4001: format) */
+	snprintf(err, errlen, "the kernel's BTF (%s) cannot be read as BTF: %s; live tracing "
+		 "needs the kernel's own type information (CONFIG_DEBUG_INFO_BTF); --simulate "
+		 "works without it", VMLINUX_BTF_PATH, why);
+	return false;
+}
+
 static int load_best(struct bpf_source *s, const struct bpf_source_opts *o, enum flavour *used,
 		     char *err, size_t errlen)
 {
@@ -145,6 +169,17 @@ static int load_best(struct bpf_source *s, const struct bpf_source_opts *o, enum
 	}
 	if (ret == -EPERM || ret == -EACCES)
 		return explain(ret, "load BPF programs", err, errlen);
+	if (ret == -EMFILE || ret == -ENFILE) {
+		struct rlimit rl = { 0 };
+
+		getrlimit(RLIMIT_NOFILE, &rl);
+		snprintf(err, errlen, "cannot load the BPF programs: %s (ulimit -n is %llu; lattop "
+			 "needs about 64 descriptors for its maps and programs: raise it, e.g. "
+			 "ulimit -n 1024)", strerror(-ret), (unsigned long long)rl.rlim_cur);
+		return ret;
+	}
+	if (!vmlinux_btf_parses(err, errlen))
+		return ret;
 	if (bpf_log_save(path, sizeof(path)) == 0)
 		snprintf(err, errlen,
 			 "the kernel refused the BPF programs (%s); libbpf and verifier log in %s, "
@@ -319,9 +354,10 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	enum flavour used = FLAVOUR_TP_BTF;
 	int ret;
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		snprintf(err, errlen, "kernel BTF is missing (/sys/kernel/btf/vmlinux: %s): live tracing "
-			 "needs CONFIG_DEBUG_INFO_BTF; --simulate works without it", strerror(errno));
+	if (access(VMLINUX_BTF_PATH, R_OK)) {
+		snprintf(err, errlen, "kernel BTF is missing (%s: %s): live tracing needs "
+			 "CONFIG_DEBUG_INFO_BTF; --simulate works without it", VMLINUX_BTF_PATH,
+			 strerror(errno));
 		return -ENOENT;
 	}
 	s = calloc(1, sizeof(*s));

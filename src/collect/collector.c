@@ -28,6 +28,7 @@ struct collector {
 	pthread_mutex_t lock;		/* only for the stop condition variable */
 	pthread_cond_t cond;
 	bool stop;			/* under lock */
+	bool finish;			/* under lock: publish a final partial tick, then stop */
 	_Atomic uint64_t interval_ns;
 	_Atomic bool done;
 	_Atomic int error;
@@ -63,22 +64,27 @@ static void wake_consumer(struct collector *c)
 	(void)n;	/* EAGAIN: counter saturated, the consumer is awake anyway */
 }
 
-/* Sleep until @deadline_ns (CLOCK_MONOTONIC) or a stop request. True when stopping. */
-static bool wait_until(struct collector *c, uint64_t deadline_ns)
+enum wait_result { WAIT_DUE, WAIT_STOP, WAIT_FINISH };
+
+/*
+ * Sleep until @deadline_ns (CLOCK_MONOTONIC), a stop request or (when
+ * @finish_wakes) a finish request.
+ */
+static enum wait_result wait_until(struct collector *c, uint64_t deadline_ns, bool finish_wakes)
 {
 	struct timespec ts = {
 		.tv_sec = (time_t)(deadline_ns / 1000000000ull),
 		.tv_nsec = (long)(deadline_ns % 1000000000ull),
 	};
-	bool stop;
+	enum wait_result r;
 
 	pthread_mutex_lock(&c->lock);
-	while (!c->stop && mono_ns() < deadline_ns)
+	while (!c->stop && !(finish_wakes && c->finish) && mono_ns() < deadline_ns)
 		if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT)
 			break;
-	stop = c->stop;
+	r = c->stop ? WAIT_STOP : finish_wakes && c->finish ? WAIT_FINISH : WAIT_DUE;
 	pthread_mutex_unlock(&c->lock);
-	return stop;
+	return r;
 }
 
 /*
@@ -99,14 +105,14 @@ static bool replay_wait(struct collector *c, uint64_t deadline_ns, int *request)
 	for (;;) {
 		bool idle = c->paused || atomic_load(&c->at_end);
 
-		if (c->stop || c->request || (!idle && mono_ns() >= deadline_ns))
+		if (c->stop || c->finish || c->request || (!idle && mono_ns() >= deadline_ns))
 			break;
 		if (idle)
 			pthread_cond_wait(&c->cond, &c->lock);
 		else
 			pthread_cond_timedwait(&c->cond, &c->lock, &ts);
 	}
-	stop = c->stop;
+	stop = c->stop || c->finish;	/* a replay has no partial tick to add */
 	*request = c->request;
 	c->request = 0;
 	pthread_mutex_unlock(&c->lock);
@@ -115,14 +121,15 @@ static bool replay_wait(struct collector *c, uint64_t deadline_ns, int *request)
 
 /*
  * A free ring slot once the consumer has taken everything published: a
- * replay drops nothing and the consumer (latest wins) skips nothing.
+ * replay (and a final tick) drops nothing and the consumer (latest wins)
+ * skips nothing. NULL on a stop request.
  */
-static struct snapshot *replay_slot(struct collector *c)
+static struct snapshot *slot_when_taken(struct collector *c)
 {
 	struct snapshot *out;
 
 	while (spsc_unread(c->ring) || !(out = spsc_producer_slot(c->ring)))
-		if (wait_until(c, mono_ns() + 200000ull))	/* 0.2 ms: the consumer is quick */
+		if (wait_until(c, mono_ns() + 200000ull, false) == WAIT_STOP)	/* 0.2 ms */
 			return NULL;
 	return out;
 }
@@ -143,7 +150,7 @@ static int replay_main(struct collector *c)
 			if (ret)
 				break;
 		}
-		out = replay_slot(c);
+		out = slot_when_taken(c);
 		if (!out)
 			break;
 		snapshot_reset(out);
@@ -191,21 +198,26 @@ static void *collector_main(void *arg)
 	}
 	for (;;) {
 		uint64_t interval_ns = atomic_load(&c->interval_ns), now_ns;
+		enum wait_result w;
 		struct snapshot *out;
 
 		deadline_ns += interval_ns;
-		if (wait_until(c, deadline_ns))
+		w = wait_until(c, deadline_ns, true);
+		if (w == WAIT_STOP)
 			break;
 		now_ns = mono_ns();
 		if (now_ns > deadline_ns + interval_ns)
 			deadline_ns = now_ns;	/* we fell behind (suspend, stop): do not burst */
-		out = spsc_producer_slot(c->ring);
+		out = w == WAIT_FINISH ? slot_when_taken(c) : spsc_producer_slot(c->ring);
+		if (!out && w == WAIT_FINISH)
+			break;	/* stopped while waiting for the consumer */
 		if (!out)
 			goto next;	/* dropped, counted by the ring; read again next tick */
 		snapshot_reset(out);
-		ret = c->src.tick(c->src.ctx, out, interval_ns);
+		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH ? now_ns - last_ns : interval_ns);
 		if (ret)
 			break;
+		out->final = w == WAIT_FINISH;
 		out->seq = ++seq;
 		out->ts_ns = real_ns();
 		out->interval_ns = now_ns - last_ns;
@@ -221,6 +233,8 @@ static void *collector_main(void *arg)
 		}
 		spsc_publish(c->ring);
 		wake_consumer(c);
+		if (w == WAIT_FINISH)
+			break;
 next:
 		if (c->iterations && seq >= c->iterations)
 			break;
@@ -344,6 +358,14 @@ bool collector_done(const struct collector *c)
 int collector_error(const struct collector *c)
 {
 	return atomic_load(&c->error);
+}
+
+void collector_finish(struct collector *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->finish = true;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
 }
 
 void collector_stop(struct collector *c)

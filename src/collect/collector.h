@@ -50,6 +50,14 @@ bool collector_done(const struct collector *c);
 /* After collector_done: 0 or the source's error. */
 int collector_error(const struct collector *c);
 
+/*
+ * Any thread. Cut the current tick short: the collector reads the source
+ * once more at once, publishes that partial tick marked final (with its
+ * real interval; it waits for a free slot rather than drop it) and stops.
+ * A replay just stops. Like DTrace's END { printa(); } on Ctrl-C.
+ */
+void collector_finish(struct collector *c);
+
 /* Main thread. Stop, join, destroy the source and free everything. */
 void collector_stop(struct collector *c);
 

@@ -29,7 +29,8 @@
 
 #define REC_MAGIC "LATTOPREC"		/* and a NUL: 10 bytes */
 #define REC_MAGIC_LEN 10
-#define REC_FORMAT_VERSION 1
+/* 2: tick flags (simulated, final) where 1 had the simulated flag; 1 is still read. */
+#define REC_FORMAT_VERSION 2
 #define REC_FILE_HDR_LEN 12
 #define REC_HDR_LEN 12
 #define REC_CRC_LEN 4

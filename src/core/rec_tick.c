@@ -193,12 +193,21 @@ static int get_lat(struct rec_cur *c, struct snapshot *s, struct snap_lat *l)
 	return 0;
 }
 
+/* Format 1 had the simulated flag alone in this field; format 2 added final. */
+#define TICK_SIMULATED 1u
+#define TICK_FINAL 2u
+
+static uint64_t tick_flags(const struct snapshot *s)
+{
+	return (s->simulated ? TICK_SIMULATED : 0) | (s->final ? TICK_FINAL : 0);
+}
+
 int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 {
 	int ret;
 
 	if (rec_put_u64(b, s->seq) || rec_put_u64(b, s->ts_ns) || rec_put_u64(b, s->interval_ns) ||
-	    rec_put_u64(b, s->elapsed_ns) || rec_put_u64(b, s->simulated) ||
+	    rec_put_u64(b, s->elapsed_ns) || rec_put_u64(b, tick_flags(s)) ||
 	    rec_put_u64(b, s->sample_every) || rec_put_str(b, s->source, SNAP_SOURCE_LEN - 1) ||
 	    put_counters(b, &s->interval) || put_counters(b, &s->total) ||
 	    rec_put_u64(b, s->clients_state) ||
@@ -238,6 +247,16 @@ static int get_bool(struct rec_cur *c, bool *out, const char *what)
 	return ret;
 }
 
+static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
+{
+	uint64_t v = 0;
+	int ret = rec_get_max(c, TICK_SIMULATED | TICK_FINAL, &v, "tick flags");
+
+	s->simulated = v & TICK_SIMULATED;
+	s->final = v & TICK_FINAL;
+	return ret;
+}
+
 static int get_sys_row(struct rec_cur *c, struct snapshot *s)
 {
 	struct snap_sys_row *r = snapshot_add_sys(s);
@@ -274,8 +293,7 @@ int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_e
 	snapshot_reset(s);
 	ret = rec_get_u64(&c, &s->seq) ?: rec_get_u64(&c, &s->ts_ns) ?:
 	      rec_get_u64(&c, &s->interval_ns) ?: rec_get_u64(&c, &s->elapsed_ns) ?:
-	      get_bool(&c, &s->simulated, "simulated flag") ?:
-	      rec_get_u32(&c, &s->sample_every, "sample_every") ?:
+	      get_tick_flags(&c, s) ?: rec_get_u32(&c, &s->sample_every, "sample_every") ?:
 	      rec_get_str(&c, s->source, sizeof(s->source), SNAP_SOURCE_LEN - 1, "source name") ?:
 	      get_counters(&c, &s->interval) ?: get_counters(&c, &s->total) ?:
 	      rec_get_u32(&c, &s->clients_state, "clients state");

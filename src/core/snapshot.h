@@ -104,6 +104,7 @@ struct snapshot {
 	uint64_t interval_ns;		/* measured length of this tick (CLOCK_MONOTONIC) */
 	uint64_t elapsed_ns;		/* since collection started */
 	bool simulated;			/* data is synthetic: outputs say SIMULATED */
+	bool final;			/* the last tick, cut short by a stop signal */
 	uint32_t sample_every;		/* 1 = every syscall timed; N = one in N */
 	char source[SNAP_SOURCE_LEN];	/* "bpf", "simulate", "replay" */
 	struct snap_counters interval;

@@ -71,6 +71,8 @@ static void bt_header(FILE *out, const struct snapshot *s, bool cumulative)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	bt_fmt_seconds(ival, sizeof(ival), s->interval_ns);
 	fprintf(out, "%s  tick %" PRIu64 "  interval %s", when, s->seq, ival);
+	if (s->final)
+		fputs("  FINAL (cut short by a signal)", out);
 	if (s->simulated)
 		fputs("  SIMULATED", out);
 	if (s->sample_every > 1)

@@ -249,6 +249,8 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	jw_open(&w, '{');
 	jw_kv_u64(&w, "ts_ns", s->ts_ns);
 	jw_kv_u64(&w, "seq", s->seq);
+	if (s->final)	/* only on a tick cut short by a stop signal */
+		jw_kv_bool(&w, "final", true);
 	jw_kv_u64(&w, "interval_ns", s->interval_ns);
 	jw_kv_u64(&w, "elapsed_ns", s->elapsed_ns);
 	jw_kv_str(&w, "source", s->source, sizeof(s->source));

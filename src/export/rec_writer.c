@@ -32,14 +32,24 @@ static int write_all(struct rec_writer *w, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Frame w->payload as a record of @type and write it. */
+/*
+ * Frame w->payload as a record of @type and write it. A record that could
+ * not be written whole (a full filesystem) is cut off again, so that the
+ * file ends with its last complete record and replays up to there.
+ */
 static int put_record(struct rec_writer *w, enum rec_type type)
 {
+	uint64_t good = w->bytes;
 	int ret;
 
 	w->out.len = 0;
 	ret = rec_encode_record(&w->out, type, w->payload.data, w->payload.len, w->deflate);
-	return ret ? ret : write_all(w, w->out.data, w->out.len);
+	if (ret)
+		return ret;
+	ret = write_all(w, w->out.data, w->out.len);
+	if (ret && ftruncate(w->fd, (off_t)good) == 0)
+		w->bytes = good;
+	return ret;
 }
 
 struct rec_writer *rec_writer_create(const char *path, const struct rec_meta *meta, bool deflate,

@@ -120,9 +120,12 @@ static int write_json(struct ui *ui, int fd)
 		close(fd);
 		return ret;
 	}
+	errno = 0;
 	ret = json_write_tick(f, ui->snap, &jo);
+	if (ret)
+		ret = errno ? -errno : -EIO;	/* the failed write's reason (ENOSPC), not just EIO */
 	if (fclose(f) && !ret)
-		ret = -EIO;
+		ret = errno ? -errno : -EIO;
 	return ret;
 }
 
@@ -130,6 +133,7 @@ void ui_snapshot_write(struct ui *ui)
 {
 	const char *dir = ui->o->snapshot_dir ? ui->o->snapshot_dir : ".";
 	char base[64], txt[96], json[96];
+	const char *failed;
 	time_t now = time(NULL);
 	struct tm tm;
 	int dirfd, fd_txt = -1, fd_json = -1, ret;
@@ -183,15 +187,24 @@ void ui_snapshot_write(struct ui *ui)
 		close(dirfd);
 		return;
 	}
+	failed = txt;
 	ret = write_screen(ui, fd_txt);
-	close(fd_txt);
-	if (!ret)
-		ret = write_json(ui, fd_json);
-	else
+	if (close(fd_txt) && !ret)
+		ret = -errno;
+	if (!ret) {
+		failed = json;
+		ret = write_json(ui, fd_json);	/* closes fd_json */
+	} else {
 		close(fd_json);
-	close(dirfd);
-	if (ret)
-		ui_set_status(ui, true, "snapshot: writing %s/%s: %s", dir, txt, strerror(-ret));
-	else
+	}
+	if (ret) {
+		/* Half a snapshot is worse than none: both files go (we created them, O_EXCL). */
+		unlinkat(dirfd, txt, 0);
+		unlinkat(dirfd, json, 0);
+		ui_set_status(ui, true, "snapshot: %s: %s (nothing kept in %s)", failed,
+			      strerror(-ret), dir);
+	} else {
 		ui_set_status(ui, false, "snapshot: %s/%s and %s", dir, txt, json);
+	}
+	close(dirfd);
 }

@@ -1,31 +1,22 @@
 /* term.c - curses set-up and guaranteed teardown. */
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/sanitize.h"
 #include "ui/term.h"
 
 static bool term_active;
 static bool have_saved_tios;
 static struct termios saved_tios;
-static int sig_pipe[2] = { -1, -1 };
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-
-static void on_stop_signal(int sig)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-	ssize_t n = write(sig_pipe[1], &b, 1);
-
-	(void)n;
-	errno = saved;
-}
 
 /*
  * A crash must not leave the operator's terminal in raw mode on the
@@ -51,9 +42,6 @@ static void install_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop_signal;
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaction(stop_signals[i], &sa, NULL);
 	sa.sa_handler = on_fatal_signal;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
@@ -63,12 +51,39 @@ static void install_signals(void)
 	signal(SIGTTOU, SIG_IGN);
 }
 
+int term_check(char *err, size_t errlen)
+{
+	const char *type = getenv("TERM");
+	int e = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "the dashboard needs a terminal on stdin and stdout "
+			 "(for a pipe or a file use -b or --json)");
+		return -ENOTTY;
+	}
+	if (!type || !*type) {
+		snprintf(err, errlen, "TERM is not set: set it to the terminal's type "
+			 "(e.g. TERM=xterm-256color), or use -b or --json");
+		return -ENOTSUP;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &e) != OK) {
+		char clean[48];
+
+		sanitize_text(clean, sizeof(clean), type, strlen(type));
+		snprintf(err, errlen, "TERM=%s: %s (try TERM=xterm-256color, or install "
+			 "ncurses-term), or use -b or --json", clean,
+			 e == 0 ? "no terminfo entry for this terminal type" :
+			 "this terminal type cannot be used by a full-screen program");
+		return -ENOTSUP;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
 int term_open(bool mouse)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -ENOTTY;
-	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
-		return -errno;
 	if (tcgetattr(STDIN_FILENO, &saved_tios) == 0)
 		have_saved_tios = true;
 	install_signals();
@@ -98,17 +113,3 @@ void term_close(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
 }
 
-int term_signal_fd(void)
-{
-	return sig_pipe[0];
-}
-
-int term_take_signal(void)
-{
-	unsigned char b;
-	int sig = 0;
-
-	while (read(sig_pipe[0], &b, 1) == 1)
-		sig = b;
-	return sig;
-}

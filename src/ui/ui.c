@@ -9,12 +9,13 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "collect/consumer.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/term.h"
@@ -271,6 +272,7 @@ static void ui_fini(struct ui *ui)
 	for (int t = 0; t < TABLE_NR; t++)
 		view_free(&ui->tables[t].view);
 	view_free(&ui->pick);
+	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
 }
 
@@ -286,6 +288,11 @@ static int read_keys(struct ui *ui)
 			break;
 	}
 	return got ? redraw : -1;
+}
+
+int ui_check_terminal(char *err, size_t errlen)
+{
+	return term_check(err, errlen);
 }
 
 int ui_run(struct collector *c, const struct ui_opts *o)
@@ -311,11 +318,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 	relayout(&ui);
 	ret = 0;
 	for (;;) {
-		struct pollfd pfd[3] = {
-			{ .fd = 0, .events = POLLIN },
-			{ .fd = collector_wake_fd(c), .events = POLLIN },
-			{ .fd = term_signal_fd(), .events = POLLIN },
-		};
+		int sig, ev;
 
 		if (redraw & REDRAW_DATA)
 			ui_views_rebuild(&ui);
@@ -324,22 +327,21 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 		if (redraw)
 			draw_frame(&ui, (unsigned int)redraw);
 		redraw = 0;
-		if (poll(pfd, 3, -1) < 0) {
-			if (errno == EINTR) {
-				/* SIGWINCH: curses turns it into KEY_RESIZE on the next read. */
-				int k = read_keys(&ui);
-
-				redraw = k > 0 ? k : 0;
-				continue;
-			}
-			ret = -errno;
+		ev = consumer_wait(c, STDIN_FILENO, -1, &sig);
+		if (ev < 0) {
+			ret = ev;
 			break;
 		}
-		if (pfd[2].revents && term_take_signal())
-			break;
-		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;	/* the terminal went away: leave, do not spin */
-		if (pfd[0].revents & POLLIN) {
+		if (ev & CONSUMER_INTERRUPTED) {
+			/* SIGWINCH: curses turns it into KEY_RESIZE on the next read. */
+			int k = read_keys(&ui);
+
+			redraw = k > 0 ? k : 0;
+			continue;
+		}
+		if (ev & (CONSUMER_SIGNAL | CONSUMER_INPUT_GONE))
+			break;	/* a stop signal, or the terminal went away: leave, do not spin */
+		if (ev & CONSUMER_INPUT) {
 			int k = read_keys(&ui);
 
 			if (k < 0) {
@@ -352,12 +354,11 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 				redraw |= k;
 			}
 		}
-		if (pfd[1].revents) {
+		if (ev & CONSUMER_SNAPSHOT) {
 			uint64_t skipped = 0;
-			const struct snapshot *s;
+			bool done;
+			const struct snapshot *s = consumer_take(c, &skipped, &done);
 
-			collector_ack_wake(c);
-			s = spsc_take_latest(collector_ring(c), &skipped);
 			ui.skipped += skipped;
 			if (s)
 				ui.latest = s;
@@ -382,7 +383,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 						      "jumps to the start, q quits");
 				redraw |= REDRAW_HEADER | REDRAW_STATUS;
 			}
-			if (collector_done(c)) {
+			if (done) {
 				ret = collector_error(c);
 				break;
 			}

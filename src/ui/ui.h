@@ -34,6 +34,9 @@ struct ui_opts {
  */
 int ui_run(struct collector *c, const struct ui_opts *o);
 
+/* Main thread, before anything slow: can the dashboard run here? 0 or -errno, reason in @err. */
+int ui_check_terminal(char *err, size_t errlen);
+
 /* The key table as a Markdown table (for --keys and the README). */
 void ui_keys_markdown(FILE *out);
 

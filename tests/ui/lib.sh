@@ -19,11 +19,29 @@ LATTOP_TAGGED=$TMPD/$TAG
 
 t() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
+# Under the ASan tier (ASAN_LOG_DIR set): sanitizer reports go to files there,
+# and any report (a leak at exit among them) fails the test.
+if [ -n "${ASAN_LOG_DIR:-}" ]; then
+	rm -rf "$ASAN_LOG_DIR"
+	mkdir -p "$ASAN_LOG_DIR"
+	export ASAN_OPTIONS="detect_leaks=1:log_path=$ASAN_LOG_DIR/asan"
+	export UBSAN_OPTIONS="print_stacktrace=1:log_path=$ASAN_LOG_DIR/ubsan"
+fi
+
 cleanup() {
+	local rc=$?
 	t kill-server 2>/dev/null
+	# A hung-up lattop exits by itself (and writes its sanitizer report): give it time.
+	[ -n "${LATTOP_TAGGED:-}" ] && tagged_gone 5 >/dev/null
 	# Never leave a lattop of ours behind, even when a test failed half-way.
 	[ -n "${LATTOP_TAGGED:-}" ] && pkill -KILL -f -- "^$LATTOP_TAGGED" 2>/dev/null
 	rm -rf "$TMPD"
+	if [ -n "${ASAN_LOG_DIR:-}" ] && [ -n "$(ls -A "$ASAN_LOG_DIR" 2>/dev/null)" ]; then
+		echo "FAIL: sanitizer reports in $ASAN_LOG_DIR:"
+		head -n 40 "$ASAN_LOG_DIR"/*
+		exit 1
+	fi
+	exit $rc
 }
 trap cleanup EXIT
 

@@ -244,6 +244,15 @@ static void test_batch_text(void **state)
 	assert_no_controls(out);
 	free(out);
 
+	/* the final tick (cut short by a signal) is marked in its header */
+	s.final = true;
+	capture_open(&c);
+	assert_int_equal(batch_text_write(c.f, &s, &o), 0);
+	out = capture_close(&c);
+	assert_non_null(strstr(out, "  tick 7  interval 1.00s  FINAL (cut short by a signal)"));
+	free(out);
+	s.final = false;
+
 	/* cumulative: totals, idle rows back, default top_n */
 	o.cumulative = true;
 	o.top_n = 0;
@@ -314,6 +323,7 @@ static const char py_interval[] =
 	"assert o[\"elapsed_ns\"] == 7 * 10**9\n"
 	"assert o[\"ts_ns\"] == 1700000000 * 10**9\n"
 	"assert o[\"source\"] == \"bpf\" and o[\"simulated\"] is True\n"
+	"assert \"final\" not in o\n"
 	"assert o[\"sample_every\"] == 4\n"
 	"assert o[\"mode\"] == \"interval\" and o[\"filter\"] == \"a\\\"b\\\\c?\"\n"
 	"assert o[\"counters\"] == {\"events\": 37, \"lost\": 2, \"evicted\": 1, "
@@ -388,6 +398,15 @@ static void test_json(void **state)
 	out = capture_close(&c);
 	assert_int_equal(python_check(out, py_cumulative), 0);
 	free(out);
+
+	/* the tick cut short by a stop signal, and only it, says so */
+	s.final = true;
+	capture_open(&c);
+	assert_int_equal(json_write_tick(c.f, &s, &o), 0);
+	out = capture_close(&c);
+	assert_non_null(strstr(out, "\"seq\":7,\"final\":true,\"interval_ns\":1000000000,"));
+	free(out);
+	s.final = false;
 
 	assert_int_equal(filter_parse(&f, "sys:read", err, sizeof(err)), 0);
 	o = (struct json_opts){ .filter = &f, .filter_text = "sys:read" };

@@ -66,6 +66,7 @@ static void build(struct snapshot *s)
 	s->interval_ns = 100000000;
 	s->elapsed_ns = 4200000000ull;
 	s->simulated = true;
+	s->final = true;
 	s->sample_every = UINT32_MAX;
 	strcpy(s->source, "simulate");
 	s->interval = (struct snap_counters){ 1, 2, 3, 4, 5, UINT64_MAX };
@@ -109,6 +110,7 @@ static void assert_same(const struct snapshot *a, const struct snapshot *b)
 	assert_int_equal(a->interval_ns, b->interval_ns);
 	assert_int_equal(a->elapsed_ns, b->elapsed_ns);
 	assert_int_equal(a->simulated, b->simulated);
+	assert_int_equal(a->final, b->final);
 	assert_int_equal(a->sample_every, b->sample_every);
 	assert_memory_equal(a->source, b->source, sizeof(a->source));
 	assert_memory_equal(&a->interval, &b->interval, sizeof(a->interval));
@@ -444,7 +446,7 @@ static void test_bad_payloads(void **state)
 	assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "larger than the record"));
 
-	/* a source name longer than its field; a bool that is 2; a varint of 11 bytes */
+	/* a source name longer than its field; tick flags beyond simulated|final; a varint of 11 bytes */
 	b.len = 0;
 	for (int i = 0; i < 6; i++)
 		rec_put_u64(&b, 1);
@@ -454,9 +456,9 @@ static void test_bad_payloads(void **state)
 	b.len = 0;
 	for (int i = 0; i < 4; i++)
 		rec_put_u64(&b, 1);
-	rec_put_u64(&b, 2);
+	rec_put_u64(&b, 4);
 	assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), -EINVAL);
-	assert_non_null(strstr(e.msg, "simulated flag"));
+	assert_non_null(strstr(e.msg, "tick flags"));
 	b.len = 0;
 	rec_put_bytes(&b, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);
 	assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), -EINVAL);

@@ -7,7 +7,10 @@
  *
  * The child is forked first and held on a pipe until the BPF programs are
  * attached and its pid is in the kernel's tree map, so no call of the
- * command, nor of anything it forks, is missed.
+ * command, nor of anything it forks, is missed. COMMAND is looked up along
+ * PATH by lattop before that (run_spawn.c), so execvp's misses are not
+ * charged to it. The outcome is written as text, as one JSON object
+ * (--json) and as JUnit XML (--junit): export/run_result.h, export/junit.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +54,8 @@ static const char run_usage[] =
 	"      --json          stdout is one JSON object alone: the summary, the\n"
 	"                      assertions and \"verdict\" (pass|fail); the verdict\n"
 	"                      lines go to stderr, COMMAND's stdout to stderr too\n"
-	"  -q, --quiet         only the verdict lines (no summary; with --json: none)\n"
+	"  -q, --quiet         no summary, only the PASS/FAIL lines (with --json: no\n"
+	"                      lines either, only the JSON)\n"
 	"      --junit FILE    also a JUnit XML report: one testcase per assertion and\n"
 	"                      one for COMMAND's exit status (a new file, mode 0600)\n"
 	"  OPTIONS: -i SECONDS (collection tick, default 0.25), -p, -c, -s (also\n"

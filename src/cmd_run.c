@@ -436,9 +436,12 @@ out:
 			result.exit_status = run_status_code(status);
 		}
 	}
+	if (why[0]) {
+		result.error = why;
+		if (a.opts.output == OUTPUT_JSON)
+			run_result_write_json_error(stdout, &result);
+	}
 	if (junit) {
-		if (why[0])
-			result.error = why;
 		ret = junit_write_run(junit, &result);
 		if (fclose(junit) && !ret)
 			ret = -errno;

@@ -68,11 +68,12 @@ static void json_check(FILE *out, const struct run_check *c)
 	fputc('}', out);
 }
 
-void run_result_write_json(FILE *out, const void *ctx)
+/* The run's members; @comma: they follow other members of the same object. */
+static void run_result_members(FILE *out, const struct run_result *r, bool comma)
 {
-	const struct run_result *r = ctx;
-
-	fputs(",\"command\":[", out);
+	if (comma)
+		fputc(',', out);
+	fputs("\"command\":[", out);
 	for (size_t i = 0; r->command && r->command[i]; i++) {
 		if (i)
 			fputc(',', out);
@@ -89,6 +90,23 @@ void run_result_write_json(FILE *out, const void *ctx)
 			fputc(',', out);
 		json_check(out, &r->checks[i]);
 	}
-	fprintf(out, "],\"assertions_failed\":%zu,\"verdict\":\"%s\"", r->failed,
-		run_result_passed(r) ? "pass" : "fail");
+	fprintf(out, "],\"assertions_failed\":%zu,\"error\":", r->failed);
+	if (r->error)
+		json_write_string(out, r->error, strlen(r->error));
+	else
+		fputs("null", out);
+	fprintf(out, ",\"verdict\":\"%s\"", run_result_passed(r) ? "pass" : "fail");
+}
+
+void run_result_write_json(FILE *out, const void *ctx)
+{
+	run_result_members(out, ctx, true);
+}
+
+int run_result_write_json_error(FILE *out, const struct run_result *r)
+{
+	fputc('{', out);
+	run_result_members(out, r, false);
+	fputs("}\n", out);
+	return fflush(out) || ferror(out) ? -EIO : 0;
 }

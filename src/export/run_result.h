@@ -56,8 +56,15 @@ int run_result_write_lines(FILE *out, const struct run_result *r);
  * run_result), written as ',"command":[...],"exit_status":N,
  * "assertions":[{"expr":..,"passed":..,"actual":N|null,"expected":N,
  * "unit":"ns"|"count","actual_text":..,"expected_text":..,"note":..}],
- * "assertions_failed":N,"verdict":"pass"|"fail"'.
+ * "assertions_failed":N,"error":null|"why","verdict":"pass"|"fail"'.
  */
 void run_result_write_json(FILE *out, const void *ctx);
+
+/*
+ * When lattop could not finish the run (no summary to write): the same
+ * members alone, as one JSON object and a newline, so that a consumer of
+ * --json still reads a verdict ("fail") and the "error". 0, or -EIO.
+ */
+int run_result_write_json_error(FILE *out, const struct run_result *r);
 
 #endif

@@ -120,12 +120,20 @@ def checks(tmp):
           f"exit 7: {rc} {out!r} {err!r}")
     # Found only where it cannot be executed; not found at all: one line, exit 1, as before.
     env = dict(os.environ, PATH=f"{nox}:/nonexistent-a")
-    rc, out, err = run(["--json", "--", "true"], env=env)
-    check(rc == 1 and "cannot run 'true': Permission denied" in err and out == "",
+    rc, out, err = run(["--", "true"], env=env)
+    check(rc == 1 and err == "lattop run: cannot run 'true': Permission denied\n" and out == "",
           f"only a non-executable match: exit 1, Permission denied: {rc} {err!r}")
-    rc, out, err = run(["--json", "--", "lattop-no-such-command"])
-    check(rc == 1 and "cannot run 'lattop-no-such-command': No such file or directory" in err
-          and out == "", f"not found along PATH: exit 1, one line: {rc} {err!r}")
+    rc, out, err = run(["--", "lattop-no-such-command"])
+    check(rc == 1 and out == "" and
+          err == "lattop run: cannot run 'lattop-no-such-command': No such file or directory\n",
+          f"not found along PATH: exit 1, one line: {rc} {err!r}")
+    # With --json a consumer still reads a verdict, and why.
+    rc, jrc, out, err = run_jq(["--json", "-a", "count(execve) == 1", "--",
+                                "lattop-no-such-command"],
+                               "[.verdict, .error, .exit_status] | tostring")
+    check(rc == 1 and jrc == 0 and json.loads(out) ==
+          ["fail", "cannot run 'lattop-no-such-command': No such file or directory", None],
+          f"--json when the command cannot run: verdict fail with the error: {out} {err!r}")
 
     # 4. --quiet: the verdict lines only, one per assertion and the count.
     rc, out, err = run(["--quiet", "-a", "count(execve) == 1", "-a", "count(execve) > 1",

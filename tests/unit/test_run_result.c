@@ -202,10 +202,27 @@ static void test_json(void **state)
 				    "{\"expr\":\"p99(write) < 1ms\",\"passed\":false,\"actual\":null,"
 				    "\"expected\":1000000,\"unit\":\"ns\",\"actual_text\":\"-\","
 				    "\"expected_text\":\"1.00ms\",\"note\":\"no write calls\"}],"
-				    "\"assertions_failed\":1,\"verdict\":\"fail\"}\n"));
+				    "\"assertions_failed\":1,\"error\":null,\"verdict\":\"fail\"}\n"));
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
 	free(out);
 	snapshot_free(&s);
+}
+
+static void test_json_error(void **state)
+{
+	char *argv[] = { "nosuch", NULL };
+	struct run_result r = { .command = argv, .error = "cannot run 'nosuch': \"gone\"" };
+	struct capture cap;
+	char *out;
+
+	(void)state;
+	capture_open(&cap);
+	assert_int_equal(run_result_write_json_error(cap.f, &r), 0);
+	out = capture_close(&cap);
+	assert_string_equal(out, "{\"command\":[\"nosuch\"],\"exit_status\":null,\"assertions\":[],"
+				 "\"assertions_failed\":0,"
+				 "\"error\":\"cannot run 'nosuch': \\\"gone\\\"\",\"verdict\":\"fail\"}\n");
+	free(out);
 }
 
 static void test_junit_golden(void **state)
@@ -278,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_error),
 		cmocka_unit_test(test_junit_golden),
 		cmocka_unit_test(test_junit_hostile_and_error),
 	};

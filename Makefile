@@ -15,7 +15,7 @@ VERSION := 0.1.0
 # Debian packages the build and every test tier need.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config libcmocka-dev tmux linux-libc-dev make gcc python3 procps \
-	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev htop
+	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev htop jq
 
 PKGS := libbpf libelf zlib ncursesw
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

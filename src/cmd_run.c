@@ -7,12 +7,16 @@
  *
  * The child is forked first and held on a pipe until the BPF programs are
  * attached and its pid is in the kernel's tree map, so no call of the
- * command, nor of anything it forks, is missed.
+ * command, nor of anything it forks, is missed. COMMAND is looked up along
+ * PATH by lattop before that (run_spawn.c), so execvp's misses are not
+ * charged to it. The outcome is written as text, as one JSON object
+ * (--json) and as JUnit XML (--junit): export/run_result.h, export/junit.h.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +32,19 @@
 #include "core/filter.h"
 #include "core/options.h"
 #include "core/run_total.h"
-#include "export/assert_expr_fmt.h"
 #include "export/batch_text.h"
 #include "export/json.h"
+#include "export/junit.h"
+#include "export/run_result.h"
+#include "run_spawn.h"
 
 #define RUN_MAX_ASSERTS 32
 #define RUN_INTERVAL_NS 250000000ull	/* final counts within 1/4 s of the exit */
 #define RUN_MAX_KEYS 65536		/* keys kept over the whole run */
 
 static const char run_usage[] =
-	"usage: lattop run [--assert EXPR]... [--all] [OPTIONS] -- COMMAND [ARGS...]\n"
+	"usage: lattop run [--assert EXPR]... [--all] [--json] [--quiet] [--junit FILE]\n"
+	"                  [OPTIONS] -- COMMAND [ARGS...]\n"
 	"  Runs COMMAND, times the syscalls of it and of every process it starts,\n"
 	"  prints the summary of the whole run when it exits, and checks assertions.\n"
 	"  -a, --assert EXPR   METRIC[(SYSCALL)] OP VALUE, e.g. 'p99 < 100ms',\n"
@@ -45,17 +52,28 @@ static const char run_usage[] =
 	"                      METRIC: p50 p90 p99 p999 max avg count errors\n"
 	"                      OP: < <= > >= == !=   times need a unit: ns us ms s\n"
 	"      --all           every process on the host, not only COMMAND's tree\n"
+	"      --json          stdout is one JSON object alone: the summary, the\n"
+	"                      assertions and \"verdict\" (pass|fail); the verdict\n"
+	"                      lines go to stderr, COMMAND's stdout to stderr too\n"
+	"  -q, --quiet         no summary, only the PASS/FAIL lines (with --json: no\n"
+	"                      lines either, only the JSON)\n"
+	"      --junit FILE    also a JUnit XML report: one testcase per assertion and\n"
+	"                      one for COMMAND's exit status (a new file, mode 0600)\n"
 	"  OPTIONS: -i SECONDS (collection tick, default 0.25), -p, -c, -s (also\n"
-	"  applied), --sample N, --max-keys N, --json (summary as one JSON object),\n"
-	"  --top N, -v; see lattop --help.\n"
-	"Exit status: 1 when an assertion fails (or lattop cannot trace), else the\n"
-	"command's own (128+N when killed by signal N); 2 for a usage error.\n";
+	"  applied), --sample N, --max-keys N, --top N, -v; see lattop --help.\n"
+	"  COMMAND without a '/' is looked up along PATH by lattop before it starts,\n"
+	"  so only the one execve that starts it is counted.\n"
+	"Exit status: 1 when an assertion fails (or lattop cannot trace, or COMMAND\n"
+	"cannot be run), else the command's own (128+N when killed by signal N);\n"
+	"2 for a usage error. \"verdict\" is \"pass\" exactly when this is 0.\n";
 
 struct run_args {
 	struct options opts;
 	struct assert_expr asserts[RUN_MAX_ASSERTS];
 	size_t n_asserts;
 	bool all;
+	bool quiet;			/* verdict lines only */
+	const char *junit_path;		/* --junit FILE, or NULL */
 	char **command;			/* NULL-terminated, from argv */
 };
 
@@ -79,6 +97,27 @@ static int run_parse(struct run_args *a, int argc, char **argv, char *err, size_
 
 		if (!strcmp(arg, "--all")) {
 			a->all = true;
+			continue;
+		}
+		if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+			a->quiet = true;
+			continue;
+		}
+		if (!strcmp(arg, "--junit") || !strncmp(arg, "--junit=", 8)) {
+			if (arg[7] == '=') {
+				a->junit_path = arg + 8;
+			} else if (i + 1 < argc && strcmp(argv[i + 1], "--")) {
+				a->junit_path = argv[++i];
+			} else {
+				snprintf(err, errlen, "--junit needs a file name");
+				ret = -EINVAL;
+				goto out;
+			}
+			if (!a->junit_path[0]) {
+				snprintf(err, errlen, "--junit needs a file name");
+				ret = -EINVAL;
+				goto out;
+			}
 			continue;
 		}
 		if (!strcmp(arg, "-a") || !strcmp(arg, "--assert")) {
@@ -130,55 +169,6 @@ out:
 	return ret;
 }
 
-/*
- * Fork the command, held on @go until a byte arrives (EOF: give up). An
- * exec failure comes back as its errno on @exec_err. The child's pid, or
- * a negative errno.
- */
-static pid_t run_fork(char **command, int *go_fd, int *exec_err_fd)
-{
-	int go[2], ee[2];
-	pid_t pid;
-
-	if (pipe2(go, O_CLOEXEC))
-		return -errno;
-	if (pipe2(ee, O_CLOEXEC)) {
-		int e = -errno;
-
-		close(go[0]);
-		close(go[1]);
-		return e;
-	}
-	pid = fork();
-	if (pid < 0) {
-		int e = -errno;
-
-		close(go[0]);
-		close(go[1]);
-		close(ee[0]);
-		close(ee[1]);
-		return e;
-	}
-	if (pid == 0) {
-		char b;
-		int e;
-
-		close(go[1]);
-		close(ee[0]);
-		if (read(go[0], &b, 1) != 1)
-			_exit(127);	/* lattop could not start tracing */
-		execvp(command[0], command);
-		e = errno;
-		if (write(ee[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(go[0]);
-	close(ee[1]);
-	*go_fd = go[1];
-	*exec_err_fd = ee[0];
-	return pid;
-}
 
 /* Exit status of the command as a shell reports it. */
 static int run_status_code(int status)
@@ -240,54 +230,89 @@ static int run_collect(struct collector *c, struct run_total *rt, pid_t child, i
 	return ret ? ret : -EIO;
 }
 
-/* Print the summary and the assertions' lines; the number of failed assertions. */
-static int run_report(const struct run_args *a, const struct snapshot *total,
-		      const struct filter *f)
+/*
+ * Evaluate the assertions into @r and print: the summary (batch text, or
+ * with --json the one JSON object with the verdict in it) on stdout, then
+ * the verdict lines (stderr with --json, none with --json --quiet).
+ */
+static void run_report(const struct run_args *a, const struct snapshot *total,
+		       const struct filter *f, struct run_check *checks, struct run_result *r)
 {
-	int failed = 0;
+	bool json = a->opts.output == OUTPUT_JSON;
 
-	if (a->opts.output == OUTPUT_JSON) {
-		struct json_opts jo = { .cumulative_only = true, .filter = f };
+	r->checks = checks;
+	r->n_checks = a->n_asserts;
+	r->failed = 0;
+	for (size_t i = 0; i < a->n_asserts; i++) {
+		run_check_eval(&checks[i], &a->asserts[i], total);
+		r->failed += !checks[i].passed;
+	}
+	if (json) {
+		struct json_opts jo = { .cumulative_only = true, .filter = f,
+					.extra = run_result_write_json, .extra_ctx = r };
 
 		json_write_tick(stdout, total, &jo);
-	} else {
+		fflush(stdout);
+		if (!a->quiet)
+			run_result_write_lines(stderr, r);
+		return;
+	}
+	if (!a->quiet) {
 		struct batch_text_opts bo = { .cumulative = true, .filter = f, .top_n = a->opts.top_n };
 
 		batch_text_write(stdout, total, &bo);
 	}
-	for (size_t i = 0; i < a->n_asserts; i++) {
-		char line[256], why[128] = "";
-		uint64_t actual = 0;
-		bool passed = false;
-		int ret = assert_expr_eval(&a->asserts[i], total, &passed, &actual, why,
-					   sizeof(why));
+	run_result_write_lines(stdout, r);
+}
 
-		assert_expr_format(&a->asserts[i], actual, passed, line, sizeof(line));
-		if (ret && why[0])
-			printf("%s  (%s)\n", line, why);
-		else
-			printf("%s\n", line);
-		failed += !passed;
+/* The --junit file: new, never through a symlink, 0600 (as --csv). NULL with @err set. */
+static FILE *run_junit_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *fp;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "--junit %s: %s%s", path, strerror(errno),
+			 errno == EEXIST ? " (lattop never overwrites; pick a new name)" : "");
+		return NULL;
 	}
-	if (a->n_asserts)
-		printf("lattop run: %zu assertion%s, %d failed\n", a->n_asserts,
-		       a->n_asserts == 1 ? "" : "s", failed);
-	fflush(stdout);
-	return failed;
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		snprintf(err, errlen, "--junit %s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
+
+/* Say on stderr why the run cannot finish, and keep it for the JUnit report. */
+static void run_fail(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void run_fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "lattop run: %s\n", why);
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
-	char err[512], features[384];
+	char err[512], why[640] = "", features[384], path[4096];
+	struct run_check checks[RUN_MAX_ASSERTS];
+	struct run_result result = { 0 };
 	struct source src = { 0 };
 	struct collector *c = NULL;
 	struct run_total *rt = NULL;
 	struct snapshot total;
 	struct filter f;
-	int go = -1, exec_err = -1, status = 0, e = 0, code = 1, failed, ret;
-	bool reaped = false;
-	pid_t child;
+	FILE *junit = NULL;
+	int go = -1, exec_err = -1, status = 0, e = 0, code = 1, ret;
+	bool reaped = false, started = false;
+	pid_t child = 0;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -299,6 +324,14 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lattop run: %s\nTry 'lattop run --help'.\n", err);
 		return 2;
 	}
+	result.command = a.command;
+	if (a.junit_path) {
+		junit = run_junit_open(a.junit_path, err, sizeof(err));
+		if (!junit) {
+			fprintf(stderr, "lattop run: %s\n", err);
+			return 1;
+		}
+	}
 	options_to_filter(&a.opts, &f);
 	/* Before anything slow (BPF loading): a stop signal must not kill lattop half-way. */
 	if (stop_signals_install(false)) {
@@ -309,14 +342,20 @@ int cmd_run(int argc, char **argv)
 	snapshot_init(&total);
 	rt = run_total_new(RUN_MAX_KEYS);
 	if (!rt) {
-		fprintf(stderr, "lattop run: out of memory\n");
-		return 1;
+		run_fail(why, sizeof(why), "out of memory");
+		goto out;
 	}
-	child = run_fork(a.command, &go, &exec_err);
+	/* Here, not in the child: execvp's misses along PATH would be charged to it. */
+	ret = run_spawn_resolve(a.command[0], path, sizeof(path));
+	if (ret) {
+		run_fail(why, sizeof(why), "cannot run '%s': %s", a.command[0], strerror(-ret));
+		goto out;
+	}
+	child = run_spawn_fork(path, a.command, a.opts.output == OUTPUT_JSON, &go, &exec_err);
 	if (child < 0) {
-		fprintf(stderr, "lattop run: cannot fork: %s\n", strerror((int)-child));
-		run_total_free(rt);
-		return 1;
+		run_fail(why, sizeof(why), "cannot fork: %s", strerror((int)-child));
+		child = 0;
+		goto out;
 	}
 	struct bpf_source_opts bo = {
 		.pids = a.opts.pids,
@@ -331,55 +370,78 @@ int cmd_run(int argc, char **argv)
 	};
 	ret = bpf_source_open(&src, &bo, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "lattop run: %s\n", err);
+		run_fail(why, sizeof(why), "%s", err);
 		goto reap;	/* closing go lets the child exit unstarted */
 	}
 	c = collector_start(&src, a.opts.interval_ns, 0);
 	if (!c) {
-		fprintf(stderr, "lattop run: cannot start the collector thread: %s\n",
-			strerror(errno));
+		run_fail(why, sizeof(why), "cannot start the collector thread: %s", strerror(errno));
 		src.destroy(src.ctx);
 		goto reap;
 	}
 	if (stop_signals_take()) {
-		fprintf(stderr, "lattop run: stopped by a signal before the command started\n");
+		run_fail(why, sizeof(why), "stopped by a signal before the command started");
 		goto reap;
 	}
 	/* After the fork: an ignored signal would be inherited by the command through exec. */
 	signal(SIGINT, SIG_IGN);
 	if (write(go, "g", 1) != 1) {
-		fprintf(stderr, "lattop run: cannot start the command: %s\n", strerror(errno));
+		run_fail(why, sizeof(why), "cannot start the command: %s", strerror(errno));
 		goto reap;
 	}
 	close(go);
 	go = -1;
 	if (read(exec_err, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
-		fprintf(stderr, "lattop run: cannot run '%s': %s\n", a.command[0], strerror(e));
+		run_fail(why, sizeof(why), "cannot run '%s': %s", a.command[0], strerror(e));
 		goto reap;
 	}
+	started = true;
 	ret = run_collect(c, rt, child, &status, &reaped);
 	if (reaped)
 		child = 0;
 	if (ret) {
-		fprintf(stderr, "lattop run: collection failed: %s\n", strerror(-ret));
+		run_fail(why, sizeof(why), "collection failed: %s", strerror(-ret));
 		goto out;
 	}
 	if (run_total_emit(rt, &total)) {
-		fprintf(stderr, "lattop run: out of memory\n");
+		run_fail(why, sizeof(why), "out of memory");
 		goto out;
 	}
 	snprintf(total.clients_note, sizeof(total.clients_note), "not collected by lattop run");
 	total.interval_ns = total.elapsed_ns;	/* the summary is of the whole run */
-	failed = run_report(&a, &total, &f);
-	code = failed ? 1 : run_status_code(status);
+	result.command_ran = true;
+	result.exit_status = run_status_code(status);
+	result.elapsed_ns = total.elapsed_ns;
+	run_report(&a, &total, &f, checks, &result);
+	code = result.failed ? 1 : result.exit_status;
 	goto out;
 reap:
 	if (go >= 0)
 		close(go);	/* an unstarted child sees EOF and exits */
 	go = -1;
 out:
-	if (child > 0)
+	if (child > 0) {
 		waitpid(child, &status, 0);	/* not started, or collection failed: wait for it */
+		if (started) {
+			result.command_ran = true;
+			result.exit_status = run_status_code(status);
+		}
+	}
+	if (why[0]) {
+		result.error = why;
+		if (a.opts.output == OUTPUT_JSON)
+			run_result_write_json_error(stdout, &result);
+	}
+	if (junit) {
+		ret = junit_write_run(junit, &result);
+		if (fclose(junit) && !ret)
+			ret = -errno;
+		if (ret) {
+			fprintf(stderr, "lattop run: --junit %s: %s\n", a.junit_path,
+				strerror(-ret));
+			code = 1;
+		}
+	}
 	if (go >= 0)
 		close(go);
 	if (exec_err >= 0)

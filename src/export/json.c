@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/client_view.h"
@@ -54,21 +55,35 @@ static void jw_key(struct jw *w, const char *key)
  * Sanitise first (one policy for untrusted text everywhere), then escape
  * what JSON itself requires, defensively including control characters.
  */
-static void jw_str(struct jw *w, const char *s, size_t len)
+void json_write_string(FILE *out, const char *s, size_t len)
 {
-	char clean[JW_STR_MAX];
+	char small[JW_STR_MAX], *clean = small;
+	size_t cap = sizeof(small);
 
-	sanitize_text(clean, sizeof(clean), s, len);
-	fputc('"', w->f);
+	len = strnlen(s, len);
+	/* The sanitiser never lengthens, so len + 1 holds all of a long string. */
+	if (len >= cap && (clean = malloc(len + 1)) != NULL)
+		cap = len + 1;
+	else if (!clean)
+		clean = small;	/* out of memory: truncated rather than lost */
+	sanitize_text(clean, cap, s, len);
+	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			fprintf(w->f, "\\%c", *p);
+			fprintf(out, "\\%c", *p);
 		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(w->f, "\\u%04x", *p);
+			fprintf(out, "\\u%04x", *p);
 		else
-			fputc(*p, w->f);
+			fputc(*p, out);
 	}
-	fputc('"', w->f);
+	fputc('"', out);
+	if (clean != small)
+		free(clean);
+}
+
+static void jw_str(struct jw *w, const char *s, size_t len)
+{
+	json_write_string(w->f, s, len);
 }
 
 static void jw_kv_str(struct jw *w, const char *key, const char *s, size_t len)
@@ -273,6 +288,8 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	}
 	jw_close(&w, ']');
 	json_clients(&w, s, o);
+	if (o->extra)
+		o->extra(out, o->extra_ctx);
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;

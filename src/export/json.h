@@ -54,9 +54,21 @@ struct json_opts {
 	bool cumulative_only;		/* values since start instead of this interval */
 	const char *filter_text;	/* echoed as "filter"; NULL = "" */
 	const struct filter *filter;	/* NULL = everything */
+	/*
+	 * More members of the same object, written last (before its closing
+	 * brace) as ',"key":value...'; NULL: none. lattop run's verdict.
+	 */
+	void (*extra)(FILE *out, const void *ctx);
+	const void *extra_ctx;
 };
 
 /* Write one line for @s (@o may be NULL for defaults). 0, or -EIO on ferror. */
 int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o);
+
+/*
+ * @len bytes of @s (stops at a NUL) as one JSON string, quotes included:
+ * sanitised (core/sanitize.h), then escaped; for writers of @extra members.
+ */
+void json_write_string(FILE *out, const char *s, size_t len);
 
 #endif

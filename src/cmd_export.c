@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd_rec.h"
+#include "collect/consumer.h"
 #include "core/filter.h"
 #include "export/csv.h"
 #include "export/json.h"
@@ -41,11 +42,11 @@ static FILE *open_out(const char *path)
 static int export_samples(struct rec_reader *r, FILE *out, char *err, size_t errlen)
 {
 	struct abi_client_event ev;
-	int ret;
+	int ret = 0;
 
 	if (csv_write_header(out))
 		return -EIO;
-	while ((ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
+	while (!stop_signals_take() && (ret = rec_reader_next_sample(r, &ev, err, errlen)) == 1)
 		if (csv_write_client_event(out, &ev, rec_reader_sample_mono_to_real_ns(r)))
 			return -EIO;
 	return ret;
@@ -71,8 +72,10 @@ static int export_ticks(struct rec_reader *r, FILE *out, const struct options *o
 
 	if (o->export_format == EXPORT_CSV && tick_csv_header(out))
 		return -EIO;
+	ret = 0;
 	snapshot_init(&s);
-	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1) {
+	/* A stop signal ends the export after the tick in flight (its lines are whole). */
+	while (!stop_signals_take() && (ret = rec_reader_next(r, &s, err, errlen)) == 1) {
 		int w = o->export_format == EXPORT_CSV ? tick_csv_write(out, &s, o->cumulative, &f) :
 			json_write_tick(out, &s, &jo);
 
@@ -90,7 +93,7 @@ int cmd_export(const struct options *o)
 	char err[512] = "";
 	struct rec_reader *r = rec_reader_open(o->in_path, err, sizeof(err));
 	FILE *out;
-	int ret;
+	int ret, write_errno;
 
 	if (!r) {
 		fprintf(stderr, "lattop: %s\n", err);
@@ -101,15 +104,27 @@ int cmd_export(const struct options *o)
 		rec_reader_close(r);
 		return 1;
 	}
+	if (stop_signals_install(false)) {
+		fprintf(stderr, "lattop: cannot set up signal handling: %s\n", strerror(errno));
+		rec_reader_close(r);
+		return 1;
+	}
+	errno = 0;
 	ret = o->samples ? export_samples(r, out, err, sizeof(err)) :
 			   export_ticks(r, out, o, err, sizeof(err));
 	rec_reader_close(r);
 	if ((fflush(out) || ferror(out)) && ret >= 0)
 		ret = -EIO;
-	if (out != stdout && fclose(out) && ret >= 0)
+	write_errno = errno ? errno : EIO;
+	if (out != stdout && fclose(out) && ret >= 0) {
 		ret = -EIO;
+		write_errno = errno;
+	}
 	if (ret == -EIO && !err[0]) {
-		fprintf(stderr, "lattop: export: write error: %s\n", strerror(EIO));
+		if (write_errno == EPIPE)
+			return 0;	/* the reader went away: a quiet end */
+		fprintf(stderr, "lattop: export: cannot write to %s: %s\n",
+			o->out_path ? o->out_path : "stdout", strerror(write_errno));
 		return 1;
 	}
 	if (ret < 0) {

@@ -243,6 +243,10 @@ int main(int argc, char **argv)
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;
 	}
+	if (o.command == CMD_EXPORT && !o.out_path && (closed_fds & 2)) {
+		fprintf(stderr, "lattop: stdout is closed: nothing to export to (use -o FILE)\n");
+		return 1;
+	}
 	if (o.command == CMD_EXPORT)
 		return cmd_export(&o);
 	if (o.output == OUTPUT_AUTO && o.command == CMD_RECORD)

@@ -45,6 +45,13 @@ echo "ok: record with fds 0-2 closed replays"
 
 # A full device as stdout: one line that names stdout.
 expect 1 "cannot write to stdout: No space left on device" "$LATTOP -b -n 2 -i 0.2 >/dev/full"
+# export too: a full stdout, a closed stdout, and a reader that goes away (quiet, exit 0).
+expect 1 "export: cannot write to stdout: No space left on device" \
+	"$LATTOP export $ROOT/tests/data/v1-simulate.rec --json >/dev/full"
+expect 1 "stdout is closed: nothing to export to" "$LATTOP export $ROOT/tests/data/v1-simulate.rec --json >&-"
+sh -c "$LATTOP export $ROOT/tests/data/v1-simulate.rec --json 2>err.txt | head -c 10 >/dev/null; exit \$?" &&
+	[ ! -s err.txt ] || fail "export into a closed pipe: $(cat err.txt)"
+echo "ok: export into a pipe closed early: quiet"
 
 # The dashboard without a terminal, without TERM, with an unknown TERM.
 expect 1 "needs a terminal" "$LATTOP --ui -n 1 </dev/null"

@@ -8,7 +8,7 @@
 SNAPS=$TMPD/full
 mkdir -p "$SNAPS"
 mount -t tmpfs -o size=8k tmpfs "$SNAPS" || { echo "SKIP: cannot mount a tmpfs"; exit 77; }
-trap 'umount "$SNAPS" 2>/dev/null; cleanup' EXIT
+trap 'st=$?; umount "$SNAPS" 2>/dev/null; (exit $st); cleanup' EXIT
 # 8 KiB: the 80x24 screen (about 2 KiB) fits, the JSON of a many-clients tick does not.
 start 80 24 --simulate many-clients --seed 3 -i 0.2 --cumulative --snapshot-dir "$SNAPS"
 wait_for "Syscalls"

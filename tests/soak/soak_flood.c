@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -129,6 +130,8 @@ int main(int argc, char **argv)
 	if (server < 0)
 		return 1;
 	if (server == 0) {
+		/* Never outlive the client (a test that kills it kills both). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(report[0]);
 		serve(lfd, report[1]);
 	}

@@ -84,8 +84,10 @@ def json_ok(text, want_final):
     for a, b in zip(good, good[1:]):
         if not broken and b.get("seq") != a.get("seq", 0) + 1:
             broken = f"seq {a.get('seq')} then {b.get('seq')}"
-    if not want_final or not ticks:
+    if not want_final:
         return broken, None
+    if not ticks:
+        return broken, "no tick written (not even the final one)"
     last = ticks[-1]
     if last is None:
         return broken, "the last line does not parse"

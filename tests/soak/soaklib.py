@@ -138,3 +138,14 @@ def kill_quietly(proc, sig=signal.SIGKILL):
 def finish():
     print(f"driver done: {FAILED} checks failed")
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    # For the bash drivers: `soaklib.py ids PID` prints the BPF objects PID
+    # holds (kind:id ...); `soaklib.py left kind:id ...` prints those still
+    # alive after up to 5 s.
+    if sys.argv[1] == "ids":
+        print(" ".join(f"{k}:{i}" for k, i in sorted(bpf_ids(int(sys.argv[2])))))
+    elif sys.argv[1] == "left":
+        want = {(a.split(":")[0], int(a.split(":")[1])) for a in sys.argv[2:]}
+        print(" ".join(f"{k}:{i}" for k, i in sorted(bpf_left(want))))

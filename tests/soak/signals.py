@@ -11,7 +11,6 @@ it); a recording replays (`replay F --speed 0 --json`) without a warning, and
 what `record --json` printed is byte for byte what its replay prints; EPIPE
 is a quiet exit 0. Runs are bounded by SOAK_PART_SECONDS.
 """
-import csv
 import json
 import os
 import random
@@ -102,16 +101,7 @@ def json_ok(text, want_final):
 
 
 def csv_ok(path):
-    if not os.path.exists(path):
-        return "no CSV file"
-    with open(path, newline="") as f:
-        data = f.read()
-    if data and not data.endswith("\n"):
-        return f"ends inside a row ({len(data)} bytes)"
-    for i, row in enumerate(csv.reader(data.splitlines())):
-        if len(row) != CSV_CELLS:
-            return f"row {i + 1} has {len(row)} of {CSV_CELLS} cells"
-    return None
+    return soaklib.csv_problem(path, CSV_CELLS)
 
 
 def replay(path):

@@ -135,6 +135,36 @@ def kill_quietly(proc, sig=signal.SIGKILL):
             pass
 
 
+def csv_problem(path, cells=10):
+    """None when every line of the --csv file is a whole row of @cells cells."""
+    import csv
+    if not os.path.exists(path):
+        return "no CSV file"
+    with open(path, newline="") as f:
+        data = f.read()
+    if data and not data.endswith("\n"):
+        return f"ends inside a row ({len(data)} bytes)"
+    for i, row in enumerate(csv.reader(data.splitlines())):
+        if len(row) != cells:
+            return f"row {i + 1} has {len(row)} of {cells} cells: {','.join(row)[:60]!r}"
+        if i == 0 and row[0] != "timestamp_ns":
+            return f"the first line is not the header: {','.join(row)[:60]!r}"
+    return None
+
+
+def jsonl_problem(path, want_lines):
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+        for i, line in enumerate(lines):
+            json.loads(line)
+    except (OSError, ValueError) as e:
+        return f"{e.__class__.__name__}: {str(e)[:80]}"
+    if len(lines) != want_lines:
+        return f"{len(lines)} lines, not {want_lines}"
+    return None
+
+
 def finish():
     print(f"driver done: {FAILED} checks failed")
     sys.exit(0)
@@ -146,6 +176,10 @@ if __name__ == "__main__":
     # alive after up to 5 s.
     if sys.argv[1] == "ids":
         print(" ".join(f"{k}:{i}" for k, i in sorted(bpf_ids(int(sys.argv[2])))))
+    elif sys.argv[1] == "csv":
+        print(csv_problem(sys.argv[2]) or "")
+    elif sys.argv[1] == "jsonl":
+        print(jsonl_problem(sys.argv[2], int(sys.argv[3])) or "")
     elif sys.argv[1] == "left":
         want = {(a.split(":")[0], int(a.split(":")[1])) for a in sys.argv[2:]}
         print(" ".join(f"{k}:{i}" for k, i in sorted(bpf_left(want))))

@@ -32,8 +32,9 @@ class Stream:
     and samples lattop's RSS with the helper's progress."""
 
     def __init__(self, args, summarise):
-        self.proc = subprocess.Popen([soaklib.LATTOP, "--json"] + args, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = soaklib.track(subprocess.Popen([soaklib.LATTOP, "--json"] + args,
+                                                   stdout=subprocess.PIPE,
+                                                   stderr=subprocess.PIPE, text=True))
         self.summarise = summarise
         self.ticks = []
         self.bad_lines = 0
@@ -87,7 +88,8 @@ def rss_figures(rss, t_start, t_end):
 
 
 def helper_start(argv):
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p = soaklib.track(subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       text=True))
     return p, json.loads(p.stdout.readline())
 
 

@@ -148,7 +148,7 @@ def one_run(mode, tmp, delay_s, sig, tally, check_prefix):
             os.unlink(leftover)
     argv = [soaklib.LATTOP] + [a.replace("{F}", path) for a in args] + ["-i", str(INTERVAL_S)]
     errf = tempfile.TemporaryFile()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errf)
+    p = soaklib.track(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errf))
     got = bytearray()
     fast = threading.Event()
 
@@ -226,7 +226,7 @@ def epipe_run(mode, tmp, tally):
         os.unlink(path)
     argv = [soaklib.LATTOP] + [a.replace("{F}", path) for a in args] + ["-i", str(INTERVAL_S)]
     errf = tempfile.TemporaryFile()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errf)
+    p = soaklib.track(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errf))
     p.stdout.read(1000)
     p.stdout.close()             # the reader goes away, as `| head -c 1000` does
     try:
@@ -247,10 +247,10 @@ def main():
     rng = random.Random(int(os.environ.get("SOAK_SEED", time.time())))
     tmp = tempfile.mkdtemp(prefix="lattop-soak-sig.")
     # Loopback traffic, so that the CSV has rows and the client tables are busy.
-    traffic = subprocess.Popen([os.path.join(soaklib.SOAK_BIN, "soak_flood"),
+    traffic = soaklib.track(subprocess.Popen([os.path.join(soaklib.SOAK_BIN, "soak_flood"),
                                 str(19000 + os.getpid() % 1000), "96", "1000000",
                                 str(part_s + 60), "2000"],
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True))
     traffic.stdin.write("go\n")
     traffic.stdin.flush()
     tally = Tally()

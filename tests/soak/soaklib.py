@@ -5,6 +5,7 @@ row (area, check, PASS/FAIL, figure) in $SOAK_RESULTS, and tests/soak/run.sh
 prints the table. A driver exits 0 when it ran to the end (whatever its
 checks said), 77 when it could not run here, 1 when it broke.
 """
+import atexit
 import json
 import os
 import re
@@ -26,6 +27,32 @@ lattest.LATTOP = LATTOP
 SOAK_BIN = os.path.join(BUILD, "soak")
 RESULTS = os.environ.get("SOAK_RESULTS", os.devnull)
 FAILED = 0
+_TRACKED = []
+
+
+def track(proc):
+    """Kill @proc (a Popen) on every exit path of the driver."""
+    _TRACKED.append(proc)
+    return proc
+
+
+def _kill_tracked():
+    for p in _TRACKED:
+        if p.poll() is None:
+            try:
+                p.kill()
+                p.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+
+
+def _on_stop(sig, frame):
+    sys.exit(128 + sig)     # runs atexit: the tracked processes are killed
+
+
+atexit.register(_kill_tracked)
+for _sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    signal.signal(_sig, _on_stop)
 
 
 def budget(default_s):

@@ -232,7 +232,7 @@ def churn(part_s):
     last = st.ticks[-1] if st.ticks else {"lost": -1, "evicted": -1}
     soaklib.result(area, "fchdir calls exact (all errors)", count == truth["calls"] == errors,
                    f"counted {count} calls, {errors} errors, truth {truth['calls']} "
-                   f"({n} x {calls}); processes seen {procs} of {n}")
+                   f"({n} x {calls}); {procs} distinct pids (pids recycle)")
     soaklib.result(area, f"nothing lost (--max-keys {max_keys})", last["lost"] == 0,
                    f"lost {last['lost']}, evicted {last['evicted']}, at most "
                    f"{max((t['rows'] for t in st.ticks), default=0)} rows in a tick")

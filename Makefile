@@ -51,7 +51,7 @@ HELPER_BPF := $(patsubst tests/helpers/%.bpf.c,$(O)/tests/%.bpf.o,$(wildcard tes
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all deps run test test-all test-unit helpers test-asan test-tsan fuzz bench install clean check-layers format-check
+.PHONY: all deps run test test-all test-unit helpers test-asan test-tsan fuzz bench soak install clean check-layers format-check
 .DELETE_ON_ERROR:
 # Keep generated intermediates (BPF objects, skeletons): they are inputs, not litter.
 .SECONDARY:
@@ -137,6 +137,17 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 bench: deps
 	$(MAKE) all $(HELPER_BINS)
 	O=$(O) tests/bench/run.sh
+
+# Soak and fault suite (not part of `make test`): live lattop under floods,
+# churn, signal storms, full filesystems; SOAK_SECONDS (default 600) bounds it.
+SOAK_HELPERS := $(patsubst tests/soak/%.c,$(O)/soak/%,$(wildcard tests/soak/*.c))
+$(O)/soak/%: tests/soak/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS)
+
+soak: deps
+	$(MAKE) all $(HELPER_BINS) $(SOAK_HELPERS)
+	O=$(O) tests/soak/run.sh
 
 # The benchmark's floor: empty programs on lattop's hooks, and their loader.
 $(O)/bench/floor_loader: tests/bench/floor_loader.c tests/bench/floor.bpf.c $(O)/vmlinux.h

@@ -211,6 +211,8 @@ static void *collector_main(void *arg)
 		out = w == WAIT_FINISH ? slot_when_taken(c) : spsc_producer_slot(c->ring);
 		if (!out && w == WAIT_FINISH)
 			break;	/* stopped while waiting for the consumer */
+		if (w == WAIT_FINISH)
+			now_ns = mono_ns();	/* the partial tick ends when it is read */
 		if (!out)
 			goto next;	/* dropped, counted by the ring; read again next tick */
 		snapshot_reset(out);

@@ -55,13 +55,3 @@ int csv_write_client_event(FILE *f, const struct abi_client_event *ev, int64_t m
 		(uint64_t)ev->bytes_out);
 	return ferror(f) ? -EIO : 0;
 }
-
-int csv_sink_write(void *file, const struct abi_client_event *ev, int64_t mono_to_real_ns)
-{
-	return csv_write_client_event(file, ev, mono_to_real_ns);
-}
-
-int csv_sink_flush(void *file)
-{
-	return fflush(file) ? -EIO : 0;
-}

@@ -30,10 +30,6 @@ int csv_write_header(FILE *f);
 /* @mono_to_real_ns: add to a CLOCK_MONOTONIC stamp to get CLOCK_REALTIME. 0 or -EIO. */
 int csv_write_client_event(FILE *f, const struct abi_client_event *ev, int64_t mono_to_real_ns);
 
-/* The same as a samples sink over a FILE * (collect/client_source.h). 0 or -EIO. */
-int csv_sink_write(void *file, const struct abi_client_event *ev, int64_t mono_to_real_ns);
-int csv_sink_flush(void *file);
-
 /* One text cell, escaped as above (exposed for tests and fuzzing). */
 void csv_write_cell(FILE *f, const char *s, size_t len);
 

@@ -29,7 +29,14 @@
 
 #define REC_MAGIC "LATTOPREC"		/* and a NUL: 10 bytes */
 #define REC_MAGIC_LEN 10
-#define REC_FORMAT_VERSION 1
+/*
+ * 2: a syscall row's exited flag became flag bits (REC_ROW_*), adding the
+ * wait flag. Version 1 files read as rows without waits; a lattop that
+ * reads only 1 refuses 2 files as newer (its header check).
+ */
+#define REC_FORMAT_VERSION 2
+#define REC_ROW_EXITED 1u		/* syscall row flags */
+#define REC_ROW_WAIT 2u
 #define REC_FILE_HDR_LEN 12
 #define REC_HDR_LEN 12
 #define REC_CRC_LEN 4

@@ -65,7 +65,7 @@ print(n)')
 got=$(($(wc -l <exp.csv) - 1))
 [ "$got" -eq "$want" ] && [ "$want" -gt $N ] && ok "export --csv: $got rows = syscall+client entries of the JSON" ||
 	fail "export --csv has $got rows, the JSON $want entries"
-head -n 1 exp.csv | grep -q '^tick,ts_ns,kind,pid,comm,syscall,client,port,dir,count,errors,sum_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns$' ||
+head -n 1 exp.csv | grep -q '^tick,ts_ns,kind,pid,comm,syscall,client,port,dir,count,errors,sum_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wait$' ||
 	fail "CSV header: $(head -n 1 exp.csv)"
 # Values: the CSV's counts per tick equal the JSON's (sum of count over syscall entries).
 python3 - <<'PY' || fail "CSV values differ from the JSON"

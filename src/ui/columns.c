@@ -1,5 +1,8 @@
 /* columns.c - the column glossary as data (help screen, `lattop --columns`, README). */
+#include <stdio.h>
+
 #include "ui/columns.h"
+#include "ui/ui.h"
 
 const struct column_doc column_docs[] = {
 	{ "SYSCALL", "syscall name; \"(wait)\" marks its calls that waited for an event (the waits "

@@ -7,7 +7,6 @@
 #define LATTOP_UI_COLUMNS_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 struct column_doc {
 	const char *names;	/* column titles as shown, space-separated */
@@ -16,8 +15,5 @@ struct column_doc {
 
 extern const struct column_doc column_docs[];
 extern const size_t column_docs_len;
-
-/* The glossary as a Markdown table. */
-void ui_columns_markdown(FILE *out);
 
 #endif

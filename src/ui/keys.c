@@ -306,9 +306,8 @@ static int act_waits(struct ui *ui)
 	ui->show_waits = !ui->show_waits;
 	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
 	ui_set_status(ui, false, ui->show_waits ?
-		      "waits view: also calls that waited (sleeps, polls, futex waits, idle reads); "
-		      "w: work only" :
-		      "work view: calls that waited for an event are hidden; w shows them");
+		      "waits view: sleeps, polls, futex waits, idle reads shown (w: work view)" :
+		      "work view: calls that waited for an event hidden (w shows them)");
 	return REDRAW_DATA | REDRAW_ALL;
 }
 

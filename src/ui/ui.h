@@ -37,4 +37,7 @@ int ui_run(struct collector *c, const struct ui_opts *o);
 /* The key table as a Markdown table (for --keys and the README). */
 void ui_keys_markdown(FILE *out);
 
+/* The column glossary (ui/columns.c) as a Markdown table: `lattop --columns`, the README. */
+void ui_columns_markdown(FILE *out);
+
 #endif

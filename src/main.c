@@ -239,6 +239,10 @@ int main(int argc, char **argv)
 		ui_keys_markdown(stdout);
 		return 0;
 	}
+	if (o.show_columns) {
+		ui_columns_markdown(stdout);
+		return 0;
+	}
 	if (o.show_version) {
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;

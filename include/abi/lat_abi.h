@@ -63,12 +63,39 @@ struct abi_hist {
  * Key of the per-(process, syscall) map. A process is (tgid, start time of
  * its leader, comm): PID reuse gives a new start time and exec a new comm,
  * so neither merges two processes.
+ *
+ * nr is the syscall number in its low 31 bits and ABI_SYS_NR_WAIT on top:
+ * the call waited for an event (see enum abi_sys_class), so one syscall of
+ * one process can have a work row and a wait row. A bit of nr, not a field
+ * of its own, keeps the key at 32 bytes: the hash of every syscall's
+ * lookup does not grow. Real syscall numbers stay far below bit 31 (x32's
+ * marker is bit 30); an invalid number >= 2^31 (ENOSYS anyway) loses that bit.
  */
+#define ABI_SYS_NR_WAIT		(1u << 31)
+#define ABI_SYS_NR_MASK		(ABI_SYS_NR_WAIT - 1)
+
 struct abi_sys_key {
 	__u32 tgid;
-	__u32 nr;		/* syscall number */
+	__u32 nr;		/* syscall number | ABI_SYS_NR_WAIT */
 	__u64 pstart_ns;	/* group leader's start_time, CLOCK_MONOTONIC */
 	char comm[ABI_COMM_LEN];
+};
+
+/*
+ * How a syscall number is classified as work or wait, one byte per number
+ * below ABI_SYS_CLASS_NR in the BPF object's read-only cfg_sys_class (user
+ * space fills it from its table before load; numbers at or above it are
+ * work). The kernel side decides the FD_* and FUTEX classes per call.
+ */
+#define ABI_SYS_CLASS_NR	512
+
+enum abi_sys_class {
+	ABI_SYS_WORK = 0,	/* never a wait */
+	ABI_SYS_WAIT,		/* always a wait: sleeps, poll family, wait4, pause ... */
+	ABI_SYS_WAIT_FD0,	/* a wait when fd arg 0 is a blocking socket, pipe/FIFO or
+				 * terminal-like char device: read, readv, accept ... */
+	ABI_SYS_WAIT_FUTEX,	/* futex: a wait for the FUTEX_WAIT* ops only */
+	ABI_SYS_CLASS_KINDS
 };
 
 /* Rare events carried by the BPF ring buffer. */
@@ -85,6 +112,8 @@ struct abi_event {
 };
 
 _Static_assert(sizeof(struct abi_sys_key) == 32, "abi_sys_key layout");
+_Static_assert(ABI_SYS_CLASS_NR - 1 <= ABI_SYS_NR_MASK, "classified numbers fit beside the wait bit");
+_Static_assert((ABI_SYS_NR_WAIT & ABI_SYS_NR_MASK) == 0, "wait bit outside the number");
 _Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_HIST_SLOTS), "abi_hist layout");
 _Static_assert(sizeof(struct abi_event) == 40, "abi_event layout");
 

@@ -16,6 +16,7 @@
 #include "collect/bpf_source.h"
 #include "collect/client_source.h"
 #include "core/model.h"
+#include "core/wait_class.h"
 /* The generated skeleton casts away const; that is bpftool's business. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -93,6 +94,9 @@ static void configure(struct syscalls_bpf *skel, const struct bpf_source_opts *o
 	/* One in N timed: prandom <= 2^32/N - 1; N == 1 skips the random draw. */
 	skel->rodata->cfg_sample_threshold = o->sample_every <= 1 ? 0xffffffffu :
 		(uint32_t)((1ull << 32) / o->sample_every - 1);
+	/* The wait list, by number: the kernel side marks each wait call in its key. */
+	_Static_assert(sizeof(skel->rodata->cfg_sys_class) == ABI_SYS_CLASS_NR, "class table");
+	wait_class_fill((uint8_t *)skel->rodata->cfg_sys_class, ABI_SYS_CLASS_NR);
 	bpf_map__set_max_entries(skel->maps.sys_hist, o->max_keys);
 	/* The map must exist; keep it at the minimum when no tree is followed. */
 	if (!o->follow_tgid)

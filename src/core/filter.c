@@ -20,7 +20,8 @@ void filter_clear(struct filter *f)
 
 bool filter_is_empty(const struct filter *f)
 {
-	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port;
+	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port &&
+	       f->waits == FILTER_WAITS_ALL;
 }
 
 /* One value of a term; @val is NUL-terminated and non-empty. */
@@ -393,6 +394,8 @@ bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm)
 
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r)
 {
+	if ((f->waits == FILTER_WAITS_HIDE && r->wait) || (f->waits == FILTER_WAITS_ONLY && !r->wait))
+		return false;
 	if (f->n_sys) {
 		bool ok = false;
 

@@ -13,6 +13,11 @@
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
  * sys: applies to syscall rows only, ip: and port: to client rows only;
  * names and pids to both.
+ *
+ * Next to the text, a filter says which side of the work/wait split of
+ * syscall rows it keeps (enum filter_waits): the dashboard's work view and
+ * its drill-downs set it on their copy of the operator's filter; the text
+ * never does (parse and clear give FILTER_WAITS_ALL).
  */
 #ifndef LATTOP_CORE_FILTER_H
 #define LATTOP_CORE_FILTER_H
@@ -33,6 +38,13 @@ struct filter_net {
 	uint8_t addr[16];	/* network byte order */
 };
 
+/* Which syscall rows of the work/wait split (snap_sys_row.wait) a filter keeps. */
+enum filter_waits {
+	FILTER_WAITS_ALL = 0,	/* both: batch, JSON, the dashboard's waits view */
+	FILTER_WAITS_HIDE,	/* work only: the dashboard's default view */
+	FILTER_WAITS_ONLY,	/* waits only: a drill-down into a wait row */
+};
+
 struct filter {
 	size_t n_comm;
 	char comm[FILTER_MAX_TERMS][ABI_COMM_LEN];
@@ -44,14 +56,15 @@ struct filter {
 	struct filter_net net[FILTER_MAX_TERMS];
 	size_t n_port;
 	uint16_t port[FILTER_MAX_TERMS];
+	enum filter_waits waits;	/* not part of the text */
 };
 
-/* Empty filter: matches everything. */
+/* Empty filter: matches everything (waits = FILTER_WAITS_ALL). */
 void filter_clear(struct filter *f);
 bool filter_is_empty(const struct filter *f);
 
 /*
- * Parse @text into @f. On error returns -EINVAL, leaves @f unchanged and
+ * Parse @text into @f (waits: FILTER_WAITS_ALL). On error returns -EINVAL, leaves @f unchanged and
  * writes a one-line reason into @err (e.g. "unknown syscall 'foo'").
  */
 int filter_parse(struct filter *f, const char *text, char *err, size_t errlen);

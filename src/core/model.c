@@ -198,7 +198,7 @@ static int emit_row(struct snapshot *out, struct model_entry *e)
 	if (!r)
 		return -ENOMEM;
 	r->pid = e->key.tgid;
-	r->nr = e->key.nr;
+	snap_sys_set_key_nr(r, e->key.nr);
 	r->pstart_ns = e->key.pstart_ns;
 	memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 	r->exited = e->exited;

@@ -29,6 +29,7 @@ enum long_only {
 	OPT_SNAPSHOT_DIR,
 	OPT_UI,
 	OPT_KEYS,
+	OPT_COLUMNS,
 	OPT_NO_CLIENTS,
 	OPT_MAX_CLIENTS,
 	OPT_CSV,
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
 	{ "ui", no_argument, NULL, OPT_UI },
 	{ "keys", no_argument, NULL, OPT_KEYS },
+	{ "columns", no_argument, NULL, OPT_COLUMNS },
 	{ "no-clients", no_argument, NULL, OPT_NO_CLIENTS },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "csv", required_argument, NULL, OPT_CSV },
@@ -106,6 +108,7 @@ static const char usage_text[] =
 	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
 	"      --keys               the dashboard's keys, as a Markdown table\n"
+	"      --columns            what the dashboard's columns mean, as a Markdown table\n"
 	"  -h, --help               this text\n"
 	"  -V, --version            version\n"
 	"record: every tick into a new FILE (live, or --simulate); stdout stays quiet unless\n"
@@ -236,6 +239,9 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 	case OPT_KEYS:
 		o->show_keys = true;
 		return 0;
+	case OPT_COLUMNS:
+		o->show_columns = true;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -342,7 +348,7 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 {
 	const char *cmd = command_names[o->command];
 
-	if (o->show_help || o->show_version || o->show_keys)
+	if (o->show_help || o->show_version || o->show_keys || o->show_columns)
 		return 0;
 	if (seen_o && o->command != CMD_RECORD && o->command != CMD_EXPORT)
 		return fail(err, errlen, "-o is an option of 'record' and 'export'");

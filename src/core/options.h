@@ -62,6 +62,7 @@ struct options {
 	bool show_help;
 	bool show_version;
 	bool show_keys;
+	bool show_columns;	/* --columns: the column glossary */
 	const char *theme;
 	bool no_color;
 	bool mouse;

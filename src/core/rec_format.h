@@ -29,8 +29,17 @@
 
 #define REC_MAGIC "LATTOPREC"		/* and a NUL: 10 bytes */
 #define REC_MAGIC_LEN 10
-/* 2: tick flags (simulated, final) where 1 had the simulated flag; 1 is still read. */
+/*
+ * 2: a syscall row's exited flag became flag bits (REC_ROW_*), adding the
+ * wait flag; the tick's simulated flag became tick flags (REC_TICK_*),
+ * adding final. Version 1 files read as rows without waits and ticks that
+ * are not final; a lattop that reads only 1 refuses 2 files as newer.
+ */
 #define REC_FORMAT_VERSION 2
+#define REC_ROW_EXITED 1u		/* syscall row flags */
+#define REC_ROW_WAIT 2u
+#define REC_TICK_SIMULATED 1u		/* tick flags */
+#define REC_TICK_FINAL 2u
 #define REC_FILE_HDR_LEN 12
 #define REC_HDR_LEN 12
 #define REC_CRC_LEN 4

@@ -193,13 +193,9 @@ static int get_lat(struct rec_cur *c, struct snapshot *s, struct snap_lat *l)
 	return 0;
 }
 
-/* Format 1 had the simulated flag alone in this field; format 2 added final. */
-#define TICK_SIMULATED 1u
-#define TICK_FINAL 2u
-
 static uint64_t tick_flags(const struct snapshot *s)
 {
-	return (s->simulated ? TICK_SIMULATED : 0) | (s->final ? TICK_FINAL : 0);
+	return (s->simulated ? REC_TICK_SIMULATED : 0) | (s->final ? REC_TICK_FINAL : 0);
 }
 
 int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
@@ -217,7 +213,8 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 		const struct snap_sys_row *r = &s->sys[i];
 
 		if (rec_put_u64(b, r->pid) || rec_put_u64(b, r->nr) || rec_put_u64(b, r->pstart_ns) ||
-		    rec_put_str(b, r->comm, ABI_COMM_LEN) || rec_put_u64(b, r->exited) ||
+		    rec_put_str(b, r->comm, ABI_COMM_LEN) ||
+		    rec_put_u64(b, (r->exited ? REC_ROW_EXITED : 0u) | (r->wait ? REC_ROW_WAIT : 0u)) ||
 		    put_hist(b, s, &r->interval) || put_hist(b, s, &r->total))
 			return -ENOMEM;
 	}
@@ -238,22 +235,24 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 	return 0;
 }
 
-static int get_bool(struct rec_cur *c, bool *out, const char *what)
-{
-	uint64_t v = 0;
-	int ret = rec_get_max(c, 1, &v, what);
-
-	*out = v != 0;
-	return ret;
-}
-
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
 {
 	uint64_t v = 0;
-	int ret = rec_get_max(c, TICK_SIMULATED | TICK_FINAL, &v, "tick flags");
+	int ret = rec_get_max(c, REC_TICK_SIMULATED | REC_TICK_FINAL, &v, "tick flags");
 
-	s->simulated = v & TICK_SIMULATED;
-	s->final = v & TICK_FINAL;
+	s->simulated = v & REC_TICK_SIMULATED;
+	s->final = v & REC_TICK_FINAL;
+	return ret;
+}
+
+/* Format 1 wrote the exited flag alone (0 or 1) where format 2 writes these bits. */
+static int get_row_flags(struct rec_cur *c, struct snap_sys_row *r)
+{
+	uint64_t v = 0;
+	int ret = rec_get_max(c, REC_ROW_EXITED | REC_ROW_WAIT, &v, "row flags");
+
+	r->exited = v & REC_ROW_EXITED;
+	r->wait = v & REC_ROW_WAIT;
 	return ret;
 }
 
@@ -266,8 +265,7 @@ static int get_sys_row(struct rec_cur *c, struct snapshot *s)
 	return rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
 	       rec_get_u64(c, &r->pstart_ns) ?:
 	       rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
-	       get_bool(c, &r->exited, "exited flag") ?: get_hist(c, s, &r->interval) ?:
-	       get_hist(c, s, &r->total);
+	       get_row_flags(c, r) ?: get_hist(c, s, &r->interval) ?: get_hist(c, s, &r->total);
 }
 
 static int get_client_row(struct rec_cur *c, struct snapshot *s)

@@ -56,7 +56,8 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 {
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
-		struct abi_sys_key key = { .tgid = r->pid, .nr = r->nr, .pstart_ns = r->pstart_ns };
+		struct abi_sys_key key = { .tgid = r->pid, .nr = snap_sys_key_nr(r),
+					   .pstart_ns = r->pstart_ns };
 		struct key_entries ke = { (void **)&rt->entries, &rt->n, &rt->cap, sizeof(*rt->entries) };
 		struct run_entry *e;
 		bool created;
@@ -101,7 +102,7 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		if (!r)
 			return -ENOMEM;
 		r->pid = e->key.tgid;
-		r->nr = e->key.nr;
+		snap_sys_set_key_nr(r, e->key.nr);
 		r->pstart_ns = e->key.pstart_ns;
 		memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 		r->exited = e->exited;

@@ -21,6 +21,7 @@
 #include "core/sim_clients.h"
 #include "core/sim_rand.h"
 #include "core/syscall_names.h"
+#include "core/wait_class.h"
 
 #define SIM_MAX_SAMPLES 2000
 #define SIM_SPIKE_MIN_RATE 200.0	/* only busy rows spike: visible in p50 */
@@ -31,7 +32,7 @@ struct sim_proc {
 	uint64_t pstart_ns;
 };
 
-enum sim_proc_id { NGINX1, NGINX2, NGINX3, PG_BACKEND, PG_WAL, REDIS, SSHD, JAVA };
+enum sim_proc_id { NGINX1, NGINX2, NGINX3, PG_BACKEND, PG_WAL, REDIS, SSHD, JAVA, SLEEPER };
 
 static const struct sim_proc sim_procs[] = {
 	[NGINX1] = { "nginx", 1201, 3100000000ull },
@@ -42,6 +43,7 @@ static const struct sim_proc sim_procs[] = {
 	[REDIS] = { "redis-server", 977, 2600000000ull },
 	[SSHD] = { "sshd", 612, 1500000000ull },
 	[JAVA] = { "java", 2301, 5400000000ull },
+	[SLEEPER] = { "sleeper", 733, 1800000000ull },
 };
 
 /*
@@ -99,6 +101,9 @@ static const struct sim_spec sim_specs[] = {
 	{ JAVA, "write", 320, 9000, 0.7, 0.01, 1.5, 0 },
 	{ JAVA, "sendto", 150, 15000, 0.6, 0.01, 1.5, 0 },
 	{ JAVA, "recvfrom", 150, 8000, 0.6, 0.01, 1.5, 0.20 },
+	/* a sleeper: all of its time is waiting (the work view hides it); last, so
+	 * that the rows above keep their random streams */
+	{ SLEEPER, "clock_nanosleep", 20, 50000000, 0.02, 0, 1.5, 0 },
 };
 
 #define SIM_N_SPECS (sizeof(sim_specs) / sizeof(sim_specs[0]))
@@ -302,6 +307,7 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 			return -ENOMEM;
 		r->pid = p->pid;
 		r->nr = row->nr;
+		r->wait = wait_class_always(row->nr);	/* no per-call facts here: by name only */
 		r->pstart_ns = p->pstart_ns;
 		strncpy(r->comm, p->comm, sizeof(r->comm) - 1);
 		r->exited = false;

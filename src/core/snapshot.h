@@ -50,6 +50,8 @@ struct snap_sys_row {
 	uint64_t pstart_ns;		/* identifies the process with pid */
 	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
 	bool exited;			/* process has exited; row ages out */
+	bool wait;			/* calls that waited for an event (enum abi_sys_class):
+					 * one syscall of one process can have a work and a wait row */
 	struct snap_hist interval;	/* this tick only (tick + trunc) */
 	struct snap_hist total;		/* since lattop started */
 };
@@ -179,6 +181,19 @@ uint64_t snapshot_hist_percentile_ns(const struct snapshot *s, const struct snap
 
 /* Deep copy @src into @dst (dst must be initialised). 0 or -ENOMEM. */
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+
+/* The map key's nr word of @r: syscall number | ABI_SYS_NR_WAIT. */
+static inline uint32_t snap_sys_key_nr(const struct snap_sys_row *r)
+{
+	return r->nr | (r->wait ? ABI_SYS_NR_WAIT : 0);
+}
+
+/* @r's syscall number and wait flag from a map key's nr word. */
+static inline void snap_sys_set_key_nr(struct snap_sys_row *r, uint32_t key_nr)
+{
+	r->nr = key_nr & ABI_SYS_NR_MASK;
+	r->wait = (key_nr & ABI_SYS_NR_WAIT) != 0;
+}
 
 /* The histogram a view wants: interval or cumulative. */
 static inline const struct snap_hist *snap_row_hist(const struct snap_sys_row *r, bool cumulative)

@@ -22,14 +22,14 @@ static bool same_group(const struct view_row *a, const struct snap_sys_row *r, e
 {
 	switch (g) {
 	case VIEW_BY_SYSCALL:
-		return a->nr == r->nr;
+		return a->nr == r->nr && a->wait == r->wait;
 	case VIEW_BY_PROCESS:
 		return a->pid == r->pid && a->pstart_ns == r->pstart_ns &&
 		       !memcmp(a->comm, r->comm, ABI_COMM_LEN);
 	case VIEW_BY_PROC_SYSCALL:
 	default:
-		return a->nr == r->nr && a->pid == r->pid && a->pstart_ns == r->pstart_ns &&
-		       !memcmp(a->comm, r->comm, ABI_COMM_LEN);
+		return a->nr == r->nr && a->wait == r->wait && a->pid == r->pid &&
+		       a->pstart_ns == r->pstart_ns && !memcmp(a->comm, r->comm, ABI_COMM_LEN);
 	}
 }
 
@@ -80,6 +80,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 			if (!vr)
 				return -ENOMEM;
 			vr->nr = g == VIEW_BY_PROCESS ? UINT32_MAX : r->nr;
+			vr->wait = g != VIEW_BY_PROCESS && r->wait;
 			if (g != VIEW_BY_SYSCALL) {
 				vr->pid = r->pid;
 				vr->pstart_ns = r->pstart_ns;
@@ -162,6 +163,8 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 		c = cmp_u64(a->pid, b->pid);
 	if (!c)
 		c = cmp_u64(a->nr, b->nr);
+	if (!c)
+		c = cmp_u64(a->wait, b->wait);	/* work before wait */
 	if (!c)
 		c = cmp_u64(a->pstart_ns, b->pstart_ns);
 	if (!c)

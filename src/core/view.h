@@ -14,9 +14,9 @@
 #include "core/snapshot.h"
 
 enum view_group {
-	VIEW_BY_SYSCALL,	/* one row per syscall, all matching processes merged */
+	VIEW_BY_SYSCALL,	/* one row per syscall and wait flag, all matching processes merged */
 	VIEW_BY_PROCESS,	/* one row per process, all matching syscalls merged */
-	VIEW_BY_PROC_SYSCALL,	/* one row per (process, syscall) */
+	VIEW_BY_PROC_SYSCALL,	/* one row per (process, syscall, wait flag) */
 };
 
 enum view_sort {
@@ -36,6 +36,7 @@ struct view_row {
 	uint64_t pstart_ns;
 	char comm[ABI_COMM_LEN];/* raw; "" in VIEW_BY_SYSCALL */
 	uint32_t nr;		/* UINT32_MAX in VIEW_BY_PROCESS */
+	bool wait;		/* calls that waited for an event; false in VIEW_BY_PROCESS */
 	uint32_t n_merged;	/* snapshot rows merged into this one */
 	uint32_t slowest_nr;	/* VIEW_BY_PROCESS: syscall with the highest p99 */
 	uint64_t slowest_p99_ns;

@@ -9,6 +9,7 @@
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
+#include "core/wait_class.h"
 #include "core/view.h"
 #include "export/batch_text.h"
 #include "export/fmt_addr.h"
@@ -91,7 +92,7 @@ static void bt_block(FILE *out, const struct view_row *r)
 	char name[BT_NAME_LEN], p50[FMT_DURATION_LEN], p99[FMT_DURATION_LEN];
 	char max[FMT_DURATION_LEN];
 
-	syscall_name_or_nr(r->nr, name, sizeof(name));
+	wait_class_label(r->nr, r->wait, name, sizeof(name));
 	fmt_duration_ns(p50, sizeof(p50), hist_percentile_ns(&r->hist, 50));
 	fmt_duration_ns(p99, sizeof(p99), hist_percentile_ns(&r->hist, 99));
 	fmt_duration_ns(max, sizeof(max), r->hist.max_ns);
@@ -112,7 +113,7 @@ static void bt_summary_row(FILE *out, const struct view_row *r)
 	char name[BT_NAME_LEN], comm[ABI_COMM_LEN * 2], proc[BT_PROC_LEN];
 	char d[FMT_DURATION_LEN];
 
-	syscall_name_or_nr(r->nr, name, sizeof(name));
+	wait_class_label(r->nr, r->wait, name, sizeof(name));
 	/* comm comes from the kernel: never print it raw */
 	sanitize_text(comm, sizeof(comm), r->comm, sizeof(r->comm));
 	snprintf(proc, sizeof(proc), "%s[%u]", comm, r->pid);

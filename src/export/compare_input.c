@@ -6,6 +6,7 @@
 
 #include "core/hist.h"
 #include "core/syscall_names.h"
+#include "core/wait_class.h"
 #include "export/compare_input.h"
 #include "export/fmt_addr.h"
 #include "export/rec_reader.h"
@@ -62,7 +63,8 @@ int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct s
 		    r->interval.n > s->n_buckets - r->interval.first)
 			continue;
 		snapshot_hist_expand(s, &r->interval, &h);
-		syscall_name_or_nr(r->nr, name, sizeof(name));
+		/* Work and wait rows of a syscall are series of their own ("read (wait)"). */
+		wait_class_label(r->nr, r->wait, name, sizeof(name));
 		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &h);
 		if (ret)
 			return ret;

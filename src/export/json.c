@@ -142,6 +142,7 @@ static void json_row(struct jw *w, const struct snapshot *s, const struct snap_s
 	jw_kv_str(w, "syscall", name, sizeof(name));
 	jw_kv_u64(w, "nr", r->nr);
 	jw_kv_bool(w, "exited", r->exited);
+	jw_kv_bool(w, "wait", r->wait);
 	jw_kv_u64(w, "count", h->count);
 	jw_kv_u64(w, "errors", h->errors);
 	jw_kv_u64(w, "timed", h->timed);

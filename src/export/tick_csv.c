@@ -13,7 +13,7 @@
 int tick_csv_header(FILE *f)
 {
 	fputs("tick,ts_ns,kind,pid,comm,syscall,client,port,dir,count,errors,sum_ns,p50_ns,p90_ns,"
-	      "p99_ns,p999_ns,max_ns\n", f);
+	      "p99_ns,p999_ns,max_ns,wait\n", f);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -28,10 +28,10 @@ static void sys_row(FILE *f, const struct snapshot *s, const struct snap_sys_row
 	fputc(',', f);
 	csv_write_cell(f, name, sizeof(name));
 	fprintf(f, ",,,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%" PRIu64 "\n", h->count, h->errors, h->sum_ns,
+		",%" PRIu64 ",%" PRIu64 ",%d\n", h->count, h->errors, h->sum_ns,
 		snapshot_hist_percentile_ns(s, h, 50), snapshot_hist_percentile_ns(s, h, 90),
 		snapshot_hist_percentile_ns(s, h, 99), snapshot_hist_percentile_ns(s, h, 99.9),
-		h->max_ns);
+		h->max_ns, r->wait);
 }
 
 static void client_row(FILE *f, const struct snapshot *s, const struct snap_client_row *r,
@@ -45,7 +45,7 @@ static void client_row(FILE *f, const struct snapshot *s, const struct snap_clie
 		(uint32_t)r->key.tgid);
 	csv_write_cell(f, r->comm, sizeof(r->comm));
 	fprintf(f, ",,%s,%u,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%" PRIu64 "\n", fmt_addr(addr, sizeof(addr), &r->key),
+		",%" PRIu64 ",%" PRIu64 ",\n", fmt_addr(addr, sizeof(addr), &r->key),
 		(unsigned int)r->key.port, fmt_dir(&r->key), c->requests, c->failed, l->sum_ns,
 		l->p50_ns, l->p90_ns, l->p99_ns,
 		hist_buckets_percentile_ns(snap_lat_buckets(s, l), l->n, l->max_ns, 99.9), l->max_ns);

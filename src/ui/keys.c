@@ -28,6 +28,7 @@ static int act_quit(struct ui *ui)
 static int act_help(struct ui *ui)
 {
 	ui->help = !ui->help;
+	ui->help_top = 0;
 	return REDRAW_ALL;
 }
 
@@ -53,6 +54,12 @@ static size_t focused_rows(const struct ui *ui)
 
 static int move_by(struct ui *ui, long delta)
 {
+	if (ui->help) {	/* the help screen scrolls; drawing clamps it to its length */
+		long top = (long)ui->help_top + delta;
+
+		ui->help_top = top < 0 ? 0 : top > 100000 ? 100000 : (int)top;
+		return REDRAW_OVERLAY;
+	}
 	if (ui->focus == TABLE_CLIENTS)
 		table_move(&ui->clients.pos, ui->clients.view.n, delta);
 	else
@@ -74,8 +81,8 @@ static int act_up(struct ui *ui) { return move_by(ui, -1); }
 static int act_down(struct ui *ui) { return move_by(ui, 1); }
 static int act_pgup(struct ui *ui) { return move_by(ui, -page(ui)); }
 static int act_pgdn(struct ui *ui) { return move_by(ui, page(ui)); }
-static int act_home(struct ui *ui) { return move_by(ui, -(long)focused_rows(ui)); }
-static int act_end(struct ui *ui) { return move_by(ui, (long)focused_rows(ui)); }
+static int act_home(struct ui *ui) { return move_by(ui, ui->help ? -100000 : -(long)focused_rows(ui)); }
+static int act_end(struct ui *ui) { return move_by(ui, ui->help ? 100000 : (long)focused_rows(ui)); }
 
 /* Enter on a client: its request-latency histogram stays in the histogram pane. */
 static int pin_client(struct ui *ui)
@@ -149,6 +156,7 @@ static int open_picker(struct ui *ui, enum ui_prompt kind)
 		f.n_sys = 0;
 	else
 		f.n_pid = f.n_comm = 0;
+	f.waits = ui_waits_filter(ui);	/* offer what the tables show */
 	if (view_build(&ui->pick, ui->snap, &f, sys ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS,
 		       ui->cumulative))
 		return REDRAW_NONE;
@@ -292,6 +300,17 @@ static int act_clients(struct ui *ui)
 	return REDRAW_TABLES;
 }
 
+/* The work view (default) hides calls that waited for an event; the waits view adds them. */
+static int act_waits(struct ui *ui)
+{
+	ui->show_waits = !ui->show_waits;
+	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+	ui_set_status(ui, false, ui->show_waits ?
+		      "waits view: sleeps, polls, futex waits, idle reads shown (w: work view)" :
+		      "work view: calls that waited for an event hidden (w shows them)");
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
@@ -329,6 +348,8 @@ const struct key_binding key_table[] = {
 	{ "", "", act_jump_end, { ']', 0 } },
 	{ "+ -", "longer / shorter interval", act_slower, { '+', '=', 0 } },
 	{ "", "", act_faster, { '-', 0 } },
+	{ "w", "work view (default: calls that waited for an event hidden) vs waits view (all "
+	  "calls, wait rows marked \"(wait)\")", act_waits, { 'w', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },

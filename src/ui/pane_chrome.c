@@ -6,6 +6,7 @@
 
 #include "collect/collector.h"
 #include "ui/draw.h"
+#include "ui/columns.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
@@ -48,8 +49,12 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 	snprintf(line, sizeof(line), "  %s %s", ui->o->host ? ui->o->host : "",
 		 ui->o->kernel ? ui->o->kernel : "");
 	draw_text(w, 0, x, width - x, line, a, false);
-	/* Second line: how to read the numbers (mode, filter, sampling), then what is traced. */
-	snprintf(line, sizeof(line), " %sfilter: %s%s  |  %s%s",
+	/*
+	 * Second line: how to read the numbers (view, mode, filter, sampling),
+	 * then what is traced. The view first: it decides which rows exist.
+	 */
+	snprintf(line, sizeof(line), " %s  %sfilter: %s%s  |  %s%s",
+		 ui->show_waits ? "view:WORK+WAITS (w: work)" : "view:WORK (w: +waits)",
 		 ui->cumulative ? "CUMULATIVE  " : "",
 		 ui->filter_text[0] ? ui->filter_text : "(none)",
 		 ui->drill != DRILL_NONE ? " +drill-down" : "",
@@ -94,26 +99,94 @@ void pane_footer_draw(struct ui *ui, WINDOW *w)
 	}
 }
 
+/*
+ * The help screen as lines: keys, the column glossary, then what is active.
+ * Wrapped to @text_w columns; drawn from ui->help_top (it scrolls).
+ */
+struct help_cursor {
+	WINDOW *w;
+	int top, y, y_end, line;	/* first line shown, next row, rows end, lines so far */
+	int text_w;
+};
+
+/* One line of the help: shown only when it is in the scrolled window. */
+static void help_line(struct help_cursor *c, const char *label, const char *text, int len,
+		      attr_t label_a, attr_t text_a)
+{
+	char buf[512];
+
+	if (c->line++ < c->top || c->y >= c->y_end)
+		return;
+	if (label)
+		draw_text(c->w, c->y, 2, 14, label, label_a, false);
+	snprintf(buf, sizeof(buf), "%.*s", len, text);
+	draw_text(c->w, c->y, 17, c->text_w, buf, text_a, false);
+	c->y++;
+}
+
+/* @text wrapped at spaces into lines of c->text_w columns, @label on the first. */
+static void help_item(struct help_cursor *c, const char *label, const char *text, attr_t label_a,
+		      attr_t text_a)
+{
+	int w = c->text_w > 8 ? c->text_w : 8;
+
+	do {
+		int n = (int)strlen(text), cut = n;
+
+		if (n > w) {
+			for (cut = w; cut > 0 && text[cut] != ' '; cut--)
+				;
+			if (!cut)
+				cut = w;
+		}
+		help_line(c, label, text, cut, label_a, text_a);
+		label = NULL;
+		text += cut;
+		while (*text == ' ')
+			text++;
+	} while (*text);
+}
+
 void pane_help_draw(struct ui *ui, WINDOW *w)
 {
-	int width = getmaxx(w), height = getmaxy(w), y = 2;
+	int width = getmaxx(w), height = getmaxy(w), total;
+	attr_t title = theme_attr(THEME_ROLE_title), normal = theme_attr(THEME_ROLE_normal),
+	       dim = theme_attr(THEME_ROLE_dim);
+	struct help_cursor c;
 
 	werase(w);
-	draw_title(w, " Help: keys (Esc or ? closes) ", true);
-	for (size_t i = 0; i < key_table_len && y < height - 2; i++) {
-		if (!key_table[i].keys[0])
-			continue;	/* a second binding of the line above */
-		draw_text(w, y, 2, 12, key_table[i].keys, theme_attr(THEME_ROLE_title), false);
-		draw_text(w, y, 15, width - 16, key_table[i].help, theme_attr(THEME_ROLE_normal),
-			  false);
-		y++;
+	/* Two passes: count the lines, clamp the scroll, then draw. */
+	for (int pass = 0; pass < 2; pass++) {
+		c = (struct help_cursor){ w, ui->help_top, 2, height - 1, 0, width - 18 };
+		if (!pass)
+			c.y_end = c.y;	/* counting only */
+		for (size_t i = 0; i < key_table_len; i++)
+			if (key_table[i].keys[0])	/* else a second binding of the line above */
+				help_item(&c, key_table[i].keys, key_table[i].help, title, normal);
+		help_line(&c, NULL, "", 0, normal, normal);
+		help_line(&c, "Columns", "(what the tables show)", 22, title, dim);
+		for (size_t i = 0; i < column_docs_len; i++)
+			help_item(&c, column_docs[i].names, column_docs[i].help, title, normal);
+		help_line(&c, NULL, "", 0, normal, normal);
+		help_item(&c, "Active", ui->o->features ? ui->o->features : "", title, dim);
+		help_item(&c, "Histograms", "log-linear buckets: percentiles within 6.25%.", title,
+			  dim);
+		total = c.line;
+		if (!pass) {
+			int rows = height - 3 > 1 ? height - 3 : 1;
+
+			if (ui->help_top > total - rows)
+				ui->help_top = total - rows;
+			if (ui->help_top < 0)
+				ui->help_top = 0;
+		}
 	}
-	y++;
-	if (y < height)
-		draw_text(w, y++, 2, width - 4, ui->o->features ? ui->o->features : "",
-			  theme_attr(THEME_ROLE_dim), false);
-	if (y < height)
-		draw_text(w, y, 2, width - 4,
-			  "Latencies are log-linear buckets: percentiles within 6.25%.",
-			  theme_attr(THEME_ROLE_dim), false);
+	draw_title(w, " Help: keys and columns (Up/Down/PgDn scroll, Esc or ? closes) ", true);
+	if (total > height - 3) {
+		char more[48];
+
+		snprintf(more, sizeof(more), " lines %d-%d of %d ", ui->help_top + 1,
+			 ui->help_top + height - 3 < total ? ui->help_top + height - 3 : total, total);
+		draw_text(w, height - 1, 2, width - 4, more, dim, false);
+	}
 }

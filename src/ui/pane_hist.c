@@ -59,7 +59,10 @@ static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_
 {
 	char name[40], comm[ABI_COMM_LEN * 2];
 
-	syscall_name_or_nr(r->nr == UINT32_MAX ? r->slowest_nr : r->nr, name, sizeof(name));
+	if (r->nr == UINT32_MAX)
+		syscall_name_or_nr(r->slowest_nr, name, sizeof(name));
+	else
+		ui_fmt_syscall(name, sizeof(name), r->nr, r->wait);
 	sanitize_text(comm, sizeof(comm), r->comm, ABI_COMM_LEN);
 	if (r->nr == UINT32_MAX)
 		snprintf(buf, len, " %s[%u] all syscalls%s ", comm, r->pid,

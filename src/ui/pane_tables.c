@@ -6,6 +6,7 @@
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
+#include "core/wait_class.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
 #include "ui/theme.h"
@@ -30,6 +31,11 @@ static const struct table_col proc_cols[] = {
 	[PC_P99] = { "P99", 8, true, false },
 	[PC_SLOWEST] = { "SLOWEST", 14, false, false },
 };
+
+void ui_fmt_syscall(char *buf, size_t len, uint32_t nr, bool wait)
+{
+	wait_class_label(nr, wait, buf, len);
+}
 
 /* Calls per second over the view's time base (the tick, or since start). */
 double ui_per_second(const struct ui *ui, uint64_t n)
@@ -68,7 +74,7 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 	(void)untrusted;
 	switch ((enum sys_col)col) {
 	case SC_NAME:
-		syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+		ui_fmt_syscall(buf, len, r->nr, r->wait);
 		break;
 	case SC_RATE:
 		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
@@ -117,11 +123,16 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		break;
 	case PC_SLOWEST:
 		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
-			syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+			ui_fmt_syscall(buf, len, r->nr, r->wait);
 		else
 			syscall_name_or_nr(r->slowest_nr, buf, (unsigned int)len);
 		break;
 	}
+}
+
+enum filter_waits ui_waits_filter(const struct ui *ui)
+{
+	return ui->show_waits ? FILTER_WAITS_ALL : FILTER_WAITS_HIDE;
 }
 
 int ui_views_rebuild(struct ui *ui)
@@ -135,6 +146,8 @@ int ui_views_rebuild(struct ui *ui)
 		st->view.n = pt->view.n = 0;
 		return 0;
 	}
+	/* The work view leaves out calls that waited for an event; 'w' shows them. */
+	sys_f.waits = proc_f.waits = ui_waits_filter(ui);
 	/* A drill-down narrows one table to the chosen syscall or process. */
 	if (ui->drill == DRILL_PROCESS) {
 		sys_f.n_pid = 1;
@@ -144,6 +157,7 @@ int ui_views_rebuild(struct ui *ui)
 	} else if (ui->drill == DRILL_SYSCALL) {
 		proc_f.n_sys = 1;
 		proc_f.sys_nr[0] = ui->drill_row.nr;
+		proc_f.waits = ui->drill_row.wait ? FILTER_WAITS_ONLY : FILTER_WAITS_HIDE;
 		proc_g = VIEW_BY_PROC_SYSCALL;
 	}
 	ret = view_build(&st->view, ui->snap, &sys_f, sys_g, ui->cumulative);
@@ -203,12 +217,13 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		pane_clients_draw(ui, w);
 		return;
 	}
-	if (ui->drill == DRILL_SYSCALL)
-		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ",
-			 syscall_name_or_nr(ui->drill_row.nr, name, sizeof(name)));
-	else
+	if (ui->drill == DRILL_SYSCALL) {
+		ui_fmt_syscall(name, sizeof(name), ui->drill_row.nr, ui->drill_row.wait);
+		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ", name);
+	} else {
 		snprintf(title, sizeof(title), " Processes  sort:%s%s ", view_sort_name(t->sort),
 			 t->ascending ? " asc" : "");
+	}
 	draw_title(w, title, ui->focus == TABLE_PROCS);
 	table_draw(w, 1, getmaxy(w) - 1, proc_cols, sizeof(proc_cols) / sizeof(proc_cols[0]),
 		   t->view.n, &t->pos, ui->focus == TABLE_PROCS, proc_cell, ui);
@@ -222,7 +237,7 @@ static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 
 	if (ui->prompt == PICK_SYSCALL) {
 		if (col == 0)
-			syscall_name_or_nr(r->nr, buf, (unsigned int)len);
+			ui_fmt_syscall(buf, len, r->nr, r->wait);
 		else
 			ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 		return;

@@ -40,4 +40,7 @@ int ui_check_terminal(char *err, size_t errlen);
 /* The key table as a Markdown table (for --keys and the README). */
 void ui_keys_markdown(FILE *out);
 
+/* The column glossary (ui/columns.c) as a Markdown table: `lattop --columns`, the README. */
+void ui_columns_markdown(FILE *out);
+
 #endif

@@ -80,6 +80,8 @@ struct ui {
 	const struct snapshot *latest;	/* newest ring slot taken (held until the next take) */
 	struct snapshot paused_copy;
 	bool paused, cumulative, fine_hist, help;
+	bool show_waits;		/* 'w': the waits view; false (zeroed) = the work view */
+	int help_top;			/* first line of the help screen shown (it scrolls) */
 	struct filter filter;
 	char filter_text[FILTER_TEXT_MAX];
 	enum ui_drill drill;
@@ -100,6 +102,12 @@ struct ui {
 	WINDOW *win[AREA_NR];
 	uint64_t skipped;		/* snapshots the UI never drew (latest wins) */
 };
+
+/* What the work/waits view choice keeps of the syscall rows. */
+enum filter_waits ui_waits_filter(const struct ui *ui);
+
+/* A syscall's name as tables show it: "read", or "read (wait)" for its wait row. */
+void ui_fmt_syscall(char *buf, size_t len, uint32_t nr, bool wait);
 
 /* Rebuild both tables' views from the snapshot, filter and drill-down. */
 int ui_views_rebuild(struct ui *ui);

@@ -65,7 +65,7 @@ print(n)')
 got=$(($(wc -l <exp.csv) - 1))
 [ "$got" -eq "$want" ] && [ "$want" -gt $N ] && ok "export --csv: $got rows = syscall+client entries of the JSON" ||
 	fail "export --csv has $got rows, the JSON $want entries"
-head -n 1 exp.csv | grep -q '^tick,ts_ns,kind,pid,comm,syscall,client,port,dir,count,errors,sum_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns$' ||
+head -n 1 exp.csv | grep -q '^tick,ts_ns,kind,pid,comm,syscall,client,port,dir,count,errors,sum_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wait$' ||
 	fail "CSV header: $(head -n 1 exp.csv)"
 # Values: the CSV's counts per tick equal the JSON's (sum of count over syscall entries).
 python3 - <<'PY' || fail "CSV values differ from the JSON"
@@ -205,6 +205,32 @@ bad layout.rec 24 "histogram layout hist_slots=999"
 	ok "a META with escape bytes still replays identically" || fail "evil.rec: $(cat err.txt)"
 "$L" replay missing.rec --json 2>err.txt
 [ $? -eq 2 ] && grep -q "missing.rec" err.txt && ok "missing file: exit 2" || fail "missing file"
+
+# The wait flag survives record -> replay/export; recordings of format 1
+# (tests/cli/data/format1.rec, made by lattop before the flag existed) still
+# replay, every row work.
+python3 - rec.json <<'PY' && ok "recorded JSON: the sleeper's clock_nanosleep and epoll_wait rows are waits, futex work" || fail "wait flags in the recorded JSON"
+import json, sys
+seen = {}
+for line in open(sys.argv[1]):
+    for r in json.loads(line)["syscalls"]:
+        seen.setdefault(r["syscall"], set()).add(r["wait"])
+assert seen["clock_nanosleep"] == {True} and seen["epoll_wait"] == {True}, seen
+assert seen["futex"] == {False} and seen["read"] == {False}, seen
+PY
+grep -q '"wait":true' rep.json && ok "replay keeps the wait flag" || fail "replay lost the wait flag"
+awk -F, 'NR > 1 && $3 == "syscall" && $6 == "\"clock_nanosleep\"" && $NF != 1 { bad = 1 }
+	NR > 1 && $3 == "syscall" && $6 == "\"futex\"" && $NF != 0 { bad = 1 }
+	END { exit bad }' exp.csv && grep -q ',"clock_nanosleep",' exp.csv &&
+	ok "CSV export: clock_nanosleep rows have wait=1, futex rows 0" || fail "CSV wait column"
+"$L" replay "$ROOT/tests/cli/data/format1.rec" --speed 0 --json >v1.json 2>v1.err ||
+	fail "format 1 recording: exit $?: $(cat v1.err)"
+python3 -c '
+import json, sys
+ticks = [json.loads(l) for l in open("v1.json")]
+assert len(ticks) == 3 and all(r["wait"] is False for t in ticks for r in t["syscalls"])
+assert any(r["syscall"] == "epoll_wait" for t in ticks for r in t["syscalls"])
+' && ok "a format 1 recording replays (3 ticks, every row work)" || fail "format 1 replay"
 
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all passed"

@@ -7,7 +7,7 @@
 for size in 80x24 120x40 200x50; do
 	start "${size%x*}" "${size#*x}" --simulate --seed 1 -i 0.2
 	wait_for "Syscalls"
-	wait_for "epoll_wait"
+	wait_for "futex"
 	screen=$(capture)
 	for want in "lattop" "SIMULATED" "every 0.2s" "events/s" "lost" "evicted" "filter:" \
 		"Syscalls" "SYSCALL" "CALLS/s" "ERR/s" "P50" "P99" "MAX" "TIME%" \
@@ -41,7 +41,7 @@ done
 
 # Help is generated from the key table: every binding's help text is on it.
 start 120 40 --simulate -i 0.2
-wait_for "epoll_wait"
+wait_for "futex"
 keys F1
 wait_for "Help: keys"
 screen=$(capture)
@@ -62,7 +62,7 @@ ok "help lists the whole key table, opens and closes"
 # so that a new tick cannot reorder the rows under the test).
 keys Space
 wait_for "PAUSED"
-wait_for "epoll_wait"
+wait_for "futex"
 keys Home
 first=$(capture | awk '/^SYSCALL /{getline; print $1; exit}')
 second=$(capture | awk '/^SYSCALL /{getline; getline; print $1; exit}')

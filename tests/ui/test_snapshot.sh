@@ -6,7 +6,7 @@
 SNAPS=$TMPD/snaps
 mkdir -p "$SNAPS"
 start 100 30 --simulate --seed 2 -i 0.2 --snapshot-dir "$SNAPS"
-wait_for "epoll_wait"
+wait_for "futex"
 keys / C-u nginx Enter
 wait_for "filter: nginx"
 keys s
@@ -60,7 +60,7 @@ t kill-server 2>/dev/null
 mkdir -p "$TMPD/real"
 ln -s "$TMPD/real" "$TMPD/linkdir"
 start 100 30 --simulate --seed 2 -i 0.2 --snapshot-dir "$TMPD/linkdir"
-wait_for "epoll_wait"
+wait_for "futex"
 keys s
 wait_for "it is a symlink"
 [ -z "$(ls -A "$TMPD/real")" ] || fail "wrote through a symlinked directory"

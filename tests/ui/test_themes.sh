@@ -11,7 +11,7 @@ has_colour() { LC_ALL=C grep -qP '\x1b\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]
 has_256() { LC_ALL=C grep -qP '\x1b\[([0-9;]*;)?[34]8;5;[0-9]+'; }
 
 start 100 30 --simulate -i 0.2
-wait_for "epoll_wait"
+wait_for "futex"
 capture_esc | has_256 || fail "default theme on a 256-colour terminal uses no 256-colour codes"
 ok "default theme: 256 colours"
 keys t
@@ -30,7 +30,7 @@ t kill-server 2>/dev/null
 for how in "NO_COLOR=1" "--no-color"; do
 	case $how in --*) UI_ENV= start 100 30 --simulate -i 0.2 "$how" ;;
 	*) UI_ENV=$how start 100 30 --simulate -i 0.2 ;; esac
-	wait_for "epoll_wait"
+	wait_for "futex"
 	sleep 0.5
 	capture_esc | has_colour && fail "$how: colours on the screen"
 	capture_esc | LC_ALL=C grep -qP '\x1b\[([0-9;]*;)?7(;[0-9;]*)?m' || fail "$how: no reverse video (bars, header)"
@@ -39,7 +39,7 @@ for how in "NO_COLOR=1" "--no-color"; do
 done
 
 UI_ENV="TERM=xterm" start 100 30 --simulate -i 0.2
-wait_for "epoll_wait"
+wait_for "futex"
 sleep 0.5
 capture_esc | has_256 && fail "8-colour terminal got 256-colour codes"
 capture_esc | has_colour || fail "8-colour terminal got no colour at all"
@@ -48,13 +48,13 @@ t kill-server 2>/dev/null
 
 printf 'bar = green\nnosuchrole = red\np50 = purple\n' >"$TMPD/bad.theme"
 start 100 30 --simulate -i 0.2 --theme "$TMPD/bad.theme"
-wait_for "epoll_wait"
+wait_for "futex"
 wait_for "bad.theme:2: unknown role 'nosuchrole' (+1 more)"
 ok "bad theme file: warning with file:line on the status line, dashboard runs"
 t kill-server 2>/dev/null
 
 UI_LANG=C start 100 30 --simulate -i 0.2
-wait_for "epoll_wait"
+wait_for "futex"
 sleep 0.5
 screen=$(capture)
 LC_ALL=C grep -qP '[\x80-\xff]' <<<"$screen" && fail "non-UTF-8 locale: non-ASCII bytes on the screen"

@@ -80,7 +80,8 @@ static void build(struct snapshot *s)
 		r->nr = i;
 		r->pstart_ns = UINT64_MAX - i;
 		memcpy(r->comm, i == 1 ? "0123456789abcdef" : "\x1b[31mev", i == 1 ? 16 : 7);
-		r->exited = i == 1;
+		r->exited = i >= 1;
+		r->wait = i == 2;	/* every combination of the row flags but wait alone */
 		fill_hist(s, &r->interval, i);
 		fill_hist(s, &r->total, i + 100);
 	}
@@ -368,6 +369,66 @@ static void test_foreign_and_newer(void **state)
 	rec_buf_free(&f);
 }
 
+/*
+ * A syscall row's flags: format 1 wrote the exited flag alone (0 or 1) where
+ * format 2 writes REC_ROW_* bits, so a format 1 tick reads as rows without
+ * waits; an unknown bit is refused. A format 1 file header is accepted.
+ */
+static void put_one_row_tick(struct rec_buf *b, uint64_t flags)
+{
+	b->len = 0;
+	for (int i = 0; i < 4; i++)
+		rec_put_u64(b, 1);
+	rec_put_u64(b, 0);		/* simulated */
+	rec_put_u64(b, 1);		/* sample_every */
+	rec_put_str(b, "bpf", 15);
+	for (int i = 0; i < 12; i++)
+		rec_put_u64(b, 0);
+	rec_put_u64(b, 2);		/* clients_state */
+	rec_put_str(b, "", 119);
+	rec_put_u64(b, 1);		/* one row: pid, nr, pstart, comm */
+	rec_put_u64(b, 1);
+	rec_put_u64(b, 0);
+	rec_put_u64(b, 3);
+	rec_put_str(b, "x", 16);
+	rec_put_u64(b, flags);
+	for (int h = 0; h < 2; h++)	/* two empty histograms */
+		for (int i = 0; i < 6; i++)
+			rec_put_u64(b, 0);
+	rec_put_u64(b, 0);		/* no clients */
+}
+
+static void test_row_flags(void **state)
+{
+	static const struct { uint64_t flags; bool exited, wait; } ok[] = {
+		{ 0, false, false }, { 1, true, false },	/* as format 1 wrote them */
+		{ 2, false, true }, { 3, true, true },
+	};
+	struct rec_buf b = { 0 }, f = { 0 };
+	struct rec_error e = { 0 };
+	struct snapshot s;
+
+	(void)state;
+	snapshot_init(&s);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		put_one_row_tick(&b, ok[i].flags);
+		assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), 0);
+		assert_int_equal(s.n_sys, 1);
+		assert_int_equal(s.sys[0].exited, ok[i].exited);
+		assert_int_equal(s.sys[0].wait, ok[i].wait);
+	}
+	put_one_row_tick(&b, 4);
+	assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "row flags"));
+	/* A format 1 file: read. */
+	build_file(&f, false);
+	f.data[REC_MAGIC_LEN] = 1;
+	assert_int_equal(rec_decode_buffer(f.data, f.len, NULL, NULL, &e), 0);
+	snapshot_free(&s);
+	rec_buf_free(&b);
+	rec_buf_free(&f);
+}
+
 /* Payloads with a valid frame but lying content. */
 static void test_bad_payloads(void **state)
 {
@@ -484,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_samples_round_trip), cmocka_unit_test(test_file_ok),
 		cmocka_unit_test(test_truncated_everywhere), cmocka_unit_test(test_every_flip_rejected),
 		cmocka_unit_test(test_flip_offset), cmocka_unit_test(test_foreign_and_newer),
+		cmocka_unit_test(test_row_flags),
 		cmocka_unit_test(test_bad_payloads),
 	};
 

@@ -1,0 +1,37 @@
+/* columns.c - the column glossary as data (help screen, `lattop --columns`, README). */
+#include <stdio.h>
+
+#include "ui/columns.h"
+#include "ui/ui.h"
+
+const struct column_doc column_docs[] = {
+	{ "SYSCALL", "syscall name; \"(wait)\" marks its calls that waited for an event (the waits "
+		     "view, key w): sleeps, futex waits, poll/epoll/select, wait4, blocking "
+		     "reads and accepts of sockets, pipes and terminals" },
+	{ "CALLS/s ERR/s", "calls, and calls that returned an error, per second of the tick (of "
+			   "the run when cumulative)" },
+	{ "P50 P99 MAX", "latency of a call (entry to return): median, 99th percentile (within "
+			 "6.25 %) and the slowest" },
+	{ "TIME%", "share of the summed latency of the rows shown: where the calls' time went, "
+		   "not CPU use (a call that sleeps 1 s counts 1 s)" },
+	{ "PID COMMAND", "process id and name (as the kernel has it, sanitised)" },
+	{ "SLOWEST", "processes: the syscall with the highest p99 in that process (drilled into a "
+		     "syscall: that syscall)" },
+	{ "CLIENT PORT", "clients: remote address; PORT is our local port (we accepted), >PORT "
+			 "the remote port of a connection we opened" },
+	{ "PROCESS", "clients: pid and name of the process that owns the connections" },
+	{ "REQ/s", "clients: requests per second (a read, then the first write of the answer)" },
+	{ "CONN/s OPEN", "clients: connections opened per second, and open at the end of the tick" },
+	{ "LIFE P99", "clients: p99 connection lifetime, accept to close (>PORT rows: p99 "
+		      "connect latency)" },
+	{ "IN OUT", "clients: bytes received and sent in the tick" },
+	{ "RST RTX", "clients: TCP resets and retransmits" },
+};
+const size_t column_docs_len = sizeof(column_docs) / sizeof(column_docs[0]);
+
+void ui_columns_markdown(FILE *out)
+{
+	fputs("| column | meaning |\n| --- | --- |\n", out);
+	for (size_t i = 0; i < column_docs_len; i++)
+		fprintf(out, "| `%s` | %s |\n", column_docs[i].names, column_docs[i].help);
+}

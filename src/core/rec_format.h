@@ -15,6 +15,10 @@
  * Payload integers are LEB128 varints (u64; fields of 32 bits are checked
  * to fit); strings are a varint length and that many bytes. Histograms
  * are sparse: the number of non-empty slots, then (slot gap, value) pairs.
+ *
+ * Versions: 2 added client counters after format 1's (adopted), in an
+ * extension after a tick's client rows (core/rec_tick.c); a version-1
+ * tick has none and reads with those counters 0.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -29,7 +33,7 @@
 
 #define REC_MAGIC "LATTOPREC"		/* and a NUL: 10 bytes */
 #define REC_MAGIC_LEN 10
-#define REC_FORMAT_VERSION 1
+#define REC_FORMAT_VERSION 2
 #define REC_FILE_HDR_LEN 12
 #define REC_HDR_LEN 12
 #define REC_CRC_LEN 4

@@ -50,10 +50,11 @@ def live_csv(args, name, what):
     path = os.path.join(tmp, f"{what.replace(' ', '_')}.csv")
     lt = lattest.Lattop(["-i", "0.3", "--csv", path] + args)
     lt.next_tick()
+    lt.drain()
     traffic()
-    for _ in range(3):
-        lt.next_tick()
-    lt.stop()
+    lt.wait_ticks(3)
+    rc = lt.stop()
+    lattest.check(rc == 0, f"{what}: lattop exits 0 on SIGINT (got {rc})")
     with open(path) as f:
         rows = list(csv.DictReader(f))
     check_rows(rows, name, f"--csv {what}")

@@ -107,8 +107,8 @@ try:
     print(f"lattop attached {ready:.2f} s after wrk started (hold {HOLD_S} s)")
     lt.drain()
     out, _ = wrk.communicate(timeout=SECONDS + 30)
-    time.sleep(1.2)
-    lt.stop()
+    lt.wait_ticks(2)
+    lt_rc = lt.stop()
 finally:
     if wrk and wrk.poll() is None:
         wrk.kill()
@@ -117,6 +117,7 @@ finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
 print(out)
+lattest.check(lt_rc == 0, f"lattop exits 0 on SIGINT (got {lt_rc})")
 m = re.search(r"(\d+) requests in", out)
 lattest.check(m is not None and "Socket errors" not in out and "Non-2xx" not in out,
               "wrk reported a total, without errors")

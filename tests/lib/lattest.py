@@ -77,6 +77,21 @@ class Lattop:
         self.drainer = threading.Thread(target=reader, daemon=True)
         self.drainer.start()
 
+    def wait_ticks(self, n, timeout_s=30):
+        """After drain(): wait until @n more ticks have arrived."""
+        want = len(self.ticks) + n
+        deadline = time.monotonic() + timeout_s
+        while len(self.ticks) < want:
+            if time.monotonic() > deadline:
+                self.stop()
+                fail(f"lattop did not produce {n} more ticks in {timeout_s} s")
+            if self.proc.poll() is not None:
+                time.sleep(0.2)     # the drainer's last lines
+                if len(self.ticks) < want:
+                    fail(f"lattop ended early (exit {self.proc.returncode}): "
+                         f"{self.proc.stderr.read().strip()}")
+            time.sleep(0.02)
+
     def stop(self):
         if getattr(self, "drainer", None):
             self.proc.send_signal(2)

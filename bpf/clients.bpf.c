@@ -302,9 +302,11 @@ static __always_inline struct conn_state *adopt(const struct sock *sk, __u64 skp
 	__u8 state;
 	long ret;
 
+	/* Not TCP over IP (most reads and writes of a host: pipes, UNIX sockets) first. */
+	if (!key_from_sock(&fresh.key, sk))
+		return NULL;
 	state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	if (state == ST_LISTEN || state == ST_CLOSE || state == ST_SYN_SENT ||
-	    !key_from_sock(&fresh.key, sk))
+	if (state == ST_LISTEN || state == ST_CLOSE || state == ST_SYN_SENT)
 		return NULL;
 	port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	listeners = bpf_map_lookup_elem(&listen_ports, &port);

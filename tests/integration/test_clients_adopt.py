@@ -29,7 +29,8 @@ for _ in range(K):
     socks.append(s)
 time.sleep(0.5)     # accepted, idle: the server's threads wait in recv()
 
-lt = lattest.Lattop(["-i", "0.3", "--cumulative"])
+# -p of both ends: another test's address flood on the host cannot evict these rows.
+lt = lattest.Lattop(["-i", "0.3", "--cumulative", "-p", str(server.pid), "-p", str(os.getpid())])
 lt.next_tick()
 lt.drain()      # never blocked on a full pipe, so it must exit 0
 for _ in range(N):

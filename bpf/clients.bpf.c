@@ -13,6 +13,16 @@
  * tcp:tcp_retransmit_skb / tcp_send_reset / tcp_receive_reset add
  * retransmits and resets to the connection's row.
  *
+ * A connection open before lattop started is adopted on its first read or
+ * write: dir IN when its local port has a listener (listen_ports, seeded by
+ * user space and kept by the LISTEN transitions), else OUT; the owner is
+ * the task of that read or write. It counts as adopted, not as a
+ * connection, and has no lifetime (its start was not seen).
+ *
+ * The -p / -c pre-filter (lib/filter.bpf.h) is judged once per connection,
+ * when its owner is known: a connection outside it keeps a state (so the
+ * verdict is not recomputed on every read) but never makes a row or a sample.
+ *
  * Two attach flavours of the same logic: tp_btf (preferred) and raw_tp.
  */
 #include "vmlinux.h"
@@ -22,6 +32,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/filter.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -38,6 +49,7 @@ enum {
 	ST_FIN_WAIT1 = 4,
 	ST_CLOSE = 7,
 	ST_LAST_ACK = 9,
+	ST_LISTEN = 10,
 };
 
 const volatile __u32 cfg_flags = 0;
@@ -56,7 +68,9 @@ struct conn_state {
 	__u32 pending_retransmits;
 	__u8 attributed;
 	__u8 finished;			/* IN: lifetime recorded */
-	__u8 pad[6];
+	__u8 skip;			/* owner outside the -p / -c pre-filter */
+	__u8 adopted;			/* open before lattop started: no lifetime */
+	__u8 pad[4];
 };
 
 struct {
@@ -72,6 +86,14 @@ struct {
 	__type(key, struct abi_client_key);
 	__type(value, struct abi_client_val);
 } clients SEC(".maps");
+
+/* Listening sockets per local port (all families and namespaces together). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ABI_PORTS_NR);
+	__type(key, __u32);
+	__type(value, __u32);
+} listen_ports SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -107,6 +129,28 @@ static __always_inline void slot_add(__u32 *slots, __u64 *sum, __u64 *max, __u64
 		__sync_fetch_and_add(&slots[slot], 1);
 }
 
+/* The name of the current process (its group leader's, as the syscall tables use). */
+static __always_inline void current_proc_comm(char *comm)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	bpf_core_read_str(comm, ABI_COMM_LEN, &leader->comm);
+}
+
+/* Is the current process outside the -p / -c pre-filter? */
+static __noinline bool current_excluded(void)
+{
+	bool by_pid = cfg_flags & ABI_CCFG_FILTER_PID, by_comm = cfg_flags & ABI_CCFG_FILTER_COMM;
+	char comm[ABI_COMM_LEN] = {};
+
+	if (!by_pid && !by_comm)
+		return false;
+	if (by_comm)
+		current_proc_comm(comm);
+	return filter_excludes(bpf_get_current_pid_tgid() >> 32, comm, by_pid, by_comm);
+}
+
 /* The row of @key, created when missing; NULL when the map refused it. */
 static __always_inline struct abi_client_val *row_get(const struct abi_client_key *key)
 {
@@ -125,7 +169,7 @@ static __always_inline struct abi_client_val *row_get(const struct abi_client_ke
 	v = bpf_map_lookup_elem(&clients, key);
 	/* Only the owner's context knows its name (not softirq, not tgid 0). */
 	if (v && !v->comm[0] && key->tgid && key->tgid == bpf_get_current_pid_tgid() >> 32)
-		bpf_get_current_comm(v->comm, sizeof(v->comm));
+		current_proc_comm(v->comm);
 	return v;
 }
 
@@ -201,6 +245,9 @@ static __always_inline struct abi_client_val *attribute(struct conn_state *st, b
 	if (!st->attributed && process_ctx) {
 		st->key.tgid = bpf_get_current_pid_tgid() >> 32;
 		st->attributed = 1;
+		st->skip = current_excluded();
+		if (st->skip)
+			return NULL;
 		row = row_get(&st->key);
 		if (!row)
 			return NULL;
@@ -212,7 +259,7 @@ static __always_inline struct abi_client_val *attribute(struct conn_state *st, b
 		st->pending_resets = st->pending_retransmits = 0;
 		return row;
 	}
-	return st->attributed ? row_get(&st->key) : NULL;
+	return st->attributed && !st->skip ? row_get(&st->key) : NULL;
 }
 
 /*
@@ -240,6 +287,56 @@ static __always_inline void request_done(struct conn_state *st, struct abi_clien
 	st->t_req_ns = 0;
 }
 
+/*
+ * A connection open before lattop started, first seen through a read or
+ * write by the current task: followed from now on. Its requests are timed
+ * from the next request boundary (the state machine starts idle: a server
+ * caught mid-response times the next request, not the tail of this one).
+ */
+static __always_inline struct conn_state *adopt(const struct sock *sk, __u64 skp)
+{
+	struct conn_state fresh = {};
+	struct abi_client_val *row;
+	struct conn_state *st;
+	__u32 port, *listeners;
+	__u8 state;
+	long ret;
+
+	/* Not TCP over IP (most reads and writes of a host: pipes, UNIX sockets) first. */
+	if (!key_from_sock(&fresh.key, sk))
+		return NULL;
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (state == ST_LISTEN || state == ST_CLOSE || state == ST_SYN_SENT)
+		return NULL;
+	port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	listeners = bpf_map_lookup_elem(&listen_ports, &port);
+	if (listeners && *listeners) {
+		fresh.key.dir = ABI_DIR_IN;
+		fresh.key.port = port;
+	} else {
+		fresh.key.dir = ABI_DIR_OUT;
+		fresh.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	}
+	fresh.key.tgid = bpf_get_current_pid_tgid() >> 32;
+	fresh.attributed = 1;
+	fresh.adopted = 1;
+	fresh.skip = current_excluded();
+	fresh.t_open_ns = bpf_ktime_get_ns();
+	/* Two threads may adopt it at once: one insert wins, one adoption counts. */
+	ret = bpf_map_update_elem(&conns, &skp, &fresh, BPF_NOEXIST);
+	st = bpf_map_lookup_elem(&conns, &skp);
+	if (!st) {
+		counter_inc(ABI_CCNT_SOCK_FULL);
+		return NULL;
+	}
+	if (!ret && !st->skip) {
+		row = row_get(&st->key);
+		if (row)
+			__sync_fetch_and_add(&row->adopted, 1);
+	}
+	return st;
+}
+
 /* A read (@is_recv) or write of @len bytes on @sk by the current process. */
 static __always_inline int on_io(const struct sock *sk, int len, int flags, bool is_recv)
 {
@@ -253,7 +350,9 @@ static __always_inline int on_io(const struct sock *sk, int len, int flags, bool
 		return 0;
 	st = bpf_map_lookup_elem(&conns, &skp);
 	if (!st)
-		return 0;	/* not TCP, or opened before lattop started */
+		st = adopt(sk, skp);
+	if (!st || st->skip)
+		return 0;	/* not TCP, or outside the pre-filter */
 	if (!st->attributed && !attribute(st, true))
 		return 0;
 	if (is_recv) {
@@ -305,10 +404,25 @@ static __always_inline void conn_open(const struct sock *sk, __u64 skp, __u8 dir
 		st.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		st.key.tgid = bpf_get_current_pid_tgid() >> 32;
 		st.attributed = 1;
+		st.skip = current_excluded();
 	}
 	st.t_open_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&conns, &skp, &st, BPF_ANY))
 		counter_inc(ABI_CCNT_SOCK_FULL);
+}
+
+/* A listener on @sk's local port appears (@up) or goes. */
+static __always_inline void port_listen(const struct sock *sk, bool up)
+{
+	__u32 port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u32 *n = bpf_map_lookup_elem(&listen_ports, &port);
+
+	if (!n)
+		return;
+	if (up)
+		__sync_fetch_and_add(n, 1);
+	else if (*n)	/* one seeded by user space may go before it is counted */
+		__sync_fetch_and_add(n, -1);
 }
 
 static __always_inline int on_state(const struct sock *sk, int old, int new)
@@ -317,6 +431,10 @@ static __always_inline int on_state(const struct sock *sk, int old, int new)
 	struct abi_client_val *row;
 	struct conn_state *st;
 
+	if (new == ST_LISTEN || old == ST_LISTEN) {
+		port_listen(sk, new == ST_LISTEN);
+		return 0;
+	}
 	if (new == ST_ESTABLISHED && old == ST_SYN_RECV) {
 		conn_open(sk, skp, ABI_DIR_IN);
 		return 0;
@@ -328,6 +446,8 @@ static __always_inline int on_state(const struct sock *sk, int old, int new)
 	st = bpf_map_lookup_elem(&conns, &skp);
 	if (!st)
 		return 0;
+	if (st->skip)
+		goto out;
 	if (st->key.dir == ABI_DIR_OUT) {
 		row = row_get(&st->key);
 		if (!row)
@@ -350,14 +470,19 @@ static __always_inline int on_state(const struct sock *sk, int old, int new)
 		row = attribute(st, new != ST_CLOSE);
 		if (!row && !st->attributed) {
 			st->attributed = 1;	/* nobody ever touched it: tgid 0 */
-			row = row_get(&st->key);
+			/* No process to match: outside any -p / -c pre-filter. */
+			st->skip = !!(cfg_flags & (ABI_CCFG_FILTER_PID | ABI_CCFG_FILTER_COMM));
+			row = st->skip ? NULL : row_get(&st->key);
 			if (row)
 				__sync_fetch_and_add(&row->connections, 1);
 		}
 		st->finished = 1;
 		if (row) {
 			__sync_fetch_and_add(&row->closed, 1);
-			conn_record(st, row, bpf_ktime_get_ns());
+			if (st->adopted)
+				flush_bytes(st, row);	/* its start was not seen: no lifetime */
+			else
+				conn_record(st, row, bpf_ktime_get_ns());
 		}
 	}
 out:
@@ -375,7 +500,7 @@ static __always_inline int on_tcp_event(const struct sock *sk, bool reset)
 	if (!sk)
 		return 0;
 	st = bpf_map_lookup_elem(&conns, &skp);
-	if (!st)
+	if (!st || st->skip)
 		return 0;
 	if (!st->attributed) {
 		if (reset)

@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -21,8 +22,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_NONE 0xffffffffu
 
 const volatile __u32 cfg_flags = 0;
-const volatile __u32 cfg_pids[ABI_MAX_PID_FILTER] = {};
-const volatile char cfg_comm[ABI_COMM_LEN] = {};
 /* Time a call when bpf_get_prandom_u32() <= cfg_sample_threshold; all when 0xffffffff. */
 const volatile __u32 cfg_sample_threshold = 0xffffffffu;
 /* enum abi_sys_class of each syscall number, from user space's list (src/core/wait_class.c). */
@@ -82,52 +81,13 @@ static __always_inline void counter_inc(__u32 idx)
 		*v += 1;	/* per-CPU: no other writer */
 }
 
-/*
- * cfg_comm is a substring of comm, as in the user-space filter. Runs once per
- * thread (the verdict is cached in the task slot), so the loops cost nothing
- * on the hot path.
- */
-static __always_inline bool comm_contains(const char *comm)
-{
-	for (int start = 0; start < ABI_COMM_LEN; start++) {
-		bool match = true;
-
-		for (int i = 0; i < ABI_COMM_LEN; i++) {
-			char want = cfg_comm[i];
-
-			if (!want)
-				break;
-			if (start + i >= ABI_COMM_LEN || comm[start + i] != want) {
-				match = false;
-				break;
-			}
-		}
-		if (match)
-			return true;
-		if (!comm[start])
-			break;
-	}
-	return false;
-}
-
 static __always_inline bool proc_excluded(const struct abi_sys_key *key)
 {
-	bool pid_ok = true;
-
-	if (cfg_flags & ABI_CFG_FILTER_PID) {
-		pid_ok = false;
-		for (int i = 0; i < ABI_MAX_PID_FILTER; i++) {
-			if (cfg_pids[i] && cfg_pids[i] == key->tgid)
-				pid_ok = true;
-		}
-	}
-	if (!pid_ok)
+	if (filter_excludes(key->tgid, key->comm, cfg_flags & ABI_CFG_FILTER_PID, false))
 		return true;
 	if ((cfg_flags & ABI_CFG_FILTER_TREE) && !bpf_map_lookup_elem(&tree_pids, &key->tgid))
 		return true;
-	if ((cfg_flags & ABI_CFG_FILTER_COMM) && !comm_contains(key->comm))
-		return true;
-	return false;
+	return filter_excludes(key->tgid, key->comm, false, cfg_flags & ABI_CFG_FILTER_COMM);
 }
 
 /* Identity of @task's process, cached once per thread and refreshed on exec. */

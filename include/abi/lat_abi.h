@@ -141,6 +141,11 @@ enum abi_client_counter {
 
 /* Bits of the clients object's cfg_flags. */
 #define ABI_CCFG_SAMPLES	(1u << 0)	/* emit one event per request/connection */
+#define ABI_CCFG_FILTER_PID	(1u << 1)	/* only processes in cfg_pids (-p) */
+#define ABI_CCFG_FILTER_COMM	(1u << 2)	/* only process names containing cfg_comm (-c) */
+
+/* Local ports with a listener (index: port): an adopted connection on one is dir IN. */
+#define ABI_PORTS_NR		65536
 
 /* IPv4 addresses use addr[0..3]; v4-mapped IPv6 is stored as IPv4. */
 struct abi_client_key {
@@ -156,11 +161,13 @@ struct abi_client_key {
  * Cumulative per-client counters and two histograms with 32-bit slots (a
  * slot wraps only after 4 G samples; deltas are taken modulo 2^32).
  * conn_* is the connection lifetime (dir IN: established -> our close) or
- * the connect latency (dir OUT: SYN sent -> established).
+ * the connect latency (dir OUT: SYN sent -> established), of connections
+ * whose start was seen (never of adopted ones).
  */
 struct abi_client_val {
 	__u64 connections;	/* opened (IN: accepted, OUT: established) */
-	__u64 closed;		/* IN: finished (lifetime recorded); OUT: closed */
+	__u64 adopted;		/* open before lattop started: first seen by their traffic */
+	__u64 closed;		/* closed (adopted ones too) */
 	__u64 failed;		/* OUT: connects that never got established */
 	__u64 requests;		/* request -> first response byte, timed */
 	__u64 bytes_in;
@@ -195,7 +202,7 @@ struct abi_client_event {
 };
 
 _Static_assert(sizeof(struct abi_client_key) == 32, "abi_client_key layout");
-_Static_assert(sizeof(struct abi_client_val) == 8 * 13 + ABI_COMM_LEN + 8 * ABI_HIST_SLOTS,
+_Static_assert(sizeof(struct abi_client_val) == 8 * 14 + ABI_COMM_LEN + 8 * ABI_HIST_SLOTS,
 	       "abi_client_val layout");
 _Static_assert(sizeof(struct abi_client_event) == 40 + 32 + ABI_COMM_LEN, "abi_client_event layout");
 

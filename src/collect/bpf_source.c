@@ -402,7 +402,8 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	}
 	if (o->clients) {
 		struct client_source_opts co = { .max_clients = o->max_clients,
-						 .samples = o->samples };
+						 .pids = o->pids, .n_pids = o->n_pids,
+						 .comm = o->comm, .samples = o->samples };
 
 		s->clients = client_source_open(&co, s->clients_note, sizeof(s->clients_note));
 	} else {

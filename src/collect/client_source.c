@@ -137,6 +137,55 @@ void client_source_close(struct client_source *cs)
 	free(cs);
 }
 
+/* The -p / -c pre-filter, the same as the syscall programs' (bpf/lib/filter.bpf.h). */
+static uint32_t configure_filter(struct clients_bpf *skel, const struct client_source_opts *o)
+{
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < o->n_pids && i < ABI_MAX_PID_FILTER; i++)
+		skel->rodata->cfg_pids[i] = o->pids[i];
+	if (o->n_pids)
+		flags |= ABI_CCFG_FILTER_PID;
+	if (o->comm && *o->comm) {
+		for (size_t i = 0; i < ABI_COMM_LEN - 1 && o->comm[i]; i++)
+			skel->rodata->cfg_comm[i] = o->comm[i];
+		flags |= ABI_CCFG_FILTER_COMM;
+	}
+	return flags;
+}
+
+/*
+ * Count the listening sockets of /proc/net/@file by local port into the
+ * listen_ports map, so that a connection accepted before lattop started is
+ * adopted as dir IN. Done after load and before attach: from then on the
+ * LISTEN transitions keep the counts. Best effort: without it such
+ * connections show as dir OUT.
+ */
+static void seed_listen_ports(int map_fd, const char *file)
+{
+	char line[512], path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int port, state;
+		uint32_t key, n = 0;
+
+		/* "  0: 0100007F:1F90 00000000:0000 0A ...": state 0A is TCP_LISTEN. */
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &port, &state) != 2 ||
+		    state != 0x0A || port >= ABI_PORTS_NR)
+			continue;
+		key = port;
+		bpf_map_lookup_elem(map_fd, &key, &n);
+		n++;
+		bpf_map_update_elem(map_fd, &key, &n, BPF_ANY);
+	}
+	fclose(f);
+}
+
 static int load_best(struct client_source *cs, const struct client_source_opts *o,
 		     enum flavour *used)
 {
@@ -148,7 +197,8 @@ static int load_best(struct client_source *cs, const struct client_source_opts *
 		if (!cs->skel)
 			return -errno;
 		/* Without sock_*_length the request programs are simply not loaded. */
-		cs->skel->rodata->cfg_flags = o->samples ? ABI_CCFG_SAMPLES : 0;
+		cs->skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) |
+					      configure_filter(cs->skel, o);
 		bpf_map__set_max_entries(cs->skel->maps.clients, o->max_clients);
 		/* A connection per client at least; more for keep-alive pools. */
 		bpf_map__set_max_entries(cs->skel->maps.conns,
@@ -158,8 +208,13 @@ static int load_best(struct client_source *cs, const struct client_source_opts *
 			bpf_map__set_max_entries(cs->skel->maps.samples, 4096);
 		set_flavour(cs->skel, (enum flavour)f, cs->requests);
 		ret = clients_bpf__load(cs->skel);
-		if (!ret)
+		if (!ret) {
+			int ports_fd = bpf_map__fd(cs->skel->maps.listen_ports);
+
+			seed_listen_ports(ports_fd, "tcp");
+			seed_listen_ports(ports_fd, "tcp6");
 			ret = clients_bpf__attach(cs->skel);
+		}
 		if (!ret) {
 			*used = (enum flavour)f;
 			return 0;

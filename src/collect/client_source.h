@@ -7,6 +7,7 @@
 #ifndef LATTOP_COLLECT_CLIENT_SOURCE_H
 #define LATTOP_COLLECT_CLIENT_SOURCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,9 @@ struct client_sample_sink {
 
 struct client_source_opts {
 	uint32_t max_clients;		/* rows in the kernel LRU */
+	const uint32_t *pids;		/* -p pre-filter of rows and samples; n_pids == 0: all */
+	size_t n_pids;
+	const char *comm;		/* -c pre-filter (substring); NULL or "": all */
 	const struct client_sample_sink *samples;	/* raw samples; NULL: none */
 };
 

@@ -97,14 +97,10 @@ void client_model_begin(struct client_model *m)
 
 static void cum_of(struct client_cum *c, const struct abi_client_val *v)
 {
-	c->c.connections = v->connections;
-	c->c.closed = v->closed;
-	c->c.failed = v->failed;
-	c->c.requests = v->requests;
-	c->c.bytes_in = v->bytes_in;
-	c->c.bytes_out = v->bytes_out;
-	c->c.resets = v->resets;
-	c->c.retransmits = v->retransmits;
+	/* The kernel's row names its counters as the snapshot does. */
+#define CM_X(name) c->c.name = v->name;
+	SNAP_CLIENT_COUNTERS(CM_X)
+#undef CM_X
 	c->req_sum_ns = v->req_sum_ns;
 	c->req_max_ns = v->req_max_ns;
 	c->conn_count = v->conn_count;
@@ -115,7 +111,8 @@ static void cum_of(struct client_cum *c, const struct abi_client_val *v)
 /* A row that was evicted and re-created within the tick starts over. */
 static bool went_backwards(const struct client_cum *cur, const struct client_cum *prev)
 {
-	return cur->c.connections < prev->c.connections || cur->c.requests < prev->c.requests ||
+	return cur->c.connections < prev->c.connections || cur->c.adopted < prev->c.adopted ||
+	       cur->c.requests < prev->c.requests ||
 	       cur->c.bytes_in < prev->c.bytes_in || cur->c.bytes_out < prev->c.bytes_out ||
 	       cur->conn_count < prev->conn_count;
 }
@@ -123,14 +120,9 @@ static bool went_backwards(const struct client_cum *cur, const struct client_cum
 static void counts_delta(struct snap_client_counts *d, const struct snap_client_counts *cur,
 			 const struct snap_client_counts *prev)
 {
-	d->connections = cur->connections - prev->connections;
-	d->closed = cur->closed - prev->closed;
-	d->failed = cur->failed - prev->failed;
-	d->requests = cur->requests - prev->requests;
-	d->bytes_in = cur->bytes_in - prev->bytes_in;
-	d->bytes_out = cur->bytes_out - prev->bytes_out;
-	d->resets = cur->resets - prev->resets;
-	d->retransmits = cur->retransmits - prev->retransmits;
+#define CM_X(name) d->name = cur->name - prev->name;
+	SNAP_CLIENT_COUNTERS(CM_X)
+#undef CM_X
 }
 
 static void lat_percentiles(const struct snapshot *out, struct snap_lat *l)
@@ -254,7 +246,9 @@ int client_model_update(struct client_model *m, const struct abi_client_key *key
 	memcpy(r->comm, cum->comm, ABI_COMM_LEN);
 	r->total = cur.c;
 	counts_delta(&r->interval, &cur.c, &e->prev.c);
-	r->open = cur.c.connections > cur.c.closed ? cur.c.connections - cur.c.closed : 0;
+	/* Adopted connections are open too; only their start was not seen. */
+	r->open = cur.c.connections + cur.c.adopted > cur.c.closed ?
+		  cur.c.connections + cur.c.adopted - cur.c.closed : 0;
 	r->req_total.sum_ns = cur.req_sum_ns;
 	r->req_total.max_ns = cur.req_max_ns;
 	r->req.sum_ns = cur.req_sum_ns - e->prev.req_sum_ns;

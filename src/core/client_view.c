@@ -29,7 +29,7 @@ bool client_row_active(const struct snap_client_row *r, bool cumulative)
 {
 	const struct snap_client_counts *c = client_counts(r, cumulative);
 
-	return c->connections || c->closed || c->failed || c->requests || c->bytes_in ||
+	return c->connections || c->adopted || c->closed || c->failed || c->requests || c->bytes_in ||
 	       c->bytes_out || c->resets || c->retransmits || r->open;
 }
 

@@ -15,6 +15,10 @@
  * Payload integers are LEB128 varints (u64; fields of 32 bits are checked
  * to fit); strings are a varint length and that many bytes. Histograms
  * are sparse: the number of non-empty slots, then (slot gap, value) pairs.
+ *
+ * Versions: 2 added client counters after format 1's (adopted), in an
+ * extension after a tick's client rows (core/rec_tick.c); a version-1
+ * tick has none and reads with those counters 0.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -32,8 +36,10 @@
 /*
  * 2: a syscall row's exited flag became flag bits (REC_ROW_*), adding the
  * wait flag; the tick's simulated flag became tick flags (REC_TICK_*),
- * adding final. Version 1 files read as rows without waits and ticks that
- * are not final; a lattop that reads only 1 refuses 2 files as newer.
+ * adding final; client counters newer than format 1 (adopted) follow a
+ * tick's client rows as an extension. Version 1 files read as rows without
+ * waits, ticks that are not final and no adopted connections; a lattop that
+ * reads only 1 refuses 2 files as newer.
  */
 #define REC_FORMAT_VERSION 2
 #define REC_ROW_EXITED 1u		/* syscall row flags */

@@ -4,6 +4,7 @@
  * what is left of the record, 32-bit fields, enums, slot indexes, strings.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,20 +124,76 @@ static int get_key(struct rec_cur *c, struct abi_client_key *k)
 	return ret;
 }
 
+/* The counters of format 1, in the row. */
 static int put_client_counts(struct rec_buf *b, const struct snap_client_counts *c)
 {
-	return rec_put_u64(b, c->connections) || rec_put_u64(b, c->closed) ||
-	       rec_put_u64(b, c->failed) || rec_put_u64(b, c->requests) ||
-	       rec_put_u64(b, c->bytes_in) || rec_put_u64(b, c->bytes_out) ||
-	       rec_put_u64(b, c->resets) || rec_put_u64(b, c->retransmits) ? -ENOMEM : 0;
+#define REC_X(name) if (rec_put_u64(b, c->name)) return -ENOMEM;
+	SNAP_CLIENT_COUNTERS_V1(REC_X)
+#undef REC_X
+	return 0;
 }
 
 static int get_client_counts(struct rec_cur *c, struct snap_client_counts *o)
 {
-	return rec_get_u64(c, &o->connections) ?: rec_get_u64(c, &o->closed) ?:
-	       rec_get_u64(c, &o->failed) ?: rec_get_u64(c, &o->requests) ?:
-	       rec_get_u64(c, &o->bytes_in) ?: rec_get_u64(c, &o->bytes_out) ?:
-	       rec_get_u64(c, &o->resets) ?: rec_get_u64(c, &o->retransmits);
+	int ret = 0;
+
+#define REC_X(name) ret = ret ?: rec_get_u64(c, &o->name);
+	SNAP_CLIENT_COUNTERS_V1(REC_X)
+#undef REC_X
+	return ret;
+}
+
+/*
+ * The row extension: counters added after format 1, after all client rows
+ * of a tick: their number F, then per row F (interval, total) pairs. A
+ * format-1 tick ends before it; a reader skips fields newer than it knows.
+ */
+#define REC_X(name) offsetof(struct snap_client_counts, name),
+static const size_t ext_offsets[] = { SNAP_CLIENT_COUNTERS_V2(REC_X) };
+#undef REC_X
+#define N_EXT (sizeof(ext_offsets) / sizeof(ext_offsets[0]))
+#define MAX_EXT 64
+
+static uint64_t *ext_field(struct snap_client_counts *c, size_t i)
+{
+	return (uint64_t *)((char *)c + ext_offsets[i]);
+}
+
+static int put_client_ext(struct rec_buf *b, const struct snapshot *s)
+{
+	if (rec_put_u64(b, N_EXT))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_clients; i++) {
+		struct snap_client_row *r = &s->clients[i];
+
+		for (size_t f = 0; f < N_EXT; f++)
+			if (rec_put_u64(b, *ext_field(&r->interval, f)) ||
+			    rec_put_u64(b, *ext_field(&r->total, f)))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static int get_client_ext(struct rec_cur *c, struct snapshot *s)
+{
+	uint64_t fields = 0, iv = 0, tot = 0;
+	int ret;
+
+	if (c->off == c->n)
+		return 0;	/* format 1 */
+	ret = rec_get_max(c, MAX_EXT, &fields, "number of extra client counters");
+	for (size_t i = 0; !ret && i < s->n_clients; i++) {
+		struct snap_client_row *r = &s->clients[i];
+
+		for (size_t f = 0; !ret && f < fields; f++) {
+			ret = rec_get_u64(c, &iv) ?: rec_get_u64(c, &tot);
+			if (!ret && f < N_EXT) {
+				*ext_field(&r->interval, f) = iv;
+				*ext_field(&r->total, f) = tot;
+			}
+		}
+	}
+	return ret;
 }
 
 static int put_lat(struct rec_buf *b, const struct snapshot *s, const struct snap_lat *l)
@@ -232,7 +289,7 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return put_client_ext(b, s);
 }
 
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
@@ -309,6 +366,8 @@ int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_e
 		ret = rec_get_count(&c, MIN_CLIENT_ROW_BYTES, &n_clients, "client row");
 	for (size_t i = 0; !ret && i < n_clients; i++)
 		ret = get_client_row(&c, s);
+	if (!ret)
+		ret = get_client_ext(&c, s);
 	if (!ret && c.off != n)
 		ret = rec_fail_at(e, c.off, -EINVAL, "%zu trailing bytes in a tick record",
 				  n - c.off);

@@ -66,22 +66,38 @@ struct snap_lat {
 	uint32_t n;			/* its number of buckets */
 };
 
+/*
+ * The counters of a client row, listed once for the struct, the model's
+ * deltas, JSON and the recording. Each list is in recording order:
+ * _V1 are written inline in a recorded row, fields added later in the
+ * tick's row extension (core/rec_tick.c), so older recordings stay
+ * readable. A new counter goes at the end of the newest list (or a new one).
+ */
+#define SNAP_CLIENT_COUNTERS_V1(X)						\
+	X(connections)	/* opened and seen opening (IN: accepted, OUT: established) */ \
+	X(closed)	/* closed, adopted ones too */				\
+	X(failed)	/* outgoing connects that failed */			\
+	X(requests)							\
+	X(bytes_in)							\
+	X(bytes_out)							\
+	X(resets)							\
+	X(retransmits)
+/* Recording format 2. */
+#define SNAP_CLIENT_COUNTERS_V2(X)						\
+	X(adopted)	/* open before lattop started, first seen by their traffic */
+#define SNAP_CLIENT_COUNTERS(X) SNAP_CLIENT_COUNTERS_V1(X) SNAP_CLIENT_COUNTERS_V2(X)
+
 struct snap_client_counts {
-	uint64_t connections;		/* opened */
-	uint64_t closed;
-	uint64_t failed;		/* outgoing connects that failed */
-	uint64_t requests;
-	uint64_t bytes_in;
-	uint64_t bytes_out;
-	uint64_t resets;
-	uint64_t retransmits;
+#define SNAP_X(name) uint64_t name;
+	SNAP_CLIENT_COUNTERS(SNAP_X)
+#undef SNAP_X
 };
 
 /* One (remote address, port, process, direction) row. */
 struct snap_client_row {
 	struct abi_client_key key;
 	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
-	uint64_t open;			/* connections open at the end of the tick */
+	uint64_t open;			/* connections open at the end of the tick, adopted too */
 	struct snap_client_counts interval;
 	struct snap_client_counts total;
 	struct snap_lat req;		/* request latency, this tick */

@@ -195,10 +195,10 @@ static void bt_client_row(FILE *out, const struct snap_client_row *r, bool cum)
 		fmt_duration_ns(cp99, sizeof(cp99), conn->p99_ns);
 	fmt_count(bin, sizeof(bin), c->bytes_in);
 	fmt_count(bout, sizeof(bout), c->bytes_out);
-	fprintf(out, "  %-24s %5u %-3s %-20s %6" PRIu64 " %5" PRIu64 " %7" PRIu64
+	fprintf(out, "  %-24s %5u %-3s %-20s %6" PRIu64 " %5" PRIu64 " %5" PRIu64 " %7" PRIu64
 		" %8s %8s %8s %6s %6s %4" PRIu64 " %4" PRIu64 "\n",
 		fmt_addr(addr, sizeof(addr), &r->key), r->key.port, fmt_dir(&r->key), proc,
-		c->connections, r->open, c->requests, p50, p99, cp99, bin, bout, c->resets,
+		c->connections, c->adopted, r->open, c->requests, p50, p99, cp99, bin, bout, c->resets,
 		c->retransmits);
 }
 
@@ -229,8 +229,8 @@ static int bt_clients(FILE *out, const struct snapshot *s, const struct batch_te
 	ret = bt_client_block(out, s, v.rows[0], o->cumulative);
 	if (ret)
 		goto out;
-	fprintf(out, "\n  %-24s %5s %-3s %-20s %6s %5s %7s %8s %8s %8s %6s %6s %4s %4s\n",
-		"CLIENT", "PORT", "DIR", "PROCESS", "CONNS", "OPEN", "REQS", "P50", "P99",
+	fprintf(out, "\n  %-24s %5s %-3s %-20s %6s %5s %5s %7s %8s %8s %8s %6s %6s %4s %4s\n",
+		"CLIENT", "PORT", "DIR", "PROCESS", "CONNS", "ADOPT", "OPEN", "REQS", "P50", "P99",
 		"CONN P99", "IN", "OUT", "RST", "RTX");
 	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
 	for (size_t i = 0; i < n; i++)

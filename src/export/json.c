@@ -184,14 +184,9 @@ static void json_lat(struct jw *w, const char *key, const struct snapshot *s,
 
 static void json_client_counts(struct jw *w, const struct snap_client_counts *c)
 {
-	jw_kv_u64(w, "connections", c->connections);
-	jw_kv_u64(w, "closed", c->closed);
-	jw_kv_u64(w, "failed", c->failed);
-	jw_kv_u64(w, "requests", c->requests);
-	jw_kv_u64(w, "bytes_in", c->bytes_in);
-	jw_kv_u64(w, "bytes_out", c->bytes_out);
-	jw_kv_u64(w, "resets", c->resets);
-	jw_kv_u64(w, "retransmits", c->retransmits);
+#define JSON_X(name) jw_kv_u64(w, #name, c->name);
+	SNAP_CLIENT_COUNTERS(JSON_X)
+#undef JSON_X
 }
 
 static void json_client(struct jw *w, const struct snapshot *s, const struct snap_client_row *r,

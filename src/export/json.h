@@ -19,7 +19,7 @@
  *  "clients":[
  *    {"addr":"127.0.0.2","port":N,"dir":"in"|"out","pid":N,"comm":"nginx","open":N,
  *     "connections":N,"closed":N,"failed":N,"requests":N,"bytes_in":N,"bytes_out":N,
- *     "resets":N,"retransmits":N,"p50_ns":N,"p90_ns":N,"p99_ns":N,"max_ns":N,
+ *     "resets":N,"retransmits":N,"adopted":N,"p50_ns":N,"p90_ns":N,"p99_ns":N,"max_ns":N,
  *     "request":{"count":N,"sum_ns":N,"max_ns":N,"p50_ns":N,"p90_ns":N,"p99_ns":N,
  *                "buckets":[[upper_bound_ns,count],...]},
  *     "lifetime"|"connect":{same fields as "request"},
@@ -35,7 +35,10 @@
  * the timed calls ("timed" < "count" when sampling 1 in "sample_every").
  * Client rows: "port" is the local port for dir "in" (accepted), the remote
  * port for dir "out"; "lifetime" (in) is established -> our close, "connect"
- * (out) is SYN sent -> established; the top-level p50/p90/p99/max repeat
+ * (out) is SYN sent -> established, both only of connections whose start
+ * lattop saw ("connections"); "adopted" connections were open before lattop
+ * started (first seen by their traffic) and count in "open" and "closed",
+ * never in "connections" or the lifetime; the top-level p50/p90/p99/max repeat
  * "request". Only rows with activity in the view (or open connections) appear.
  * Percentiles are estimates within 6.25 % (see core/hist.h). Strings are
  * sanitised (no control or bidi characters) and then JSON-escaped; an

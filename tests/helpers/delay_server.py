@@ -9,7 +9,8 @@ Prints {"pid": N} once listening. On "stats" from stdin prints, per client
 address: connections, requests, the median of its own measured response
 times (recv returned -> send returned) in ns, and the kernel's count of
 retransmitted segments on those connections (TCP_INFO tcpi_total_retrans).
-Exits on EOF."""
+Exits on EOF. With DELAY_SERVER_NAME set, the process renames itself to it
+first (prctl PR_SET_NAME; its threads inherit the name)."""
 import json
 import os
 import socket
@@ -19,6 +20,9 @@ import sys
 import threading
 import time
 
+if os.environ.get("DELAY_SERVER_NAME"):
+    import ctypes
+    ctypes.CDLL(None).prctl(15, os.environ["DELAY_SERVER_NAME"].encode(), 0, 0, 0)
 RESPONSE = b"r" * 100
 port = int(sys.argv[1])
 delays = {a: float(ms) / 1000 for a, ms in (arg.split("=") for arg in sys.argv[2:])}

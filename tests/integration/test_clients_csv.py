@@ -50,8 +50,9 @@ server = subprocess.Popen([sys.executable, "-c", server_code], stdin=subprocess.
 server_pid = int(server.stdout.readline().split(":")[1].strip(" }\n"))
 lt = lattest.Lattop(["-i", "0.3", "--csv", path])
 lt.next_tick()
+lt.drain()      # a busy host makes big ticks: never leave lattop blocked on the pipe
 lattest.tcp_requests("127.0.0.2", PORT, CONNS, REQS)
-time.sleep(1)
+lt.wait_ticks(3)
 lt.stop()
 server.stdin.close()
 server.wait(timeout=10)

@@ -77,6 +77,21 @@ class Lattop:
         self.drainer = threading.Thread(target=reader, daemon=True)
         self.drainer.start()
 
+    def wait_ticks(self, n, timeout_s=30):
+        """After drain(): wait until @n more ticks have arrived."""
+        want = len(self.ticks) + n
+        deadline = time.monotonic() + timeout_s
+        while len(self.ticks) < want:
+            if time.monotonic() > deadline:
+                self.stop()
+                fail(f"lattop did not produce {n} more ticks in {timeout_s} s")
+            if self.proc.poll() is not None:
+                time.sleep(0.2)     # the drainer's last lines
+                if len(self.ticks) < want:
+                    fail(f"lattop ended early (exit {self.proc.returncode}): "
+                         f"{self.proc.stderr.read().strip()}")
+            time.sleep(0.02)
+
     def stop(self):
         if getattr(self, "drainer", None):
             self.proc.send_signal(2)
@@ -138,11 +153,12 @@ class DelayServer:
     """tests/helpers/delay_server.py: a loopback server that answers each request
     after a per-client-address delay and measures what it did."""
 
-    def __init__(self, port, delays_ms):
+    def __init__(self, port, delays_ms, name=None):
         args = [sys.executable, os.path.join(ROOT, "tests", "helpers", "delay_server.py"),
                 str(port)] + [f"{a}={ms}" for a, ms in delays_ms.items()]
+        env = dict(os.environ, DELAY_SERVER_NAME=name) if name else None
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True, env=env)
         self.pid = json.loads(self.proc.stdout.readline())["pid"]
         self.port = port
 
@@ -178,6 +194,15 @@ def tcp_requests(src, port, conns, reqs, timeout_s=20, response_bytes=100):
                     got += len(chunk)
         if time.monotonic() > deadline:
             fail(f"tcp_requests from {src} took more than {timeout_s} s")
+
+
+def free_port():
+    """A TCP port nobody listens on now (loopback), so that tests running at the
+    same time on one machine do not collide."""
+    import socket
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+        s.bind(("::", 0))
+        return s.getsockname()[1]
 
 
 def client_rows(ticks, pid=None, addr=None, direction="in"):

@@ -128,6 +128,7 @@ static void check_counts(const struct snap_client_counts *c, const struct abi_cl
 	assert_int_equal(c->bytes_out, cur->bytes_out - prev->bytes_out);
 	assert_int_equal(c->resets, cur->resets - prev->resets);
 	assert_int_equal(c->retransmits, cur->retransmits - prev->retransmits);
+	assert_int_equal(c->adopted, cur->adopted - prev->adopted);
 }
 
 /* Every field of row @r against readings @cur and @prev (NULL: a fresh row). */
@@ -139,7 +140,7 @@ static void check_row(const struct snapshot *s, const struct snap_client_row *r,
 	check_counts(&r->interval, cur, prev);
 	check_counts(&r->total, cur, NULL);
 	assert_memory_equal(r->comm, cur->comm, ABI_COMM_LEN);
-	assert_int_equal(r->open, cur->connections - cur->closed);
+	assert_int_equal(r->open, cur->connections + cur->adopted - cur->closed);
 	assert_int_equal(r->req.sum_ns, cur->req_sum_ns - (prev ? prev->req_sum_ns : 0));
 	assert_int_equal(r->req_total.sum_ns, cur->req_sum_ns);
 	assert_int_equal(r->req_total.max_ns, cur->req_max_ns);
@@ -175,6 +176,7 @@ static void test_two_ticks(void **state)
 	v1->bytes_out = 5000;
 	v1->resets = 2;
 	v1->retransmits = 7;
+	v1->adopted = 2;
 	add_req(v1, 10, 1500);
 	add_req(v1, 3, 2000000);
 	add_req(v1, 1, 7);
@@ -196,6 +198,7 @@ static void test_two_ticks(void **state)
 	v2->bytes_in = 1800;
 	v2->bytes_out = 9000;
 	v2->retransmits = 8;
+	v2->adopted = 3;
 	add_req(v2, 5, 1500);		/* existing slot grows */
 	add_req(v2, 4, 30000000);	/* new slot, new max */
 	add_conn(v2, 1, 1000);		/* new slot below the old one */
@@ -210,7 +213,8 @@ static void test_two_ticks(void **state)
 	assert_int_equal(r->req.max_ns, 30000000);	/* the max grew: exact */
 	assert_int_equal(r->conn.count, 1);
 	assert_int_equal(r->conn_total.count, 3);
-	assert_int_equal(r->open, 5);
+	assert_int_equal(r->open, 8);		/* 9 opened + 3 adopted - 4 closed */
+	assert_int_equal(r->interval.adopted, 1);
 	assert_int_equal(client_model_size(m), 1);
 
 	/* Third tick, nothing new: empty interval, totals unchanged. */

@@ -66,6 +66,8 @@ if fill 0 && fill 4; then
 		L -b -i 0.25 -n 8 --csv "$MNT/c.csv"
 		named=$(grep -c 'c\.csv' "$W/err")
 		rows=$(python3 "$SOAKLIB" csv "$MNT/c.csv")
+		# Not even the header fits: lattop removes the file it created (no empty CSV left).
+		[ "$rows" = "no CSV file" ] && grep -q "cannot write the header" "$W/err" && rows=
 		res "--csv on a $what filesystem: exit 1, named once, whole rows" \
 			"$(pf $([ $rc = 1 ] && [ "$named" = 1 ] && [ -z "$rows" ] && echo 1))" \
 			"exit $rc, $named stderr lines name c.csv: '$(oneline "$W/err")'; file $(stat -c %s "$MNT/c.csv" 2>/dev/null || echo none) bytes${rows:+: $rows}"

@@ -28,8 +28,8 @@ if [ -n "${ASAN_LOG_DIR:-}" ]; then
 	export UBSAN_OPTIONS="print_stacktrace=1:log_path=$ASAN_LOG_DIR/ubsan"
 fi
 
+# An EXIT trap: the script keeps its own exit status unless a sanitizer reported.
 cleanup() {
-	local rc=$?
 	t kill-server 2>/dev/null
 	# A hung-up lattop exits by itself (and writes its sanitizer report): give it time.
 	[ -n "${LATTOP_TAGGED:-}" ] && tagged_gone 5 >/dev/null
@@ -41,7 +41,6 @@ cleanup() {
 		head -n 40 "$ASAN_LOG_DIR"/*
 		exit 1
 	fi
-	exit $rc
 }
 trap cleanup EXIT
 

@@ -47,9 +47,9 @@ echo "ok: record with fds 0-2 closed replays"
 expect 1 "cannot write to stdout: No space left on device" "$LATTOP -b -n 2 -i 0.2 >/dev/full"
 # export too: a full stdout, a closed stdout, and a reader that goes away (quiet, exit 0).
 expect 1 "export: cannot write to stdout: No space left on device" \
-	"$LATTOP export $ROOT/tests/data/v1-simulate.rec --json >/dev/full"
-expect 1 "stdout is closed: nothing to export to" "$LATTOP export $ROOT/tests/data/v1-simulate.rec --json >&-"
-sh -c "$LATTOP export $ROOT/tests/data/v1-simulate.rec --json 2>err.txt | head -c 10 >/dev/null; exit \$?" &&
+	"$LATTOP export $ROOT/tests/cli/data/v1-simulate.rec --json >/dev/full"
+expect 1 "stdout is closed: nothing to export to" "$LATTOP export $ROOT/tests/cli/data/v1-simulate.rec --json >&-"
+sh -c "$LATTOP export $ROOT/tests/cli/data/v1-simulate.rec --json 2>err.txt | head -c 10 >/dev/null; exit \$?" &&
 	[ ! -s err.txt ] || fail "export into a closed pipe: $(cat err.txt)"
 echo "ok: export into a pipe closed early: quiet"
 

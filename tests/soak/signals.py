@@ -46,7 +46,7 @@ BATCH_LINES = [re.compile(p) for p in (
     r"^$",
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  tick \d+  interval [\d.]+s  .*dropped \d+.*$",
     r"^  clients (evicted \d+ lost \d+|off|unavailable|.*)$",
-    r"^  \S+ \(ns\)  \[\d+ calls, \d+ errors, p50 \S+, p99 \S+, max \S+\]$",
+    r"^  \S+( \(wait\))? \(ns\)  \[\d+ calls, \d+ errors, p50 \S+, p99 \S+, max \S+\]$",
     r"^  request_ns \S+ -> .*\[\d+ requests, p50 \S+, p99 \S+\]$",
     r"^ +value  -+ Distribution -+ count$",
     r"^ +\d+ \|[@ ]{40} \d+$",

@@ -56,8 +56,8 @@ BATCH_LINES = [re.compile(p) for p in (
     r"^  \(no timed calls\)$",
     r"^  \(no TCP clients in this view\)$",
     r"^  \(no syscalls in this view\)$",
-    r"^  CLIENT +PORT DIR PROCESS +CONNS +OPEN +REQS .*$",
-    r"^  \S+ +\d+ (in|out) +.*\[\d+\]( +\S+){10}$",
+    r"^  CLIENT +PORT DIR PROCESS +CONNS +(ADOPT +)?OPEN +REQS .*$",
+    r"^  \S+ +\d+ (in|out) +.*\[\d+\]( +\S+){10,11}$",
     r"^  clients: .*$",
 )]
 

@@ -352,6 +352,10 @@ int main(int argc, char **argv)
 			.host = have_uname ? un.nodename : "?",
 			.kernel = have_uname ? un.release : "?",
 			.clients = !o.no_clients,
+			.slo = o.slo,
+			.n_slo = o.n_slo,
+			.no_config = o.no_config,
+			.interval_given = o.interval_given,
 		};
 
 		if (o.command == CMD_REPLAY) {
@@ -360,6 +364,7 @@ int main(int argc, char **argv)
 			uo.kernel = ri.kernel;
 			uo.clients = ri.clients && !o.no_clients;
 			uo.replay_ticks = ri.ticks;
+			uo.replay_path = o.in_path;
 		}
 
 		bpf_log_quiet();

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assert_expr.h"
 #include "core/filter.h"
 #include "core/options.h"
 #include "core/sim.h"
@@ -35,6 +36,8 @@ enum long_only {
 	OPT_CSV,
 	OPT_SAMPLES,
 	OPT_SPEED,
+	OPT_SLO,
+	OPT_NO_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +71,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "samples", no_argument, NULL, OPT_SAMPLES },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "slo", required_argument, NULL, OPT_SLO },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
 #define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
@@ -106,6 +111,9 @@ static const char usage_text[] =
 	"      --no-color           monochrome (also when NO_COLOR is set)\n"
 	"      --mouse              let the dashboard use the mouse\n"
 	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
+	"      --slo EXPR           dashboard: a threshold that must hold, as run --assert:\n"
+	"                           'p99(read) < 10ms'; rows breaking it are flagged (repeatable)\n"
+	"      --no-config          dashboard: do not read or write the settings file\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
 	"      --keys               the dashboard's keys, as a Markdown table\n"
 	"      --columns            what the dashboard's columns mean, as a Markdown table\n"
@@ -197,6 +205,7 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 	case 'i':
 		if (parse_interval(arg, &o->interval_ns))
 			return fail(err, errlen, "bad interval '%s': want seconds > 0", arg);
+		o->interval_given = true;
 		return 0;
 	case 'n':
 		if (parse_u64(arg, 1, UINT64_MAX, &o->iterations))
@@ -336,6 +345,20 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case OPT_SNAPSHOT_DIR:
 		o->snapshot_dir = arg;
+		return 0;
+	case OPT_SLO: {
+		struct assert_expr e;
+		char perr[128];
+
+		if (o->n_slo == OPTIONS_MAX_SLO)
+			return fail(err, errlen, "too many --slo options (at most %d)", OPTIONS_MAX_SLO);
+		if (assert_expr_parse(arg, &e, perr, sizeof(perr)))
+			return fail(err, errlen, "--slo '%.60s': %s", arg, perr);
+		o->slo[o->n_slo++] = arg;
+		return 0;
+	}
+	case OPT_NO_CONFIG:
+		o->no_config = true;
 		return 0;
 	default:
 		return -EINVAL;

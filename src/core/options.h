@@ -13,6 +13,7 @@
 #include "abi/lat_abi.h"
 
 #define OPTIONS_ERR_LEN 160
+#define OPTIONS_MAX_SLO 16
 
 enum options_output {
 	OUTPUT_AUTO,		/* dashboard on a terminal, batch text otherwise */
@@ -41,6 +42,7 @@ struct options {
 	double speed;			/* replay: 1 = recorded speed, 0 = as fast as possible */
 	enum options_export export_format;
 	uint64_t interval_ns;
+	bool interval_given;		/* -i on the command line (wins over the settings file) */
 	uint64_t iterations;		/* 0 = until stopped */
 	uint32_t pids[ABI_MAX_PID_FILTER];
 	size_t n_pids;
@@ -67,6 +69,9 @@ struct options {
 	bool no_color;
 	bool mouse;
 	const char *snapshot_dir;
+	const char *slo[OPTIONS_MAX_SLO];	/* --slo EXPR (run --assert grammar), checked at parse */
+	size_t n_slo;
+	bool no_config;			/* --no-config: the dashboard skips its settings file */
 };
 
 /* Defaults: live, 1 s interval, forever, every call timed, auto output, speed 1. */

@@ -15,19 +15,19 @@ enum client_col {
 	CC_IN, CC_OUT, CC_RST, CC_RTX
 };
 static const struct table_col client_cols[] = {
-	[CC_ADDR] = { "CLIENT", 15, false, true },
-	[CC_PORT] = { "PORT", 7, true, false },
-	[CC_PROC] = { "PROCESS", 14, false, false },
-	[CC_REQ_RATE] = { "REQ/s", 7, true, false },
-	[CC_P50] = { "P50", 8, true, false },
-	[CC_P99] = { "P99", 8, true, false },
-	[CC_CONN_RATE] = { "CONN/s", 7, true, false },
-	[CC_OPEN] = { "OPEN", 5, true, false },
-	[CC_CONN_P99] = { "LIFE P99", 8, true, false },
-	[CC_IN] = { "IN", 6, true, false },
-	[CC_OUT] = { "OUT", 6, true, false },
-	[CC_RST] = { "RST", 4, true, false },
-	[CC_RTX] = { "RTX", 4, true, false },
+	[CC_ADDR] = { "CLIENT", 15, false, false, 0 },
+	[CC_PORT] = { "PORT", 6, true, false, 3 },
+	[CC_PROC] = { "PROCESS", 16, false, true, 2 },
+	[CC_REQ_RATE] = { "REQ/s", 7, true, false, 0 },
+	[CC_P50] = { "P50", 7, true, false, 4 },
+	[CC_P99] = { "P99", 7, true, false, 0 },
+	[CC_CONN_RATE] = { "CONN/s", 7, true, false, 5 },
+	[CC_OPEN] = { "OPEN", 5, true, false, 6 },
+	[CC_CONN_P99] = { "LIFE P99", 8, true, false, 7 },
+	[CC_IN] = { "IN", 6, true, false, 8 },
+	[CC_OUT] = { "OUT", 6, true, false, 8 },
+	[CC_RST] = { "RST", 4, true, false, 5 },
+	[CC_RTX] = { "RTX", 4, true, false, 5 },
 };
 
 static void fmt_lat(char *buf, size_t len, uint64_t count, uint64_t ns)
@@ -92,6 +92,24 @@ static void client_cell(void *ctx, size_t row, size_t col, char *buf, size_t len
 	}
 }
 
+size_t ui_clients_columns(const struct table_col **cols)
+{
+	*cols = client_cols;
+	return sizeof(client_cols) / sizeof(client_cols[0]);
+}
+
+int ui_clients_sort_column(int sort)
+{
+	static const int of[CLIENT_SORT_NR] = {
+		[CLIENT_SORT_REQUESTS] = CC_REQ_RATE, [CLIENT_SORT_P99] = CC_P99,
+		[CLIENT_SORT_P50] = CC_P50, [CLIENT_SORT_CONNECTIONS] = CC_CONN_RATE,
+		[CLIENT_SORT_BYTES] = CC_IN, [CLIENT_SORT_RESETS] = CC_RST,
+		[CLIENT_SORT_ADDR] = CC_ADDR,
+	};
+
+	return sort >= 0 && sort < CLIENT_SORT_NR ? of[sort] : -1;
+}
+
 bool ui_clients_visible(const struct ui *ui)
 {
 	return ui->o->clients &&
@@ -120,6 +138,12 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 	struct ui_clients_state *cs = &ui->clients;
 	const struct snapshot *s = ui->snap;
 	char title[160];
+	const struct table_spec spec = {
+		.cols = client_cols, .ncols = sizeof(client_cols) / sizeof(client_cols[0]),
+		.hidden = ui->col_hidden[COLS_CLIENTS],
+		.sort_col = ui_clients_sort_column((int)cs->sort),
+		.focused = ui->focus == TABLE_CLIENTS, .cell = client_cell, .ctx = ui,
+	};
 
 	snprintf(title, sizeof(title), " Clients  sort:%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
 		 client_sort_name(cs->sort), cs->ascending ? " asc" : "",
@@ -131,11 +155,8 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 			       theme_attr(THEME_ROLE_dim), false);
 		if (s->clients_state == SNAP_CLIENTS_OFF)
 			return;
-		table_draw(w, 2, getmaxy(w) - 2, client_cols,
-			   sizeof(client_cols) / sizeof(client_cols[0]), cs->view.n, &cs->pos,
-			   ui->focus == TABLE_CLIENTS, client_cell, ui);
+		table_draw(w, 2, getmaxy(w) - 2, &spec, cs->view.n, &cs->pos);
 		return;
 	}
-	table_draw(w, 1, getmaxy(w) - 1, client_cols, sizeof(client_cols) / sizeof(client_cols[0]),
-		   cs->view.n, &cs->pos, ui->focus == TABLE_CLIENTS, client_cell, ui);
+	table_draw(w, 1, getmaxy(w) - 1, &spec, cs->view.n, &cs->pos);
 }

@@ -14,22 +14,22 @@
 
 enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE };
 static const struct table_col sys_cols[] = {
-	[SC_NAME] = { "SYSCALL", 12, false, true },
-	[SC_RATE] = { "CALLS/s", 9, true, false },
-	[SC_ERRS] = { "ERR/s", 7, true, false },
-	[SC_P50] = { "P50", 8, true, false },
-	[SC_P99] = { "P99", 8, true, false },
-	[SC_MAX] = { "MAX", 8, true, false },
-	[SC_SHARE] = { "TIME%", 6, true, false },
+	[SC_NAME] = { "SYSCALL", 18, false, false, 0 },
+	[SC_RATE] = { "CALLS/s", 8, true, false, 0 },
+	[SC_ERRS] = { "ERR/s", 7, true, false, 3 },
+	[SC_P50] = { "P50", 7, true, false, 2 },
+	[SC_P99] = { "P99", 7, true, false, 0 },
+	[SC_MAX] = { "MAX", 7, true, false, 1 },
+	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
 };
 
 enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST };
 static const struct table_col proc_cols[] = {
-	[PC_PID] = { "PID", 7, true, false },
-	[PC_COMM] = { "COMMAND", 15, false, true },
-	[PC_RATE] = { "CALLS/s", 9, true, false },
-	[PC_P99] = { "P99", 8, true, false },
-	[PC_SLOWEST] = { "SLOWEST", 14, false, false },
+	[PC_PID] = { "PID", 7, true, false, 2 },
+	[PC_COMM] = { "COMMAND", 15, false, false, 0 },
+	[PC_RATE] = { "CALLS/s", 8, true, false, 0 },
+	[PC_P99] = { "P99", 7, true, false, 0 },
+	[PC_SLOWEST] = { "SLOWEST", 16, false, true, 1 },
 };
 
 void ui_fmt_syscall(char *buf, size_t len, uint32_t nr, bool wait)
@@ -130,6 +130,42 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 	}
 }
 
+size_t ui_table_columns(enum ui_cols t, const struct table_col **cols)
+{
+	switch (t) {
+	case COLS_SYSCALLS:
+		*cols = sys_cols;
+		return sizeof(sys_cols) / sizeof(sys_cols[0]);
+	case COLS_PROCS:
+		*cols = proc_cols;
+		return sizeof(proc_cols) / sizeof(proc_cols[0]);
+	case COLS_CLIENTS:
+	case COLS_NR:
+		break;
+	}
+	return ui_clients_columns(cols);
+}
+
+int ui_sort_column(enum ui_cols t, int sort)
+{
+	static const int sys_of[VIEW_SORT_NR] = {
+		[VIEW_SORT_TIME] = SC_SHARE, [VIEW_SORT_COUNT] = SC_RATE,
+		[VIEW_SORT_ERRORS] = SC_ERRS, [VIEW_SORT_P50] = SC_P50, [VIEW_SORT_P99] = SC_P99,
+		[VIEW_SORT_MAX] = SC_MAX, [VIEW_SORT_NAME] = SC_NAME, [VIEW_SORT_PID] = -1,
+	};
+	static const int proc_of[VIEW_SORT_NR] = {
+		[VIEW_SORT_TIME] = -1, [VIEW_SORT_COUNT] = PC_RATE, [VIEW_SORT_ERRORS] = -1,
+		[VIEW_SORT_P50] = -1, [VIEW_SORT_P99] = PC_P99, [VIEW_SORT_MAX] = -1,
+		[VIEW_SORT_NAME] = PC_COMM, [VIEW_SORT_PID] = PC_PID,
+	};
+
+	if (t == COLS_CLIENTS)
+		return ui_clients_sort_column(sort);
+	if (sort < 0 || sort >= VIEW_SORT_NR)
+		return -1;
+	return t == COLS_SYSCALLS ? sys_of[sort] : proc_of[sort];
+}
+
 enum filter_waits ui_waits_filter(const struct ui *ui)
 {
 	return ui->show_waits ? FILTER_WAITS_ALL : FILTER_WAITS_HIDE;
@@ -194,6 +230,7 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 {
 	struct ui_table_state *t = &ui->tables[TABLE_SYSCALLS];
 	char title[96], comm[ABI_COMM_LEN * 2];
+	struct table_spec spec;
 
 	if (ui->drill == DRILL_PROCESS) {
 		sanitize_text(comm, sizeof(comm), ui->drill_row.comm, ABI_COMM_LEN);
@@ -204,14 +241,20 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 			 t->ascending ? " asc" : "");
 	}
 	draw_title(w, title, ui->focus == TABLE_SYSCALLS);
-	table_draw(w, 1, getmaxy(w) - 1, sys_cols, sizeof(sys_cols) / sizeof(sys_cols[0]),
-		   t->view.n, &t->pos, ui->focus == TABLE_SYSCALLS, sys_cell, ui);
+	spec = (struct table_spec){
+		.cols = sys_cols, .ncols = sizeof(sys_cols) / sizeof(sys_cols[0]),
+		.hidden = ui->col_hidden[COLS_SYSCALLS],
+		.sort_col = ui_sort_column(COLS_SYSCALLS, t->sort),
+		.focused = ui->focus == TABLE_SYSCALLS, .cell = sys_cell, .ctx = ui,
+	};
+	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
 
 void pane_procs_draw(struct ui *ui, WINDOW *w)
 {
 	struct ui_table_state *t = &ui->tables[TABLE_PROCS];
 	char title[96], name[40];
+	struct table_spec spec;
 
 	if (ui->clients.in_procs) {
 		pane_clients_draw(ui, w);
@@ -225,8 +268,13 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 			 t->ascending ? " asc" : "");
 	}
 	draw_title(w, title, ui->focus == TABLE_PROCS);
-	table_draw(w, 1, getmaxy(w) - 1, proc_cols, sizeof(proc_cols) / sizeof(proc_cols[0]),
-		   t->view.n, &t->pos, ui->focus == TABLE_PROCS, proc_cell, ui);
+	spec = (struct table_spec){
+		.cols = proc_cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
+		.hidden = ui->col_hidden[COLS_PROCS],
+		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
+		.focused = ui->focus == TABLE_PROCS, .cell = proc_cell, .ctx = ui,
+	};
+	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
 
 /* Choices of the p/y pickers: one row per process or syscall of the snapshot. */
@@ -252,8 +300,12 @@ static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 
 void pane_picker_draw(struct ui *ui, WINDOW *w)
 {
-	static const struct table_col cols[] = { { "NAME", 16, false, true },
-						  { "CALLS/s", 9, true, false } };
+	static const struct table_col cols[] = { { "NAME", 16, false, true, 0 },
+						  { "CALLS/s", 9, true, false, 1 } };
+	const struct table_spec spec = {
+		.cols = cols, .ncols = 2, .sort_col = -1, .focused = true, .cell = pick_cell,
+		.ctx = ui,
+	};
 
 	werase(w);
 	box(w, 0, 0);
@@ -265,8 +317,7 @@ void pane_picker_draw(struct ui *ui, WINDOW *w)
 		WINDOW *inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
 
 		if (inner) {
-			table_draw(inner, 0, getmaxy(inner), cols, 2, ui->pick.n, &ui->pick_pos,
-				   true, pick_cell, ui);
+			table_draw(inner, 0, getmaxy(inner), &spec, ui->pick.n, &ui->pick_pos);
 			delwin(inner);
 		}
 	}

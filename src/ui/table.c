@@ -1,33 +1,55 @@
-/* table.c - header + rows + selection, column widths fitted to the window. */
+/* table.c - header + rows + selection, columns fitted to the window by priority. */
 #include <string.h>
 
 #include "ui/draw.h"
 #include "ui/table.h"
 #include "ui/theme.h"
 
-#define TABLE_MAX_COLS 16
-
-/* Widths that fit @avail: drop columns from the right, give the rest to flex. */
-static size_t fit_columns(const struct table_col *cols, size_t ncols, int avail, int *width)
+/* Cells a set of columns needs: widths plus one space between neighbours. */
+static int need_of(const struct table_col *cols, size_t ncols, const bool shown[])
 {
-	int fixed = 0;
+	int need = 0, n = 0;
+
+	for (size_t i = 0; i < ncols; i++)
+		if (shown[i])
+			need += cols[i].width + (n++ ? 1 : 0);
+	return need;
+}
+
+size_t table_fit(const struct table_col *cols, size_t ncols, uint32_t hidden, int avail,
+		 bool shown[], int width[])
+{
 	size_t n = 0;
 
-	for (size_t i = 0; i < ncols && i < TABLE_MAX_COLS; i++) {
-		int need = (cols[i].flex ? 8 : cols[i].width) + (n ? 1 : 0);
-
-		if (fixed + need > avail)
-			break;
-		fixed += need;
-		width[i] = cols[i].flex ? 8 : cols[i].width;
-		n++;
+	if (ncols > TABLE_MAX_COLS)
+		ncols = TABLE_MAX_COLS;
+	for (size_t i = 0; i < ncols; i++) {
+		shown[i] = !(hidden & (1u << i));
+		width[i] = cols[i].width;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (cols[i].flex) {
-			width[i] += avail - fixed;
+	/* Drop the highest-numbered priority first; among equals, the rightmost. */
+	while (need_of(cols, ncols, shown) > avail) {
+		int worst = -1;
+
+		for (size_t i = 0; i < ncols; i++)
+			if (shown[i] && cols[i].drop > 0 &&
+			    (worst < 0 || cols[i].drop >= cols[worst].drop))
+				worst = (int)i;
+		if (worst < 0)
+			break;	/* only must-keep columns left: they are cut at the edge */
+		shown[worst] = false;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		if (shown[i] && cols[i].flex) {
+			int spare = avail - need_of(cols, ncols, shown);
+
+			if (spare > 0)
+				width[i] += spare;
 			break;
 		}
 	}
+	for (size_t i = 0; i < ncols; i++)
+		n += shown[i];
 	return n;
 }
 
@@ -46,26 +68,40 @@ void table_move(struct table_pos *pos, size_t nrows, long delta)
 	pos->sel = (size_t)sel;
 }
 
-void table_draw(WINDOW *w, int y0, int h, const struct table_col *cols, size_t ncols,
-		size_t nrows, struct table_pos *pos, bool focused, table_cell_fn cell, void *ctx)
+static void draw_header(WINDOW *w, int y, const struct table_spec *t, const bool shown[],
+			const int width[], int avail)
+{
+	attr_t head = theme_attr(THEME_ROLE_table_head);
+	attr_t sorted = theme_attr(THEME_ROLE_table_sort);
+	int x = 0;
+
+	wattrset(w, head);
+	mvwhline(w, y, 0, ' ', avail);
+	for (size_t c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
+		attr_t a = (int)c == t->sort_col ? sorted : head;
+
+		if (!shown[c])
+			continue;
+		if (x >= avail)
+			break;
+		if (t->cols[c].right)
+			draw_text_right(w, y, x, width[c], t->cols[c].title, a);
+		else
+			draw_text(w, y, x, width[c], t->cols[c].title, a, false);
+		x += width[c] + 1;
+	}
+}
+
+void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nrows,
+		struct table_pos *pos)
 {
 	int width[TABLE_MAX_COLS], avail = getmaxx(w), visible = h - 1;
-	size_t n = fit_columns(cols, ncols, avail, width);
-	attr_t head = theme_attr(THEME_ROLE_table_head);
-	int x = 0;
+	bool shown[TABLE_MAX_COLS];
 
 	if (h < 1)
 		return;
-	/* header */
-	wattrset(w, head);
-	mvwhline(w, y0, 0, ' ', avail);
-	for (size_t c = 0; c < n; c++) {
-		if (cols[c].right)
-			draw_text_right(w, y0, x, width[c], cols[c].title, head);
-		else
-			draw_text(w, y0, x, width[c], cols[c].title, head, false);
-		x += width[c] + 1;
-	}
+	table_fit(t->cols, t->ncols, t->hidden, avail, shown, width);
+	draw_header(w, y0, t, shown, width, avail);
 	table_move(pos, nrows, 0);
 	if (visible <= 0)
 		return;
@@ -78,25 +114,29 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_col *cols, size_t n
 	for (int line = 0; line < visible && pos->top + (size_t)line < nrows; line++) {
 		size_t row = pos->top + (size_t)line;
 		bool selected = row == pos->sel;
-		attr_t a = selected ? theme_attr(focused ? THEME_ROLE_selected :
-							  THEME_ROLE_selected_inactive) :
-				      theme_attr(THEME_ROLE_normal);
-		int y = y0 + 1 + line;
+		attr_t own = !selected && t->row_attr ? t->row_attr(t->ctx, row) : 0;
+		attr_t a = selected ? theme_attr(t->focused ? THEME_ROLE_selected :
+							     THEME_ROLE_selected_inactive) :
+			   own ? own : theme_attr(THEME_ROLE_normal);
+		int y = y0 + 1 + line, x = 0;
 
-		x = 0;
-		if (selected) {
+		if (selected || own) {
 			wattrset(w, a);
 			mvwhline(w, y, 0, ' ', avail);
 		}
-		for (size_t c = 0; c < n; c++) {
-			char buf[128] = "";
+		for (size_t c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
+			char buf[256] = "";
 			bool untrusted = false;
 
-			cell(ctx, row, c, buf, sizeof(buf), &untrusted);
+			if (!shown[c])
+				continue;
+			if (x >= avail)
+				break;
+			t->cell(t->ctx, row, c, buf, sizeof(buf), &untrusted);
 			if (untrusted)
 				draw_untrusted(w, y, x, width[c], buf, strnlen(buf, sizeof(buf)), a,
 					       false);
-			else if (cols[c].right)
+			else if (t->cols[c].right)
 				draw_text_right(w, y, x, width[c], buf, a);
 			else
 				draw_text(w, y, x, width[c], buf, a, false);

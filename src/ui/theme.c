@@ -69,7 +69,8 @@ static void load_mono(struct theme *t)
 		"selected_inactive = default underline\np50 = default bold\n"
 		"p99 = default bold underline\nerror = default bold\nstatus = default bold\n"
 		"footer_key = default reverse\npaused = default reverse bold\ndim = default dim\n"
-		"bar = default\n";
+		"bar = default\ntable_sort = default reverse bold\nwarn = default bold\n"
+		"breach = default bold underline\n";
 
 	theme_defaults(t);
 	theme_parse(t, mono, sizeof(mono) - 1, "built-in mono", NULL, NULL);

@@ -28,7 +28,10 @@
 	X(footer_key, 0, 6, 0)                                          \
 	X(footer_text, THEME_DEFAULT, THEME_DEFAULT, 0)                 \
 	X(paused, 0, 3, THEME_ATTR_BOLD)                                \
-	X(dim, 8, THEME_DEFAULT, 0)
+	X(dim, 8, THEME_DEFAULT, 0)                                     \
+	X(table_sort, 0, 3, THEME_ATTR_BOLD)                            \
+	X(warn, 3, THEME_DEFAULT, THEME_ATTR_BOLD)                      \
+	X(breach, 1, THEME_DEFAULT, THEME_ATTR_BOLD)
 
 #define THEME_DEFAULT (-1)
 

@@ -24,6 +24,11 @@ struct ui_opts {
 	const char *kernel;
 	bool clients;			/* the source collects per-client tables */
 	unsigned long long replay_ticks;	/* replay: ticks in the recording (0: live) */
+	const char *const *slo;		/* --slo thresholds (run --assert grammar), already checked */
+	size_t n_slo;
+	bool no_config;			/* --no-config: no settings file read or written */
+	bool interval_given;		/* -i given: the settings file's interval does not apply */
+	const char *replay_path;	/* replay: the recording (the heatmap reads all of it) */
 };
 
 /*

@@ -26,6 +26,9 @@ enum ui_drill {
 	DRILL_PROCESS,	/* one process: syscalls pane shows its syscalls */
 };
 
+/* Tables whose columns can be hidden (F6 menu, settings file); column = index in its table. */
+enum ui_cols { COLS_SYSCALLS, COLS_PROCS, COLS_CLIENTS, COLS_NR };
+
 enum ui_prompt { PROMPT_NONE, PROMPT_FILTER, PICK_PROCESS, PICK_SYSCALL };
 
 /*
@@ -101,7 +104,16 @@ struct ui {
 	struct layout layout;
 	WINDOW *win[AREA_NR];
 	uint64_t skipped;		/* snapshots the UI never drew (latest wins) */
+	uint32_t col_hidden[COLS_NR];	/* bit i: column i of that table hidden */
 };
+
+/* The columns of a table, as drawn (titles are the names the settings file uses). */
+size_t ui_table_columns(enum ui_cols t, const struct table_col **cols);
+size_t ui_clients_columns(const struct table_col **cols);
+
+/* The column a sort key (enum view_sort, or enum client_sort for clients) highlights, or -1. */
+int ui_sort_column(enum ui_cols t, int sort);
+int ui_clients_sort_column(int sort);
 
 /* What the work/waits view choice keeps of the syscall rows. */
 enum filter_waits ui_waits_filter(const struct ui *ui);

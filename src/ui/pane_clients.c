@@ -142,13 +142,14 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 		.cols = client_cols, .ncols = sizeof(client_cols) / sizeof(client_cols[0]),
 		.hidden = ui->col_hidden[COLS_CLIENTS],
 		.sort_col = ui_clients_sort_column((int)cs->sort),
-		.focused = ui->focus == TABLE_CLIENTS, .cell = client_cell, .ctx = ui,
+		.focused = ui->focus == TABLE_CLIENTS && !ui->hist_focus, .cell = client_cell,
+		.ctx = ui,
 	};
 
-	snprintf(title, sizeof(title), " Clients  sort:%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
-		 client_sort_name(cs->sort), cs->ascending ? " asc" : "",
+	snprintf(title, sizeof(title), " Clients  sort:%s%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
+		 client_sort_name(cs->sort), ui_sort_note(COLS_CLIENTS, (int)cs->sort, cs->ascending), cs->follow ? "  FOLLOW" : "",
 		 s ? s->total.client_evicted : 0, s ? s->total.client_lost : 0);
-	draw_title(w, title, ui->focus == TABLE_CLIENTS);
+	draw_title(w, title, ui->focus == TABLE_CLIENTS && !ui->hist_focus);
 	if (s && s->clients_state != SNAP_CLIENTS_ON && s->clients_note[0]) {
 		/* Never a silent gap: say what is missing and why. (A replay's note is from a file.) */
 		draw_untrusted(w, 1, 1, getmaxx(w) - 2, s->clients_note, sizeof(s->clients_note),

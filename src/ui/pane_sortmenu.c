@@ -30,8 +30,10 @@ static void menu_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 
 void pane_sortmenu_draw(struct ui *ui, WINDOW *w)
 {
-	static const struct table_col cols[] = { { "COLUMN", 10, false, false, 0 },
-						  { "SORT BY", 10, false, true, 0 } };
+	static const struct table_col cols[] = {
+		{ .title = "COLUMN", .width = 10 },
+		{ .title = "SORT BY", .width = 10, .flex = true },
+	};
 	int keys[TABLE_MAX_COLS];
 	struct menu_ctx m = { ui, keys, NULL,
 			      ui->focus == TABLE_CLIENTS ? COLS_CLIENTS :

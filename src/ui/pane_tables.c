@@ -237,8 +237,8 @@ const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 		t = t == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
 		ts = &ui->tables[t];
 	}
-	if (!ts->view.n)
-		return NULL;
+	if (!ts->view.n || (ts->follow && ts->sel_gone))
+		return NULL;	/* a followed row that is not in this tick has no histogram */
 	if (from)
 		*from = t;
 	return &ts->view.rows[ts->pos.sel < ts->view.n ? ts->pos.sel : 0];
@@ -264,7 +264,8 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 		.cols = sys_cols, .ncols = sizeof(sys_cols) / sizeof(sys_cols[0]),
 		.hidden = ui->col_hidden[COLS_SYSCALLS],
 		.sort_col = ui_sort_column(COLS_SYSCALLS, t->sort),
-		.focused = ui->focus == TABLE_SYSCALLS && !ui->hist_focus, .cell = sys_cell,
+		.focused = ui->focus == TABLE_SYSCALLS && !ui->hist_focus,
+		.no_selection = t->follow && t->sel_gone, .cell = sys_cell,
 		.ctx = ui,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
@@ -292,7 +293,8 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		.cols = proc_cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
 		.hidden = ui->col_hidden[COLS_PROCS],
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
-		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus, .cell = proc_cell,
+		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus,
+		.no_selection = t->follow && t->sel_gone, .cell = proc_cell,
 		.ctx = ui,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
@@ -321,8 +323,10 @@ static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 
 void pane_picker_draw(struct ui *ui, WINDOW *w)
 {
-	static const struct table_col cols[] = { { "NAME", 16, false, true, 0 },
-						  { "CALLS/s", 9, true, false, 1 } };
+	static const struct table_col cols[] = {
+		{ .title = "NAME", .width = 16, .flex = true },
+		{ .title = "CALLS/s", .width = 9, .right = true, .drop = 1 },
+	};
 	const struct table_spec spec = {
 		.cols = cols, .ncols = 2, .sort_col = -1, .focused = true, .cell = pick_cell,
 		.ctx = ui,

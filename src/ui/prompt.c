@@ -241,6 +241,12 @@ static int picker_key(struct ui *ui, int key)
 	case KEY_NPAGE:
 		table_move(&ui->pick_pos, ui->pick.n, 10);
 		return REDRAW_OVERLAY;
+	case KEY_HOME:
+		table_move(&ui->pick_pos, ui->pick.n, -(long)ui->pick.n);
+		return REDRAW_OVERLAY;
+	case KEY_END:
+		table_move(&ui->pick_pos, ui->pick.n, (long)ui->pick.n);
+		return REDRAW_OVERLAY;
 	case '\n': case '\r': case KEY_ENTER:
 		ui->prompt = PROMPT_NONE;
 		if (!ui->pick.n)
@@ -307,6 +313,12 @@ static int sortmenu_key(struct ui *ui, int key)
 		return REDRAW_OVERLAY;
 	case KEY_DOWN: case 'j':
 		table_move(&ui->pick_pos, n, 1);
+		return REDRAW_OVERLAY;
+	case KEY_HOME:
+		table_move(&ui->pick_pos, n, -(long)n);
+		return REDRAW_OVERLAY;
+	case KEY_END:
+		table_move(&ui->pick_pos, n, (long)n);
 		return REDRAW_OVERLAY;
 	case '\n': case '\r': case KEY_ENTER:
 		ui->prompt = PROMPT_NONE;

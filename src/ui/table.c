@@ -39,10 +39,23 @@ size_t table_fit(const struct table_col *cols, size_t ncols, uint32_t hidden, in
 			break;	/* only must-keep columns left: they are cut at the edge */
 		shown[worst] = false;
 	}
+	/* Room left: columns with a wider form grow first, then the flex column takes the rest. */
+	for (size_t i = 0; i < ncols; i++) {
+		int spare = avail - need_of(cols, ncols, shown);
+
+		for (size_t j = 0; j < i; j++)
+			if (shown[j])
+				spare -= width[j] - cols[j].width;
+		if (shown[i] && cols[i].wide > width[i] && spare > 0)
+			width[i] += spare < cols[i].wide - width[i] ? spare : cols[i].wide - width[i];
+	}
 	for (size_t i = 0; i < ncols; i++) {
 		if (shown[i] && cols[i].flex) {
 			int spare = avail - need_of(cols, ncols, shown);
 
+			for (size_t j = 0; j < ncols; j++)
+				if (shown[j])
+					spare -= width[j] - cols[j].width;
 			if (spare > 0)
 				width[i] += spare;
 			break;
@@ -113,7 +126,7 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nro
 		pos->top = nrows > (size_t)visible ? nrows - (size_t)visible : 0;
 	for (int line = 0; line < visible && pos->top + (size_t)line < nrows; line++) {
 		size_t row = pos->top + (size_t)line;
-		bool selected = row == pos->sel;
+		bool selected = row == pos->sel && !t->no_selection;
 		attr_t own = !selected && t->row_attr ? t->row_attr(t->ctx, row) : 0;
 		attr_t a = selected ? theme_attr(t->focused ? THEME_ROLE_selected :
 							     THEME_ROLE_selected_inactive) :

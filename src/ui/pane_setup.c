@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "collect/collector.h"
+#include "core/sanitize.h"
 #include "ui/draw.h"
 #include "ui/settings_ui.h"
 #include "ui/theme.h"
@@ -49,7 +50,8 @@ static void item_value(const struct ui *ui, const struct ui_settings *now, int i
 	int t;
 
 	if (item == SI_THEME) {
-		snprintf(buf, len, "%s", now->theme);
+		/* A theme path from the file: the operator's, but still bytes from a file. */
+		sanitize_text(buf, len, now->theme, strlen(now->theme));
 	} else if (item == SI_INTERVAL) {
 		snprintf(buf, len, "%gs%s", now->interval_ms / 1000.0,
 			 collector_seekable(ui->c) ? " (live runs; a replay keeps its own)" : "");

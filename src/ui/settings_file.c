@@ -98,8 +98,8 @@ int settings_file_read(const char *path, char *buf, size_t cap, size_t *len, cha
 		if (ret == -ENOENT)
 			return ret;
 		if (ret == -ELOOP)
-			return fail(err, errlen, ret, "%s: %s", path,
-				    "a symbolic link: lattop does not follow it (not read, not saved)");
+			return fail(err, errlen, ret,
+				    "not following the symbolic link %s (not read, not saved)", path);
 		return fail(err, errlen, ret, "%s: cannot open: %s", path, strerror(-ret));
 	}
 	if (fstat(fd, &st)) {
@@ -217,8 +217,8 @@ int settings_file_write(const char *path, const char *text, size_t len, char *er
 	}
 	if (!ret && !fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
 		if (S_ISLNK(st.st_mode))
-			ret = fail(err, errlen, -ELOOP, "%s: %s", path,
-				   "a symbolic link: lattop does not write through it");
+			ret = fail(err, errlen, -ELOOP, "not writing through the symbolic link %s",
+				   path);
 		else if (!S_ISREG(st.st_mode))
 			ret = fail(err, errlen, -EINVAL, "%s: %s", path, "not a regular file");
 		else

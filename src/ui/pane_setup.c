@@ -272,7 +272,7 @@ void pane_setup_draw(struct ui *ui, WINDOW *w)
 	y++;
 	if (y < height - 1) {
 		if (ui->o->no_config)
-			snprintf(line, sizeof(line), "file: none (--no-config: not read, not saved)");
+			snprintf(line, sizeof(line), "file: none (--no-config or record: not read, not saved)");
 		else if (cfg->no_write)
 			snprintf(line, sizeof(line), "file: %s", cfg->why_not);
 		else

@@ -126,7 +126,7 @@ void settings_ui_load(struct ui *ui)
 	settings_defaults(&cfg->file);
 	if (ui->o->no_config) {
 		cfg->no_write = true;
-		snprintf(cfg->why_not, sizeof(cfg->why_not), "--no-config");
+		snprintf(cfg->why_not, sizeof(cfg->why_not), "--no-config or record");
 	} else if (settings_file_path(cfg->path, sizeof(cfg->path), err, sizeof(err))) {
 		cfg->path[0] = '\0';
 		cfg->no_write = true;
@@ -190,7 +190,7 @@ int settings_ui_save(struct ui *ui, char *msg, size_t len)
 	int n, ret;
 
 	if (ui->o->no_config) {
-		snprintf(msg, len, "settings not saved: --no-config");
+		snprintf(msg, len, "settings not saved: --no-config or record");
 		return 0;
 	}
 	settings_ui_gather(ui, &now);

@@ -6,8 +6,9 @@
 #  - the next start applies them (header interval, waits view, column gone,
 #    sort), and quitting without a change leaves the file as it was;
 #  - -i 2 wins over the file's interval and is not written to it;
-#  - --no-config ignores the file and never writes it;
+#  - --no-config and record --ui ignore the file and never write it;
 #  - a bad line shows "lattoprc:N:" on the status line, the other lines apply;
+#  - thresholds (slo) from the file, replaced by --slo for the run;
 #  - a symlink planted at the path is neither read nor written through.
 . "$(dirname "$0")/lib.sh"
 
@@ -99,6 +100,15 @@ for size in 80x24 200x50; do
 	grep -qx "waits = off" "$RC" || fail "$size: waits change not saved"
 	ok "$size: -i 2 wins over the file's interval and stays out of it"
 
+	# --- record --ui: a recording never depends on the file (its interval above all).
+	start "$cols" "$rows" record --simulate --seed 3 --ui -o "'$TMPD/rec-$size.rec'"
+	wait_for "every 1.0s"
+	capture | grep -qF "view:WORK+WAITS" && fail "$size: record --ui read the file's waits"
+	keys w
+	quit "$size"
+	grep -qx "waits = off" "$RC" || fail "$size: record --ui wrote the file"
+	ok "$size: record --ui neither reads nor writes the file"
+
 	# --- --no-config: defaults, nothing written.
 	before=$(sum "$RC")
 	start "$cols" "$rows" --simulate --seed 3 --no-config
@@ -126,6 +136,24 @@ for size in 80x24 200x50; do
 	keys Escape
 	quit "$size"
 	ok "$size: a bad line reported as lattoprc:$n:, the other lines applied"
+
+	# --- thresholds: the file's, unless --slo is given.
+	echo "slo = p99(read) < 10ms" >>"$RC"
+	start "$cols" "$rows" --simulate --seed 3
+	keys F2
+	wait_for "slo: 1 threshold from the file"
+	wait_for "p99(read) < 10ms"
+	keys Escape
+	quit "$size"
+	start "$cols" "$rows" --simulate --seed 3 --slo "'p99(write)<1ms'"
+	keys F2
+	wait_for "slo: 1 threshold from --slo"
+	wait_for "p99(write) < 1ms"
+	capture | grep -qF "p99(read) < 10ms" && fail "$size: the file's slo beside --slo"
+	keys Escape
+	quit "$size"
+	grep -qx "slo = p99(read) < 10ms" "$RC" || fail "$size: the file's slo line was lost"
+	ok "$size: thresholds from the file, replaced by --slo for the run"
 
 	# --- a symlink at the path: not read, not written through.
 	victim=$TMPD/victim-$size

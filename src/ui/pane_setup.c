@@ -248,7 +248,7 @@ static void draw_items(struct ui *ui, WINDOW *w, int *y, int width)
 		snprintf(line, sizeof(line), "%-15s %s %s %s", item_key[i],
 			 is_hide(i) ? " " : "<", value, is_hide(i) ? "" : ">");
 		draw_text(w, *y, 2, width - 4, line, i == ui->cfg.sel ? sel : normal, false);
-		if (width > 62)
+		if (width > 62 && draw_width(line) + 4 < 48)	/* a long column list keeps the room */
 			draw_text(w, *y, 48, width - 50, item_help[i], dim, false);
 	}
 }

@@ -354,7 +354,8 @@ int main(int argc, char **argv)
 			.clients = !o.no_clients,
 			.slo = o.slo,
 			.n_slo = o.n_slo,
-			.no_config = o.no_config,
+			/* A recording's ticks never depend on a saved setting (its interval). */
+			.no_config = o.no_config || o.command == CMD_RECORD,
 			.interval_given = o.interval_given,
 		};
 

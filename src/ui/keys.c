@@ -535,6 +535,8 @@ const struct key_binding key_table[] = {
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
 	{ "t", "next colour theme", act_theme, { 't', 0 } },
+	{ "F2", "setup: theme, interval, sorts, hidden columns, waits view; saved to lattoprc",
+	  pane_setup_toggle, { KEY_F(2), 0 } },
 	{ "s", "snapshot the screen and the tick's data to files", act_snapshot, { 's', 0 } },
 	{ "Ctrl-L", "redraw the terminal", act_redraw, { CTRL('l'), 0 } },
 };

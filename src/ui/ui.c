@@ -85,10 +85,10 @@ static void draw_overlay(struct ui *ui)
 {
 	WINDOW *w = NULL;
 
-	if (ui->help) {
+	if (ui->help || ui->cfg.open) {
 		w = newwin(LINES - 4, COLS, 2, 0);
 		if (w)
-			pane_help_draw(ui, w);
+			(ui->cfg.open ? pane_setup_draw : pane_help_draw)(ui, w);
 	} else if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
 		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
 
@@ -112,8 +112,8 @@ static void draw_overlay(struct ui *ui)
 
 bool ui_overlay_open(const struct ui *ui)
 {
-	return ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL ||
-	       ui->prompt == PROMPT_SORT;
+	return ui->help || ui->cfg.open || ui->prompt == PICK_PROCESS ||
+	       ui->prompt == PICK_SYSCALL || ui->prompt == PROMPT_SORT;
 }
 
 static void draw_frame(struct ui *ui, unsigned int redraw)
@@ -140,7 +140,8 @@ static void draw_frame(struct ui *ui, unsigned int redraw)
 		const struct pane_ops *p = &ui_panes[i];
 		WINDOW *w = ui->win[p->area];
 
-		if (!w || !(redraw & p->stale_on) || (ui->help && pane_under_help(p->area)))
+		if (!w || !(redraw & p->stale_on) ||
+		    ((ui->help || ui->cfg.open) && pane_under_help(p->area)))
 			continue;
 		werase(w);
 		p->draw(ui, w);
@@ -166,6 +167,8 @@ int ui_key(struct ui *ui, int key)
 		getmouse(&ev);	/* consumed; only enabled with --mouse */
 		return REDRAW_NONE;
 	}
+	if (ui->cfg.open)
+		return pane_setup_key(ui, key);
 	for (size_t i = 0; i < key_table_len; i++)
 		for (int k = 0; k < 4 && key_table[i].codes[k]; k++)
 			if (key_table[i].codes[k] == key)
@@ -191,6 +194,7 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 		if (o->theme && !strcmp(o->theme, theme_names[i]))
 			ui->theme_idx = i;
 	ui_set_status(ui, false, "%s", o->features ? o->features : "");
+	settings_ui_load(ui);	/* after the defaults above; the command line still wins */
 }
 
 static void ui_fini(struct ui *ui)
@@ -227,7 +231,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 {
 	struct ui ui;
 	char msg[256];
-	int ret, dead_reads = 0, redraw = REDRAW_ALL;
+	int ret, saved, dead_reads = 0, redraw = REDRAW_ALL;
 	bool at_end = false;
 	const char *codeset;
 
@@ -240,7 +244,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 		ui_fini(&ui);
 		return ret;
 	}
-	theme_apply(o->theme, o->themes_dir, o->no_color, msg, sizeof(msg));
+	theme_apply(settings_ui_theme(&ui), o->themes_dir, o->no_color, msg, sizeof(msg));
 	if (msg[0])
 		ui_set_status(&ui, true, "%s", msg);
 	relayout(&ui);
@@ -317,6 +321,10 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			}
 		}
 	}
+	/* Quitting saves what the operator changed (nothing when nothing did). */
+	saved = settings_ui_save(&ui, msg, sizeof(msg));
 	ui_fini(&ui);
+	if (saved < 0)
+		fprintf(stderr, "lattop: %s\n", msg);
 	return ret;
 }

@@ -26,7 +26,7 @@ struct ui_opts {
 	unsigned long long replay_ticks;	/* replay: ticks in the recording (0: live) */
 	const char *const *slo;		/* --slo thresholds (run --assert grammar), already checked */
 	size_t n_slo;
-	bool no_config;			/* --no-config: no settings file read or written */
+	bool no_config;			/* --no-config or record: no settings file read or written */
 	bool interval_given;		/* -i given: the settings file's interval does not apply */
 	const char *replay_path;	/* replay: the recording (the heatmap reads all of it) */
 };

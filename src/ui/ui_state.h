@@ -14,6 +14,7 @@
 #include "core/snapshot.h"
 #include "core/view.h"
 #include "ui/layout.h"
+#include "ui/settings_ui.h"
 #include "ui/table.h"
 #include "ui/ui.h"
 
@@ -137,6 +138,9 @@ struct ui {
 	WINDOW *win[AREA_NR];
 	uint64_t skipped;		/* snapshots the UI never drew (latest wins) */
 	uint32_t col_hidden[COLS_NR];	/* bit i: column i of that table hidden */
+	struct settings_ui cfg;		/* lattoprc and the F2 setup screen (ui/settings_ui.h) */
+	char slo_text[16][128];		/* thresholds in force: --slo, else the settings file's */
+	size_t n_slo;
 };
 
 /* The columns of a table, as drawn (titles are the names the settings file uses). */

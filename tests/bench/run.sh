@@ -606,7 +606,7 @@ part_ui() {
 	done
 	log "ui: $(ls -d /proc/[0-9]* | wc -l) processes on the host"
 	if [ -x "$LATTOP" ]; then
-		ui_measure lattop "$UI_READY" "$UI_DATA" "$(realpath "$LATTOP") -i 1"
+		ui_measure lattop "$UI_READY" "$UI_DATA" "$(realpath "$LATTOP") -i 1 --no-config"
 	fi
 	if command -v htop > /dev/null; then
 		# A private htoprc, so the operator's settings neither change

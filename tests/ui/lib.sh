@@ -49,13 +49,15 @@ ok() { echo "ok: $*"; }
 
 # start COLS ROWS ARGS...: lattop in a new private server, UTF-8 locale
 # (UI_LANG overrides it; UI_ENV adds "VAR=value ..." to its environment).
+# The settings file (lattoprc) is the test's own, empty unless the test
+# writes one: one test's saved settings never reach the next.
 start() {
 	local cols=$1 rows=$2; shift 2
 	local try
 	# A server killed a moment ago may still hold the socket: retry briefly.
 	for try in 1 2 3 4 5; do
 		t new-session -d -x "$cols" -y "$rows" -c "$TMPD" \
-			"cd '$TMPD' && LANG=${UI_LANG:-C.UTF-8} LC_ALL=${UI_LANG:-C.UTF-8} ${UI_ENV:-} exec '$LATTOP_TAGGED' $*" &&
+			"cd '$TMPD' && LANG=${UI_LANG:-C.UTF-8} LC_ALL=${UI_LANG:-C.UTF-8} XDG_CONFIG_HOME='$TMPD/config' ${UI_ENV:-} exec '$LATTOP_TAGGED' $*" &&
 			break
 		[ $try = 5 ] && fail "tmux start"
 		sleep 0.2

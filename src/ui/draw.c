@@ -82,6 +82,20 @@ int draw_text(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool 
 	return used;
 }
 
+int draw_text_cut(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool pad)
+{
+	int used;
+
+	if (width < 2 || draw_width(s) <= width)
+		return draw_text(w, y, x, width, s, a, pad);
+	/* Cut: say so with a mark in the last cell, never a half word without one. */
+	used = draw_text(w, y, x, width - 1, s, a, false);
+	draw_text(w, y, x + used, 1, ascii_only ? ">" : "\u2026", a, false);
+	if (pad && used + 1 < width)
+		mvwhline(w, y, x + used + 1, ' ', width - used - 1);
+	return width;
+}
+
 int draw_untrusted(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t a,
 		   bool pad)
 {

@@ -19,6 +19,9 @@ bool draw_ascii(void);
  */
 int draw_text(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool pad);
 
+/* draw_text, with a cut marked by an ellipsis in the last cell (">" in ASCII). */
+int draw_text_cut(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool pad);
+
 /* Same for a string from the traced system: sanitised first. */
 int draw_untrusted(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t a,
 		   bool pad);

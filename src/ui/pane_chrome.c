@@ -60,7 +60,7 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 		 ui->drill != DRILL_NONE ? " +drill-down" : "",
 		 s && s->sample_every > 1 ? "percentiles from sampled calls  |  " : "",
 		 ui->o->features ? ui->o->features : "");
-	draw_text(w, 1, 0, width, line, theme_attr(THEME_ROLE_normal), true);
+	draw_text_cut(w, 1, 0, width, line, theme_attr(THEME_ROLE_normal), true);
 }
 
 void pane_status_draw(struct ui *ui, WINDOW *w)
@@ -85,8 +85,8 @@ void pane_status_draw(struct ui *ui, WINDOW *w)
 			  THEME_ROLE_error : THEME_ROLE_dim), true);
 		return;
 	}
-	draw_text(w, 0, 0, width, ui->status,
-		  theme_attr(ui->status_error ? THEME_ROLE_error : THEME_ROLE_status), true);
+	draw_text_cut(w, 0, 0, width, ui->status,
+		      theme_attr(ui->status_error ? THEME_ROLE_error : THEME_ROLE_status), true);
 }
 
 void pane_footer_draw(struct ui *ui, WINDOW *w)

@@ -17,6 +17,7 @@
 
 #include "collect/consumer.h"
 #include "ui/draw.h"
+#include "ui/header.h"
 #include "ui/keys.h"
 #include "ui/term.h"
 #include "ui/theme.h"
@@ -34,6 +35,7 @@ void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
+	ui->status_warn = false;
 	ui->status_stale = true;
 }
 
@@ -371,6 +373,8 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 				ui.snap = &ui.paused_copy;
 				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
 			}
+			if (s)
+				header_tick(&ui);	/* own CPU share; remedies of abnormal counters */
 			if (s && !ui.paused) {
 				ui.snap = s;
 				/* A tick changes the numbers, not the status line or the key hints. */

@@ -76,6 +76,25 @@ struct ui_clients_state {
 	struct abi_client_key pin;
 };
 
+/* Counters that are abnormal when not zero: coloured 'warn', a remedy on the status line. */
+enum ui_counter {
+	UI_CNT_LOST,
+	UI_CNT_EVICTED,
+	UI_CNT_CLIENT_LOST,
+	UI_CNT_CLIENT_EVICTED,
+	UI_CNT_DROPPED,
+	UI_CNT_NR
+};
+
+/* The header's own state (ui/header.c): lattop's CPU share, remedies shown. */
+struct ui_chrome {
+	uint64_t cpu_ns, wall_ns;	/* at the last measurement */
+	double cpu_pct;
+	bool have_cpu;
+	uint32_t remedied;		/* bit enum ui_counter: its remedy was shown */
+	bool bpf_stats_held;		/* 'B': lattop holds the BPF statistics on */
+};
+
 struct ui {
 	struct collector *c;
 	const struct ui_opts *o;
@@ -99,6 +118,8 @@ struct ui {
 	struct table_pos pick_pos;
 	char status[256];
 	bool status_error;
+	bool status_warn;		/* a remedy: drawn in the warn role (reset by ui_set_status) */
+	struct ui_chrome chrome;
 	bool status_stale;		/* set by ui_set_status: the status line needs a redraw */
 	size_t theme_idx;
 	struct layout layout;

@@ -357,6 +357,13 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 		ret = client_source_tick(s->clients, out);
 		if (ret)
 			return ret;
+		/* A client row keeps the name its process had when first seen: show the newest. */
+		for (size_t i = 0; i < out->n_clients; i++) {
+			const char *comm = model_proc_comm(s->model, out->clients[i].key.tgid);
+
+			if (comm)
+				memcpy(out->clients[i].comm, comm, ABI_COMM_LEN);
+		}
 	} else {
 		out->clients_state = SNAP_CLIENTS_OFF;
 		snprintf(out->clients_note, sizeof(out->clients_note), "%s", s->clients_note);

@@ -159,6 +159,7 @@ static int open_picker(struct ui *ui, enum ui_prompt kind)
 	else
 		f.n_pid = f.n_comm = 0;
 	f.waits = ui_waits_filter(ui);	/* offer what the tables show */
+	f.hide_pid = ui_hidden_pid(ui);
 	if (view_build(&ui->pick, ui->snap, &f, sys ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS,
 		       ui->cumulative))
 		return REDRAW_NONE;
@@ -314,6 +315,15 @@ static int act_waits(struct ui *ui)
 	return REDRAW_DATA | REDRAW_ALL;
 }
 
+/* 'O': lattop's own activity (its map reads, terminal writes) is hidden by default. */
+static int act_own(struct ui *ui)
+{
+	ui->show_own = !ui->show_own;
+	ui_set_status(ui, false, ui->show_own ? "lattop's own rows shown (O hides them)" :
+						"lattop's own rows hidden (O shows them)");
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
 /* 'B': the kernel's BPF run-time statistics, held on by lattop's own fd while wanted. */
 static int act_bpf_stats(struct ui *ui)
 {
@@ -382,6 +392,7 @@ const struct key_binding key_table[] = {
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
 	{ "t", "next colour theme", act_theme, { 't', 0 } },
+	{ "O", "show / hide lattop's own rows (hidden by default)", act_own, { 'O', 0 } },
 	{ "B", "BPF run-time statistics on/off (kernel.bpf_stats_enabled; costs a little per "
 	  "call): the header shows each probe family's BPF time per second", act_bpf_stats,
 	  { 'B', 0 } },

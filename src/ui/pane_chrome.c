@@ -27,11 +27,12 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 	 * Second line: how to read the numbers (view, mode, filter, sampling),
 	 * then what is traced. The view first: it decides which rows exist.
 	 */
-	snprintf(line, sizeof(line), " %s  %sfilter: %s%s  |  %s%s",
+	snprintf(line, sizeof(line), " %s  %sfilter: %s%s%s  |  %s%s",
 		 ui->show_waits ? "view:WORK+WAITS (w: work)" : "view:WORK (w: +waits)",
 		 ui->cumulative ? "CUMULATIVE  " : "",
 		 ui->filter_text[0] ? ui->filter_text : "(none)",
 		 ui->drill != DRILL_NONE ? " +drill-down" : "",
+		 ui_hidden_pid(ui) ? "  own:hidden (O)" : "",
 		 s && s->sample_every > 1 ? "percentiles from sampled calls  |  " : "",
 		 ui->o->features ? ui->o->features : "");
 	draw_text(w, 1, 0, getmaxx(w), line, theme_attr(THEME_ROLE_normal), true);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "collect/consumer.h"
+#include "collect/proc_cmdline.h"
 #include "ui/draw.h"
 #include "ui/header.h"
 #include "ui/keys.h"
@@ -276,6 +277,7 @@ static void ui_fini(struct ui *ui)
 	view_free(&ui->pick);
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
+	proc_cmdline_free(ui->cmdlines);
 }
 
 /* Keys until the terminal has none left; returns redraw bits, or -1 when the tty is gone. */

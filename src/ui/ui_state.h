@@ -50,6 +50,7 @@ enum ui_redraw {
 };
 
 struct ui;
+struct proc_cmdline;
 
 /* A pane: where it goes, what makes it stale, how it draws itself into its window. */
 struct pane_ops {
@@ -120,6 +121,8 @@ struct ui {
 	bool status_error;
 	bool status_warn;		/* a remedy: drawn in the warn role (reset by ui_set_status) */
 	struct ui_chrome chrome;
+	struct proc_cmdline *cmdlines;	/* the CMD column's cache (collect/proc_cmdline.h) */
+	bool show_own;			/* 'O': lattop's own rows shown (hidden by default) */
 	bool status_stale;		/* set by ui_set_status: the status line needs a redraw */
 	size_t theme_idx;
 	struct layout layout;
@@ -135,6 +138,9 @@ size_t ui_clients_columns(const struct table_col **cols);
 /* The column a sort key (enum view_sort, or enum client_sort for clients) highlights, or -1. */
 int ui_sort_column(enum ui_cols t, int sort);
 int ui_clients_sort_column(int sort);
+
+/* The pid whose rows the tables leave out: lattop's own (live, unless 'O'), or 0. */
+uint32_t ui_hidden_pid(const struct ui *ui);
 
 /* What the work/waits view choice keeps of the syscall rows. */
 enum filter_waits ui_waits_filter(const struct ui *ui);
@@ -153,6 +159,9 @@ bool ui_clients_visible(const struct ui *ui);
 
 /* The client whose histogram the histogram pane shows (pinned, or selected and focused), or NULL. */
 const struct snap_client_row *ui_selected_client(const struct ui *ui);
+
+/* The CMD column of process (@pid, @pstart_ns): its command line, "-" if unknown. */
+void ui_fmt_cmdline(struct ui *ui, uint32_t pid, uint64_t pstart_ns, char *buf, size_t len);
 
 /* Events per second over the view's time base (the tick, or since start). */
 double ui_per_second(const struct ui *ui, uint64_t n);

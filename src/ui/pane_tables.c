@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/proc_cmdline.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
+#include "ui/proc_cmdline.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "collect/consumer.h"
-#include "collect/proc_cmdline.h"
 #include "ui/draw.h"
 #include "ui/header.h"
 #include "ui/keys.h"
+#include "ui/proc_cmdline.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"

@@ -121,7 +121,7 @@ struct ui {
 	bool status_error;
 	bool status_warn;		/* a remedy: drawn in the warn role (reset by ui_set_status) */
 	struct ui_chrome chrome;
-	struct proc_cmdline *cmdlines;	/* the CMD column's cache (collect/proc_cmdline.h) */
+	struct proc_cmdline *cmdlines;	/* the CMD column's cache (ui/proc_cmdline.h) */
 	bool show_own;			/* 'O': lattop's own rows shown (hidden by default) */
 	bool status_stale;		/* set by ui_set_status: the status line needs a redraw */
 	size_t theme_idx;

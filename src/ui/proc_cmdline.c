@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/proc_cmdline.h"
+#include "ui/proc_cmdline.h"
 #include "core/sanitize.h"
 
 #define REFRESH_NS (10 * 1000000000ull)

@@ -4,10 +4,10 @@
  * process (pid, start time) and read again at most every 10 s: a table
  * redrawn every tick reads /proc only for rows it has not seen lately.
  * Bounded: at most PROC_CMDLINE_CACHE processes, the least recently used
- * one replaced. Main thread (the dashboard) only.
+ * one replaced. Main thread (the dashboard) only; no curses (plain /proc reads).
  */
-#ifndef LATTOP_COLLECT_PROC_CMDLINE_H
-#define LATTOP_COLLECT_PROC_CMDLINE_H
+#ifndef LATTOP_UI_PROC_CMDLINE_H
+#define LATTOP_UI_PROC_CMDLINE_H
 
 #include <stddef.h>
 #include <stdint.h>

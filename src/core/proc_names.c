@@ -9,7 +9,8 @@ int proc_names_reset(struct proc_names *p, size_t n)
 {
 	size_t cap = 64;
 
-	while (cap < 2 * n + 1)
+	/* Load at most 2/3 even if every key were a process of its own (they rarely are). */
+	while (cap < n + n / 2 + 1)
 		cap *= 2;
 	if (cap > p->cap) {
 		struct proc_name *s = realloc(p->slots, cap * sizeof(*s));

@@ -30,7 +30,7 @@ struct proc_name {
 
 struct proc_names {
 	struct proc_name *slots;
-	size_t cap;		/* a power of two, > 2 x the processes offered */
+	size_t cap;		/* a power of two, >= 1.5 x the keys offered */
 };
 
 /* Empty, with room for @n processes. 0 or -ENOMEM (then the table stays usable, empty). */

@@ -278,6 +278,12 @@ static __always_inline int on_exit(long ret, long nr)
 		if (start_ns)
 			lat_ns = bpf_ktime_get_ns() - start_ns;
 		key = t->key;
+		/*
+		 * The name now, not the one cached at the thread's first call:
+		 * prctl(PR_SET_NAME) renames a process, and the tables show the
+		 * newest name (a plain load from a BTF task, as key_from_task).
+		 */
+		__builtin_memcpy(key.comm, task->group_leader->comm, ABI_COMM_LEN);
 		key.nr = nr_classified(t->nr, task);
 		t->nr = NR_NONE;
 	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {

@@ -329,7 +329,10 @@ int main(int argc, char **argv)
 		src.destroy(src.ctx);
 		goto finish;
 	}
-	c = collector_start(&src, o.interval_ns, o.iterations);
+	/* The dashboard's first frame comes after 150 ms, not a whole tick (see collector.h). */
+	c = o.output == OUTPUT_UI ? collector_start_early(&src, o.interval_ns, o.iterations,
+							  150000000ull) :
+				    collector_start(&src, o.interval_ns, o.iterations);
 	if (!c) {
 		fprintf(stderr, "lattop: cannot start the collector thread: %s\n", strerror(errno));
 		src.destroy(src.ctx);
@@ -357,6 +360,8 @@ int main(int argc, char **argv)
 			/* A recording's ticks never depend on a saved setting (its interval). */
 			.no_config = o.no_config || o.command == CMD_RECORD,
 			.interval_given = o.interval_given,
+			.max_keys = o.max_keys,
+			.max_clients = o.max_clients,
 		};
 
 		if (o.command == CMD_REPLAY) {

@@ -1,5 +1,6 @@
 /* bpf_source.c - live syscall latency from the kernel. Collector thread after open. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/bpf_stats.h"
 #include "collect/client_source.h"
 #include "core/model.h"
 #include "core/wait_class.h"
@@ -47,6 +49,8 @@ struct bpf_source {
 	uint64_t *cpu_vals;		/* nr_cpus */
 	uint64_t counters_prev[ABI_CNT_NR];
 	struct snap_counters total;
+	uint64_t run_prev[2 * SNAP_PROBE_NR];	/* BPF statistics at the last tick: ns, cnt */
+	_Atomic int stats_fd;		/* BPF_ENABLE_STATS fd held by 'B' (main thread), -1: none */
 	struct exit_rec *exits;		/* exits seen this tick */
 	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
 };
@@ -286,6 +290,31 @@ static void read_counters(struct bpf_source *s, struct snap_counters *iv)
 	memcpy(s->counters_prev, now, sizeof(now));
 }
 
+/* What lattop's own programs cost this tick, when the kernel counts it. */
+static void read_probe_cost(struct bpf_source *s, struct snap_probe_cost *pc)
+{
+	uint64_t now[2 * SNAP_PROBE_NR];
+
+	bpf_stats_sum(s->skel->obj, &now[0], &now[1]);
+	client_source_run_time(s->clients, &now[2], &now[3]);
+	pc->held = atomic_load(&s->stats_fd) >= 0;
+	pc->on = pc->held || bpf_stats_sysctl_on();
+	for (int f = 0; f < SNAP_PROBE_NR; f++) {
+		pc->run_ns[f] = now[2 * f] - s->run_prev[2 * f];
+		pc->run_cnt[f] = now[2 * f + 1] - s->run_prev[2 * f + 1];
+	}
+	memcpy(s->run_prev, now, sizeof(now));
+}
+
+static int bpf_source_hold_stats(void *ctx, bool on)
+{
+	struct bpf_source *s = ctx;
+	int fd = atomic_load(&s->stats_fd), ret = bpf_stats_hold(&fd, on);
+
+	atomic_store(&s->stats_fd, fd);
+	return ret;
+}
+
 static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
 {
 	struct bpf_source *s = ctx;
@@ -323,10 +352,18 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 	out->total.evicted = s->total.evicted;
 	out->sample_every = s->sample_every;
 	out->simulated = false;
+	read_probe_cost(s, &out->probe_cost);
 	if (s->clients) {
 		ret = client_source_tick(s->clients, out);
 		if (ret)
 			return ret;
+		/* A client row keeps the name its process had when first seen: show the newest. */
+		for (size_t i = 0; i < out->n_clients; i++) {
+			const char *comm = model_proc_comm(s->model, out->clients[i].key.tgid);
+
+			if (comm)
+				memcpy(out->clients[i].comm, comm, ABI_COMM_LEN);
+		}
 	} else {
 		out->clients_state = SNAP_CLIENTS_OFF;
 		snprintf(out->clients_note, sizeof(out->clients_note), "%s", s->clients_note);
@@ -341,6 +378,8 @@ static void bpf_source_destroy(void *ctx)
 
 	if (!s)
 		return;
+	if (atomic_load(&s->stats_fd) >= 0)
+		close(atomic_load(&s->stats_fd));
 	client_source_close(s->clients);
 	ring_buffer__free(s->rb);
 	syscalls_bpf__destroy(s->skel);
@@ -367,6 +406,7 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return explain(-ENOMEM, "allocate the source", err, errlen);
+	atomic_store(&s->stats_fd, -1);
 	s->nr_cpus = libbpf_num_possible_cpus();
 	s->keys = calloc(READ_BATCH, sizeof(*s->keys));
 	s->vals = calloc(READ_BATCH, sizeof(*s->vals));
@@ -423,5 +463,6 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	src->ctx = s;
 	src->tick = bpf_source_tick;
 	src->destroy = bpf_source_destroy;
+	src->hold_stats = bpf_source_hold_stats;
 	return 0;
 }

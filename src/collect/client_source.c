@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "collect/bpf_log.h"
+#include "collect/bpf_stats.h"
 #include "collect/client_source.h"
 #include "core/client_model.h"
 #pragma GCC diagnostic push
@@ -294,6 +295,11 @@ fail:
 	btf__free(vmlinux);
 	client_source_close(cs);
 	return NULL;
+}
+
+void client_source_run_time(const struct client_source *cs, uint64_t *run_ns, uint64_t *run_cnt)
+{
+	bpf_stats_sum(cs && cs->skel ? cs->skel->obj : NULL, run_ns, run_cnt);
 }
 
 const char *client_source_features(const struct client_source *cs)

@@ -49,6 +49,9 @@ int client_source_tick(struct client_source *cs, struct snapshot *out);
 /* What the dashboard's status line says: flavour and limit. */
 const char *client_source_features(const struct client_source *cs);
 
+/* Collector thread. Cumulative run time / runs of the clients programs (BPF statistics). */
+void client_source_run_time(const struct client_source *cs, uint64_t *run_ns, uint64_t *run_cnt);
+
 void client_source_close(struct client_source *cs);
 
 #endif

@@ -29,6 +29,8 @@ struct collector {
 	pthread_cond_t cond;
 	bool stop;			/* under lock */
 	bool finish;			/* under lock: publish a final partial tick, then stop */
+	bool resched;			/* under lock: the interval changed, recompute the deadline */
+	uint64_t first_tick_ns;		/* 0, or the first tick's length (dashboard: early frame) */
 	_Atomic uint64_t interval_ns;
 	_Atomic bool done;
 	_Atomic int error;
@@ -64,11 +66,12 @@ static void wake_consumer(struct collector *c)
 	(void)n;	/* EAGAIN: counter saturated, the consumer is awake anyway */
 }
 
-enum wait_result { WAIT_DUE, WAIT_STOP, WAIT_FINISH };
+enum wait_result { WAIT_DUE, WAIT_STOP, WAIT_FINISH, WAIT_RESCHED };
 
 /*
  * Sleep until @deadline_ns (CLOCK_MONOTONIC), a stop request or (when
- * @finish_wakes) a finish request.
+ * @finish_wakes) a finish request or an interval change (WAIT_RESCHED:
+ * the caller recomputes the deadline of the current tick).
  */
 static enum wait_result wait_until(struct collector *c, uint64_t deadline_ns, bool finish_wakes)
 {
@@ -79,10 +82,13 @@ static enum wait_result wait_until(struct collector *c, uint64_t deadline_ns, bo
 	enum wait_result r;
 
 	pthread_mutex_lock(&c->lock);
-	while (!c->stop && !(finish_wakes && c->finish) && mono_ns() < deadline_ns)
+	while (!c->stop && !(finish_wakes && (c->finish || c->resched)) && mono_ns() < deadline_ns)
 		if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT)
 			break;
-	r = c->stop ? WAIT_STOP : finish_wakes && c->finish ? WAIT_FINISH : WAIT_DUE;
+	r = c->stop ? WAIT_STOP : finish_wakes && c->finish ? WAIT_FINISH :
+	    finish_wakes && c->resched ? WAIT_RESCHED : WAIT_DUE;
+	if (finish_wakes)
+		c->resched = false;
 	pthread_mutex_unlock(&c->lock);
 	return r;
 }
@@ -183,8 +189,8 @@ static int replay_main(struct collector *c)
 static void *collector_main(void *arg)
 {
 	struct collector *c = arg;
-	uint64_t start_ns = mono_ns(), last_ns = start_ns, deadline_ns = start_ns, seq = 0;
-	uint64_t dropped_prev = 0;
+	uint64_t start_ns = mono_ns(), last_ns = start_ns, seq = 0;
+	uint64_t dropped_prev = 0, tick_start_ns = start_ns, first_ns = c->first_tick_ns;
 	sigset_t all;
 	int ret = 0;
 
@@ -197,17 +203,34 @@ static void *collector_main(void *arg)
 		goto out;
 	}
 	for (;;) {
-		uint64_t interval_ns = atomic_load(&c->interval_ns), now_ns;
+		uint64_t interval_ns = atomic_load(&c->interval_ns), now_ns, deadline_ns;
+		bool resched = false, early = first_ns && first_ns < interval_ns;
 		enum wait_result w;
 		struct snapshot *out;
 
-		deadline_ns += interval_ns;
-		w = wait_until(c, deadline_ns, true);
+		/* The first tick of a dashboard is short: a first frame without waiting a whole tick. */
+		if (early)
+			interval_ns = first_ns;
+		/*
+		 * Deadlines are absolute (tick_start + interval), so ticks do not
+		 * drift; an interval change recomputes the current tick's deadline
+		 * at once: a shorter one may be due already, a longer one extends it.
+		 */
+		for (;;) {
+			deadline_ns = tick_start_ns + interval_ns;
+			w = wait_until(c, deadline_ns, true);
+			if (w != WAIT_RESCHED)
+				break;
+			resched = true;
+			interval_ns = atomic_load(&c->interval_ns);
+		}
+		first_ns = 0;
 		if (w == WAIT_STOP)
 			break;
 		now_ns = mono_ns();
-		if (now_ns > deadline_ns + interval_ns)
-			deadline_ns = now_ns;	/* we fell behind (suspend, stop): do not burst */
+		tick_start_ns = deadline_ns;
+		if (now_ns > deadline_ns + interval_ns || resched)
+			tick_start_ns = now_ns;	/* fell behind (suspend, stop), or cut short: no burst */
 		out = w == WAIT_FINISH ? slot_when_taken(c) : spsc_producer_slot(c->ring);
 		if (!out && w == WAIT_FINISH)
 			break;	/* stopped while waiting for the consumer */
@@ -216,7 +239,9 @@ static void *collector_main(void *arg)
 		if (!out)
 			goto next;	/* dropped, counted by the ring; read again next tick */
 		snapshot_reset(out);
-		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH ? now_ns - last_ns : interval_ns);
+		/* A finished, rescheduled or early tick is as long as it really was. */
+		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH || resched || early ?
+				  now_ns - last_ns : interval_ns);
 		if (ret)
 			break;
 		out->final = w == WAIT_FINISH;
@@ -250,6 +275,12 @@ out:
 
 struct collector *collector_start(struct source *src, uint64_t interval_ns, uint64_t iterations)
 {
+	return collector_start_early(src, interval_ns, iterations, 0);
+}
+
+struct collector *collector_start_early(struct source *src, uint64_t interval_ns,
+					uint64_t iterations, uint64_t first_tick_ns)
+{
 	struct collector *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
 	int ret;
@@ -258,6 +289,7 @@ struct collector *collector_start(struct source *src, uint64_t interval_ns, uint
 		return NULL;
 	c->src = *src;
 	c->iterations = iterations;
+	c->first_tick_ns = first_tick_ns;
 	atomic_store(&c->interval_ns, interval_ns < MIN_INTERVAL_NS ? MIN_INTERVAL_NS : interval_ns);
 	for (int i = 0; i < RING_SLOTS; i++) {
 		snapshot_init(&c->slots[i]);
@@ -311,11 +343,21 @@ void collector_ack_wake(struct collector *c)
 void collector_set_interval(struct collector *c, uint64_t interval_ns)
 {
 	atomic_store(&c->interval_ns, interval_ns < MIN_INTERVAL_NS ? MIN_INTERVAL_NS : interval_ns);
+	/* Wake the live loop: it reschedules the current tick (a replay ignores the flag). */
+	pthread_mutex_lock(&c->lock);
+	c->resched = true;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
 }
 
 uint64_t collector_interval(const struct collector *c)
 {
 	return atomic_load(&c->interval_ns);
+}
+
+int collector_hold_bpf_stats(struct collector *c, bool on)
+{
+	return c->src.hold_stats ? c->src.hold_stats(c->src.ctx, on) : -EOPNOTSUPP;
 }
 
 bool collector_seekable(const struct collector *c)

@@ -22,6 +22,15 @@ struct collector;
  */
 struct collector *collector_start(struct source *src, uint64_t interval_ns, uint64_t iterations);
 
+/*
+ * The same, for the dashboard: the first tick (live sources) lasts
+ * @first_tick_ns when that is shorter than the interval, so the first frame
+ * shows data at once. That tick carries its real interval_ns. Batch, JSON,
+ * record and run use collector_start: their ticks keep their lengths.
+ */
+struct collector *collector_start_early(struct source *src, uint64_t interval_ns,
+					uint64_t iterations, uint64_t first_tick_ns);
+
 /* Consumer thread. The ring to take snapshots from, and an fd that becomes readable after each publish. */
 struct spsc_ring *collector_ring(struct collector *c);
 int collector_wake_fd(const struct collector *c);
@@ -29,9 +38,21 @@ int collector_wake_fd(const struct collector *c);
 /* Consumer thread. Read and reset the wake fd's counter (call after poll says readable). */
 void collector_ack_wake(struct collector *c);
 
-/* Any thread. Change the interval (floored at 100 ms); takes effect at the next tick. */
+/*
+ * Any thread. Change the interval (floored at 100 ms), at once: the current
+ * tick ends at its start + the new interval (now, if that has passed: it is
+ * published with its real length), so a shorter interval cuts it and a
+ * longer one extends it. A replay keeps its recorded pace.
+ */
 void collector_set_interval(struct collector *c, uint64_t interval_ns);
 uint64_t collector_interval(const struct collector *c);
+
+/*
+ * Main thread. Hold the kernel's BPF run-time statistics on (they cost a
+ * little on every program run) or let them go; snapshots then carry the
+ * run time of each probe family. -EOPNOTSUPP for replay and simulation.
+ */
+int collector_hold_bpf_stats(struct collector *c, bool on);
 
 /*
  * Any thread; replay (a stamped source with seek) only, no-ops otherwise.

@@ -49,6 +49,11 @@ struct source {
 	 */
 	bool stamped;
 	bool hold_at_end;
+	/*
+	 * Optional (live BPF), main thread: hold the kernel's BPF run-time
+	 * statistics on or let them go. 0 or -errno.
+	 */
+	int (*hold_stats)(void *ctx, bool on);
 	uint64_t (*wait_ns)(void *ctx);
 	int (*seek)(void *ctx, enum source_seek how);
 };

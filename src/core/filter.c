@@ -369,6 +369,9 @@ bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm)
 {
 	bool ok;
 
+	if (f->hide_pid && pid == f->hide_pid && !f->n_pid)
+		return false;
+
 	if (f->n_pid) {
 		ok = false;
 		for (size_t i = 0; i < f->n_pid && !ok; i++)

@@ -57,6 +57,8 @@ struct filter {
 	size_t n_port;
 	uint16_t port[FILTER_MAX_TERMS];
 	enum filter_waits waits;	/* not part of the text */
+	uint32_t hide_pid;		/* not part of the text: rows of this pid (the dashboard's
+					 * own) left out unless a pid: term names it; 0: none */
 };
 
 /* Empty filter: matches everything (waits = FILTER_WAITS_ALL). */

@@ -18,6 +18,7 @@
 #include "core/hist.h"
 #include "core/key_index.h"
 #include "core/model.h"
+#include "core/proc_names.h"
 
 /* A sparse histogram owned by the model: summary (first unused) + buckets. */
 struct model_hist {
@@ -34,6 +35,8 @@ struct model_entry {
 	bool exited;
 	bool retired;		/* on_retire already called */
 	unsigned int idle_ticks;/* consecutive ticks without calls */
+	uint64_t active_tick;	/* last tick with calls: the newest name of a process wins */
+	uint64_t born;		/* creation order (ties of active_tick) */
 	struct model_hist base;	/* cumulative reading emitted last tick */
 	struct model_hist total;/* this tick's reading (unless unchanged) */
 	struct model_hist delta;/* total - base */
@@ -47,6 +50,8 @@ struct model {
 	struct key_index index;
 	size_t max_keys;
 	unsigned int age_ticks;
+	uint64_t tick, born;
+	struct proc_names names;	/* one name per process, rebuilt each emit */
 	/* Scratch of model_update: too big for the stack, used once per changed key. */
 	struct abi_hist scratch_base;
 	struct abi_hist scratch_delta;
@@ -142,6 +147,7 @@ void model_free(struct model *m)
 		entry_free(&m->entries[i]);
 	free(m->entries);
 	key_index_free(&m->index);
+	proc_names_free(&m->names);
 	free(m);
 }
 
@@ -152,6 +158,7 @@ size_t model_size(const struct model *m)
 
 void model_begin(struct model *m)
 {
+	m->tick++;
 	for (size_t e = 0; e < m->n; e++)
 		m->entries[e].seen = false;
 }
@@ -166,10 +173,13 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 	if (pos < 0)
 		return (int)pos;
 	e = &m->entries[pos];
+	if (created)
+		e->born = ++m->born;
 	e->seen = true;
 	e->unchanged = e->has_base && same_reading(&e->base.sum, cum);
 	if (e->unchanged)
 		return 0;
+	e->active_tick = m->tick;
 	if (e->has_base)
 		model_hist_expand(&e->base, &m->scratch_base);
 	hist_delta(&m->scratch_delta, cum, e->has_base ? &m->scratch_base : NULL);
@@ -188,8 +198,9 @@ void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns)
 	}
 }
 
-static int emit_row(struct snapshot *out, struct model_entry *e)
+static int emit_row(struct snapshot *out, struct model_entry *e, const struct proc_names *names)
 {
+	const struct proc_name *pn = proc_names_get(names, e->key.tgid);
 	static const struct snap_hist empty;
 	struct snap_sys_row *r = snapshot_add_sys(out);
 	bool fresh = e->seen && !e->unchanged;
@@ -200,7 +211,9 @@ static int emit_row(struct snapshot *out, struct model_entry *e)
 	r->pid = e->key.tgid;
 	snap_sys_set_key_nr(r, e->key.nr);
 	r->pstart_ns = e->key.pstart_ns;
-	memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
+	/* One name per process, the newest: rows of a renamed process show its new name. */
+	memcpy(r->comm, pn && pn->pstart_ns == e->key.pstart_ns ? pn->comm : e->key.comm,
+	       ABI_COMM_LEN);
 	r->exited = e->exited;
 	if (snapshot_put_sparse(out, &r->total, &total->sum, total->b, total->sum.n))
 		return -ENOMEM;
@@ -237,13 +250,74 @@ static void remove_at(struct model *m, size_t i)
 	m->entries[i] = m->entries[--m->n];
 }
 
+/* Rows @a and @b of one process and syscall (keys under two names): @b merged into @a. */
+static int merge_rows(struct model *m, struct snapshot *out, size_t a, size_t b)
+{
+	struct snap_sys_row *ra = &out->sys[a], *rb = &out->sys[b];
+
+	memset(&m->scratch_base, 0, sizeof(m->scratch_base));
+	snapshot_hist_merge(out, &ra->total, &m->scratch_base);
+	snapshot_hist_merge(out, &rb->total, &m->scratch_base);
+	memset(&m->scratch_delta, 0, sizeof(m->scratch_delta));
+	snapshot_hist_merge(out, &ra->interval, &m->scratch_delta);
+	snapshot_hist_merge(out, &rb->interval, &m->scratch_delta);
+	if (snapshot_put_hist(out, &ra->total, &m->scratch_base) ||
+	    snapshot_put_hist(out, &ra->interval, &m->scratch_delta))
+		return -ENOMEM;
+	ra->exited = ra->exited || rb->exited;
+	out->sys[b] = out->sys[--out->n_sys];
+	return 0;
+}
+
+/*
+ * A renamed process has keys under its old and new names, now rows with
+ * one name: one row per (process, syscall, wait), as for any other process.
+ * Only rows of renamed processes are compared, so this costs nothing on a
+ * host where nothing was renamed.
+ */
+static int merge_renamed(struct model *m, struct snapshot *out, size_t first)
+{
+	for (size_t i = first; i < out->n_sys; i++) {
+		const struct proc_name *pn = proc_names_get(&m->names, out->sys[i].pid);
+
+		if (!pn || !pn->renamed || pn->pstart_ns != out->sys[i].pstart_ns)
+			continue;
+		for (size_t j = i + 1; j < out->n_sys; j++) {
+			const struct snap_sys_row *a = &out->sys[i], *b = &out->sys[j];
+
+			if (b->pid != a->pid || b->pstart_ns != a->pstart_ns || b->nr != a->nr ||
+			    b->wait != a->wait)
+				continue;
+			if (merge_rows(m, out, i, j))
+				return -ENOMEM;
+			j--;	/* the last row moved into j */
+		}
+	}
+	return 0;
+}
+
+const char *model_proc_comm(const struct model *m, uint32_t tgid)
+{
+	const struct proc_name *pn = proc_names_get(&m->names, tgid);
+
+	return pn ? pn->comm : NULL;
+}
+
 int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	       void (*on_retire)(const struct abi_sys_key *key, void *ctx), void *ctx)
 {
 	struct key_array a;
-	size_t i = 0;
+	size_t i = 0, first = out->n_sys;
 	int ret;
 
+	/* Names first (no memory: rows keep their own names, nothing else changes). */
+	proc_names_reset(&m->names, m->n);
+	for (size_t k = 0; k < m->n; k++) {
+		const struct model_entry *e = &m->entries[k];
+
+		proc_names_offer(&m->names, e->key.tgid, e->key.pstart_ns, e->key.comm,
+				 e->active_tick, e->born);
+	}
 	while (i < m->n) {
 		struct model_entry *e = &m->entries[i];
 
@@ -254,7 +328,7 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 			remove_at(m, i);
 			continue;
 		}
-		ret = emit_row(out, e);
+		ret = emit_row(out, e, &m->names);
 		if (ret)
 			return ret;
 		/* Its last counts are out: the kernel may forget the key. */
@@ -275,5 +349,5 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	}
 	a = entries_of(m);
 	key_index_rebuild(&m->index, &a);
-	return 0;
+	return merge_renamed(m, out, first);
 }

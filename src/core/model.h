@@ -31,7 +31,8 @@ void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns);
 
 /*
  * Append one row per tracked key to @out (interval = delta since the last
- * tick, total = cumulative), then drop keys that have been exited and idle
+ * tick, total = cumulative; a renamed process's keys under its old and new
+ * names merged into one row per syscall, named with the newest), then drop keys that have been exited and idle
  * for age_ticks. Keys that may now be deleted from the kernel map (exited
  * and emitted once) are passed to @on_retire when non-NULL.
  * Adds evictions to *@evicted. 0 or -ENOMEM.
@@ -40,5 +41,12 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	       void (*on_retire)(const struct abi_sys_key *key, void *ctx), void *ctx);
 
 size_t model_size(const struct model *m);
+
+/*
+ * After model_emit: the newest name of process @tgid (the comm of its most
+ * recently active key; rows of a renamed process all carry it), or NULL.
+ * Valid until the next model_emit.
+ */
+const char *model_proc_comm(const struct model *m, uint32_t tgid);
 
 #endif

@@ -113,6 +113,20 @@ enum snap_clients_state {
 	SNAP_CLIENTS_ON,
 };
 
+/* lattop's own BPF programs, by probe family (live only; not recorded). */
+enum snap_probe_family { SNAP_PROBE_SYSCALLS, SNAP_PROBE_CLIENTS, SNAP_PROBE_NR };
+
+/*
+ * Their run time this tick, from the kernel's BPF statistics: counted only
+ * while kernel.bpf_stats_enabled is on (@on). Zero otherwise.
+ */
+struct snap_probe_cost {
+	bool on;			/* statistics were on during this tick */
+	bool held;			/* lattop holds them on (the 'B' key) */
+	uint64_t run_ns[SNAP_PROBE_NR];
+	uint64_t run_cnt[SNAP_PROBE_NR];
+};
+
 #define SNAP_SOURCE_LEN 16
 #define SNAP_NOTE_LEN 120
 
@@ -127,6 +141,7 @@ struct snapshot {
 	char source[SNAP_SOURCE_LEN];	/* "bpf", "simulate", "replay" */
 	struct snap_counters interval;
 	struct snap_counters total;
+	struct snap_probe_cost probe_cost;	/* this tick; live BPF only */
 	size_t n_sys;
 	size_t cap_sys;
 	struct snap_sys_row *sys;	/* n_sys rows, in no particular order */

@@ -24,8 +24,12 @@ static bool same_group(const struct view_row *a, const struct snap_sys_row *r, e
 	case VIEW_BY_SYSCALL:
 		return a->nr == r->nr && a->wait == r->wait;
 	case VIEW_BY_PROCESS:
-		return a->pid == r->pid && a->pstart_ns == r->pstart_ns &&
-		       !memcmp(a->comm, r->comm, ABI_COMM_LEN);
+		/*
+		 * A process is (pid, start time), whatever its name: a live source
+		 * names all its rows with the newest (core/proc_names.h); a recording
+		 * made before that may hold two names, and the pid is still one row.
+		 */
+		return a->pid == r->pid && a->pstart_ns == r->pstart_ns;
 	case VIEW_BY_PROC_SYSCALL:
 	default:
 		return a->nr == r->nr && a->wait == r->wait && a->pid == r->pid &&

@@ -14,7 +14,11 @@ const struct column_doc column_docs[] = {
 			 "6.25 %) and the slowest" },
 	{ "TIME%", "share of the summed latency of the rows shown: where the calls' time went, "
 		   "not CPU use (a call that sleeps 1 s counts 1 s)" },
-	{ "PID COMMAND", "process id and name (as the kernel has it, sanitised)" },
+	{ "PID COMMAND", "process id and name (as the kernel has it, sanitised): one name per pid, "
+			 "the newest (a process renamed with prctl or exec shows its new name "
+			 "everywhere); lattop's own pid is hidden unless O" },
+	{ "CMD", "processes: the command line (/proc/PID/cmdline, sanitised, read again every "
+		 "10 s); \"-\" when unknown: replay, simulation, kernel threads, gone processes" },
 	{ "SLOWEST", "processes: the syscall with the highest p99 in that process (drilled into a "
 		     "syscall: that syscall)" },
 	{ "CLIENT PORT", "clients: remote address; PORT is our local port (we accepted), >PORT "

@@ -1,9 +1,11 @@
 /* keys.c - key bindings as data; each action returns enum ui_redraw bits. */
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "collect/collector.h"
+#include "core/interval_ladder.h"
 #include "core/syscall_names.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
@@ -235,6 +237,7 @@ static int open_picker(struct ui *ui, enum ui_prompt kind)
 	else
 		f.n_pid = f.n_comm = 0;
 	f.waits = ui_waits_filter(ui);	/* offer what the tables show */
+	f.hide_pid = ui_hidden_pid(ui);
 	if (view_build(&ui->pick, ui->snap, &f, sys ? VIEW_BY_SYSCALL : VIEW_BY_PROCESS,
 		       ui->cumulative))
 		return REDRAW_NONE;
@@ -369,11 +372,12 @@ static int change_interval(struct ui *ui, bool longer)
 		ui_set_status(ui, true, "a replay keeps the recorded intervals (replay --speed N)");
 		return REDRAW_STATUS;
 	}
-	ns = longer ? ns * 2 : ns / 2;
-	if (ns > 3600ull * 1000000000ull)
-		ns = 3600ull * 1000000000ull;
+	/* Round rungs, bounded: applied at once (the collector reschedules this tick). */
+	ns = interval_ladder_step(ns, longer);
 	collector_set_interval(ui->c, ns);
-	ui_set_status(ui, false, "interval %.1fs", (double)collector_interval(ui->c) / 1e9);
+	ui_set_status(ui, false, "interval %gs%s", (double)ns / 1e9,
+		      ns == interval_ladder_ns[longer ? interval_ladder_len - 1 : 0] ?
+		      (longer ? " (the longest; - shortens)" : " (the shortest; + lengthens)") : "");
 	return REDRAW_HEADER | REDRAW_STATUS;
 }
 
@@ -477,6 +481,40 @@ int ui_key_unbound(struct ui *ui, int key)
 	return REDRAW_STATUS;
 }
 
+/* 'O': lattop's own activity (its map reads, terminal writes) is hidden by default. */
+static int act_own(struct ui *ui)
+{
+	ui->show_own = !ui->show_own;
+	ui_set_status(ui, false, ui->show_own ? "lattop's own rows shown (O hides them)" :
+						"lattop's own rows hidden (O shows them)");
+	return REDRAW_DATA | REDRAW_ALL;
+}
+
+/* 'B': the kernel's BPF run-time statistics, held on by lattop's own fd while wanted. */
+static int act_bpf_stats(struct ui *ui)
+{
+	bool on = !ui->chrome.bpf_stats_held;
+	int ret = collector_hold_bpf_stats(ui->c, on);
+
+	if (ret == -EOPNOTSUPP) {
+		ui_set_status(ui, true, "bpf stats: only when tracing live (not replay or simulation)");
+		return REDRAW_STATUS;
+	}
+	if (ret) {
+		ui_set_status(ui, true, "bpf stats: cannot turn on: %s", strerror(-ret));
+		return REDRAW_STATUS;
+	}
+	ui->chrome.bpf_stats_held = on;
+	if (on)
+		ui_set_status(ui, false, "BPF stats on: the header shows each probe family's run "
+			      "time from the next tick; they cost a little on every BPF run (B: off)");
+	else
+		ui_set_status(ui, false, "BPF stats released (still on if kernel.bpf_stats_enabled=1 "
+			      "or another tool holds them)");
+	ui->status_warn = on;
+	return REDRAW_STATUS;
+}
+
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
@@ -527,7 +565,7 @@ const struct key_binding key_table[] = {
 	{ "", "", act_step_back, { ',', 0 } },
 	{ "[ ]", "replay: jump to the first / last tick (pauses)", act_jump_start, { '[', 0 } },
 	{ "", "", act_jump_end, { ']', 0 } },
-	{ "+ -", "longer / shorter interval", act_slower, { '+', '=', 0 } },
+	{ "+ -", "longer / shorter interval: 0.1 0.2 0.5 1 2 5 10 30 60 s, applied at once", act_slower, { '+', '=', 0 } },
 	{ "", "", act_faster, { '-', 0 } },
 	{ "w", "work view (default: calls that waited for an event hidden) vs waits view (all "
 	  "calls, wait rows marked \"(wait)\")", act_waits, { 'w', 0 } },
@@ -537,6 +575,10 @@ const struct key_binding key_table[] = {
 	{ "t", "next colour theme", act_theme, { 't', 0 } },
 	{ "F2", "setup: theme, interval, sorts, hidden columns, waits view; saved to lattoprc",
 	  pane_setup_toggle, { KEY_F(2), 0 } },
+	{ "O", "show / hide lattop's own rows (hidden by default)", act_own, { 'O', 0 } },
+	{ "B", "BPF run-time statistics on/off (kernel.bpf_stats_enabled; costs a little per "
+	  "call): the header shows each probe family's BPF time per second", act_bpf_stats,
+	  { 'B', 0 } },
 	{ "s", "snapshot the screen and the tick's data to files", act_snapshot, { 's', 0 } },
 	{ "Ctrl-L", "redraw the terminal", act_redraw, { CTRL('l'), 0 } },
 };

@@ -6,6 +6,7 @@
 
 #include "collect/collector.h"
 #include "ui/draw.h"
+#include "ui/header.h"
 #include "ui/columns.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
@@ -14,53 +15,27 @@
 void pane_header_draw(struct ui *ui, WINDOW *w)
 {
 	const struct snapshot *s = ui->snap;
-	attr_t a = theme_attr(THEME_ROLE_header);
-	int width = getmaxx(w), x;
-	char line[512], clock[16] = "--:--:--";
-	double secs = s && s->interval_ns ? (double)s->interval_ns / 1e9 : 1.0;
-	time_t now = s ? (time_t)(s->ts_ns / 1000000000ull) : time(NULL);
-	struct tm tm;
+	struct header_line l;
+	char line[512];
 
-	if (localtime_r(&now, &tm))
-		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	wattrset(w, a);
-	mvwhline(w, 0, 0, ' ', width);
-	/*
-	 * Most important first: narrow terminals cut from the right. PAUSED
-	 * goes next to the interval so that it survives 80 columns.
-	 */
-	if (collector_seekable(ui->c))	/* a replay: which tick of how many, and the end */
-		snprintf(line, sizeof(line), " lattop %s REPLAY tick %" PRIu64 "/%llu%s", clock,
-			 s ? s->seq : 0, ui->o->replay_ticks,
-			 collector_at_end(ui->c) ? " END" : "");
-	else
-		snprintf(line, sizeof(line), " lattop %s every %.1fs", clock,
-			 (double)collector_interval(ui->c) / 1e9);
-	x = draw_text(w, 0, 0, width, line, a, false);
-	if (ui->paused && x + 1 < width)
-		x += draw_text(w, 0, x + 1, width - x - 1, " PAUSED ", theme_attr(THEME_ROLE_paused),
-			       false) + 1;
-	snprintf(line, sizeof(line), "  events/s %.0f  lost %" PRIu64 "  evicted %" PRIu64,
-		 s ? (double)s->interval.events / secs : 0.0, s ? s->total.lost : 0,
-		 s ? s->total.evicted : 0);
-	x += draw_text(w, 0, x, width - x, line, a, false);
-	if (s && s->simulated)
-		x += draw_text(w, 0, x, width - x, "  SIMULATED", a | A_BOLD, false);
-	snprintf(line, sizeof(line), "  %s %s", ui->o->host ? ui->o->host : "",
-		 ui->o->kernel ? ui->o->kernel : "");
-	draw_text(w, 0, x, width - x, line, a, false);
+	/* Fields by priority: a narrow terminal drops whole fields, never cuts one mid-word. */
+	wattrset(w, theme_attr(THEME_ROLE_header));
+	mvwhline(w, 0, 0, ' ', getmaxx(w));
+	header_build(ui, &l);
+	header_draw_line(w, 0, &l);
 	/*
 	 * Second line: how to read the numbers (view, mode, filter, sampling),
 	 * then what is traced. The view first: it decides which rows exist.
 	 */
-	snprintf(line, sizeof(line), " %s  %sfilter: %s%s  |  %s%s",
+	snprintf(line, sizeof(line), " %s  %sfilter: %s%s%s  |  %s%s",
 		 ui->show_waits ? "view:WORK+WAITS (w: work)" : "view:WORK (w: +waits)",
 		 ui->cumulative ? "CUMULATIVE  " : "",
 		 ui->filter_text[0] ? ui->filter_text : "(none)",
 		 ui->drill != DRILL_NONE ? " +drill-down" : "",
+		 ui_hidden_pid(ui) ? "  own:hidden (O)" : "",
 		 s && s->sample_every > 1 ? "percentiles from sampled calls  |  " : "",
 		 ui->o->features ? ui->o->features : "");
-	draw_text_cut(w, 1, 0, width, line, theme_attr(THEME_ROLE_normal), true);
+	draw_text_cut(w, 1, 0, getmaxx(w), line, theme_attr(THEME_ROLE_normal), true);
 }
 
 void pane_status_draw(struct ui *ui, WINDOW *w)
@@ -86,7 +61,8 @@ void pane_status_draw(struct ui *ui, WINDOW *w)
 		return;
 	}
 	draw_text_cut(w, 0, 0, width, ui->status,
-		      theme_attr(ui->status_error ? THEME_ROLE_error : THEME_ROLE_status), true);
+		      theme_attr(ui->status_error ? THEME_ROLE_error :
+				 ui->status_warn ? THEME_ROLE_warn : THEME_ROLE_status), true);
 }
 
 void pane_footer_draw(struct ui *ui, WINDOW *w)

@@ -20,9 +20,14 @@
 struct hist_line {
 	uint64_t lo_ns, hi_ns;	/* inclusive range of the line */
 	uint64_t count;
+	bool gap;		/* fine view: a run of empty slots, drawn as one "…" line */
 };
 
-/* Quantize rows, or every log-linear slot between the lowest and highest used. */
+/*
+ * Quantize rows, or the log-linear slots in use: a run of empty slots
+ * between two used ones is one gap line, so one sample is one line and
+ * not dozens of 0 rows.
+ */
 static size_t hist_lines(const struct abi_hist *h, bool fine, struct hist_line *out, size_t cap)
 {
 	size_t n = 0;
@@ -48,9 +53,18 @@ static size_t hist_lines(const struct abi_hist *h, bool fine, struct hist_line *
 		}
 	}
 	for (int i = lo; lo >= 0 && i <= hi && n < cap; i++, n++) {
-		out[n].lo_ns = hist_slot_lower_ns((uint32_t)i);
-		out[n].hi_ns = hist_slot_upper_ns((uint32_t)i);
-		out[n].count = h->slots[i];
+		if (!h->slots[i]) {
+			int end = i;
+
+			while (end + 1 <= hi && !h->slots[end + 1])
+				end++;
+			out[n] = (struct hist_line){ hist_slot_lower_ns((uint32_t)i),
+						     hist_slot_upper_ns((uint32_t)end), 0, true };
+			i = end;
+			continue;
+		}
+		out[n] = (struct hist_line){ hist_slot_lower_ns((uint32_t)i),
+					     hist_slot_upper_ns((uint32_t)i), h->slots[i], false };
 	}
 	return n;
 }
@@ -138,6 +152,11 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 
 		if (!lines[i].count)
 			len = 0;
+		if (lines[i].gap) {	/* empty slots: no value, bar or count of their own */
+			draw_text_right(w, y, 0, 8, draw_ascii() ? "..." : "\u2026",
+					theme_attr(THEME_ROLE_dim));
+			continue;
+		}
 		fmt_duration_ns(val, sizeof(val), lines[i].lo_ns);
 		snprintf(cnt, sizeof(cnt), "%" PRIu64, lines[i].count);
 		draw_text_right(w, y, 0, 8, val, theme_attr(THEME_ROLE_normal));

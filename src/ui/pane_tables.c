@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/hist.h"
 #include "core/sanitize.h"
@@ -9,6 +10,7 @@
 #include "core/wait_class.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
+#include "ui/proc_cmdline.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
@@ -23,13 +25,14 @@ static const struct table_col sys_cols[] = {
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
 };
 
-enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST };
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST, PC_CMD };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
-	[PC_COMM] = { "COMMAND", 15, false, false, 0 },
+	[PC_COMM] = { "COMMAND", 13, false, false, 0, 15 },
 	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
-	[PC_SLOWEST] = { "SLOWEST", 8, false, true, 1 },
+	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 1, 16 },
+	[PC_CMD] = { "CMD", 12, false, true, 3 },	/* the command line takes what is left */
 };
 
 void ui_fmt_syscall(char *buf, size_t len, uint32_t nr, bool wait)
@@ -127,7 +130,24 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		else
 			syscall_name_or_nr(r->slowest_nr, buf, (unsigned int)len);
 		break;
+	case PC_CMD:
+		ui_fmt_cmdline(ui, r->pid, r->pstart_ns, buf, len);
+		*untrusted = true;
+		break;
 	}
+}
+
+void ui_fmt_cmdline(struct ui *ui, uint32_t pid, uint64_t pstart_ns, char *buf, size_t len)
+{
+	/* Only a live source has /proc for its pids (a replay's or simulation's are not here). */
+	if (strcmp(ui->snap->source, "bpf")) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!ui->cmdlines)
+		ui->cmdlines = proc_cmdline_new();
+	snprintf(buf, len, "%s", ui->cmdlines ? proc_cmdline_get(ui->cmdlines, pid, pstart_ns) :
+						"-");
 }
 
 size_t ui_table_columns(enum ui_cols t, const struct table_col **cols)
@@ -182,6 +202,13 @@ const char *ui_sort_note(enum ui_cols t, int sort, bool inverted)
 	return ui_sort_descending(t, sort, inverted) ? " desc" : " asc";
 }
 
+uint32_t ui_hidden_pid(const struct ui *ui)
+{
+	/* Only live: a replay's pids are another run's. */
+	return ui->show_own || !ui->snap || strcmp(ui->snap->source, "bpf") ? 0 :
+									     (uint32_t)getpid();
+}
+
 enum filter_waits ui_waits_filter(const struct ui *ui)
 {
 	return ui->show_waits ? FILTER_WAITS_ALL : FILTER_WAITS_HIDE;
@@ -200,6 +227,7 @@ int ui_views_rebuild(struct ui *ui)
 	}
 	/* The work view leaves out calls that waited for an event; 'w' shows them. */
 	sys_f.waits = proc_f.waits = ui_waits_filter(ui);
+	sys_f.hide_pid = proc_f.hide_pid = ui_hidden_pid(ui);	/* lattop's own rows: 'O' */
 	/* A drill-down narrows one table to the chosen syscall or process. */
 	if (ui->drill == DRILL_PROCESS) {
 		sys_f.n_pid = 1;
@@ -217,8 +245,12 @@ int ui_views_rebuild(struct ui *ui)
 		ret = view_build(&pt->view, ui->snap, &proc_f, proc_g, ui->cumulative);
 	view_sort(&st->view, st->sort, ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending));
 	view_sort(&pt->view, pt->sort, ui_sort_descending(COLS_PROCS, pt->sort, pt->ascending));
-	if (!ret)
-		ret = client_view_build(&ui->clients.view, ui->snap, &ui->filter, ui->cumulative);
+	if (!ret) {
+		struct filter cf = ui->filter;
+
+		cf.hide_pid = ui_hidden_pid(ui);
+		ret = client_view_build(&ui->clients.view, ui->snap, &cf, ui->cumulative);
+	}
 	client_view_sort(&ui->clients.view, ui->clients.sort,
 			 ui_sort_descending(COLS_CLIENTS, (int)ui->clients.sort, ui->clients.ascending));
 	ui_selection_restore(ui);

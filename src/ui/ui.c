@@ -17,7 +17,9 @@
 
 #include "collect/consumer.h"
 #include "ui/draw.h"
+#include "ui/header.h"
 #include "ui/keys.h"
+#include "ui/proc_cmdline.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
@@ -33,6 +35,7 @@ void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
+	ui->status_warn = false;
 	ui->status_stale = true;
 }
 
@@ -206,6 +209,7 @@ static void ui_fini(struct ui *ui)
 	view_free(&ui->pick);
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
+	proc_cmdline_free(ui->cmdlines);
 }
 
 /* Keys until the terminal has none left; returns redraw bits, or -1 when the tty is gone. */
@@ -303,6 +307,8 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 				ui.snap = &ui.paused_copy;
 				redraw |= REDRAW_DATA | REDRAW_HEADER | REDRAW_TABLES;
 			}
+			if (s)
+				header_tick(&ui);	/* own CPU share; remedies of abnormal counters */
 			if (s && !ui.paused) {
 				ui.snap = s;
 				/* A tick changes the numbers, not the status line or the key hints. */

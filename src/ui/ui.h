@@ -29,6 +29,8 @@ struct ui_opts {
 	bool no_config;			/* --no-config or record: no settings file read or written */
 	bool interval_given;		/* -i given: the settings file's interval does not apply */
 	const char *replay_path;	/* replay: the recording (the heatmap reads all of it) */
+	unsigned int max_keys;		/* --max-keys / --max-clients: named in remedies */
+	unsigned int max_clients;
 };
 
 /*

@@ -58,6 +58,7 @@ enum ui_redraw {
 };
 
 struct ui;
+struct proc_cmdline;
 
 /* A pane: where it goes, what makes it stale, how it draws itself into its window. */
 struct pane_ops {
@@ -102,6 +103,25 @@ struct ui_clients_state {
 	bool sel_known, follow, sel_gone;
 };
 
+/* Counters that are abnormal when not zero: coloured 'warn', a remedy on the status line. */
+enum ui_counter {
+	UI_CNT_LOST,
+	UI_CNT_EVICTED,
+	UI_CNT_CLIENT_LOST,
+	UI_CNT_CLIENT_EVICTED,
+	UI_CNT_DROPPED,
+	UI_CNT_NR
+};
+
+/* The header's own state (ui/header.c): lattop's CPU share, remedies shown. */
+struct ui_chrome {
+	uint64_t cpu_ns, wall_ns;	/* at the last measurement */
+	double cpu_pct;
+	bool have_cpu;
+	uint32_t remedied;		/* bit enum ui_counter: its remedy was shown */
+	bool bpf_stats_held;		/* 'B': lattop holds the BPF statistics on */
+};
+
 struct ui {
 	struct collector *c;
 	const struct ui_opts *o;
@@ -132,6 +152,10 @@ struct ui {
 	struct table_pos pick_pos;
 	char status[256];
 	bool status_error;
+	bool status_warn;		/* a remedy: drawn in the warn role (reset by ui_set_status) */
+	struct ui_chrome chrome;
+	struct proc_cmdline *cmdlines;	/* the CMD column's cache (ui/proc_cmdline.h) */
+	bool show_own;			/* 'O': lattop's own rows shown (hidden by default) */
 	bool status_stale;		/* set by ui_set_status: the status line needs a redraw */
 	size_t theme_idx;
 	struct layout layout;
@@ -179,6 +203,9 @@ void ui_sort_set(struct ui *ui, int key);
 /* Is an overlay (help, picker, menu) on screen? */
 bool ui_overlay_open(const struct ui *ui);
 
+/* The pid whose rows the tables leave out: lattop's own (live, unless 'O'), or 0. */
+uint32_t ui_hidden_pid(const struct ui *ui);
+
 /* What the work/waits view choice keeps of the syscall rows. */
 enum filter_waits ui_waits_filter(const struct ui *ui);
 
@@ -196,6 +223,9 @@ bool ui_clients_visible(const struct ui *ui);
 
 /* The client whose histogram the histogram pane shows (pinned, or selected and focused), or NULL. */
 const struct snap_client_row *ui_selected_client(const struct ui *ui);
+
+/* The CMD column of process (@pid, @pstart_ns): its command line, "-" if unknown. */
+void ui_fmt_cmdline(struct ui *ui, uint32_t pid, uint64_t pstart_ns, char *buf, size_t len);
 
 /* Events per second over the view's time base (the tick, or since start). */
 double ui_per_second(const struct ui *ui, uint64_t n);

@@ -111,7 +111,7 @@ one_size() {
 	wait_gone "CUMULATIVE"
 	ok "$size: cumulative toggle"
 	keys +
-	wait_for "every 0.4s"
+	wait_for "every 0.5s"
 	keys -
 	wait_for "every 0.2s"
 	ok "$size: +/- change the interval"

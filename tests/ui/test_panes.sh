@@ -9,7 +9,7 @@ for size in 80x24 120x40 200x50; do
 	wait_for "Syscalls"
 	wait_for "futex"
 	screen=$(capture)
-	for want in "lattop" "SIMULATED" "every 0.2s" "events/s" "lost" "evicted" "filter:" \
+	for want in "lattop" "SIMULATED" "every 0.2s" "events " "lost " "filter:" \
 		"Syscalls" "SYSCALL" "CALLS/s" "ERR/s" "P50" "P99" "MAX" "TIME%" \
 		"Processes" "PID" "COMMAND" "latency" " p50 " "no kernel tracing" \
 		"F1Help" "qQuit"; do
@@ -18,6 +18,7 @@ for size in 80x24 120x40 200x50; do
 	# Wider terminals show more columns and the host name.
 	if [ "${size%x*}" -ge 120 ]; then
 		grep -qF "SLOWEST" <<<"$screen" || fail "$size: SLOWEST column missing"
+		grep -qF "evicted 0 total" <<<"$screen" || fail "$size: evicted total missing"
 		grep -qF "$(uname -n)" <<<"$screen" || fail "$size: host name missing"
 	fi
 	# Quantize rows: a power-of-two value, a separator, a count; p99 marked.

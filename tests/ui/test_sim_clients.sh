@@ -24,7 +24,7 @@ pid_gone "$LATTOP_PID" 5 || fail "lattop did not quit"
 t kill-server 2>/dev/null
 
 start 80 24 --simulate --seed 1 -i 0.2
-wait_for "events/s" 5
+wait_for "events " 5
 wait_for "SIMULATED data (profile steady, seed 1)" 5
 sleep 0.5
 capture | grep -qF "Clients  sort" && fail "80x24: a clients pane without 'C'"

@@ -279,7 +279,7 @@ const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 {
 	struct ui_table_state *t = &ui->tables[TABLE_SYSCALLS];
-	char title[96], comm[ABI_COMM_LEN * 2];
+	char title[160], comm[ABI_COMM_LEN * 2];
 	struct table_spec spec;
 
 	if (ui->drill == DRILL_PROCESS) {
@@ -287,9 +287,9 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 		snprintf(title, sizeof(title), " Syscalls of %s[%u] (Esc: back) ", comm,
 			 ui->drill_row.pid);
 	} else {
-		snprintf(title, sizeof(title), " Syscalls  sort:%s%s%s ", view_sort_name(t->sort),
+		snprintf(title, sizeof(title), " Syscalls  sort:%s%s%s%s%s ", view_sort_name(t->sort),
 			 ui_sort_note(COLS_SYSCALLS, t->sort, t->ascending),
-			 t->follow ? "  FOLLOW" : "");
+			 t->follow ? "  FOLLOW" : "", t->gone_note[0] ? "  " : "", t->gone_note);
 	}
 	draw_title(w, title, ui->focus == TABLE_SYSCALLS && !ui->hist_focus);
 	spec = (struct table_spec){
@@ -306,7 +306,7 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 void pane_procs_draw(struct ui *ui, WINDOW *w)
 {
 	struct ui_table_state *t = &ui->tables[TABLE_PROCS];
-	char title[96], name[40];
+	char title[160], name[40];
 	struct table_spec spec;
 
 	if (ui->clients.in_procs) {
@@ -317,8 +317,9 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		ui_fmt_syscall(name, sizeof(name), ui->drill_row.nr, ui->drill_row.wait);
 		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ", name);
 	} else {
-		snprintf(title, sizeof(title), " Processes  sort:%s%s%s ", view_sort_name(t->sort),
-			 ui_sort_note(COLS_PROCS, t->sort, t->ascending), t->follow ? "  FOLLOW" : "");
+		snprintf(title, sizeof(title), " Processes  sort:%s%s%s%s%s ", view_sort_name(t->sort),
+			 ui_sort_note(COLS_PROCS, t->sort, t->ascending), t->follow ? "  FOLLOW" : "",
+			 t->gone_note[0] ? "  " : "", t->gone_note);
 	}
 	draw_title(w, title, ui->focus == TABLE_PROCS && !ui->hist_focus);
 	spec = (struct table_spec){

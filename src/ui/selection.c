@@ -45,16 +45,19 @@ void ui_row_label(const struct view_row *r, char *buf, size_t len)
 	}
 }
 
-static void say_gone(struct ui *ui, const char *what, bool follow)
+/*
+ * Said in the pane's title, not on the status line: rows come and go every
+ * tick, and the status line carries what matters more (remedies, errors).
+ */
+static void say_gone(char *note, size_t len, const char *what, bool follow)
 {
 	if (follow)
-		ui_set_status(ui, false, "following %s: not in this tick (F stops following)", what);
+		snprintf(note, len, "%s: not in this tick", what);
 	else
-		ui_set_status(ui, false, "%s left the view (no calls this tick); F follows a row",
-			      what);
+		snprintf(note, len, "%s left the view", what);
 }
 
-static void restore_table(struct ui *ui, struct ui_table_state *t)
+static void restore_table(struct ui_table_state *t)
 {
 	struct view_row gone;
 
@@ -84,7 +87,7 @@ static void restore_table(struct ui *ui, struct ui_table_state *t)
 				snprintf(what, sizeof(what), "process %u", gone.pid);
 			else
 				ui_row_label(&gone, what, sizeof(what));
-			say_gone(ui, what, t->follow);
+			say_gone(t->gone_note, sizeof(t->gone_note), what, t->follow);
 		}
 		t->sel_gone = true;
 		if (t->follow)
@@ -97,7 +100,7 @@ static void restore_table(struct ui *ui, struct ui_table_state *t)
 	t->sel_gone = false;
 }
 
-static void restore_clients(struct ui *ui, struct ui_clients_state *cs)
+static void restore_clients(struct ui_clients_state *cs)
 {
 	if (!cs->view.n)
 		return;
@@ -110,7 +113,8 @@ static void restore_clients(struct ui *ui, struct ui_clients_state *cs)
 			}
 		}
 		if (!cs->sel_gone)
-			say_gone(ui, "the selected client", cs->follow);
+			say_gone(cs->gone_note, sizeof(cs->gone_note), "the selected client",
+				 cs->follow);
 		cs->sel_gone = true;
 		if (cs->follow)
 			return;
@@ -125,8 +129,8 @@ static void restore_clients(struct ui *ui, struct ui_clients_state *cs)
 void ui_selection_restore(struct ui *ui)
 {
 	for (int t = 0; t < TABLE_NR; t++)
-		restore_table(ui, &ui->tables[t]);
-	restore_clients(ui, &ui->clients);
+		restore_table(&ui->tables[t]);
+	restore_clients(&ui->clients);
 }
 
 void ui_selection_moved(struct ui *ui)
@@ -139,6 +143,7 @@ void ui_selection_moved(struct ui *ui)
 			cs->sel_known = true;
 			cs->sel_gone = false;
 		}
+		cs->gone_note[0] = '\0';
 		return;
 	}
 	struct ui_table_state *t = &ui->tables[ui->focus];
@@ -148,6 +153,7 @@ void ui_selection_moved(struct ui *ui)
 		t->sel_known = true;
 		t->sel_gone = false;
 	}
+	t->gone_note[0] = '\0';
 }
 
 void ui_selection_reset(struct ui *ui, enum ui_table t)
@@ -155,8 +161,10 @@ void ui_selection_reset(struct ui *ui, enum ui_table t)
 	if (t == TABLE_CLIENTS) {
 		ui->clients.pos.sel = ui->clients.pos.top = 0;
 		ui->clients.sel_known = ui->clients.sel_gone = false;
+		ui->clients.gone_note[0] = '\0';
 		return;
 	}
 	ui->tables[t].pos.sel = ui->tables[t].pos.top = 0;
 	ui->tables[t].sel_known = ui->tables[t].sel_gone = false;
+	ui->tables[t].gone_note[0] = '\0';
 }

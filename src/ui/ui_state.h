@@ -89,6 +89,7 @@ struct ui_table_state {
 	bool sel_known;			/* false: take whatever row is at pos.sel after a rebuild */
 	bool follow;			/* 'F': keep waiting for the row when it leaves the view */
 	bool sel_gone;			/* the selected row is not in the view this tick */
+	char gone_note[96];		/* for the title: which row left the view (until a move) */
 };
 
 struct ui_clients_state {
@@ -101,6 +102,7 @@ struct ui_clients_state {
 	struct abi_client_key pin;
 	struct abi_client_key sel_key;	/* selection identity, as for the tables */
 	bool sel_known, follow, sel_gone;
+	char gone_note[96];
 };
 
 /* Counters that are abnormal when not zero: coloured 'warn', a remedy on the status line. */

@@ -28,7 +28,7 @@ for size in 80x24 200x50; do
 
 	# --- no file yet: defaults; F2 changes four settings and saves on close.
 	start "$cols" "$rows" --simulate --seed 3
-	wait_for "every 1.0s"
+	wait_for "every 1s"
 	wait_for "view:WORK (w: +waits)"
 	syscalls_head | grep -qw MAX || fail "$size: MAX not shown to start with"
 	keys F2
@@ -90,7 +90,7 @@ for size in 80x24 200x50; do
 
 	# --- the command line wins, and is not written to the file.
 	start "$cols" "$rows" --simulate --seed 3 -i 2
-	wait_for "every 2.0s"
+	wait_for "every 2s"
 	sleep 0.3
 	capture | grep -qF "every 0.5s" && fail "$size: the file's interval beat -i 2"
 	keys w	# a real change, so that quitting writes the file
@@ -102,7 +102,7 @@ for size in 80x24 200x50; do
 
 	# --- record --ui: a recording never depends on the file (its interval above all).
 	start "$cols" "$rows" record --simulate --seed 3 --ui -o "'$TMPD/rec-$size.rec'"
-	wait_for "every 1.0s"
+	wait_for "every 1s"
 	capture | grep -qF "view:WORK+WAITS" && fail "$size: record --ui read the file's waits"
 	keys w
 	quit "$size"
@@ -112,7 +112,7 @@ for size in 80x24 200x50; do
 	# --- --no-config: defaults, nothing written.
 	before=$(sum "$RC")
 	start "$cols" "$rows" --simulate --seed 3 --no-config
-	wait_for "every 1.0s"
+	wait_for "every 1s"
 	wait_for "sort:time "
 	capture | grep -qF "sort:time asc" && fail "$size: --no-config read the file's sort"
 	syscalls_head | grep -qw MAX || fail "$size: --no-config applied the file's hidden column"
@@ -164,7 +164,7 @@ for size in 80x24 200x50; do
 	ln -s "$victim" "$RC"
 	start "$cols" "$rows" --simulate --seed 3
 	wait_for "symbolic link"
-	wait_for "every 1.0s"
+	wait_for "every 1s"
 	capture | grep -qF "view:WORK+WAITS" && fail "$size: the link's target was read"
 	keys F2 Right
 	wait_for "theme           < basic >"

@@ -18,7 +18,6 @@
 
 struct rh_key {
 	struct row_key key;
-	int32_t next;		/* hash chain, or free list; -1: end */
 	int32_t full;		/* heatmap slot, or -1 */
 	uint64_t cur_col;	/* column number cur[] belongs to */
 	uint64_t last_col;	/* last column number with calls */
@@ -46,6 +45,8 @@ struct row_history {
 	struct rh_key *keys;
 	float *p99;		/* max_keys * ROW_HISTORY_TICKS: p99 in ns, NO_P99 for none */
 	int32_t *buckets;	/* hash heads */
+	int32_t *next;		/* per key: hash chain, or free list; -1: end */
+	uint64_t *hash;		/* per key: its hash (chains are walked here, not in keys[]) */
 	size_t nbuckets;	/* a power of two */
 	int32_t free_key;
 	struct rh_full **full;	/* max_full pointers, allocated on first use */
@@ -99,13 +100,25 @@ static uint32_t row_of_ns(uint64_t v)
 	return r < ROW_HISTORY_ROWS ? r : ROW_HISTORY_ROWS - 1;
 }
 
+/*
+ * Independent multiplies of the fields that vary (the CPU runs them in
+ * parallel), one final mix; the client's words only for client keys.
+ */
 static uint64_t key_hash(const struct row_key *k)
 {
-	const unsigned char *p = (const unsigned char *)k;
-	uint64_t x = 1469598103934665603ull;	/* FNV-1a */
+	uint64_t x = ((uint64_t)k->kind << 32 | k->nr) * 0x9e3779b97f4a7c15ull ^
+		     ((uint64_t)k->pid << 32 | k->wait) * 0xc2b2ae3d27d4eb4full ^
+		     k->pstart_ns * 0x165667b19e3779f9ull;
 
-	for (size_t i = 0; i < sizeof(*k); i++)
-		x = (x ^ p[i]) * 1099511628211ull;
+	if (k->kind == ROW_KIND_CLIENT) {
+		uint64_t w[4];
+
+		memcpy(w, &k->client, sizeof(w));
+		x ^= w[0] * 0xff51afd7ed558ccdull ^ w[1] * 0xc4ceb9fe1a85ec53ull ^
+		     w[2] * 0x94d049bb133111ebull ^ w[3];
+	}
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
 	return x ^ (x >> 29);
 }
 
@@ -128,8 +141,10 @@ struct row_history *row_history_new(size_t max_keys, size_t max_full, uint32_t t
 	h->keys = calloc(max_keys, sizeof(*h->keys));
 	h->p99 = malloc(max_keys * ROW_HISTORY_TICKS * sizeof(*h->p99));
 	h->buckets = malloc(h->nbuckets * sizeof(*h->buckets));
+	h->next = malloc(max_keys * sizeof(*h->next));
+	h->hash = calloc(max_keys, sizeof(*h->hash));
 	h->full = calloc(max_full ? max_full : 1, sizeof(*h->full));
-	if (!h->keys || !h->p99 || !h->buckets || !h->full) {
+	if (!h->keys || !h->p99 || !h->buckets || !h->next || !h->hash || !h->full) {
 		row_history_free(h);
 		errno = ENOMEM;
 		return NULL;
@@ -137,7 +152,7 @@ struct row_history *row_history_new(size_t max_keys, size_t max_full, uint32_t t
 	for (size_t i = 0; i < h->nbuckets; i++)
 		h->buckets[i] = -1;
 	for (size_t i = 0; i < max_keys; i++)
-		h->keys[i].next = i + 1 < max_keys ? (int32_t)(i + 1) : -1;
+		h->next[i] = i + 1 < max_keys ? (int32_t)(i + 1) : -1;
 	h->free_key = 0;
 	for (uint32_t s = 0; s < ABI_HIST_SLOTS; s++)
 		h->slot_row[s] = (uint8_t)row_of_ns(hist_slot_lower_ns(s));
@@ -154,6 +169,8 @@ void row_history_free(struct row_history *h)
 	free(h->keys);
 	free(h->p99);
 	free(h->buckets);
+	free(h->next);
+	free(h->hash);
 	free(h);
 }
 
@@ -164,12 +181,13 @@ void row_history_watch_all(struct row_history *h, bool all)
 
 static int32_t key_find(const struct row_history *h, const struct row_key *k, size_t *bucket)
 {
-	size_t b = key_hash(k) & (h->nbuckets - 1);
+	uint64_t x = key_hash(k);
+	size_t b = x & (h->nbuckets - 1);
 
 	if (bucket)
 		*bucket = b;
-	for (int32_t i = h->buckets[b]; i >= 0; i = h->keys[i].next)
-		if (!memcmp(&h->keys[i].key, k, sizeof(*k)))
+	for (int32_t i = h->buckets[b]; i >= 0; i = h->next[i])
+		if (h->hash[i] == x && !memcmp(&h->keys[i].key, k, sizeof(*k)))
 			return i;
 	return -1;
 }
@@ -177,15 +195,15 @@ static int32_t key_find(const struct row_history *h, const struct row_key *k, si
 static void key_remove(struct row_history *h, int32_t idx)
 {
 	struct rh_key *e = &h->keys[idx];
-	int32_t *p = &h->buckets[key_hash(&e->key) & (h->nbuckets - 1)];
+	int32_t *p = &h->buckets[h->hash[idx] & (h->nbuckets - 1)];
 
 	while (*p != idx)
-		p = &h->keys[*p].next;
-	*p = e->next;
+		p = &h->next[*p];
+	*p = h->next[idx];
 	if (e->full >= 0)
 		h->full[e->full]->owner = -1;
 	e->used = false;
-	e->next = h->free_key;
+	h->next[idx] = h->free_key;
 	h->free_key = idx;
 	h->nkeys--;
 }
@@ -205,9 +223,10 @@ static int32_t key_get(struct row_history *h, const struct row_key *k)
 	}
 	i = h->free_key;
 	e = &h->keys[i];
-	h->free_key = e->next;
+	h->free_key = h->next[i];
 	e->key = *k;
-	e->next = h->buckets[b];
+	h->hash[i] = key_hash(k);
+	h->next[i] = h->buckets[b];
 	h->buckets[b] = i;
 	e->full = -1;
 	e->cur_col = 0;

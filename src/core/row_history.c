@@ -352,12 +352,24 @@ static float p99_of_rows(const uint32_t *cur)
 	return NO_P99;
 }
 
+static void col_close(struct row_history *h);
+
 void row_history_tick_end(struct row_history *h)
+{
+	if (h->in_col && h->open.ticks >= h->ticks_per_col)
+		col_close(h);
+}
+
+void row_history_flush(struct row_history *h)
+{
+	if (h->in_col)
+		col_close(h);
+}
+
+static void col_close(struct row_history *h)
 {
 	size_t slot = h->head;
 
-	if (!h->in_col || h->open.ticks < h->ticks_per_col)
-		return;
 	h->cols[slot] = h->open;
 	for (size_t i = 0; i < h->max_keys; i++) {
 		struct rh_key *e = &h->keys[i];

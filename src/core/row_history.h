@@ -86,6 +86,8 @@ void row_history_tick_begin(struct row_history *h, uint64_t seq, uint64_t elapse
 int row_history_add(struct row_history *h, const struct row_key *k, const struct hist_bucket *b,
 		    size_t n);
 void row_history_tick_end(struct row_history *h);
+/* Close the open column even if it holds fewer than ticks_per_col ticks (end of a replay load). */
+void row_history_flush(struct row_history *h);
 
 /*
  * The interval histograms of @s's rows under every identity the tables use:

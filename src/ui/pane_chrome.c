@@ -40,6 +40,13 @@ void pane_header_draw(struct ui *ui, WINDOW *w)
 	if (ui->paused && x + 1 < width)
 		x += draw_text(w, 0, x + 1, width - x - 1, " PAUSED ", theme_attr(THEME_ROLE_paused),
 			       false) + 1;
+	{	/* thresholds early: they must survive 80 columns */
+		bool broken = ui_slo_header(ui, line, sizeof(line));
+
+		if (line[0] && x + 2 < width)
+			x += draw_text(w, 0, x + 1, width - x - 1, line, broken ?
+				       theme_attr(THEME_ROLE_breach) | A_REVERSE : a, false) + 1;
+	}
 	snprintf(line, sizeof(line), "  events/s %.0f  lost %" PRIu64 "  evicted %" PRIu64,
 		 s ? (double)s->interval.events / secs : 0.0, s ? s->total.lost : 0,
 		 s ? s->total.evicted : 0);

@@ -12,7 +12,7 @@
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
-enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE };
+enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE, SC_SPARK };
 static const struct table_col sys_cols[] = {
 	[SC_NAME] = { "SYSCALL", 18, false, false, 0 },
 	[SC_RATE] = { "CALLS/s", 8, true, false, 0 },
@@ -21,14 +21,16 @@ static const struct table_col sys_cols[] = {
 	[SC_P99] = { "P99", 7, true, false, 0 },
 	[SC_MAX] = { "MAX", 7, true, false, 1 },
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
+	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5 },	/* the first to go */
 };
 
-enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST };
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
 	[PC_COMM] = { "COMMAND", 15, false, false, 0 },
 	[PC_RATE] = { "CALLS/s", 8, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
+	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 3 },	/* the first to go */
 	[PC_SLOWEST] = { "SLOWEST", 16, false, true, 1 },
 };
 
@@ -98,6 +100,9 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 		snprintf(buf, len, "%.1f", v->total_sum_ns ?
 				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
 		break;
+	case SC_SPARK:
+		ui_sparkline(ui, TABLE_SYSCALLS, row, buf, len);
+		break;
 	}
 }
 
@@ -120,6 +125,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		break;
 	case PC_P99:
 		fmt_pct(r, 990, buf, len);
+		break;
+	case PC_SPARK:
+		ui_sparkline(ui, TABLE_PROCS, row, buf, len);
 		break;
 	case PC_SLOWEST:
 		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
@@ -246,6 +254,7 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 		.hidden = ui->col_hidden[COLS_SYSCALLS],
 		.sort_col = ui_sort_column(COLS_SYSCALLS, t->sort),
 		.focused = ui->focus == TABLE_SYSCALLS, .cell = sys_cell, .ctx = ui,
+		.row_attr = ui_slo_syscalls_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
@@ -273,6 +282,7 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		.hidden = ui->col_hidden[COLS_PROCS],
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
 		.focused = ui->focus == TABLE_PROCS, .cell = proc_cell, .ctx = ui,
+		.row_attr = ui_slo_procs_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }

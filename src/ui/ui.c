@@ -263,6 +263,9 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 		if (o->theme && !strcmp(o->theme, theme_names[i]))
 			ui->theme_idx = i;
 	ui_set_status(ui, false, "%s", o->features ? o->features : "");
+	for (size_t i = 0; i < o->n_slo && i < sizeof(ui->slo_text) / sizeof(ui->slo_text[0]); i++)
+		snprintf(ui->slo_text[ui->n_slo++], sizeof(ui->slo_text[0]), "%s", o->slo[i]);
+	ui_history_init(ui);
 }
 
 static void ui_fini(struct ui *ui)
@@ -274,6 +277,7 @@ static void ui_fini(struct ui *ui)
 	view_free(&ui->pick);
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
+	ui_history_fini(ui);
 }
 
 /* Keys until the terminal has none left; returns redraw bits, or -1 when the tty is gone. */
@@ -320,8 +324,11 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 	for (;;) {
 		int sig, ev;
 
-		if (redraw & REDRAW_DATA)
+		if (redraw & REDRAW_DATA) {
 			ui_views_rebuild(&ui);
+			ui_slo_eval(&ui);
+			ui_slo_status(&ui);
+		}
 		if (redraw & REDRAW_HARD)
 			clearok(curscr, TRUE);
 		if (redraw)
@@ -362,6 +369,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			ui.skipped += skipped;
 			if (s)
 				ui.latest = s;
+			ui_history_tick(&ui, s);
 			/*
 			 * Paused before the first tick arrived: show that tick, from a copy.
 			 * A paused replay publishes only what a step asked for: show it.

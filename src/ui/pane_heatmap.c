@@ -135,28 +135,49 @@ static void col_label(const struct ui *ui, const struct heat_grid *g, size_t d, 
 		snprintf(buf, len, "-%.0fs", s);
 }
 
+/* Put @lbl into the axis buffer @buf (@n cells) centred on @at, clamped to the ends. */
+static void axis_put(char *buf, int n, int at, const char *lbl)
+{
+	int len = (int)strlen(lbl), x = at - len / 2;
+
+	if (x + len > n)
+		x = n - len;
+	if (x < 0)
+		x = 0;
+	for (int i = 0; i < len && x + i < n; i++)
+		buf[x + i] = lbl[i];
+}
+
+/* Time labels under the first, middle and last columns; '^' under the tick shown (replay). */
 static void draw_axis(struct ui *ui, WINDOW *w, int y, const struct heat_grid *g)
 {
-	char lbl[24];
-	int x_end = HEAT_X + (int)g->ncols;
+	char lbl[24], buf[ROW_HISTORY_TICKS + 1];
+	int n = (int)g->ncols;
 
 	draw_text(w, y, 0, HEAT_LABEL_W, ui->o->replay_path ? "time" : "ago",
 		  theme_attr(THEME_ROLE_dim), false);
-	if (!g->ncols)
+	if (!n)
 		return;
+	memset(buf, ' ', (size_t)n);
+	buf[n] = '\0';
 	col_label(ui, g, 0, lbl, sizeof(lbl));
-	draw_text(w, y, HEAT_X, 12, lbl, theme_attr(THEME_ROLE_dim), false);
-	if (g->ncols >= 30) {
-		size_t mid = g->ncols / 2;
-
-		col_label(ui, g, mid, lbl, sizeof(lbl));
-		draw_text(w, y, HEAT_X + (int)mid - draw_width(lbl) / 2, 12, lbl,
-			  theme_attr(THEME_ROLE_dim), false);
+	axis_put(buf, n, 0, lbl);
+	if (n >= 30) {
+		col_label(ui, g, (size_t)n / 2, lbl, sizeof(lbl));
+		axis_put(buf, n, n / 2, lbl);
 	}
-	col_label(ui, g, g->ncols - 1, lbl, sizeof(lbl));
-	if (g->ncols >= 12)
-		draw_text(w, y, x_end - draw_width(lbl), 12, lbl, theme_attr(THEME_ROLE_dim),
-			  false);
+	if (n >= 12) {
+		col_label(ui, g, (size_t)n - 1, lbl, sizeof(lbl));
+		axis_put(buf, n, n, lbl);
+	}
+	if (g->now >= 0) {
+		/* The marker wins: the label it lands on goes. */
+		for (int x = (int)g->now; x >= 0 && buf[x] != ' '; x--)
+			buf[x] = ' ';
+		for (int x = (int)g->now + 1; x < n && buf[x] != ' '; x++)
+			buf[x] = ' ';
+	}
+	draw_text(w, y, HEAT_X, n, buf, theme_attr(THEME_ROLE_dim), false);
 	if (g->now >= 0)
 		draw_text(w, y, HEAT_X + (int)g->now, 1, "^", theme_attr(THEME_ROLE_p99), false);
 }
@@ -227,11 +248,11 @@ int heatmap_write_text(const struct ui *ui, FILE *f)
 
 	if (!ui_selected_key(ui, &k, name, sizeof(name)) ||
 	    !heat_build(ui, &k, ROW_HISTORY_TICKS, ROW_HISTORY_ROWS, &g)) {
-		fprintf(f, "\n# heatmap: no history for the selected row\n");
+		fprintf(f, "# heatmap: no history for the selected row\n");
 		return ferror(f) ? -EIO : 0;
 	}
 	/* name holds a sanitised comm (ui_selected_key) */
-	fprintf(f, "\n# heatmap of %s: latency (lower bound, slowest on top) x %zu columns "
+	fprintf(f, "# heatmap of %s: latency (lower bound, slowest on top) x %zu columns "
 		"(%s), calls per cell on a log scale \" .:-=+*#%%@\"\n", name, g.ncols,
 		ui->o->replay_path ? "the whole recording" : "oldest left, newest right");
 	for (size_t l = g.nlines; l-- > 0;) {

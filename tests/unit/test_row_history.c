@@ -162,6 +162,12 @@ static void test_merged_columns(void **state)
 	assert_int_equal(row_history_col_of_seq(h, 5), 1);
 	assert_true(row_history_counts(h, &k, 1, counts));
 	assert_int_equal(counts[12], 6);	/* 3000 ns: [2048, 4096) */
+	/* the seventh tick's column closes on flush, with one tick */
+	row_history_flush(h);
+	assert_int_equal(row_history_ncols(h), 3);
+	assert_int_equal(row_history_col(h, 2)->ticks, 1);
+	assert_true(row_history_counts(h, &k, 2, counts));
+	assert_int_equal(counts[12], 2);
 	row_history_free(h);
 }
 

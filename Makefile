@@ -36,7 +36,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
 GEN_HDRS := $(O)/gen/syscall_table.h
 
 # Pure code (no libbpf, curses or threads): also linked into unit tests and fuzzers.
-PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c
+PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c src/ui/table_fit.c
 CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c) $(PURE_UI_SRCS)
 # src/*.c: main.c and the subcommands' wiring (cmd_*.c).
 APP_SRCS := $(wildcard src/collect/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) $(wildcard src/*.c)

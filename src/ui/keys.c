@@ -32,25 +32,51 @@ static int act_help(struct ui *ui)
 	return REDRAW_ALL;
 }
 
-/* Syscalls -> processes (unless clients took their pane) -> clients (when shown). */
-static int act_next_pane(struct ui *ui)
-{
-	bool clients = ui_clients_visible(ui);
+/*
+ * Tab visits every pane on screen: syscalls, processes (or the clients in
+ * their place), the histogram (Up/Down scroll it), the clients (when they
+ * have their own area). S-Tab goes the other way.
+ */
+enum pane_stop { STOP_SYSCALLS, STOP_PROCS, STOP_HIST, STOP_CLIENTS, STOP_NR };
 
-	if (ui->focus == TABLE_SYSCALLS)
-		ui->focus = ui->clients.in_procs ? TABLE_CLIENTS : TABLE_PROCS;
-	else if (ui->focus == TABLE_PROCS && clients)
-		ui->focus = TABLE_CLIENTS;
-	else
+static enum pane_stop current_stop(const struct ui *ui)
+{
+	if (ui->hist_focus)
+		return STOP_HIST;
+	if (ui->focus == TABLE_CLIENTS)
+		return ui->clients.in_procs ? STOP_PROCS : STOP_CLIENTS;
+	return ui->focus == TABLE_PROCS ? STOP_PROCS : STOP_SYSCALLS;
+}
+
+static bool stop_shown(const struct ui *ui, enum pane_stop s)
+{
+	if (s == STOP_CLIENTS)
+		return !ui->clients.in_procs && ui_clients_visible(ui);
+	return true;
+}
+
+static int next_pane(struct ui *ui, int step)
+{
+	enum pane_stop s = current_stop(ui);
+
+	do
+		s = (enum pane_stop)(((int)s + step + STOP_NR) % STOP_NR);
+	while (!stop_shown(ui, s));
+	ui->hist_focus = s == STOP_HIST;
+	if (s == STOP_SYSCALLS)
 		ui->focus = TABLE_SYSCALLS;
-	return REDRAW_TABLES;
+	else if (s == STOP_PROCS)
+		ui->focus = ui->clients.in_procs ? TABLE_CLIENTS : TABLE_PROCS;
+	else if (s == STOP_CLIENTS)
+		ui->focus = TABLE_CLIENTS;
+	/* STOP_HIST keeps ui->focus: the histogram shows that table's selection. */
+	if (ui->hist_focus)
+		ui_set_status(ui, false, "histogram: Up/Down scroll, Home: back to p50..max");
+	return REDRAW_TABLES | REDRAW_STATUS;
 }
 
-/* Rows of the focused table. */
-static size_t focused_rows(const struct ui *ui)
-{
-	return ui->focus == TABLE_CLIENTS ? ui->clients.view.n : ui->tables[ui->focus].view.n;
-}
+static int act_next_pane(struct ui *ui) { return next_pane(ui, 1); }
+static int act_prev_pane(struct ui *ui) { return next_pane(ui, -1); }
 
 static int move_by(struct ui *ui, long delta)
 {
@@ -60,10 +86,17 @@ static int move_by(struct ui *ui, long delta)
 		ui->help_top = top < 0 ? 0 : top > 100000 ? 100000 : (int)top;
 		return REDRAW_OVERLAY;
 	}
+	if (ui->hist_focus) {	/* drawing clamps the scroll to the histogram's lines */
+		long scroll = (long)ui->hist_scroll + delta;
+
+		ui->hist_scroll = scroll < -1000 ? -1000 : scroll > 1000 ? 1000 : (int)scroll;
+		return REDRAW_TABLES;
+	}
 	if (ui->focus == TABLE_CLIENTS)
 		table_move(&ui->clients.pos, ui->clients.view.n, delta);
 	else
 		table_move(&focused(ui)->pos, focused(ui)->view.n, delta);
+	ui_selection_moved(ui);
 	return REDRAW_TABLES;
 }
 
@@ -81,8 +114,16 @@ static int act_up(struct ui *ui) { return move_by(ui, -1); }
 static int act_down(struct ui *ui) { return move_by(ui, 1); }
 static int act_pgup(struct ui *ui) { return move_by(ui, -page(ui)); }
 static int act_pgdn(struct ui *ui) { return move_by(ui, page(ui)); }
-static int act_home(struct ui *ui) { return move_by(ui, ui->help ? -100000 : -(long)focused_rows(ui)); }
-static int act_end(struct ui *ui) { return move_by(ui, ui->help ? 100000 : (long)focused_rows(ui)); }
+static int act_home(struct ui *ui)
+{
+	if (ui->hist_focus && !ui->help) {
+		ui->hist_scroll = 0;
+		return REDRAW_TABLES;
+	}
+	return move_by(ui, ui->help ? -100000 : -(long)ui_focused_rows(ui));
+}
+
+static int act_end(struct ui *ui) { return move_by(ui, ui->help ? 100000 : (long)ui_focused_rows(ui)); }
 
 /* Enter on a client: its request-latency histogram stays in the histogram pane. */
 static int pin_client(struct ui *ui)
@@ -115,7 +156,11 @@ static int act_enter(struct ui *ui)
 		ui->drill = DRILL_PROCESS;
 		ui->focus = TABLE_SYSCALLS;
 	}
-	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+	ui->hist_focus = false;
+	/* The table drilled into starts at its top; Esc gives it back its own selection. */
+	ui->drill_back = focused(ui)->sel_id;
+	ui->drill_back_known = focused(ui)->sel_known;
+	ui_selection_reset(ui, ui->focus);
 	return REDRAW_DATA | REDRAW_ALL;
 }
 
@@ -131,17 +176,50 @@ static int act_back(struct ui *ui)
 	}
 	if (ui->drill == DRILL_NONE)
 		return REDRAW_NONE;
+	{
+		/* The drilled table gets its old selection back; the other one never lost its. */
+		struct ui_table_state *drilled = focused(ui);
+
+		drilled->sel_id = ui->drill_back;
+		drilled->sel_known = ui->drill_back_known;
+		drilled->sel_gone = false;
+	}
 	ui->focus = ui->drill == DRILL_SYSCALL ? TABLE_SYSCALLS : TABLE_PROCS;
 	ui->drill = DRILL_NONE;
+	ui->hist_focus = false;
 	return REDRAW_DATA | REDRAW_ALL;
 }
 
 static int act_filter(struct ui *ui)
 {
-	ui->prompt = PROMPT_FILTER;
-	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s", ui->filter_text);
-	ui->prompt_len = strlen(ui->prompt_buf);
+	ui_prompt_open(ui, PROMPT_FILTER, ui->filter_text);
 	return REDRAW_STATUS;
+}
+
+static int act_search(struct ui *ui)
+{
+	ui_prompt_open(ui, PROMPT_SEARCH, "");
+	return REDRAW_STATUS;
+}
+
+static int act_search_next(struct ui *ui) { return ui_search_next(ui); }
+
+/* 'F' (htop): the selection waits for its row when the row leaves the view. */
+static int act_follow(struct ui *ui)
+{
+	bool *follow = ui->focus == TABLE_CLIENTS ? &ui->clients.follow : &focused(ui)->follow;
+	char what[96] = "the selected client";
+
+	*follow = !*follow;
+	if (ui->focus != TABLE_CLIENTS && focused(ui)->view.n)
+		ui_row_label(&focused(ui)->view.rows[focused(ui)->pos.sel], what, sizeof(what));
+	if (*follow)
+		ui_set_status(ui, false, "following %s: kept selected while it re-sorts and when it "
+			      "leaves the view (F stops)", what);
+	else
+		ui_set_status(ui, false, "not following: a row that leaves the view passes the "
+			      "selection to its neighbour");
+	return REDRAW_TABLES | REDRAW_STATUS;
 }
 
 static int open_picker(struct ui *ui, enum ui_prompt kind)
@@ -162,25 +240,59 @@ static int open_picker(struct ui *ui, enum ui_prompt kind)
 		return REDRAW_NONE;
 	view_sort(&ui->pick, sys ? VIEW_SORT_NAME : VIEW_SORT_COUNT, !sys);
 	ui->pick_pos.sel = ui->pick_pos.top = 0;
-	ui->prompt = kind;
+	ui_prompt_open(ui, kind, "");
 	return REDRAW_OVERLAY;
 }
 
 static int act_pick_process(struct ui *ui) { return open_picker(ui, PICK_PROCESS); }
 static int act_pick_syscall(struct ui *ui) { return open_picker(ui, PICK_SYSCALL); }
 
-static int sort_step(struct ui *ui, int step)
+static int current_sort(const struct ui *ui)
 {
-	struct ui_table_state *t;
+	return ui->focus == TABLE_CLIENTS ? (int)ui->clients.sort : (int)ui->tables[ui->focus].sort;
+}
+
+void ui_sort_set(struct ui *ui, int key)
+{
+	const char *name;
 
 	if (ui->focus == TABLE_CLIENTS) {
-		ui->clients.sort = (enum client_sort)(((int)ui->clients.sort + step + CLIENT_SORT_NR) %
-						      CLIENT_SORT_NR);
-		return REDRAW_DATA | REDRAW_TABLES;
+		ui->clients.sort = (enum client_sort)key;
+		name = client_sort_name(ui->clients.sort);
+	} else {
+		focused(ui)->sort = (enum view_sort)key;
+		name = view_sort_name(focused(ui)->sort);
 	}
-	t = focused(ui);
-	t->sort = (enum view_sort)(((int)t->sort + step + VIEW_SORT_NR + 1) % (VIEW_SORT_NR + 1));
-	return REDRAW_DATA | REDRAW_TABLES;
+	ui_set_status(ui, false, "sorted by %s (F6: menu, I: invert)", name);
+}
+
+/* F6 (htop): a menu of the columns shown; the current sort key is preselected. */
+static int act_sort_menu(struct ui *ui)
+{
+	int keys[TABLE_MAX_COLS];
+	size_t n = ui_sort_choices(ui, keys, TABLE_MAX_COLS);
+
+	ui->pick_pos.sel = ui->pick_pos.top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (keys[i] == current_sort(ui))
+			ui->pick_pos.sel = i;
+	ui_prompt_open(ui, PROMPT_SORT, "");
+	return REDRAW_OVERLAY;
+}
+
+/* > and <: the next or previous visible column as the sort key. */
+static int sort_step(struct ui *ui, int step)
+{
+	int keys[TABLE_MAX_COLS];
+	size_t n = ui_sort_choices(ui, keys, TABLE_MAX_COLS), at = 0;
+
+	if (!n)
+		return REDRAW_NONE;
+	for (size_t i = 0; i < n; i++)
+		if (keys[i] == current_sort(ui))
+			at = i;
+	ui_sort_set(ui, keys[(at + (size_t)((int)n + step)) % n]);
+	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
 }
 
 static int act_sort_next(struct ui *ui) { return sort_step(ui, 1); }
@@ -193,6 +305,23 @@ static int act_invert(struct ui *ui)
 	else
 		focused(ui)->ascending = !focused(ui)->ascending;
 	return REDRAW_DATA | REDRAW_TABLES;
+}
+
+/* htop's sort keys, where lattop has the same idea. */
+static int act_sort_time(struct ui *ui)
+{
+	if (ui->focus == TABLE_CLIENTS) {
+		ui_set_status(ui, false, "T sorts by time: not in the clients table (F6: its columns)");
+		return REDRAW_STATUS;
+	}
+	ui_sort_set(ui, VIEW_SORT_TIME);
+	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
+}
+
+static int act_sort_p99(struct ui *ui)
+{
+	ui_sort_set(ui, ui->focus == TABLE_CLIENTS ? CLIENT_SORT_P99 : VIEW_SORT_P99);
+	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
 }
 
 static int act_pause(struct ui *ui)
@@ -311,12 +440,49 @@ static int act_clients(struct ui *ui)
 /* The work view (default) hides calls that waited for an event; the waits view adds them. */
 static int act_waits(struct ui *ui)
 {
-	ui->show_waits = !ui->show_waits;
-	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
+	ui->show_waits = !ui->show_waits;	/* the selection keeps its row when it is still shown */
 	ui_set_status(ui, false, ui->show_waits ?
 		      "waits view: sleeps, polls, futex waits, idle reads shown (w: work view)" :
 		      "work view: calls that waited for an event hidden (w shows them)");
 	return REDRAW_DATA | REDRAW_ALL;
+}
+
+/*
+ * Keys an htop user presses by habit. Each either does what lattop has of
+ * the same idea or says why not: a key never does nothing silently.
+ */
+static int say(struct ui *ui, const char *what)
+{
+	ui_set_status(ui, false, "%s", what);
+	return REDRAW_STATUS;
+}
+
+static int act_htop_tree(struct ui *ui)
+{
+	return say(ui, "F5: no process tree here; Enter on a process shows its syscalls");
+}
+
+static int act_htop_nice(struct ui *ui)
+{
+	return say(ui, "F7/F8: lattop does not change priorities; it only observes");
+}
+
+static int act_htop_kill(struct ui *ui)
+{
+	return say(ui, "F9: lattop sends no signals; it only observes (q quits lattop)");
+}
+
+static int act_htop_misc(struct ui *ui)
+{
+	return say(ui, "x u M: no file locks, users or memory here; p picks a process, / filters");
+}
+
+int ui_key_unbound(struct ui *ui, int key)
+{
+	const char *name = keyname(key);
+
+	ui_set_status(ui, false, "key %s does nothing here; ? lists the keys", name ? name : "?");
+	return REDRAW_STATUS;
 }
 
 static int act_snapshot(struct ui *ui)
@@ -328,8 +494,9 @@ static int act_snapshot(struct ui *ui)
 const struct key_binding key_table[] = {
 	{ "q F10", "quit", act_quit, { 'q', KEY_F(10), 0 } },
 	{ "? h F1", "this help (Esc closes)", act_help, { '?', 'h', KEY_F(1), 0 } },
-	{ "Tab S-Tab", "next pane: syscalls, processes, clients", act_next_pane,
-	  { KEY_TAB, KEY_BTAB, 0 } },
+	{ "Tab S-Tab", "next / previous pane: syscalls, processes, histogram (Up/Down scroll it, "
+	  "Home re-centres), clients (when shown; C shows them)", act_next_pane, { KEY_TAB, 0 } },
+	{ "", "", act_prev_pane, { KEY_BTAB, 0 } },
 	{ "Up k", "move up", act_up, { KEY_UP, 'k', 0 } },
 	{ "Down j", "move down", act_down, { KEY_DOWN, 'j', 0 } },
 	{ "PgUp PgDn", "move a page", act_pgup, { KEY_PPAGE, 0 } },
@@ -339,15 +506,29 @@ const struct key_binding key_table[] = {
 	{ "Enter", "drill down: syscall -> processes, process -> syscalls; client -> its histogram",
 	  act_enter,
 	  { '\n', '\r', KEY_ENTER, 0 } },
-	{ "Esc Bksp", "back", act_back, { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
-	{ "/ F4", "filter: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N (Ctrl-U empties, Esc on "
-	  "empty clears)", act_filter,
-	  { '/', KEY_F(4), 0 } },
-	{ "p", "pick a process to filter on", act_pick_process, { 'p', 0 } },
-	{ "y", "pick a syscall to filter on", act_pick_syscall, { 'y', 0 } },
-	{ "F6 > <", "next / previous sort column", act_sort_next, { KEY_F(6), '>', 0 } },
+	{ "Esc Bksp", "back (to the row you drilled from); unpin a client", act_back,
+	  { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
+	{ "F", "follow the selected row: it stays selected when it leaves the view and comes "
+	  "back (the selection always keeps its row across re-sorts)", act_follow, { 'F', 0 } },
+	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N (Enter keeps, "
+	  "Esc restores, Esc on empty clears, Ctrl-U empties)", act_filter, { '/', KEY_F(4), 0 } },
+	{ "F3", "search: jump to a row whose name contains the text (F3 again or n: next)",
+	  act_search, { KEY_F(3), 0 } },
+	{ "n", "next search match", act_search_next, { 'n', 0 } },
+	{ "p", "pick a process to filter on (type to jump)", act_pick_process, { 'p', 0 } },
+	{ "y", "pick a syscall to filter on (type to jump)", act_pick_syscall, { 'y', 0 } },
+	{ "F6", "sort menu: the columns shown", act_sort_menu, { KEY_F(6), 0 } },
+	{ "> <", "sort by the next / previous column shown", act_sort_next, { '>', 0 } },
 	{ "", "", act_sort_prev, { '<', 0 } },
-	{ "I", "invert the sort order", act_invert, { 'I', 0 } },
+	{ "I", "invert the sort order (names A-Z and numbers biggest first by default)", act_invert,
+	  { 'I', 0 } },
+	{ "T P", "sort by TIME% / by P99 (as htop's T and P)", act_sort_time, { 'T', 0 } },
+	{ "", "", act_sort_p99, { 'P', 0 } },
+	{ "F5 F7 F8 F9 x u M", "htop keys with no lattop meaning: the status line says what to "
+	  "use instead", act_htop_tree, { KEY_F(5), 0 } },
+	{ "", "", act_htop_nice, { KEY_F(7), KEY_F(8), 0 } },
+	{ "", "", act_htop_kill, { KEY_F(9), 0 } },
+	{ "", "", act_htop_misc, { 'x', 'u', 'M', 0 } },
 	{ "Space Z", "pause the display (collection continues; a replay waits)", act_pause,
 	  { ' ', 'Z', 0 } },
 	{ ". ,", "replay: one tick forward / back (pauses)", act_step_fwd, { '.', 0 } },

@@ -34,12 +34,17 @@ void layout_compute(struct layout *l, int rows, int cols, bool clients)
 	}
 	if (cols < 120) {
 		top_h = body_h * 9 / 20;
-		left_w = cols * 9 / 20;
+		/*
+		 * The histogram: labels, bars and counts in 32 cells; the processes
+		 * table gets the rest (at 80 columns: PID, name, rate, p99, slowest).
+		 */
+		left_w = cols * 9 / 20 < 32 ? cols * 9 / 20 : 32;
 		l->area[AREA_SYSCALLS] = rect(body_y, 0, top_h, cols);
 		l->area[AREA_HIST] = rect(body_y + top_h, 0, body_h - top_h, left_w);
 		l->area[AREA_PROCS] = rect(body_y + top_h, left_w, body_h - top_h, cols - left_w);
 	} else {
-		left_w = cols * 3 / 5;
+		/* Tables have fixed-width numbers: past ~110 cells more width only pads them. */
+		left_w = cols * 3 / 5 < 110 ? cols * 3 / 5 : 110;
 		top_h = body_h / 2;
 		l->area[AREA_SYSCALLS] = rect(body_y, 0, top_h, left_w);
 		l->area[AREA_PROCS] = rect(body_y + top_h, 0, body_h - top_h, left_w);

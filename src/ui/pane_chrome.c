@@ -74,11 +74,22 @@ void pane_status_draw(struct ui *ui, WINDOW *w)
 {
 	int width = getmaxx(w);
 
-	if (ui->prompt == PROMPT_FILTER) {
-		char line[FILTER_TEXT_MAX + 16];
+	if (ui->prompt == PROMPT_FILTER || ui->prompt == PROMPT_SEARCH) {
+		char line[FILTER_TEXT_MAX + 160];
+		int x;
 
-		snprintf(line, sizeof(line), "filter> %s", ui->prompt_buf);
-		draw_text(w, 0, 0, width, line, theme_attr(THEME_ROLE_status), true);
+		snprintf(line, sizeof(line), "%s> %s", ui->prompt == PROMPT_FILTER ? "filter" :
+			 "search", ui->prompt_buf);
+		x = draw_text(w, 0, 0, width, line, theme_attr(THEME_ROLE_status), false);
+		/* Why what is typed so far does not apply (yet), or the keys that finish it. */
+		if (ui->prompt_error[0])
+			snprintf(line, sizeof(line), "   (%s)", ui->prompt_error);
+		else
+			snprintf(line, sizeof(line), "   Enter: %s  Esc: %s",
+				 ui->prompt == PROMPT_FILTER ? "keep" : "done",
+				 ui->prompt == PROMPT_FILTER ? "restore" : "close");
+		draw_text(w, 0, x, width - x, line, theme_attr(ui->prompt_error[0] ?
+			  THEME_ROLE_error : THEME_ROLE_dim), true);
 		return;
 	}
 	draw_text(w, 0, 0, width, ui->status,

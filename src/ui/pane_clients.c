@@ -9,15 +9,14 @@
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
-/* Most important first: a narrow pane drops columns from the right. */
+/* Fixed-width numbers, the text column last; a narrow pane drops by `drop` priority. */
 enum client_col {
-	CC_ADDR, CC_PORT, CC_PROC, CC_REQ_RATE, CC_P50, CC_P99, CC_CONN_RATE, CC_OPEN, CC_CONN_P99,
-	CC_IN, CC_OUT, CC_RST, CC_RTX
+	CC_ADDR, CC_PORT, CC_REQ_RATE, CC_P50, CC_P99, CC_CONN_RATE, CC_OPEN, CC_CONN_P99,
+	CC_IN, CC_OUT, CC_RST, CC_RTX, CC_PROC
 };
 static const struct table_col client_cols[] = {
-	[CC_ADDR] = { "CLIENT", 15, false, false, 0 },
+	[CC_ADDR] = { "CLIENT", 15, false, false, 0, 39 },
 	[CC_PORT] = { "PORT", 6, true, false, 3 },
-	[CC_PROC] = { "PROCESS", 16, false, true, 2 },
 	[CC_REQ_RATE] = { "REQ/s", 7, true, false, 0 },
 	[CC_P50] = { "P50", 7, true, false, 4 },
 	[CC_P99] = { "P99", 7, true, false, 0 },
@@ -28,6 +27,7 @@ static const struct table_col client_cols[] = {
 	[CC_OUT] = { "OUT", 6, true, false, 8 },
 	[CC_RST] = { "RST", 4, true, false, 5 },
 	[CC_RTX] = { "RTX", 4, true, false, 5 },
+	[CC_PROC] = { "PROCESS", 16, false, true, 2 },	/* the flexible text column goes last */
 };
 
 static void fmt_lat(char *buf, size_t len, uint64_t count, uint64_t ns)
@@ -128,7 +128,7 @@ const struct snap_client_row *ui_selected_client(const struct ui *ui)
 				return &ui->snap->clients[i];
 		return NULL;
 	}
-	if (ui->focus != TABLE_CLIENTS || !cs->view.n)
+	if (ui->focus != TABLE_CLIENTS || !cs->view.n || (cs->follow && cs->sel_gone))
 		return NULL;
 	return cs->view.rows[cs->pos.sel < cs->view.n ? cs->pos.sel : 0];
 }
@@ -142,13 +142,15 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 		.cols = client_cols, .ncols = sizeof(client_cols) / sizeof(client_cols[0]),
 		.hidden = ui->col_hidden[COLS_CLIENTS],
 		.sort_col = ui_clients_sort_column((int)cs->sort),
-		.focused = ui->focus == TABLE_CLIENTS, .cell = client_cell, .ctx = ui,
+		.focused = ui->focus == TABLE_CLIENTS && !ui->hist_focus,
+		.no_selection = cs->follow && cs->sel_gone, .cell = client_cell,
+		.ctx = ui,
 	};
 
-	snprintf(title, sizeof(title), " Clients  sort:%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
-		 client_sort_name(cs->sort), cs->ascending ? " asc" : "",
+	snprintf(title, sizeof(title), " Clients  sort:%s%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
+		 client_sort_name(cs->sort), ui_sort_note(COLS_CLIENTS, (int)cs->sort, cs->ascending), cs->follow ? "  FOLLOW" : "",
 		 s ? s->total.client_evicted : 0, s ? s->total.client_lost : 0);
-	draw_title(w, title, ui->focus == TABLE_CLIENTS);
+	draw_title(w, title, ui->focus == TABLE_CLIENTS && !ui->hist_focus);
 	if (s && s->clients_state != SNAP_CLIENTS_ON && s->clients_note[0]) {
 		/* Never a silent gap: say what is missing and why. (A replay's note is from a file.) */
 		draw_untrusted(w, 1, 1, getmaxx(w) - 2, s->clients_note, sizeof(s->clients_note),

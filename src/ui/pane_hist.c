@@ -91,22 +91,40 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
 	/*
-	 * Too many lines for the pane: start at the first non-empty one, but
-	 * slide down far enough that the p99 line (the one operators look
-	 * for) stays on screen.
+	 * Too many lines for the pane: show p50 to the slowest line (what an
+	 * operator reads: the typical call and the tail), centred when there is
+	 * room; Up/Down in the histogram pane scroll from there.
 	 */
 	if (height > y && n > (size_t)(height - y)) {
-		size_t keep = (size_t)(height - y), p99_line = 0;
+		size_t keep, p50_line = 0, last = 0;
+		long top;
 
-		for (size_t i = 0; i < n; i++)
-			if (p99 >= lines[i].lo_ns && p99 <= lines[i].hi_ns)
-				p99_line = i;
-		while (first + keep < n && !lines[first].count)
-			first++;
-		if (p99_line >= first + keep)
-			first = p99_line - keep + 1;
-		if (first + keep > n)
-			first = n - keep;
+		if (ui->hist_focus && height - y > 2)
+			height--;	/* the last line says where the scroll is */
+		keep = (size_t)(height - y);
+		for (size_t i = 0; i < n; i++) {
+			if (p50 >= lines[i].lo_ns && p50 <= lines[i].hi_ns)
+				p50_line = i;
+			if (lines[i].count)
+				last = i;
+		}
+		if (last - p50_line + 1 >= keep)
+			top = (long)p50_line;
+		else
+			top = (long)p50_line - (long)(keep - (last - p50_line + 1)) / 2;
+		top += ui->hist_scroll;
+		if (top > (long)(n - keep))
+			top = (long)(n - keep);
+		if (top < 0)
+			top = 0;
+		first = (size_t)top;
+		if (ui->hist_focus) {	/* where the scroll is: the lines shown of how many */
+			char pos[48];
+
+			snprintf(pos, sizeof(pos), " lines %zu-%zu of %zu ", first + 1, first + keep, n);
+			draw_text(w, height, width - 1 - draw_width(pos), draw_width(pos) + 1, pos,
+				  theme_attr(THEME_ROLE_dim), false);
+		}
 	}
 	/* value (8) | separator (2) | bar | gap + count (9) | p50/p99 mark (4) */
 	bar_w = width - PANE_HIST_BAR_X - 9 - 4;
@@ -135,8 +153,9 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	}
 }
 
-static void summary(char *buf, size_t len, const char *what, uint64_t count, uint64_t p50,
-		    uint64_t p99, uint64_t max, const char *extra)
+/* The line under the title; a narrow pane (@width) gets the short form, p99 never cut. */
+static void summary(char *buf, size_t len, int width, const char *what, uint64_t count,
+		    uint64_t p50, uint64_t p99, uint64_t max, const char *extra)
 {
 	char a[16], b[16], m[16];
 
@@ -144,6 +163,10 @@ static void summary(char *buf, size_t len, const char *what, uint64_t count, uin
 	fmt_duration_ns(b, sizeof(b), p99);
 	fmt_duration_ns(m, sizeof(m), max);
 	snprintf(buf, len, "%" PRIu64 " %s  p50 %s  p99 %s  max %s%s", count, what, a, b, m, extra);
+	if (draw_width(buf) > width)
+		snprintf(buf, len, "%" PRIu64 " p50 %s p99 %s max %s", count, a, b, m);
+	if (draw_width(buf) > width)
+		snprintf(buf, len, "%" PRIu64 " p50 %s p99 %s", count, a, b);
 }
 
 /* The request latency of one client (selected in the clients table, or pinned with Enter). */
@@ -164,9 +187,9 @@ static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *
 		snprintf(title, sizeof(title), " %s%s -> %s[%u]:%u%s ", ui->clients.pinned ?
 			 "pinned " : "", addr, comm, r->key.tgid, r->key.port,
 			 ui->fine_hist ? " (fine)" : "");
-	draw_title(w, title, false);
+	draw_title(w, title, ui->hist_focus);
 	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
-	summary(info, sizeof(info), "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
+	summary(info, sizeof(info), getmaxx(w) - 2, "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
 		"");
 	draw_hist(ui, w, &h, info);
 }
@@ -194,8 +217,8 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 		return;
 	}
 	hist_title(ui, r, title, sizeof(title));
-	draw_title(w, title, false);
-	summary(info, sizeof(info), "calls", (uint64_t)r->hist.count,
+	draw_title(w, title, ui->hist_focus);
+	summary(info, sizeof(info), getmaxx(w) - 2, "calls", (uint64_t)r->hist.count,
 		hist_percentile_ns(&r->hist, 50), hist_percentile_ns(&r->hist, 99), r->hist.max_ns,
 		ui->snap->sample_every > 1 ? "  (sampled)" : "");
 	draw_hist(ui, w, &r->hist, info);

@@ -14,7 +14,7 @@
 
 enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE, SC_SPARK };
 static const struct table_col sys_cols[] = {
-	[SC_NAME] = { "SYSCALL", 18, false, false, 0 },
+	[SC_NAME] = { "SYSCALL", 22, false, false, 0 },
 	[SC_RATE] = { "CALLS/s", 8, true, false, 0 },
 	[SC_ERRS] = { "ERR/s", 7, true, false, 3 },
 	[SC_P50] = { "P50", 7, true, false, 2 },
@@ -28,10 +28,10 @@ enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
 	[PC_COMM] = { "COMMAND", 15, false, false, 0 },
-	[PC_RATE] = { "CALLS/s", 8, true, false, 0 },
+	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
 	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 3 },	/* the first to go */
-	[PC_SLOWEST] = { "SLOWEST", 16, false, true, 1 },
+	[PC_SLOWEST] = { "SLOWEST", 8, false, true, 1 },
 };
 
 void ui_fmt_syscall(char *buf, size_t len, uint32_t nr, bool wait)
@@ -174,6 +174,22 @@ int ui_sort_column(enum ui_cols t, int sort)
 	return t == COLS_SYSCALLS ? sys_of[sort] : proc_of[sort];
 }
 
+bool ui_sort_descending(enum ui_cols t, int sort, bool inverted)
+{
+	/* Names and addresses read A to Z, pids upwards; numbers biggest first. */
+	bool natural_up = t == COLS_CLIENTS ? sort == CLIENT_SORT_ADDR :
+			  sort == VIEW_SORT_NAME || sort == VIEW_SORT_PID;
+
+	return natural_up == inverted;
+}
+
+const char *ui_sort_note(enum ui_cols t, int sort, bool inverted)
+{
+	if (!inverted)
+		return "";
+	return ui_sort_descending(t, sort, inverted) ? " desc" : " asc";
+}
+
 enum filter_waits ui_waits_filter(const struct ui *ui)
 {
 	return ui->show_waits ? FILTER_WAITS_ALL : FILTER_WAITS_HIDE;
@@ -207,11 +223,13 @@ int ui_views_rebuild(struct ui *ui)
 	ret = view_build(&st->view, ui->snap, &sys_f, sys_g, ui->cumulative);
 	if (!ret)
 		ret = view_build(&pt->view, ui->snap, &proc_f, proc_g, ui->cumulative);
-	view_sort(&st->view, st->sort, !st->ascending);
-	view_sort(&pt->view, pt->sort, !pt->ascending);
+	view_sort(&st->view, st->sort, ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending));
+	view_sort(&pt->view, pt->sort, ui_sort_descending(COLS_PROCS, pt->sort, pt->ascending));
 	if (!ret)
 		ret = client_view_build(&ui->clients.view, ui->snap, &ui->filter, ui->cumulative);
-	client_view_sort(&ui->clients.view, ui->clients.sort, !ui->clients.ascending);
+	client_view_sort(&ui->clients.view, ui->clients.sort,
+			 ui_sort_descending(COLS_CLIENTS, (int)ui->clients.sort, ui->clients.ascending));
+	ui_selection_restore(ui);
 	return ret;
 }
 
@@ -227,8 +245,8 @@ const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 		t = t == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
 		ts = &ui->tables[t];
 	}
-	if (!ts->view.n)
-		return NULL;
+	if (!ts->view.n || (ts->follow && ts->sel_gone))
+		return NULL;	/* a followed row that is not in this tick has no histogram */
 	if (from)
 		*from = t;
 	return &ts->view.rows[ts->pos.sel < ts->view.n ? ts->pos.sel : 0];
@@ -245,16 +263,18 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 		snprintf(title, sizeof(title), " Syscalls of %s[%u] (Esc: back) ", comm,
 			 ui->drill_row.pid);
 	} else {
-		snprintf(title, sizeof(title), " Syscalls  sort:%s%s ", view_sort_name(t->sort),
-			 t->ascending ? " asc" : "");
+		snprintf(title, sizeof(title), " Syscalls  sort:%s%s%s ", view_sort_name(t->sort),
+			 ui_sort_note(COLS_SYSCALLS, t->sort, t->ascending),
+			 t->follow ? "  FOLLOW" : "");
 	}
-	draw_title(w, title, ui->focus == TABLE_SYSCALLS);
+	draw_title(w, title, ui->focus == TABLE_SYSCALLS && !ui->hist_focus);
 	spec = (struct table_spec){
 		.cols = sys_cols, .ncols = sizeof(sys_cols) / sizeof(sys_cols[0]),
 		.hidden = ui->col_hidden[COLS_SYSCALLS],
 		.sort_col = ui_sort_column(COLS_SYSCALLS, t->sort),
-		.focused = ui->focus == TABLE_SYSCALLS, .cell = sys_cell, .ctx = ui,
-		.row_attr = ui_slo_syscalls_attr,
+		.focused = ui->focus == TABLE_SYSCALLS && !ui->hist_focus,
+		.no_selection = t->follow && t->sel_gone, .cell = sys_cell,
+		.ctx = ui, .row_attr = ui_slo_syscalls_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
@@ -273,16 +293,17 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		ui_fmt_syscall(name, sizeof(name), ui->drill_row.nr, ui->drill_row.wait);
 		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ", name);
 	} else {
-		snprintf(title, sizeof(title), " Processes  sort:%s%s ", view_sort_name(t->sort),
-			 t->ascending ? " asc" : "");
+		snprintf(title, sizeof(title), " Processes  sort:%s%s%s ", view_sort_name(t->sort),
+			 ui_sort_note(COLS_PROCS, t->sort, t->ascending), t->follow ? "  FOLLOW" : "");
 	}
-	draw_title(w, title, ui->focus == TABLE_PROCS);
+	draw_title(w, title, ui->focus == TABLE_PROCS && !ui->hist_focus);
 	spec = (struct table_spec){
 		.cols = proc_cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
 		.hidden = ui->col_hidden[COLS_PROCS],
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
-		.focused = ui->focus == TABLE_PROCS, .cell = proc_cell, .ctx = ui,
-		.row_attr = ui_slo_procs_attr,
+		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus,
+		.no_selection = t->follow && t->sel_gone, .cell = proc_cell,
+		.ctx = ui, .row_attr = ui_slo_procs_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
@@ -310,8 +331,10 @@ static void pick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 
 void pane_picker_draw(struct ui *ui, WINDOW *w)
 {
-	static const struct table_col cols[] = { { "NAME", 16, false, true, 0 },
-						  { "CALLS/s", 9, true, false, 1 } };
+	static const struct table_col cols[] = {
+		{ .title = "NAME", .width = 16, .flex = true },
+		{ .title = "CALLS/s", .width = 9, .right = true, .drop = 1 },
+	};
 	const struct table_spec spec = {
 		.cols = cols, .ncols = 2, .sort_col = -1, .focused = true, .cell = pick_cell,
 		.ctx = ui,
@@ -319,10 +342,16 @@ void pane_picker_draw(struct ui *ui, WINDOW *w)
 
 	werase(w);
 	box(w, 0, 0);
-	draw_text(w, 0, 2, getmaxx(w) - 4,
-		  ui->prompt == PICK_SYSCALL ? " Pick a syscall (Enter, Esc) " :
-					       " Pick a process (Enter, Esc) ",
-		  theme_attr(THEME_ROLE_title), false);
+	{
+		char title[FILTER_TEXT_MAX + 200];
+
+		/* What was typed (type-ahead), or how to use the list. */
+		snprintf(title, sizeof(title), " Pick a %s: %s%s%s ",
+			 ui->prompt == PICK_SYSCALL ? "syscall" : "process",
+			 ui->prompt_len ? ui->prompt_buf : "type to jump, Enter, Esc",
+			 ui->prompt_error[0] ? "  " : "", ui->prompt_error);
+		draw_text(w, 0, 2, getmaxx(w) - 4, title, theme_attr(THEME_ROLE_title), false);
+	}
 	{
 		WINDOW *inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
 

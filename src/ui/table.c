@@ -5,54 +5,6 @@
 #include "ui/table.h"
 #include "ui/theme.h"
 
-/* Cells a set of columns needs: widths plus one space between neighbours. */
-static int need_of(const struct table_col *cols, size_t ncols, const bool shown[])
-{
-	int need = 0, n = 0;
-
-	for (size_t i = 0; i < ncols; i++)
-		if (shown[i])
-			need += cols[i].width + (n++ ? 1 : 0);
-	return need;
-}
-
-size_t table_fit(const struct table_col *cols, size_t ncols, uint32_t hidden, int avail,
-		 bool shown[], int width[])
-{
-	size_t n = 0;
-
-	if (ncols > TABLE_MAX_COLS)
-		ncols = TABLE_MAX_COLS;
-	for (size_t i = 0; i < ncols; i++) {
-		shown[i] = !(hidden & (1u << i));
-		width[i] = cols[i].width;
-	}
-	/* Drop the highest-numbered priority first; among equals, the rightmost. */
-	while (need_of(cols, ncols, shown) > avail) {
-		int worst = -1;
-
-		for (size_t i = 0; i < ncols; i++)
-			if (shown[i] && cols[i].drop > 0 &&
-			    (worst < 0 || cols[i].drop >= cols[worst].drop))
-				worst = (int)i;
-		if (worst < 0)
-			break;	/* only must-keep columns left: they are cut at the edge */
-		shown[worst] = false;
-	}
-	for (size_t i = 0; i < ncols; i++) {
-		if (shown[i] && cols[i].flex) {
-			int spare = avail - need_of(cols, ncols, shown);
-
-			if (spare > 0)
-				width[i] += spare;
-			break;
-		}
-	}
-	for (size_t i = 0; i < ncols; i++)
-		n += shown[i];
-	return n;
-}
-
 void table_move(struct table_pos *pos, size_t nrows, long delta)
 {
 	long sel = (long)pos->sel + delta;
@@ -113,7 +65,7 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nro
 		pos->top = nrows > (size_t)visible ? nrows - (size_t)visible : 0;
 	for (int line = 0; line < visible && pos->top + (size_t)line < nrows; line++) {
 		size_t row = pos->top + (size_t)line;
-		bool selected = row == pos->sel;
+		bool selected = row == pos->sel && !t->no_selection;
 		attr_t own = t->row_attr ? t->row_attr(t->ctx, row) : 0;
 		attr_t a = selected ? theme_attr(t->focused ? THEME_ROLE_selected :
 							     THEME_ROLE_selected_inactive) :

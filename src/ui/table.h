@@ -22,6 +22,7 @@ struct table_col {
 	bool right;		/* right-aligned (numbers) */
 	bool flex;		/* takes the width left over (at most one, drawn last) */
 	int drop;		/* 0: always shown; higher numbers are dropped first when narrow */
+	int wide;		/* 0, or the width it grows to when there is room (IPv6 addresses) */
 };
 
 /* Cell text; set *@untrusted when it comes from the traced system. */
@@ -42,6 +43,7 @@ struct table_spec {
 	uint32_t hidden;	/* bit i: column i hidden by the operator */
 	int sort_col;		/* column whose title is highlighted as the sort key; -1: none */
 	bool focused;
+	bool no_selection;	/* the selected row is not in the table (followed, gone): mark none */
 	table_cell_fn cell;
 	table_row_attr_fn row_attr;	/* may be NULL */
 	void *ctx;

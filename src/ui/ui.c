@@ -22,7 +22,6 @@
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
-#define KEY_ESCAPE 27
 /* Reads that return nothing although poll said "readable": the terminal is gone. */
 #define TTY_DEAD_READS 8
 
@@ -96,6 +95,14 @@ static void draw_overlay(struct ui *ui)
 		w = newwin(h, wd, 3, (COLS - wd) / 2);
 		if (w)
 			pane_picker_draw(ui, w);
+	} else if (ui->prompt == PROMPT_SORT) {
+		int keys[TABLE_MAX_COLS];
+		int n = (int)ui_sort_choices(ui, keys, TABLE_MAX_COLS);
+		int h = n + 3 < LINES - 4 ? n + 3 : LINES - 4;	/* borders and the header line */
+
+		w = newwin(h, 30, 3, 2);
+		if (w)
+			pane_sortmenu_draw(ui, w);
 	}
 	if (w) {
 		wnoutrefresh(w);
@@ -103,9 +110,15 @@ static void draw_overlay(struct ui *ui)
 	}
 }
 
+bool ui_overlay_open(const struct ui *ui)
+{
+	return ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL ||
+	       ui->prompt == PROMPT_SORT;
+}
+
 static void draw_frame(struct ui *ui, unsigned int redraw)
 {
-	bool overlay = ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL;
+	bool overlay = ui_overlay_open(ui);
 
 	if (ui->layout.too_small) {
 		char msg[64];
@@ -139,99 +152,14 @@ static void draw_frame(struct ui *ui, unsigned int redraw)
 	doupdate();
 }
 
-static void filter_set(struct ui *ui, const struct filter *f)
-{
-	ui->filter = *f;
-	filter_format(&ui->filter, ui->filter_text, sizeof(ui->filter_text));
-	ui->tables[TABLE_SYSCALLS].pos.sel = ui->tables[TABLE_PROCS].pos.sel = 0;
-	ui->clients.pos.sel = 0;
-}
-
-static int prompt_key(struct ui *ui, int key)
-{
-	struct filter f;
-	char err[160];
-
-	if (key == KEY_ESCAPE) {
-		if (!ui->prompt_len) {
-			filter_clear(&f);
-			filter_set(ui, &f);
-			ui_set_status(ui, false, "filter cleared");
-		}
-		ui->prompt = PROMPT_NONE;
-		return REDRAW_DATA | REDRAW_ALL;
-	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-		ui->prompt = PROMPT_NONE;
-		if (filter_parse(&f, ui->prompt_buf, err, sizeof(err))) {
-			ui_set_status(ui, true, "filter: %s", err);
-			return REDRAW_STATUS;
-		}
-		filter_set(ui, &f);
-		ui_set_status(ui, false, "filter: %s", ui->filter_text[0] ? ui->filter_text : "(none)");
-		return REDRAW_DATA | REDRAW_ALL;
-	}
-	if (key == 0x15) {	/* Ctrl-U: empty the line, as in a shell */
-		ui->prompt_len = 0;
-		ui->prompt_buf[0] = '\0';
-	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && ui->prompt_len)
-		ui->prompt_buf[--ui->prompt_len] = '\0';
-	else if (key >= 0x20 && key < 0x7f && ui->prompt_len + 1 < sizeof(ui->prompt_buf))
-		ui->prompt_buf[ui->prompt_len++] = (char)key, ui->prompt_buf[ui->prompt_len] = '\0';
-	return REDRAW_STATUS;
-}
-
-static int picker_key(struct ui *ui, int key)
-{
-	struct filter f = ui->filter;
-	const struct view_row *r;
-
-	switch (key) {
-	case KEY_ESCAPE:
-		ui->prompt = PROMPT_NONE;
-		return REDRAW_ALL;
-	case KEY_UP: case 'k':
-		table_move(&ui->pick_pos, ui->pick.n, -1);
-		return REDRAW_OVERLAY;
-	case KEY_DOWN: case 'j':
-		table_move(&ui->pick_pos, ui->pick.n, 1);
-		return REDRAW_OVERLAY;
-	case KEY_PPAGE:
-		table_move(&ui->pick_pos, ui->pick.n, -10);
-		return REDRAW_OVERLAY;
-	case KEY_NPAGE:
-		table_move(&ui->pick_pos, ui->pick.n, 10);
-		return REDRAW_OVERLAY;
-	case '\n': case '\r': case KEY_ENTER:
-		ui->prompt = PROMPT_NONE;
-		if (!ui->pick.n)
-			return REDRAW_ALL;
-		r = &ui->pick.rows[ui->pick_pos.sel];
-		if (ui->pick.rows[0].nr == UINT32_MAX) {	/* processes */
-			f.n_pid = 1;
-			f.pid[0] = r->pid;
-		} else {
-			f.n_sys = 1;
-			f.sys_nr[0] = r->nr;
-		}
-		filter_set(ui, &f);
-		ui_set_status(ui, false, "filter: %s", ui->filter_text);
-		return REDRAW_DATA | REDRAW_ALL;
-	default:
-		return REDRAW_NONE;
-	}
-}
-
 int ui_key(struct ui *ui, int key)
 {
-	if (ui->prompt == PROMPT_FILTER)
-		return prompt_key(ui, key);
-	if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL)
-		return picker_key(ui, key);
 	if (key == KEY_RESIZE) {
 		relayout(ui);
 		return REDRAW_ALL;
 	}
+	if (ui->prompt != PROMPT_NONE)
+		return ui_prompt_key(ui, key);
 	if (key == KEY_MOUSE) {
 		MEVENT ev;
 
@@ -242,7 +170,7 @@ int ui_key(struct ui *ui, int key)
 		for (int k = 0; k < 4 && key_table[i].codes[k]; k++)
 			if (key_table[i].codes[k] == key)
 				return key_table[i].action(ui);
-	return REDRAW_NONE;
+	return ui_key_unbound(ui, key);
 }
 
 static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
@@ -258,7 +186,7 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 	}
 	view_init(&ui->pick);
 	if (o->filter)
-		filter_set(ui, o->filter);
+		ui_filter_set(ui, o->filter);
 	for (size_t i = 0; i < theme_count; i++)
 		if (o->theme && !strcmp(o->theme, theme_names[i]))
 			ui->theme_idx = i;

@@ -31,7 +31,14 @@ enum ui_drill {
 /* Tables whose columns can be hidden (F6 menu, settings file); column = index in its table. */
 enum ui_cols { COLS_SYSCALLS, COLS_PROCS, COLS_CLIENTS, COLS_NR };
 
-enum ui_prompt { PROMPT_NONE, PROMPT_FILTER, PICK_PROCESS, PICK_SYSCALL };
+enum ui_prompt {
+	PROMPT_NONE,
+	PROMPT_FILTER,		/* / F4: applied as you type */
+	PROMPT_SEARCH,		/* F3: jump to a matching row */
+	PICK_PROCESS,		/* p: type-ahead list of processes */
+	PICK_SYSCALL,		/* y: type-ahead list of syscalls */
+	PROMPT_SORT,		/* F6: menu of the visible columns */
+};
 
 /*
  * What a key action or a new tick asks for. The pane bits say which panes
@@ -61,11 +68,27 @@ struct pane_ops {
 	void (*draw)(struct ui *ui, WINDOW *w);
 };
 
+/*
+ * What a selection is: a row's identity, not its position. Rows re-sort
+ * every tick; after each rebuild the selection moves to the row with the
+ * same identity (syscall and wait flag, process, or both).
+ */
+struct ui_row_ident {
+	uint32_t pid;
+	uint64_t pstart_ns;
+	uint32_t nr;
+	bool wait;
+};
+
 struct ui_table_state {
 	struct view view;
 	struct table_pos pos;
 	enum view_sort sort;
-	bool ascending;
+	bool ascending;			/* 'I': the sort key's natural order inverted */
+	struct ui_row_ident sel_id;	/* the selected row (valid when sel_known) */
+	bool sel_known;			/* false: take whatever row is at pos.sel after a rebuild */
+	bool follow;			/* 'F': keep waiting for the row when it leaves the view */
+	bool sel_gone;			/* the selected row is not in the view this tick */
 };
 
 struct ui_clients_state {
@@ -76,6 +99,8 @@ struct ui_clients_state {
 	bool in_procs;			/* 'C': the clients table takes the processes pane */
 	bool pinned;			/* Enter: the histogram pane keeps showing @pin */
 	struct abi_client_key pin;
+	struct abi_client_key sel_key;	/* selection identity, as for the tables */
+	bool sel_known, follow, sel_gone;
 };
 
 /* The thresholds' verdicts for the frame on screen (ui_slo.c). */
@@ -104,9 +129,16 @@ struct ui {
 	struct ui_table_state tables[TABLE_NR];
 	struct ui_clients_state clients;
 	enum ui_table focus;
+	bool hist_focus;		/* Tab reached the histogram: Up/Down scroll it */
+	int hist_scroll;		/* lines scrolled from the default (p50..max in view) */
+	struct ui_row_ident drill_back;	/* drilled table's selection before Enter (Esc restores) */
+	bool drill_back_known;
 	enum ui_prompt prompt;
 	char prompt_buf[FILTER_TEXT_MAX];
 	size_t prompt_len;
+	char prompt_error[160];		/* why the text typed so far does not apply */
+	struct filter prompt_saved_filter;	/* the filter before / was pressed (Esc restores it) */
+	char search_text[FILTER_TEXT_MAX];	/* last search, for F3 / n */
 	struct view pick;		/* choices of the p/y pickers */
 	struct table_pos pick_pos;
 	char status[256];
@@ -132,6 +164,34 @@ size_t ui_clients_columns(const struct table_col **cols);
 /* The column a sort key (enum view_sort, or enum client_sort for clients) highlights, or -1. */
 int ui_sort_column(enum ui_cols t, int sort);
 int ui_clients_sort_column(int sort);
+
+/* Sort direction: the key's natural order (names A-Z, numbers biggest first), or inverted ('I'). */
+bool ui_sort_descending(enum ui_cols t, int sort, bool inverted);
+/* The title's note of an inverted order: " asc" or " desc" (the direction now), or "". */
+const char *ui_sort_note(enum ui_cols t, int sort, bool inverted);
+
+/* Selection identity (selection.c). */
+/* After the views are rebuilt: select the same rows again; say when one left the view. */
+void ui_selection_restore(struct ui *ui);
+/* The focused table's selection moved: remember which row it is now. */
+void ui_selection_moved(struct ui *ui);
+/* Forget a table's selection: the next rebuild selects row 0 (a new filter, a drill-down). */
+void ui_selection_reset(struct ui *ui, enum ui_table t);
+/* The name of a selected row for the status line: "openat", "nginx[1201]". */
+void ui_row_label(const struct view_row *r, char *buf, size_t len);
+
+/* Prompts and menus (prompt.c). */
+void ui_prompt_open(struct ui *ui, enum ui_prompt kind, const char *text);
+int ui_prompt_key(struct ui *ui, int key);
+void ui_filter_set(struct ui *ui, const struct filter *f);
+int ui_search_next(struct ui *ui);
+size_t ui_focused_rows(const struct ui *ui);
+/* Sort keys (enum view_sort or client_sort) of the focused table's visible columns. */
+size_t ui_sort_choices(const struct ui *ui, int *keys, size_t cap);
+/* Sort the focused table by @key (keys.c). */
+void ui_sort_set(struct ui *ui, int key);
+/* Is an overlay (help, picker, menu) on screen? */
+bool ui_overlay_open(const struct ui *ui);
 
 /* What the work/waits view choice keeps of the syscall rows. */
 enum filter_waits ui_waits_filter(const struct ui *ui);
@@ -170,9 +230,12 @@ void pane_clients_draw(struct ui *ui, WINDOW *w);
 void pane_hist_draw(struct ui *ui, WINDOW *w);
 void pane_help_draw(struct ui *ui, WINDOW *w);
 void pane_picker_draw(struct ui *ui, WINDOW *w);
+void pane_sortmenu_draw(struct ui *ui, WINDOW *w);
 
 /* Keys: handle one key, return enum ui_redraw bits. */
 int ui_key(struct ui *ui, int key);
+/* A key with no binding: the status line says so. */
+int ui_key_unbound(struct ui *ui, int key);
 
 /* The 's' hotkey: screen text + tick JSON into the snapshot dir. */
 void ui_snapshot_write(struct ui *ui);

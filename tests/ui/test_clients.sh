@@ -56,7 +56,7 @@ ok "CIDR + port filter: nothing on port 1"
 keys / C-u "ip:127.0.0.2" Enter
 wait_for "filter: ip:127.0.0.2"
 
-keys Tab Tab
+keys Tab Tab Tab
 wait_for "127.0.0.2 -> python" 5
 ok "Tab to the clients pane: the histogram pane shows the selected client"
 keys Enter

@@ -75,15 +75,15 @@ one_size() {
 	keys BTab
 
 	# Sorting.
-	keys F6
-	wait_for "Syscalls  sort:calls"
+	keys '>'
+	wait_for "Syscalls  sort:name"
 	keys '<'
 	wait_for "Syscalls  sort:time"
 	keys I
 	wait_for "sort:time asc"
 	keys I
 	wait_gone "sort:time asc"
-	ok "$size: F6/</I sort and invert"
+	ok "$size: >/</I sort and invert"
 
 	# Pickers and pause.
 	keys p

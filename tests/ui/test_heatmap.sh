@@ -51,7 +51,7 @@ for size in 80x24 200x50; do
 	ok "$size: H shows the heatmap in colour shades, latency labels left, 'now' at the bottom"
 	keys H
 	wait_gone "heatmap, last"
-	wait_match ' calls  p50 '
+	wait_match '─ futex latency '
 	ok "$size: H again: the histogram"
 	t kill-server; sleep 0.2
 
@@ -93,7 +93,7 @@ t kill-server; sleep 0.2
 ( cd "$TMPD" && "$LATTOP" record --simulate --seed 3 -i 0.1 -d 6 -o rec.lat >/dev/null 2>&1 ) ||
 	fail "record failed"
 mkdir -p "$TMPD/snaps"
-start 100 30 replay rec.lat --no-color --snapshot-dir "$TMPD/snaps"
+start 140 30 replay rec.lat --no-color --snapshot-dir "$TMPD/snaps"
 wait_for "REPLAY"
 wait_match '^futex '
 keys Space

@@ -11,7 +11,7 @@ for size in 80x24 120x40 200x50; do
 	screen=$(capture)
 	for want in "lattop" "SIMULATED" "every 0.2s" "events/s" "lost" "evicted" "filter:" \
 		"Syscalls" "SYSCALL" "CALLS/s" "ERR/s" "P50" "P99" "MAX" "TIME%" \
-		"Processes" "PID" "COMMAND" "latency" "calls  p50" "no kernel tracing" \
+		"Processes" "PID" "COMMAND" "latency" " p50 " "no kernel tracing" \
 		"F1Help" "qQuit"; do
 		grep -qF -- "$want" <<<"$screen" || fail "$size: '$want' missing"
 	done
@@ -44,7 +44,13 @@ start 120 40 --simulate -i 0.2
 wait_for "futex"
 keys F1
 wait_for "Help: keys"
+# The help scrolls: read it page by page.
 screen=$(capture)
+for page in 1 2 3 4; do
+	keys NPage
+	sleep 0.3
+	screen+=$'\n'$(capture)
+done
 while IFS='|' read -r _ k h _; do
 	h=$(sed 's/^ *//; s/ *$//' <<<"$h")
 	case $h in action | --- | "") continue ;; esac
@@ -53,6 +59,10 @@ done < <("$LATTOP" --keys)
 keys Escape
 wait_gone "Help: keys"
 keys '?'
+wait_for "Help: keys"
+keys '?'
+wait_gone "Help: keys"
+keys h
 wait_for "Help: keys"
 keys '?'
 wait_gone "Help: keys"

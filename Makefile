@@ -136,7 +136,7 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps
-	$(MAKE) all $(HELPER_BINS)
+	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history
 	O=$(O) tests/bench/run.sh
 
 # Soak and fault suite (not part of `make test`): live lattop under floods,
@@ -149,6 +149,11 @@ $(O)/soak/%: tests/soak/%.c
 soak: deps
 	$(MAKE) all $(HELPER_BINS) $(SOAK_HELPERS)
 	O=$(O) tests/soak/run.sh
+
+# The dashboard's per-row history against its table views, per tick (pure code).
+$(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -lm -lz
 
 # The benchmark's floor: empty programs on lattop's hooks, and their loader.
 $(O)/bench/floor_loader: tests/bench/floor_loader.c tests/bench/floor.bpf.c $(O)/vmlinux.h

@@ -334,13 +334,48 @@ static bool compare(uint64_t a, enum assert_op op, uint64_t b)
 	return false;
 }
 
-int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulative, bool *passed,
-		     uint64_t *actual, char *err, size_t errlen)
+int assert_expr_eval_hist(const struct assert_expr *e, const struct abi_hist *h, bool *passed,
+			  uint64_t *actual)
 {
 	static const double pct[] = { [ASSERT_P50] = 50, [ASSERT_P90] = 90, [ASSERT_P99] = 99,
 				      [ASSERT_P999] = 99.9 };
+
+	*passed = false;
+	*actual = 0;
+	if (assert_expr_is_time(e) && !h->timed)
+		return -ENODATA;
+	switch (e->metric) {
+	case ASSERT_P50:
+	case ASSERT_P90:
+	case ASSERT_P99:
+	case ASSERT_P999:
+		*actual = hist_percentile_ns(h, pct[e->metric]);
+		break;
+	case ASSERT_MAX:
+		*actual = h->max_ns;
+		break;
+	case ASSERT_AVG:
+		*actual = h->sum_ns / h->timed;
+		break;
+	case ASSERT_COUNT:
+		*actual = h->count;
+		break;
+	case ASSERT_ERRORS:
+		*actual = h->errors;
+		break;
+	default:
+		return -EINVAL;
+	}
+	*passed = compare(*actual, e->op, e->value);
+	return 0;
+}
+
+int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulative, bool *passed,
+		     uint64_t *actual, char *err, size_t errlen)
+{
 	struct abi_hist h;
 	char name[32];
+	int ret;
 
 	*passed = false;
 	*actual = 0;
@@ -354,39 +389,17 @@ int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulat
 	for (size_t i = 0; i < cumulative->n_sys; i++)
 		if (e->nr < 0 || cumulative->sys[i].nr == (uint32_t)e->nr)
 			snapshot_hist_merge(cumulative, &cumulative->sys[i].total, &h);
-	if (assert_expr_is_time(e) && !h.timed) {
+	ret = assert_expr_eval_hist(e, &h, passed, actual);
+	if (ret == -ENODATA) {
 		if (e->nr < 0)
 			snprintf(err, errlen, "no %scalls", h.count ? "timed " : "");
 		else
 			snprintf(err, errlen, "no %s%s calls", h.count ? "timed " : "",
 				 syscall_name_or_nr((uint32_t)e->nr, name, sizeof(name)));
-		return -ENODATA;
-	}
-	switch (e->metric) {
-	case ASSERT_P50:
-	case ASSERT_P90:
-	case ASSERT_P99:
-	case ASSERT_P999:
-		*actual = hist_percentile_ns(&h, pct[e->metric]);
-		break;
-	case ASSERT_MAX:
-		*actual = h.max_ns;
-		break;
-	case ASSERT_AVG:
-		*actual = h.sum_ns / h.timed;
-		break;
-	case ASSERT_COUNT:
-		*actual = h.count;
-		break;
-	case ASSERT_ERRORS:
-		*actual = h.errors;
-		break;
-	default:
+	} else if (ret) {
 		snprintf(err, errlen, "bad metric");
-		return -EINVAL;
 	}
-	*passed = compare(*actual, e->op, e->value);
-	return 0;
+	return ret;
 }
 
 size_t assert_expr_text(const struct assert_expr *e, char *buf, size_t len)

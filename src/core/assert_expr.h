@@ -67,6 +67,14 @@ bool assert_expr_is_time(const struct assert_expr *e);
 int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulative, bool *passed,
 		     uint64_t *actual, char *err, size_t errlen);
 
+/*
+ * Evaluate @e over one histogram @h (its nr is not looked at: the caller
+ * chose the rows). 0 with *@passed and *@actual set; -ENODATA for a time
+ * metric over no timed calls (*@passed = false).
+ */
+int assert_expr_eval_hist(const struct assert_expr *e, const struct abi_hist *h, bool *passed,
+			  uint64_t *actual);
+
 /* The canonical text of @e ("p99(read) < 2ms") into @buf. Returns its length. */
 size_t assert_expr_text(const struct assert_expr *e, char *buf, size_t len);
 

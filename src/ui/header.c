@@ -139,6 +139,14 @@ void header_build(struct ui *ui, struct header_line *l)
 		header_add(l, 0, theme_attr(THEME_ROLE_paused), "PAUSED");
 	if (s && s->simulated)
 		header_add(l, 0, a | A_BOLD, "SIMULATED");
+	{	/* thresholds early and never dropped: a broken one must survive 80 columns */
+		char slo[64];
+		bool broken = ui_slo_header(ui, slo, sizeof(slo));
+
+		if (slo[0])
+			header_add(l, 0, broken ? theme_attr(THEME_ROLE_breach) | A_REVERSE : a, "%s",
+				   slo);
+	}
 	header_fmt_uptime(up, sizeof(up), s ? s->elapsed_ns : 0);
 	header_add(l, 2, a, "up %s", up);
 	ui_fmt_rate(rate, sizeof(rate), s ? (double)s->interval.events / secs : 0.0);

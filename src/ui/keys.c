@@ -398,6 +398,14 @@ static int act_fine(struct ui *ui)
 	return REDRAW_TABLES;
 }
 
+static int act_heatmap(struct ui *ui)
+{
+	ui->heatmap = !ui->heatmap;
+	ui_set_status(ui, false, ui->heatmap ? "heatmap: the selected row's latency over the last "
+		      "ticks (H: histogram)" : "histogram of this tick (H: heatmap)");
+	return REDRAW_TABLES | REDRAW_STATUS;
+}
+
 static int act_theme(struct ui *ui)
 {
 	char msg[256];
@@ -572,6 +580,8 @@ const struct key_binding key_table[] = {
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
+	{ "H", "histogram pane: the selected row's latency heatmap over the last ticks (a replay: "
+	  "the whole recording) vs this tick's histogram", act_heatmap, { 'H', 0 } },
 	{ "t", "next colour theme", act_theme, { 't', 0 } },
 	{ "F2", "setup: theme, interval, sorts, hidden columns, waits view; saved to lattoprc",
 	  pane_setup_toggle, { KEY_F(2), 0 } },

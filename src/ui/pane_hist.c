@@ -219,6 +219,10 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 	const struct view_row *r;
 	char title[96], info[96];
 
+	if (ui->heatmap) {
+		pane_heatmap_draw(ui, w);
+		return;
+	}
 	if (client) {
 		draw_client(ui, w, client);
 		return;

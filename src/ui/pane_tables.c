@@ -14,7 +14,7 @@
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
-enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE };
+enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE, SC_SPARK };
 static const struct table_col sys_cols[] = {
 	[SC_NAME] = { "SYSCALL", 22, false, false, 0 },
 	[SC_RATE] = { "CALLS/s", 8, true, false, 0 },
@@ -23,14 +23,16 @@ static const struct table_col sys_cols[] = {
 	[SC_P99] = { "P99", 7, true, false, 0 },
 	[SC_MAX] = { "MAX", 7, true, false, 1 },
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
+	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5 },	/* the first to go */
 };
 
-enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SLOWEST, PC_CMD };
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST, PC_CMD };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
 	[PC_COMM] = { "COMMAND", 13, false, false, 0, 15 },
 	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
+	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5 },	/* the first to go */
 	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 1, 16 },
 	[PC_CMD] = { "CMD", 12, false, true, 3 },	/* the command line takes what is left */
 };
@@ -101,6 +103,9 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 		snprintf(buf, len, "%.1f", v->total_sum_ns ?
 				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
 		break;
+	case SC_SPARK:
+		ui_sparkline(ui, TABLE_SYSCALLS, row, buf, len);
+		break;
 	}
 }
 
@@ -123,6 +128,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		break;
 	case PC_P99:
 		fmt_pct(r, 990, buf, len);
+		break;
+	case PC_SPARK:
+		ui_sparkline(ui, TABLE_PROCS, row, buf, len);
 		break;
 	case PC_SLOWEST:
 		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
@@ -298,7 +306,7 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 		.sort_col = ui_sort_column(COLS_SYSCALLS, t->sort),
 		.focused = ui->focus == TABLE_SYSCALLS && !ui->hist_focus,
 		.no_selection = t->follow && t->sel_gone, .cell = sys_cell,
-		.ctx = ui,
+		.ctx = ui, .row_attr = ui_slo_syscalls_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
@@ -328,7 +336,7 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
 		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus,
 		.no_selection = t->follow && t->sel_gone, .cell = proc_cell,
-		.ctx = ui,
+		.ctx = ui, .row_attr = ui_slo_procs_attr,
 	};
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }

@@ -105,12 +105,60 @@ static int write_screen(const struct ui *ui, int fd)
 	return ret;
 }
 
+/* The dashboard's own members of the JSON snapshot: the selected row's heatmap, the thresholds. */
+static void json_extra(FILE *out, const void *ctx)
+{
+	const struct ui *ui = ctx;
+	const struct ui_slo_state *st = &ui->slo;
+
+	fputs(",\"heatmap\":", out);
+	heatmap_write_json(ui, out);
+	fputs(",\"slo\":[", out);
+	for (size_t i = 0; i < st->set.n; i++) {
+		const struct slo_result *r = st->sys[i].broken ? &st->sys[i] : &st->proc[i];
+		char text[160];
+
+		assert_expr_text(&st->set.e[i], text, sizeof(text));
+		fputs(i ? ",{\"expr\":" : "{\"expr\":", out);
+		json_write_string(out, text, strlen(text));
+		fprintf(out, ",\"broken\":%s,\"applies\":%s", r->broken ? "true" : "false",
+			st->sys[i].applies || st->proc[i].applies ? "true" : "false");
+		if (r->broken)
+			fprintf(out, ",\"actual\":%llu,\"table\":\"%s\"",
+				(unsigned long long)r->actual,
+				r == &st->sys[i] ? "syscalls" : "processes");
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+/* After the screen: the selected row's heatmap as ASCII, on screen or not. */
+static int write_heatmap_text(const struct ui *ui, int fd)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = heatmap_write_text(ui, f);
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	if (!ret)
+		ret = write_all(fd, buf, len);
+	free(buf);
+	return ret;
+}
+
 static int write_json(struct ui *ui, int fd)
 {
 	struct json_opts jo = {
 		.cumulative_only = ui->cumulative,
 		.filter_text = ui->filter_text,
 		.filter = NULL,	/* the complete tick; the filter is recorded, not applied */
+		.extra = json_extra,
+		.extra_ctx = ui,
 	};
 	FILE *f = fdopen(fd, "w");
 	int ret;
@@ -189,6 +237,8 @@ void ui_snapshot_write(struct ui *ui)
 	}
 	failed = txt;
 	ret = write_screen(ui, fd_txt);
+	if (!ret)
+		ret = write_heatmap_text(ui, fd_txt);
 	if (close(fd_txt) && !ret)
 		ret = -errno;
 	if (!ret) {

@@ -66,11 +66,12 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nro
 	for (int line = 0; line < visible && pos->top + (size_t)line < nrows; line++) {
 		size_t row = pos->top + (size_t)line;
 		bool selected = row == pos->sel && !t->no_selection;
-		attr_t own = !selected && t->row_attr ? t->row_attr(t->ctx, row) : 0;
+		attr_t own = t->row_attr ? t->row_attr(t->ctx, row) : 0;
 		attr_t a = selected ? theme_attr(t->focused ? THEME_ROLE_selected :
 							     THEME_ROLE_selected_inactive) :
 			   own ? own : theme_attr(THEME_ROLE_normal);
 		int y = y0 + 1 + line, x = 0;
+		bool mark = own != 0;	/* '!' before the first cell: seen without colour too */
 
 		if (selected || own) {
 			wattrset(w, a);
@@ -79,19 +80,30 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nro
 		for (size_t c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
 			char buf[256] = "";
 			bool untrusted = false;
+			int cx = x, cw = width[c];
 
 			if (!shown[c])
 				continue;
 			if (x >= avail)
 				break;
 			t->cell(t->ctx, row, c, buf, sizeof(buf), &untrusted);
+			if (mark && !untrusted) {
+				size_t n = strnlen(buf, sizeof(buf) - 2);
+
+				memmove(buf + 1, buf, n + 1);
+				buf[0] = '!';
+			} else if (mark) {	/* untrusted text is sanitised alone: the mark beside it */
+				draw_text(w, y, x, 1, "!", a, false);
+				cx = x + 1;
+				cw = width[c] - 1;
+			}
+			mark = false;
 			if (untrusted)
-				draw_untrusted(w, y, x, width[c], buf, strnlen(buf, sizeof(buf)), a,
-					       false);
+				draw_untrusted(w, y, cx, cw, buf, strnlen(buf, sizeof(buf)), a, false);
 			else if (t->cols[c].right)
-				draw_text_right(w, y, x, width[c], buf, a);
+				draw_text_right(w, y, cx, cw, buf, a);
 			else
-				draw_text(w, y, x, width[c], buf, a, false);
+				draw_text(w, y, cx, cw, buf, a, false);
 			x += width[c] + 1;
 		}
 	}

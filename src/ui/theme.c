@@ -12,6 +12,7 @@ const char *const theme_names[] = { "default", "basic", "mono", "high-contrast" 
 const size_t theme_count = sizeof(theme_names) / sizeof(theme_names[0]);
 
 static attr_t role_attrs[THEME_ROLE_NR];
+static bool role_coloured[THEME_ROLE_NR];	/* has a colour pair (not mono, not default) */
 
 struct warn_sink {
 	char *msg;
@@ -70,7 +71,8 @@ static void load_mono(struct theme *t)
 		"p99 = default bold underline\nerror = default bold\nstatus = default bold\n"
 		"footer_key = default reverse\npaused = default reverse bold\ndim = default dim\n"
 		"bar = default\ntable_sort = default reverse bold\nwarn = default bold\n"
-		"breach = default bold underline\n";
+		"breach = default bold underline\nheat1 = default\nheat2 = default\n"
+		"heat3 = default\nheat4 = default\nheat5 = default\n";
 
 	theme_defaults(t);
 	theme_parse(t, mono, sizeof(mono) - 1, "built-in mono", NULL, NULL);
@@ -123,6 +125,7 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 	}
 	for (int r = 0; r < THEME_ROLE_NR; r++) {
 		role_attrs[r] = curses_attrs(t.roles[r].attrs);
+		role_coloured[r] = false;
 		/*
 		 * Default on default needs no pair: text then has the same
 		 * attributes as erased blanks, and curses sends no SGR switch
@@ -133,6 +136,7 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 		if (colour && r + 1 < COLOR_PAIRS) {
 			init_pair((short)(r + 1), (short)t.roles[r].fg, (short)t.roles[r].bg);
 			role_attrs[r] |= COLOR_PAIR(r + 1);
+			role_coloured[r] = true;
 		}
 	}
 	return ret;
@@ -141,4 +145,9 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 attr_t theme_attr(enum theme_role role)
 {
 	return (unsigned int)role < THEME_ROLE_NR ? role_attrs[role] : A_NORMAL;
+}
+
+bool theme_role_coloured(enum theme_role role)
+{
+	return (unsigned int)role < THEME_ROLE_NR && role_coloured[role];
 }

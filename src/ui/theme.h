@@ -28,4 +28,7 @@ int theme_apply(const char *name_or_path, const char *themes_dir, bool no_color,
 /* Curses attributes (colour pair included) of a role. */
 attr_t theme_attr(enum theme_role role);
 
+/* Does @role have a colour on this terminal and theme (false: mono, --no-color, default)? */
+bool theme_role_coloured(enum theme_role role);
+
 #endif

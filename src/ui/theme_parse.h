@@ -31,7 +31,13 @@
 	X(dim, 8, THEME_DEFAULT, 0)                                     \
 	X(table_sort, 0, 3, THEME_ATTR_BOLD)                            \
 	X(warn, 3, THEME_DEFAULT, THEME_ATTR_BOLD)                      \
-	X(breach, 1, THEME_DEFAULT, THEME_ATTR_BOLD)
+	X(breach, 1, THEME_DEFAULT, THEME_ATTR_BOLD)                    \
+	/* heatmap cells, fewest to most calls: background shades (no colour: a density ramp) */ \
+	X(heat1, THEME_DEFAULT, 17, 0)                                  \
+	X(heat2, THEME_DEFAULT, 25, 0)                                  \
+	X(heat3, THEME_DEFAULT, 35, 0)                                  \
+	X(heat4, THEME_DEFAULT, 178, 0)                                 \
+	X(heat5, THEME_DEFAULT, 196, 0)
 
 #define THEME_DEFAULT (-1)
 

@@ -198,6 +198,7 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 			ui->theme_idx = i;
 	ui_set_status(ui, false, "%s", o->features ? o->features : "");
 	settings_ui_load(ui);	/* after the defaults above; the command line still wins */
+	ui_history_init(ui);
 }
 
 static void ui_fini(struct ui *ui)
@@ -210,6 +211,7 @@ static void ui_fini(struct ui *ui)
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
 	proc_cmdline_free(ui->cmdlines);
+	ui_history_fini(ui);
 }
 
 /* Keys until the terminal has none left; returns redraw bits, or -1 when the tty is gone. */
@@ -256,8 +258,11 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 	for (;;) {
 		int sig, ev;
 
-		if (redraw & REDRAW_DATA)
+		if (redraw & REDRAW_DATA) {
 			ui_views_rebuild(&ui);
+			ui_slo_eval(&ui);
+			ui_slo_status(&ui);
+		}
 		if (redraw & REDRAW_HARD)
 			clearok(curscr, TRUE);
 		if (redraw)
@@ -298,6 +303,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			ui.skipped += skipped;
 			if (s)
 				ui.latest = s;
+			ui_history_tick(&ui, s);
 			/*
 			 * Paused before the first tick arrived: show that tick, from a copy.
 			 * A paused replay publishes only what a step asked for: show it.

@@ -11,6 +11,8 @@
 
 #include "core/client_view.h"
 #include "core/filter.h"
+#include "core/row_history.h"
+#include "core/slo.h"
 #include "core/snapshot.h"
 #include "core/view.h"
 #include "ui/layout.h"
@@ -124,6 +126,16 @@ struct ui_chrome {
 	bool bpf_stats_held;		/* 'B': lattop holds the BPF statistics on */
 };
 
+/* The thresholds' verdicts for the frame on screen (ui_slo.c). */
+struct ui_slo_state {
+	struct slo_set set;		/* parsed from ui->slo_text */
+	char parse_err[200];		/* a text that did not parse, or "" */
+	struct slo_result sys[SLO_MAX];	/* per expression, over the syscalls table */
+	struct slo_result proc[SLO_MAX];/* per expression, over the processes table */
+	size_t n_broken;		/* expressions broken by some row of either table */
+	char first[200];		/* the first breach as the status line said it, or "" */
+};
+
 struct ui {
 	struct collector *c;
 	const struct ui_opts *o;
@@ -167,6 +179,10 @@ struct ui {
 	struct settings_ui cfg;		/* lattoprc and the F2 setup screen (ui/settings_ui.h) */
 	char slo_text[16][128];		/* thresholds in force: --slo, else the settings file's */
 	size_t n_slo;
+	/* History and thresholds (ui_history.c, ui_slo.c, pane_heatmap.c). */
+	struct row_history *history;	/* NULL: could not be allocated (said on the status line) */
+	bool heatmap;			/* 'H': the histogram pane shows the selected row's heatmap */
+	struct ui_slo_state slo;
 };
 
 /* The columns of a table, as drawn (titles are the names the settings file uses). */
@@ -257,6 +273,36 @@ int ui_key_unbound(struct ui *ui, int key);
 
 /* The 's' hotkey: screen text + tick JSON into the snapshot dir. */
 void ui_snapshot_write(struct ui *ui);
+
+/* History (ui_history.c): created in ui_init, replay loaded, fed each tick taken. */
+void ui_history_init(struct ui *ui);
+void ui_history_fini(struct ui *ui);
+void ui_history_tick(struct ui *ui, const struct snapshot *s);
+/* The identity of row @row of table @t (TABLE_CLIENTS too) in the history. */
+bool ui_row_key(const struct ui *ui, enum ui_table t, size_t row, struct row_key *k);
+/* The key of the row the histogram pane shows, and a title for it; false: none. */
+bool ui_selected_key(const struct ui *ui, struct row_key *k, char *title, size_t len);
+/* The sparkline of a row's p99 over the last ticks (8 cells) into @buf. */
+void ui_sparkline(const struct ui *ui, enum ui_table t, size_t row, char *buf, size_t len);
+#define UI_SPARK_CELLS 8
+
+/* Thresholds (ui_slo.c). */
+void ui_slo_eval(struct ui *ui);
+/* After ui_slo_eval: the status line names the first breach when that changes. */
+void ui_slo_status(struct ui *ui);
+/* row_attr of the tables (ctx: the ui): the breach role for a row that breaks one. */
+attr_t ui_slo_syscalls_attr(void *ctx, size_t row);
+attr_t ui_slo_procs_attr(void *ctx, size_t row);
+/* "SLO: 2 broken" / "SLO ok" for the header ("" without thresholds); true when broken. */
+bool ui_slo_header(const struct ui *ui, char *buf, size_t len);
+/* The first broken one, "p99(read) 14.2ms > 10ms", or "". */
+void ui_slo_first_text(const struct ui *ui, char *buf, size_t len);
+
+/* Heatmap (pane_heatmap.c). */
+void pane_heatmap_draw(struct ui *ui, WINDOW *w);
+/* The selected row's heatmap: ASCII lines (text snapshot), or a JSON object. 0 or -errno. */
+int heatmap_write_text(const struct ui *ui, FILE *f);
+int heatmap_write_json(const struct ui *ui, FILE *f);
 
 /* Column of the histogram pane where bars start (the text snapshot turns them into '@'). */
 #define PANE_HIST_BAR_X 10

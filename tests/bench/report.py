@@ -258,6 +258,21 @@ def report_churn(data):
     target("lattop VmHWM under churn", hwm / 1024 if hwm else None, 32, " MiB")
 
 
+def report_history(data):
+    get = lambda m: med(list(data.get(("history", "lattop", m), {}).values()))
+    base = get("baseline_views_ns_per_tick")
+    if base is None:
+        return
+    print("\n## row history (heatmap and sparkline data), per tick\n")
+    table(["metric", "value"], [
+        ["keys in the snapshot", fmt(get("keys"))],
+        ["history keys (syscall, process x2, process's syscall)", fmt(get("history_keys"))],
+        ["table views (baseline), us per tick", fmt(base / 1000, 1)],
+        ["row history, us per tick", fmt(get("history_ns_per_tick") / 1000, 1)],
+        ["history / views", fmt(get("ratio_history_to_views"), 2)],
+    ])
+
+
 def main():
     out = sys.argv[1]
     data, names = load(os.path.join(out, "raw.tsv"))
@@ -270,6 +285,7 @@ def main():
     report_storm(data)
     report_ui(data)
     report_churn(data)
+    report_history(data)
     report_profile(names)
     report_perf(out)
     busy = os.path.join(out, "busy.txt")

@@ -15,6 +15,8 @@
 #            processes fill the kernel map (keys age out, the model evicts)
 #   profile  BPF run-time statistics (kernel.bpf_stats_enabled) per program
 #            during the storm: where the added nanoseconds go
+#   history  the dashboard's per-row history (heatmap, sparkline) per tick with 4096
+#            keys, against the table views it builds per tick anyway (same run)
 #   perf     (if perf is installed) kernel symbols the storm's CPU spends its
 #            time in, per tracer
 # Only measures and prints; never judges absolute times. Exit 0 when every
@@ -35,7 +37,7 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" calls  p50",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile perf"
+#   BENCH_PARTS="nginx storm ui churn profile history perf"
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
 
@@ -52,7 +54,7 @@ UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- calls  p50}
-PARTS=${BENCH_PARTS:-nginx storm ui churn profile perf}
+PARTS=${BENCH_PARTS:-nginx storm ui churn profile history perf}
 CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
 CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}
 ATTACH_TIMEOUT_S=20
@@ -619,6 +621,22 @@ part_ui() {
 	SLEEPERS=()
 }
 
+# --- row history: the dashboard's per-tick cost of its heatmap/sparkline data ---
+
+# bench_history times row_history_feed_snapshot (4096 (process, syscall) rows, 64
+# rows watched) and the two view builds the dashboard already does per tick, on the
+# same snapshot, interleaved; it prints "history METRIC VALUE" lines.
+part_history() {
+	local bin=$O/bench/bench_history metric value
+
+	[ -x "$bin" ] || make -s O="$O" "$bin" >&2 || { note "history: $bin could not be built"; return; }
+	log "history: 4096 keys, 400 ticks"
+	"$bin" 4096 400 > "$TMP/history.txt" || { note "history: bench_history failed"; return; }
+	while read -r _ metric value; do
+		record history 1 lattop "$metric" "$value"
+	done < "$TMP/history.txt"
+}
+
 # --- process churn: memory and CPU with the kernel map full -------------------
 
 # lattop --json while up to CHURN_PROCS short-lived processes are spawned (for at
@@ -753,6 +771,7 @@ main() {
 		ui) part_ui ;;
 		churn) part_churn ;;
 		profile) part_profile ;;
+		history) part_history ;;
 		perf) part_perf ;;
 		*) note "unknown part '$part'" ;;
 		esac

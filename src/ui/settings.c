@@ -13,10 +13,6 @@
 #include "core/view.h"
 #include "ui/settings.h"
 
-const uint32_t settings_interval_ladder_ms[SETTINGS_INTERVAL_STEPS] = {
-	100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000,
-};
-
 static const char *const table_names[SETTINGS_TABLE_NR] = { "syscalls", "processes", "clients" };
 
 int settings_sort_count(enum settings_table t)
@@ -52,11 +48,11 @@ uint32_t settings_interval_snap_ms(double seconds)
 	if (!(seconds >= 0.1 * 0.999 && seconds <= 60 * 1.001))
 		return 0;
 	for (int i = 0; i < SETTINGS_INTERVAL_STEPS; i++) {
-		double step = settings_interval_ladder_ms[i] / 1000.0;
+		double step = settings_interval_ladder_ms(i) / 1000.0;
 		double ratio = seconds > step ? seconds / step : step / seconds;
 
 		if (!best || ratio < best_ratio) {
-			best = settings_interval_ladder_ms[i];
+			best = settings_interval_ladder_ms(i);
 			best_ratio = ratio;
 		}
 	}
@@ -70,14 +66,14 @@ uint32_t settings_interval_step_ms(uint32_t ms, int dir)
 
 	if (!snapped)
 		snapped = ms < 100 ? 100 : 60000;
-	while (i < SETTINGS_INTERVAL_STEPS - 1 && settings_interval_ladder_ms[i] != snapped)
+	while (i < SETTINGS_INTERVAL_STEPS - 1 && settings_interval_ladder_ms(i) != snapped)
 		i++;
 	i += dir > 0 ? 1 : dir < 0 ? -1 : 0;
 	if (i < 0)
 		i = 0;
 	if (i >= SETTINGS_INTERVAL_STEPS)
 		i = SETTINGS_INTERVAL_STEPS - 1;
-	return settings_interval_ladder_ms[i];
+	return settings_interval_ladder_ms(i);
 }
 
 /* --- parsing --------------------------------------------------------------- */

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/interval_ladder.h"
+
 /* The tables whose sort and hidden columns are kept; same order as enum ui_cols. */
 enum settings_table { SETTINGS_SYSCALLS, SETTINGS_PROCESSES, SETTINGS_CLIENTS, SETTINGS_TABLE_NR };
 
@@ -37,10 +39,10 @@ enum settings_table { SETTINGS_SYSCALLS, SETTINGS_PROCESSES, SETTINGS_CLIENTS, S
 #define SETTINGS_FILE_MAX 65536		/* a bigger file is not read */
 #define SETTINGS_PROBLEMS_MAX 8		/* bad lines whose message is kept */
 #define SETTINGS_PROBLEM_LEN 256
-#define SETTINGS_INTERVAL_STEPS 9
 
-/* The interval ladder, ms: 0.1 0.2 0.5 1 2 5 10 30 60 s. */
-extern const uint32_t settings_interval_ladder_ms[SETTINGS_INTERVAL_STEPS];
+/* The interval ladder (core/interval_ladder.h, the one '+' and '-' use), in ms. */
+#define SETTINGS_INTERVAL_STEPS ((int)interval_ladder_len)
+#define settings_interval_ladder_ms(i) ((uint32_t)(interval_ladder_ns[i] / 1000000u))
 
 /* What the dashboard has: theme names and each table's column titles. */
 struct settings_schema {

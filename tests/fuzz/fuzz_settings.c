@@ -34,7 +34,7 @@ static void check_values(const struct ui_settings *s)
 	bool on_ladder = false;
 
 	for (int i = 0; i < SETTINGS_INTERVAL_STEPS; i++)
-		on_ladder |= s->interval_ms == settings_interval_ladder_ms[i];
+		on_ladder |= s->interval_ms == settings_interval_ladder_ms(i);
 	if (!on_ladder || !s->theme[0] || s->n_slo > SETTINGS_SLO_MAX)
 		abort();
 	for (int t = 0; t < SETTINGS_TABLE_NR; t++) {

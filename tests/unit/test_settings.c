@@ -226,9 +226,9 @@ static void test_interval_ladder(void **state)
 		struct ui_settings s;
 		char line[64];
 
-		snprintf(line, sizeof(line), "interval = %g\n", settings_interval_ladder_ms[i] / 1000.0);
+		snprintf(line, sizeof(line), "interval = %g\n", settings_interval_ladder_ms(i) / 1000.0);
 		assert_int_equal(parse(&s, line, NULL), 0);
-		assert_int_equal(s.interval_ms, settings_interval_ladder_ms[i]);
+		assert_int_equal(s.interval_ms, settings_interval_ladder_ms(i));
 	}
 }
 

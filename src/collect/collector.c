@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "collect/collector.h"
+#include "core/clock_ns.h"
 
 #define RING_SLOTS 3
 #define MIN_INTERVAL_NS 100000000ull
@@ -42,21 +43,8 @@ struct collector {
 	int wake_fd;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+static uint64_t mono_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+static uint64_t real_ns(void) { return clock_ns(CLOCK_REALTIME); }
 
 static void wake_consumer(struct collector *c)
 {

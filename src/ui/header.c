@@ -7,6 +7,7 @@
 
 #include "collect/collector.h"
 #include "ui/draw.h"
+#include "core/clock_ns.h"
 #include "ui/header.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
@@ -168,14 +169,6 @@ void header_build(struct ui *ui, struct header_line *l)
 		header_add(l, 7, a, "%s", ui->o->kernel);
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* CPU time of the whole process (collector and UI threads), user + system. */
 static uint64_t self_cpu_ns(void)
 {
@@ -189,7 +182,7 @@ static uint64_t self_cpu_ns(void)
 
 static void self_cost(struct ui_chrome *ch)
 {
-	uint64_t cpu = self_cpu_ns(), wall = mono_ns();
+	uint64_t cpu = self_cpu_ns(), wall = clock_ns(CLOCK_MONOTONIC);
 
 	/* Over at least 0.5 s: a 0.1 s tick would show getrusage's 4 ms granularity as noise. */
 	if (ch->wall_ns && wall - ch->wall_ns < 500000000ull)

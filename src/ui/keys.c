@@ -406,11 +406,11 @@ static int act_heatmap(struct ui *ui)
 	return REDRAW_TABLES | REDRAW_STATUS;
 }
 
-static int act_theme(struct ui *ui)
+int ui_theme_step(struct ui *ui, int dir)
 {
 	char msg[256];
 
-	ui->theme_idx = (ui->theme_idx + 1) % theme_count;
+	ui->theme_idx = (ui->theme_idx + (dir < 0 ? theme_count - 1 : 1)) % theme_count;
 	theme_apply(theme_names[ui->theme_idx], ui->o->themes_dir, ui->o->no_color, msg,
 		    sizeof(msg));
 	if (msg[0])
@@ -419,6 +419,8 @@ static int act_theme(struct ui *ui)
 		ui_set_status(ui, false, "theme %s", theme_names[ui->theme_idx]);
 	return REDRAW_ALL;
 }
+
+static int act_theme(struct ui *ui) { return ui_theme_step(ui, 1); }
 
 static int act_redraw(struct ui *ui)
 {

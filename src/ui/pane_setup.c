@@ -75,20 +75,6 @@ static void item_value(const struct ui *ui, const struct ui_settings *now, int i
 	}
 }
 
-static int change_theme(struct ui *ui, int dir)
-{
-	char msg[256];
-
-	ui->theme_idx = (ui->theme_idx + (dir < 0 ? theme_count - 1 : 1)) % theme_count;
-	theme_apply(theme_names[ui->theme_idx], ui->o->themes_dir, ui->o->no_color, msg,
-		    sizeof(msg));
-	if (msg[0])
-		ui_set_status(ui, true, "%s", msg);
-	else
-		ui_set_status(ui, false, "theme %s", theme_names[ui->theme_idx]);
-	return REDRAW_ALL;
-}
-
 static int change_interval(struct ui *ui, const struct ui_settings *now, int dir)
 {
 	uint32_t ms = settings_interval_step_ms(now->interval_ms, dir);
@@ -128,7 +114,7 @@ static int change(struct ui *ui, int dir)
 	settings_ui_gather(ui, &now);
 	switch (item) {
 	case SI_THEME:
-		return change_theme(ui, dir);
+		return ui_theme_step(ui, dir);
 	case SI_INTERVAL:
 		return change_interval(ui, &now, dir);
 	case SI_WAITS:

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock_ns.h"
 #include "ui/proc_cmdline.h"
 #include "core/sanitize.h"
 
@@ -26,14 +27,6 @@ struct proc_cmdline {
 	struct cmdline_entry e[PROC_CMDLINE_CACHE];
 	uint64_t reads;
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct proc_cmdline *proc_cmdline_new(void)
 {

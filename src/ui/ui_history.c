@@ -26,25 +26,37 @@
 #define UI_HISTORY_FULL 256
 #define UI_REPLAY_FULL 1024
 
+/* Every tick of the recording at @path, in order: to @h (NULL: only count them). */
+static int replay_read(const char *path, struct row_history *h, unsigned long long *ticks,
+		       char *err, size_t errlen)
+{
+	struct rec_reader *r = rec_reader_open(path, err, errlen);
+	struct snapshot s;
+	int ret;
+
+	if (!r)
+		return -errno;
+	rec_reader_allow_cut(r);
+	snapshot_init(&s);
+	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1) {
+		if (h)
+			row_history_feed_snapshot(h, &s);
+		(*ticks)++;
+	}
+	snapshot_free(&s);
+	rec_reader_close(r);
+	return ret < 0 ? ret : 0;
+}
+
 static int replay_load(struct ui *ui, const char *path, char *err, size_t errlen)
 {
-	unsigned long long ticks = ui->o->replay_ticks;
-	struct rec_reader *r;
-	struct snapshot s;
+	unsigned long long ticks = ui->o->replay_ticks, fed = 0;
 	uint32_t per_col;
 	int ret;
 
 	if (!ticks) {	/* not told: count them */
-		r = rec_reader_open(path, err, errlen);
-		if (!r)
-			return -errno;
-		rec_reader_allow_cut(r);
-		snapshot_init(&s);
-		while ((ret = rec_reader_next(r, &s, err, errlen)) == 1)
-			ticks++;
-		snapshot_free(&s);
-		rec_reader_close(r);
-		if (ret < 0)
+		ret = replay_read(path, NULL, &ticks, err, errlen);
+		if (ret)
 			return ret;
 	}
 	per_col = (uint32_t)((ticks + ROW_HISTORY_TICKS - 1) / ROW_HISTORY_TICKS);
@@ -52,17 +64,9 @@ static int replay_load(struct ui *ui, const char *path, char *err, size_t errlen
 	if (!ui->history)
 		return -errno;
 	row_history_watch_all(ui->history, true);
-	r = rec_reader_open(path, err, errlen);
-	if (!r)
-		return -errno;
-	rec_reader_allow_cut(r);
-	snapshot_init(&s);
-	while ((ret = rec_reader_next(r, &s, err, errlen)) == 1)
-		row_history_feed_snapshot(ui->history, &s);
+	ret = replay_read(path, ui->history, &fed, err, errlen);
 	row_history_flush(ui->history);
-	snapshot_free(&s);
-	rec_reader_close(r);
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 void ui_history_init(struct ui *ui)

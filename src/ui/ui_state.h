@@ -268,6 +268,8 @@ void pane_sortmenu_draw(struct ui *ui, WINDOW *w);
 
 /* Keys: handle one key, return enum ui_redraw bits. */
 int ui_key(struct ui *ui, int key);
+/* The next (@dir > 0) or previous colour theme, applied; says which on the status line. */
+int ui_theme_step(struct ui *ui, int dir);
 /* A key with no binding: the status line says so. */
 int ui_key_unbound(struct ui *ui, int key);
 

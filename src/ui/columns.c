@@ -15,8 +15,9 @@ const struct column_doc column_docs[] = {
 	{ "TIME%", "share of the summed latency of the rows shown: where the calls' time went, "
 		   "not CPU use (a call that sleeps 1 s counts 1 s)" },
 	{ "P99~", "p99 of the last 8 ticks, oldest left, as bars from 0 to the highest of them "
-		  "(a replay: up to the tick shown, several ticks a bar); blank: no calls. Dropped "
-		  "first on a narrow terminal" },
+		  "(a replay: up to the tick shown, several ticks a bar); blank: no calls. Off by "
+		  "default (F2, hidden columns, shows it: it rewrites its cells every tick); only "
+		  "in panes 100 columns wide or more" },
 	{ "PID COMMAND", "process id and name (as the kernel has it, sanitised): one name per pid, "
 			 "the newest (a process renamed with prctl or exec shows its new name "
 			 "everywhere); lattop's own pid is hidden unless O" },

@@ -16,6 +16,7 @@
 #include "ui/ui_state.h"
 
 #define HIST_MAX_LINES 320
+#define PANE_HIST_BAR_MAX 40
 
 struct hist_line {
 	uint64_t lo_ns, hi_ns;	/* inclusive range of the line */
@@ -144,6 +145,12 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	bar_w = width - PANE_HIST_BAR_X - 9 - 4;
 	if (bar_w < 4)
 		bar_w = 4;
+	/*
+	 * DTrace's quantize bars are 40 characters: longer ones read no better
+	 * and every tick rewrites more of them (bytes over a slow link).
+	 */
+	if (bar_w > PANE_HIST_BAR_MAX)
+		bar_w = PANE_HIST_BAR_MAX;
 	for (size_t i = first; i < n && y < height; i++, y++) {
 		int len = max_count ? (int)((lines[i].count * (uint64_t)bar_w + max_count - 1) /
 					   max_count) : 0;

@@ -23,7 +23,11 @@ static const struct table_col sys_cols[] = {
 	[SC_P99] = { "P99", 7, true, false, 0 },
 	[SC_MAX] = { "MAX", 7, true, false, 1 },
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
-	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5 },	/* the first to go */
+	/*
+	 * Off until asked for (F2), the first to go, and only on a wide pane: it
+	 * rewrites all its cells every tick (~200 bytes a tick over the link).
+	 */
+	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
 };
 
 enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST, PC_CMD };
@@ -32,7 +36,7 @@ static const struct table_col proc_cols[] = {
 	[PC_COMM] = { "COMMAND", 13, false, false, 0, 15 },
 	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
-	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5 },	/* the first to go */
+	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
 	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 1, 16 },
 	[PC_CMD] = { "CMD", 12, false, true, 3 },	/* the command line takes what is left */
 };

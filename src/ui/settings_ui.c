@@ -124,6 +124,14 @@ void settings_ui_load(struct ui *ui)
 	cfg->sub = -1;
 	schema_build(cfg);
 	settings_defaults(&cfg->file);
+	for (int t = 0; t < SETTINGS_TABLE_NR; t++) {	/* columns that start hidden */
+		const struct table_col *cols;
+		size_t n = ui_table_columns((enum ui_cols)t, &cols);
+
+		for (size_t c = 0; c < n && c < 32; c++)
+			if (cols[c].off)
+				cfg->file.hidden[t] |= 1u << c;
+	}
 	if (ui->o->no_config) {
 		cfg->no_write = true;
 		snprintf(cfg->why_not, sizeof(cfg->why_not), "--no-config or record");

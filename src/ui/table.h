@@ -23,6 +23,8 @@ struct table_col {
 	bool flex;		/* takes the width left over (at most one, drawn last) */
 	int drop;		/* 0: always shown; higher numbers are dropped first when narrow */
 	int wide;		/* 0, or the width it grows to when there is room (IPv6 addresses) */
+	int min_pane;		/* 0, or shown only in a pane at least this wide (costly columns) */
+	bool off;		/* hidden until the operator shows it (F2; the settings file) */
 };
 
 /* Cell text; set *@untrusted when it comes from the traced system. */

@@ -20,7 +20,7 @@ size_t table_fit(const struct table_col *cols, size_t ncols, uint32_t hidden, in
 	if (ncols > TABLE_MAX_COLS)
 		ncols = TABLE_MAX_COLS;
 	for (size_t i = 0; i < ncols; i++) {
-		shown[i] = !(hidden & (1u << i));
+		shown[i] = !(hidden & (1u << i)) && avail >= cols[i].min_pane;
 		width[i] = cols[i].width;
 	}
 	/* Drop the highest-numbered priority first; among equals, the rightmost. */

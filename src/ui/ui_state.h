@@ -287,6 +287,7 @@ bool ui_selected_key(const struct ui *ui, struct row_key *k, char *title, size_t
 /* The sparkline of a row's p99 over the last ticks (8 cells) into @buf. */
 void ui_sparkline(const struct ui *ui, enum ui_table t, size_t row, char *buf, size_t len);
 #define UI_SPARK_CELLS 8
+#define UI_SPARK_MIN_PANE 100	/* P99~ only in panes this wide (not at 80 columns) */
 
 /* Thresholds (ui_slo.c). */
 void ui_slo_eval(struct ui *ui);

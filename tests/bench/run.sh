@@ -34,7 +34,7 @@
 #   BENCH_UI_PROCS=300      extra processes on the host during the ui part
 #   BENCH_UI_READY=qQuit    text that marks lattop's first complete frame (its footer,
 #                           drawn last)
-#   BENCH_UI_DATA           text that marks lattop's first frame with data (" calls  p50",
+#   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
 #   BENCH_PARTS="nginx storm ui churn profile history perf"
@@ -53,7 +53,7 @@ UI_SECONDS=${BENCH_UI_SECONDS:-30}
 UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
-UI_DATA=${BENCH_UI_DATA:- calls  p50}
+UI_DATA=${BENCH_UI_DATA:- p99 }
 PARTS=${BENCH_PARTS:-nginx storm ui churn profile history perf}
 CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
 CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}

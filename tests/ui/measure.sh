@@ -5,9 +5,12 @@
 #   (tmux pipe-pane records everything lattop writes to its pty), and
 #   CPU time of the whole process and of the UI (main) thread at -i 1.
 # Env: TICKS (default 20), CPU_SECONDS (default 30), SOURCE (default "--simulate --seed 1";
-# "live" = BPF), O.
+# "live" = BPF), LATTOPRC (settings file text, e.g. "hide.syscalls =\\n" to show P99~), O.
 . "$(dirname "$0")/lib.sh"
 TICKS=${TICKS:-20}
+mkdir -p "$TMPD/config/lattop"
+printf "%b" "${LATTOPRC:-}" >"$TMPD/config/lattop/lattoprc"
+chmod 600 "$TMPD/config/lattop/lattoprc"
 CPU_SECONDS=${CPU_SECONDS:-30}
 SRC=${SOURCE:---simulate --seed 1}
 [ "$SRC" = live ] && SRC=

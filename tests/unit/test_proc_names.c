@@ -30,6 +30,16 @@ static struct abi_sys_key key(uint32_t tgid, uint32_t nr, uint64_t pstart, const
 	return k;
 }
 
+/* proc_names_offer reads ABI_COMM_LEN bytes, as the kernel's comm has: never a short literal. */
+static const char *comm16(const char *name)
+{
+	static char buf[ABI_COMM_LEN];
+
+	memset(buf, 0, sizeof(buf));
+	strncpy(buf, name, sizeof(buf) - 1);
+	return buf;
+}
+
 static void add_calls(struct abi_hist *h, uint64_t n, uint64_t lat_ns)
 {
 	h->count += n;
@@ -153,12 +163,12 @@ static void test_pid_reuse(void **state)
 
 	(void)state;
 	assert_int_equal(proc_names_reset(&p, 4), 0);
-	proc_names_offer(&p, 42, 900, "new", 1, 2);
-	proc_names_offer(&p, 42, 500, "old", 5, 1);
+	proc_names_offer(&p, 42, 900, comm16("new"), 1, 2);
+	proc_names_offer(&p, 42, 500, comm16("old"), 5, 1);
 	assert_string_equal(proc_names_get(&p, 42)->comm, "new");
 	assert_int_equal(proc_names_get(&p, 42)->pstart_ns, 900);
 	assert_false(proc_names_get(&p, 42)->renamed);
-	proc_names_offer(&p, 42, 900, "newer", 1, 3);
+	proc_names_offer(&p, 42, 900, comm16("newer"), 1, 3);
 	assert_true(proc_names_get(&p, 42)->renamed);
 	assert_string_equal(proc_names_get(&p, 42)->comm, "newer");
 	assert_int_equal(proc_names_reset(&p, 1000), 0);

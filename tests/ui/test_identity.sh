@@ -76,6 +76,9 @@ for size in 200x50 80x24; do
 	# The picker lists the pid once, under its new name.
 	keys p
 	wait_for "Pick a process" 2
+	# Type-ahead: on a busy host the helper is far down the list.
+	keys c o n n l o o p
+	wait_for "Pick a process: connloop" 3
 	sleep 0.2
 	np=$(capture | grep -oE "(│|\|)$HPID [a-z0-9:. -]+" | grep -c .)
 	[ "$np" = 1 ] || fail "$size: picker lists the pid $np times"

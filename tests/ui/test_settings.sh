@@ -58,7 +58,8 @@ for size in 80x24 200x50; do
 	grep -qx "theme = basic" "$RC" || fail "$size: theme not saved: $(cat "$RC")"
 	grep -qx "interval = 0.5" "$RC" || fail "$size: interval not saved"
 	grep -qx "waits = on" "$RC" || fail "$size: waits not saved"
-	grep -qx "hide.syscalls = MAX" "$RC" || fail "$size: hidden column not saved"
+	# MAX, and P99~ (off by default) after it.
+	grep -qE '^hide\.syscalls = MAX(,? ?P99~)?$' "$RC" || fail "$size: hidden column not saved: $(grep hide "$RC")"
 	syscalls_head | grep -qw MAX && fail "$size: MAX still shown after hiding it"
 	ok "$size: F2 changed theme, interval, waits, a column; saved on close, 0600 in a 0700 dir"
 

@@ -43,7 +43,7 @@ for size in 80x24 200x50; do
 	wait_for "Help: keys and columns"
 	# Scroll through the whole help, one line at a time, keeping every screen.
 	: >"$TMPD/help.txt"
-	for ((i = 0; i < 70; i++)); do
+	for ((i = 0; i < 160; i++)); do
 		capture >>"$TMPD/help.txt"
 		capture | grep -qE 'lines [0-9]+-([0-9]+) of \1 |^ *Histograms' && break
 		keys Down

@@ -38,9 +38,21 @@ old = {r["comm"] for r in before["syscalls"] if r["pid"] == pid}
 lattest.check(old == {"python3"}, f"before the rename the helper is python3 ({sorted(old)})")
 lattest.check(ask("rename connloop") == {"renamed": "connloop"}, "prctl renamed the helper")
 ask("work 30")
-for _ in range(3):
-    lt.next_tick()
-tick = lt.next_tick()
+
+
+def stat_count(t):
+    return sum(r["count"] for r in t["syscalls"]
+               if r["pid"] == pid and r["syscall"] in ("newfstatat", "stat", "statx"))
+
+
+# The ticks in the pipe may predate the rename (a slow run, ASan): read on to
+# the first tick that holds the 30 calls made after it (bounded).
+done_before = stat_count(before)
+for _ in range(100):
+    tick = lt.next_tick()
+    if stat_count(tick) >= done_before + 30:
+        break
+tick = lt.next_tick()	# and one more: the tick with the work may have cut it in half
 rows = [r for r in tick["syscalls"] if r["pid"] == pid]
 names = {r["comm"] for r in rows}
 print("syscall rows of", pid, ":", sorted((r["syscall"], r["comm"], r["count"]) for r in rows))

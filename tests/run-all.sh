@@ -62,10 +62,6 @@ if tier asan; then
 		run "asan/simulate-batch" sh -c "build-asan/lattop --simulate -b -i 0.1 -n 5 >/dev/null"
 		run "asan/simulate-json" sh -c "build-asan/lattop --simulate --json -i 0.1 -n 5 | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
 		for t in tests/cli/test_* tests/integration/test_*.py; do
-			# Open (#11 closing note): under ASan in a clean CI run the renamed
-			# helper kept its old name in 2 of 2 runs (0 of 5 locally); the plain
-			# integration tier runs it on every build.
-			case $t in */test_rename.py) echo "NOT RUN asan/test_rename.py (open flake, see the #11 note)"; continue ;; esac
 			run_script "asan/$(basename "$t")" "$t" O=build-asan LATTOP="build-asan/lattop"
 		done
 		# The dashboard too: a leak at exit (LeakSanitizer) fails the test (tests/ui/lib.sh).

@@ -36,7 +36,8 @@ struct model_entry {
 	bool retired;		/* on_retire already called */
 	unsigned int idle_ticks;/* consecutive ticks without calls */
 	uint64_t active_tick;	/* last tick with calls: the newest name of a process wins */
-	uint64_t born;		/* creation order (ties of active_tick) */
+	uint64_t born;		/* creation order (ties of active_tick and active_calls) */
+	uint64_t active_calls;	/* calls in active_tick: ties of active_tick */
 	struct model_hist base;	/* cumulative reading emitted last tick */
 	struct model_hist total;/* this tick's reading (unless unchanged) */
 	struct model_hist delta;/* total - base */
@@ -183,6 +184,7 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 	if (e->has_base)
 		model_hist_expand(&e->base, &m->scratch_base);
 	hist_delta(&m->scratch_delta, cum, e->has_base ? &m->scratch_base : NULL);
+	e->active_calls = m->scratch_delta.count;
 	if (model_hist_set(m, &e->delta, &m->scratch_delta) || model_hist_set(m, &e->total, cum))
 		return -ENOMEM;
 	return 0;
@@ -315,8 +317,16 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	for (size_t k = 0; k < m->n; k++) {
 		const struct model_entry *e = &m->entries[k];
 
+		/*
+		 * Keys first read in the same tick come in map order, not in the
+		 * order the kernel made them: within a tick the name with more
+		 * calls wins (a process renamed or exec'd mid-tick makes its few
+		 * calls under the old name before the rename), then creation order.
+		 */
+		uint64_t calls = e->active_calls < 0xffffffffull ? e->active_calls : 0xffffffffull;
+
 		proc_names_offer(&m->names, e->key.tgid, e->key.pstart_ns, e->key.comm,
-				 e->active_tick, e->born);
+				 e->active_tick, calls << 32 | (e->born & 0xffffffffull));
 	}
 	while (i < m->n) {
 		struct model_entry *e = &m->entries[i];

@@ -24,7 +24,7 @@ struct proc_name {
 	bool renamed;		/* keys under more than one comm: rows to merge */
 	uint64_t pstart_ns;	/* the newest process with that tgid */
 	uint64_t active_tick;	/* newest-name rank: last tick with calls, */
-	uint64_t born;		/* then creation order of the key */
+	uint64_t born;		/* then this rank (the model: calls in that tick, then creation order) */
 	char comm[ABI_COMM_LEN];
 };
 

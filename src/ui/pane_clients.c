@@ -15,7 +15,7 @@ enum client_col {
 	CC_IN, CC_OUT, CC_RST, CC_RTX, CC_PROC
 };
 static const struct table_col client_cols[] = {
-	[CC_ADDR] = { "CLIENT", 15, false, false, 0, 39 },
+	[CC_ADDR] = { "CLIENT", 15, false, false, 0 },	/* grows to the longest address shown */
 	[CC_PORT] = { "PORT", 6, true, false, 3 },
 	[CC_REQ_RATE] = { "REQ/s", 7, true, false, 0 },
 	[CC_P50] = { "P50", 7, true, false, 4 },
@@ -138,8 +138,9 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 	struct ui_clients_state *cs = &ui->clients;
 	const struct snapshot *s = ui->snap;
 	char title[160];
+	struct table_col cols[sizeof(client_cols) / sizeof(client_cols[0])];
 	const struct table_spec spec = {
-		.cols = client_cols, .ncols = sizeof(client_cols) / sizeof(client_cols[0]),
+		.cols = cols, .ncols = sizeof(cols) / sizeof(cols[0]),
 		.hidden = ui->col_hidden[COLS_CLIENTS],
 		.sort_col = ui_clients_sort_column((int)cs->sort),
 		.focused = ui->focus == TABLE_CLIENTS && !ui->hist_focus,
@@ -147,6 +148,18 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 		.ctx = ui,
 	};
 
+	/*
+	 * CLIENT may grow to the longest address on screen (IPv6), no further:
+	 * a fixed 39 cells would push every number away from 127.0.0.1.
+	 */
+	memcpy(cols, client_cols, sizeof(cols));
+	for (size_t i = cs->pos.top; i < cs->view.n && i < cs->pos.top + (size_t)getmaxy(w); i++) {
+		char addr[FMT_ADDR_LEN];
+
+		fmt_addr(addr, sizeof(addr), &cs->view.rows[i]->key);
+		if ((int)strlen(addr) > cols[CC_ADDR].wide)
+			cols[CC_ADDR].wide = (int)strlen(addr);
+	}
 	snprintf(title, sizeof(title), " Clients  sort:%s%s%s  evicted %" PRIu64 " lost %" PRIu64 " ",
 		 client_sort_name(cs->sort), ui_sort_note(COLS_CLIENTS, (int)cs->sort, cs->ascending), cs->follow ? "  FOLLOW" : "",
 		 s ? s->total.client_evicted : 0, s ? s->total.client_lost : 0);

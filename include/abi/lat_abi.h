@@ -41,9 +41,24 @@ enum abi_counter {
 #define ABI_CFG_FILTER_PID	(1u << 0)
 #define ABI_CFG_FILTER_COMM	(1u << 1)
 #define ABI_CFG_FILTER_TREE	(1u << 2)	/* only processes in the tree_pids map */
+#define ABI_CFG_BREAKDOWN	(1u << 3)	/* syscalls: split each timed call (enum abi_part) */
+#define ABI_CFG_PER_CPU		(1u << 4)	/* runqueue: one row per (process, CPU) */
 
 /* Processes a followed tree (lattop run) may hold; forks beyond it are counted and not followed. */
 #define ABI_TREE_MAX		8192
+
+/*
+ * Where the time of a timed syscall went, between its enter and its exit
+ * (ABI_CFG_BREAKDOWN). Each part is measured from the scheduler's switch
+ * events, none is a remainder: the four add up to the call's latency.
+ */
+enum abi_part {
+	ABI_PART_ONCPU = 0,	/* running: enter -> switch-out, switch-in -> switch-out, ... -> exit */
+	ABI_PART_RUNQ,		/* runnable, not running: preempted, or woken and queued */
+	ABI_PART_IO,		/* blocked with in_iowait set (disk, page cache misses, fsync) */
+	ABI_PART_BLOCKED,	/* blocked otherwise: sleep, lock, pipe, socket, futex */
+	ABI_PARTS
+};
 
 /*
  * One histogram; the value of every latency map and the unit of all
@@ -52,10 +67,11 @@ enum abi_counter {
  */
 struct abi_hist {
 	__u64 count;
-	__u64 errors;		/* syscalls that returned a negative value */
+	__u64 errors;		/* syscalls that returned a negative value; block: failed requests */
 	__u64 timed;		/* calls that were timed (== count unless sampling) */
 	__u64 sum_ns;		/* sum of timed latencies */
 	__u64 max_ns;
+	__u64 part_ns[ABI_PARTS];/* syscalls with the breakdown on: sum_ns split (enum abi_part) */
 	__u64 slots[ABI_HIST_SLOTS];
 };
 
@@ -114,7 +130,7 @@ struct abi_event {
 _Static_assert(sizeof(struct abi_sys_key) == 32, "abi_sys_key layout");
 _Static_assert(ABI_SYS_CLASS_NR - 1 <= ABI_SYS_NR_MASK, "classified numbers fit beside the wait bit");
 _Static_assert((ABI_SYS_NR_WAIT & ABI_SYS_NR_MASK) == 0, "wait bit outside the number");
-_Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_HIST_SLOTS), "abi_hist layout");
+_Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_PARTS + ABI_HIST_SLOTS), "abi_hist layout");
 _Static_assert(sizeof(struct abi_event) == 40, "abi_event layout");
 
 /*
@@ -205,6 +221,53 @@ _Static_assert(sizeof(struct abi_client_key) == 32, "abi_client_key layout");
 _Static_assert(sizeof(struct abi_client_val) == 8 * 14 + ABI_COMM_LEN + 8 * ABI_HIST_SLOTS,
 	       "abi_client_val layout");
 _Static_assert(sizeof(struct abi_client_event) == 40 + 32 + ABI_COMM_LEN, "abi_client_event layout");
+
+/*
+ * The families after syscalls and clients (run queue, block I/O, ...) share
+ * one 32-byte key, so that one delta model and one snapshot table shape
+ * serve them all. Values are struct abi_hist: one per key (run queue), or
+ * struct abi_block_val.
+ */
+#define ABI_FAM_ANY		0xffffffffu	/* runqueue cpu: not per CPU */
+#define ABI_FAM_KEYS_DEFAULT	4096
+
+struct abi_fam_key {
+	__u32 tgid;		/* the waiting (runqueue) or issuing (block) process; 0: none known */
+	__u32 a;		/* runqueue: CPU or ABI_FAM_ANY; block: device as the kernel's
+				 * dev_t (major << 20 | minor) */
+	__u32 b;		/* block: enum abi_block_op; runqueue: 0 */
+	__u32 pad;
+	char comm[ABI_COMM_LEN];
+};
+
+enum abi_block_op {
+	ABI_BLOCK_READ = 0,
+	ABI_BLOCK_WRITE,
+	ABI_BLOCK_FLUSH,
+	ABI_BLOCK_DISCARD,
+	ABI_BLOCK_OTHER,
+	ABI_BLOCK_OPS
+};
+
+/*
+ * One block row: the request's whole time (insert, or issue when the
+ * device has no I/O scheduler, to completion) and its two parts. queue
+ * stays empty for requests issued without an insert.
+ */
+struct abi_block_val {
+	struct abi_hist total;
+	struct abi_hist queue;	/* insert -> issue */
+	struct abi_hist device;	/* issue -> complete */
+};
+
+/* Per-CPU counters of the families on abi_fam_key; user space sums over CPUs. */
+enum abi_fam_counter {
+	ABI_FCNT_MAP_FULL = 0,	/* a row could not be inserted */
+	ABI_FCNT_INFLIGHT_FULL,	/* a start (wakeup, request) could not be remembered */
+	ABI_FCNT_NR
+};
+
+_Static_assert(sizeof(struct abi_fam_key) == 32, "abi_fam_key layout");
 
 /* floor(log2(v)) for v > 0, branch-free so the BPF verifier sees no loop. */
 static inline __u32 abi_log2_u64(__u64 v)

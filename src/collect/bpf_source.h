@@ -11,22 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "collect/client_source.h"
+#include "collect/probe_opts.h"
 #include "collect/source.h"
 
-struct bpf_source_opts {
-	const uint32_t *pids;		/* kernel pre-filter; n_pids == 0: all */
-	size_t n_pids;
-	const char *comm;		/* kernel pre-filter (substring); NULL or "": all */
-	uint32_t follow_tgid;		/* only this process and its descendants; 0: all */
-	uint32_t sample_every;		/* time one call in N */
-	uint32_t max_keys;		/* (process, syscall) keys in the kernel map */
-	bool clients;			/* per-client TCP tables */
-	uint32_t max_clients;		/* their rows in the kernel LRU */
-	const struct client_sample_sink *samples;	/* raw client samples; NULL: none */
-	char *features;			/* out: one line saying what is active */
-	size_t features_len;
-};
 
 /*
  * Main thread, before the dashboard takes the screen. Fills @src. On failure

@@ -135,6 +135,8 @@ void hist_merge(struct abi_hist *dst, const struct abi_hist *src)
 	dst->errors += src->errors;
 	dst->timed += src->timed;
 	dst->sum_ns += src->sum_ns;
+	for (int p = 0; p < ABI_PARTS; p++)
+		dst->part_ns[p] += src->part_ns[p];
 	if (src->max_ns > dst->max_ns)
 		dst->max_ns = src->max_ns;
 	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++)
@@ -155,6 +157,8 @@ void hist_delta(struct abi_hist *out, const struct abi_hist *cur, const struct a
 	out->errors = cur->errors - prev->errors;
 	out->timed = cur->timed - prev->timed;
 	out->sum_ns = cur->sum_ns - prev->sum_ns;
+	for (int p = 0; p < ABI_PARTS; p++)
+		out->part_ns[p] = cur->part_ns[p] - prev->part_ns[p];
 	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
 		out->slots[i] = cur->slots[i] - prev->slots[i];
 		if (out->slots[i])

@@ -19,13 +19,7 @@
 #include "core/key_index.h"
 #include "core/model.h"
 #include "core/proc_names.h"
-
-/* A sparse histogram owned by the model: summary (first unused) + buckets. */
-struct model_hist {
-	struct snap_hist sum;
-	struct hist_bucket *b;
-	uint32_t cap;
-};
+#include "core/sparse_hist.h"
 
 struct model_entry {
 	struct abi_sys_key key;	/* first: key_index reads it there */
@@ -38,9 +32,9 @@ struct model_entry {
 	uint64_t active_tick;	/* last tick with calls: the newest name of a process wins */
 	uint64_t born;		/* creation order (ties of active_tick and active_calls) */
 	uint64_t active_calls;	/* calls in active_tick: ties of active_tick */
-	struct model_hist base;	/* cumulative reading emitted last tick */
-	struct model_hist total;/* this tick's reading (unless unchanged) */
-	struct model_hist delta;/* total - base */
+	struct sparse_hist base;	/* cumulative reading emitted last tick */
+	struct sparse_hist total;/* this tick's reading (unless unchanged) */
+	struct sparse_hist delta;/* total - base */
 };
 
 _Static_assert(sizeof(struct abi_sys_key) == KEY_INDEX_KEY_LEN, "key_index key size");
@@ -67,61 +61,9 @@ static struct key_array entries_of(const struct model *m)
 
 static void entry_free(struct model_entry *e)
 {
-	free(e->base.b);
-	free(e->total.b);
-	free(e->delta.b);
-}
-
-/* *@mh = @h, sparse. 0 or -ENOMEM. */
-static int model_hist_set(struct model *m, struct model_hist *mh, const struct abi_hist *h)
-{
-	size_t n = hist_to_buckets(h, m->scratch_b);
-
-	if (n > mh->cap) {
-		struct hist_bucket *b = realloc(mh->b, n * sizeof(*b));
-
-		if (!b)
-			return -ENOMEM;
-		mh->b = b;
-		mh->cap = (uint32_t)n;
-	}
-	if (n)
-		memcpy(mh->b, m->scratch_b, n * sizeof(*mh->b));
-	mh->sum = (struct snap_hist){
-		.count = h->count,
-		.errors = h->errors,
-		.timed = h->timed,
-		.sum_ns = h->sum_ns,
-		.max_ns = h->max_ns,
-		.n = (uint32_t)n,
-	};
-	return 0;
-}
-
-static void model_hist_expand(const struct model_hist *mh, struct abi_hist *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->count = mh->sum.count;
-	out->errors = mh->sum.errors;
-	out->timed = mh->sum.timed;
-	out->sum_ns = mh->sum.sum_ns;
-	out->max_ns = mh->sum.max_ns;
-	hist_add_buckets(out, mh->b, mh->sum.n);
-}
-
-static void model_hist_swap(struct model_hist *a, struct model_hist *b)
-{
-	struct model_hist t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-/* Every counter equal: no call since (slots only move with timed). */
-static bool same_reading(const struct snap_hist *a, const struct abi_hist *b)
-{
-	return a->count == b->count && a->timed == b->timed && a->errors == b->errors &&
-	       a->sum_ns == b->sum_ns && a->max_ns == b->max_ns;
+	sparse_hist_free(&e->base);
+	sparse_hist_free(&e->total);
+	sparse_hist_free(&e->delta);
 }
 
 struct model *model_new(size_t max_keys, unsigned int age_ticks)
@@ -177,15 +119,16 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 	if (created)
 		e->born = ++m->born;
 	e->seen = true;
-	e->unchanged = e->has_base && same_reading(&e->base.sum, cum);
+	e->unchanged = e->has_base && sparse_hist_same(&e->base.sum, cum);
 	if (e->unchanged)
 		return 0;
 	e->active_tick = m->tick;
 	if (e->has_base)
-		model_hist_expand(&e->base, &m->scratch_base);
+		sparse_hist_expand(&e->base, &m->scratch_base);
 	hist_delta(&m->scratch_delta, cum, e->has_base ? &m->scratch_base : NULL);
 	e->active_calls = m->scratch_delta.count;
-	if (model_hist_set(m, &e->delta, &m->scratch_delta) || model_hist_set(m, &e->total, cum))
+	if (sparse_hist_set(&e->delta, &m->scratch_delta, m->scratch_b) ||
+	    sparse_hist_set(&e->total, cum, m->scratch_b))
 		return -ENOMEM;
 	return 0;
 }
@@ -206,7 +149,7 @@ static int emit_row(struct snapshot *out, struct model_entry *e, const struct pr
 	static const struct snap_hist empty;
 	struct snap_sys_row *r = snapshot_add_sys(out);
 	bool fresh = e->seen && !e->unchanged;
-	const struct model_hist *total = fresh ? &e->total : &e->base;
+	const struct sparse_hist *total = fresh ? &e->total : &e->base;
 
 	if (!r)
 		return -ENOMEM;
@@ -223,7 +166,7 @@ static int emit_row(struct snapshot *out, struct model_entry *e, const struct pr
 		if (snapshot_put_sparse(out, &r->interval, &e->delta.sum, e->delta.b, e->delta.sum.n))
 			return -ENOMEM;
 		/* This reading is the base of the next delta. */
-		model_hist_swap(&e->base, &e->total);
+		sparse_hist_swap(&e->base, &e->total);
 		e->has_base = true;
 	} else {
 		r->interval = empty;	/* unchanged, or gone from the kernel map */

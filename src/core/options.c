@@ -38,6 +38,10 @@ enum long_only {
 	OPT_SPEED,
 	OPT_SLO,
 	OPT_NO_CONFIG,
+	OPT_NO_BREAKDOWN,
+	OPT_NO_RUNQ,
+	OPT_RUNQ_PER_CPU,
+	OPT_NO_BLOCK,
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +77,10 @@ static const struct option long_opts[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "slo", required_argument, NULL, OPT_SLO },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "no-breakdown", no_argument, NULL, OPT_NO_BREAKDOWN },
+	{ "no-runq", no_argument, NULL, OPT_NO_RUNQ },
+	{ "runq-per-cpu", no_argument, NULL, OPT_RUNQ_PER_CPU },
+	{ "no-block", no_argument, NULL, OPT_NO_BLOCK },
 	{ NULL, 0, NULL, 0 },
 };
 #define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
@@ -102,6 +110,10 @@ static const char usage_text[] =
 	"      --max-keys N         limit of (process, syscall) keys in the kernel (default 4096)\n"
 	"      --max-clients N      limit of client rows in the kernel, LRU (default 16384, ~2.6 KiB each)\n"
 	"      --no-clients         no per-client TCP tables\n"
+	"      --no-breakdown       do not split syscall time into on-CPU, run queue, I/O, blocked\n"
+	"      --no-runq            no run-queue latency table (no scheduler hooks)\n"
+	"      --runq-per-cpu       run-queue rows per (process, CPU)\n"
+	"      --no-block           no block I/O latency table\n"
 	"      --csv FILE           raw samples, one row per request and per connection (new file)\n"
 	"      --top N              quantize blocks per tick in batch output (default 5)\n"
 	"      --simulate [PROFILE] synthetic data, no kernel tracing needed (marked SIMULATED);\n"
@@ -294,6 +306,18 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case OPT_NO_CLIENTS:
 		o->no_clients = true;
+		return 0;
+	case OPT_NO_BREAKDOWN:
+		o->no_breakdown = true;
+		return 0;
+	case OPT_NO_RUNQ:
+		o->no_runq = true;
+		return 0;
+	case OPT_RUNQ_PER_CPU:
+		o->runq_per_cpu = true;
+		return 0;
+	case OPT_NO_BLOCK:
+		o->no_block = true;
 		return 0;
 	case OPT_CSV:
 		if (o->command == CMD_EXPORT) {

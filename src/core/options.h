@@ -58,6 +58,10 @@ struct options {
 	uint32_t max_keys;
 	uint32_t max_clients;		/* client rows in the kernel LRU */
 	bool no_clients;
+	bool no_breakdown;		/* --no-breakdown */
+	bool no_runq;			/* --no-runq */
+	bool runq_per_cpu;		/* --runq-per-cpu */
+	bool no_block;			/* --no-block */
 	const char *csv_path;		/* raw client samples; NULL: none */
 	unsigned int top_n;		/* quantize blocks in batch output */
 	bool verbose;

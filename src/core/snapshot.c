@@ -16,6 +16,8 @@ void snapshot_free(struct snapshot *s)
 	free(s->sys);
 	free(s->clients);
 	free(s->buckets);
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		free(s->fam[f].rows);
 	snapshot_init(s);
 }
 
@@ -27,12 +29,19 @@ struct snap_arrays {
 	size_t cap_clients;
 	struct hist_bucket *buckets;
 	size_t cap_buckets;
+	struct snap_fam_row *fam[SNAP_FAM_NR];
+	size_t cap_fam[SNAP_FAM_NR];
 };
 
 static struct snap_arrays arrays_take(struct snapshot *s)
 {
 	struct snap_arrays a = { s->sys, s->cap_sys, s->clients, s->cap_clients,
-				 s->buckets, s->cap_buckets };
+				 s->buckets, s->cap_buckets, { NULL }, { 0 } };
+
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		a.fam[f] = s->fam[f].rows;
+		a.cap_fam[f] = s->fam[f].cap;
+	}
 	return a;
 }
 
@@ -48,6 +57,11 @@ static void arrays_put(struct snapshot *s, const struct snap_arrays *a)
 	s->buckets = a->buckets;
 	s->cap_buckets = a->cap_buckets;
 	s->n_buckets = 0;
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		s->fam[f].rows = a->fam[f];
+		s->fam[f].cap = a->cap_fam[f];
+		s->fam[f].n = 0;
+	}
 }
 
 void snapshot_reset(struct snapshot *s)
@@ -141,6 +155,29 @@ struct snap_client_row *snapshot_add_client(struct snapshot *s)
 	return r;
 }
 
+static int reserve_fam(struct snapshot *s, enum snap_family f, size_t want)
+{
+	void *p;
+
+	if (grow(s->fam[f].rows, &s->fam[f].cap, want, sizeof(*s->fam[f].rows), &p))
+		return -ENOMEM;
+	s->fam[f].rows = p;
+	return 0;
+}
+
+struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f)
+{
+	struct snap_fam_row *r;
+
+	if (reserve_fam(s, f, s->fam[f].n + 1)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	r = &s->fam[f].rows[s->fam[f].n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
 int snapshot_reserve_buckets(struct snapshot *s, size_t n)
 {
 	return reserve_buckets(s, s->n_buckets + n);
@@ -161,6 +198,14 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 		memcpy(dst->clients, src->clients, src->n_clients * sizeof(*src->clients));
 	if (src->n_buckets)
 		memcpy(dst->buckets, src->buckets, src->n_buckets * sizeof(*src->buckets));
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		if (reserve_fam(dst, (enum snap_family)f, src->fam[f].n))
+			return -ENOMEM;
+		if (src->fam[f].n)
+			memcpy(dst->fam[f].rows, src->fam[f].rows,
+			       src->fam[f].n * sizeof(*src->fam[f].rows));
+		dst->fam[f].n = src->fam[f].n;
+	}
 	dst->n_sys = src->n_sys;
 	dst->n_clients = src->n_clients;
 	dst->n_buckets = src->n_buckets;
@@ -194,6 +239,8 @@ int snapshot_put_hist(struct snapshot *s, struct snap_hist *out, const struct ab
 	};
 	size_t n;
 
+	memcpy(sum.part_ns, h->part_ns, sizeof(sum.part_ns));
+
 	/* Worst case first, then write the non-empty slots straight into place. */
 	if (reserve_buckets(s, s->n_buckets + ABI_HIST_SLOTS))
 		return -ENOMEM;
@@ -212,6 +259,8 @@ void snapshot_hist_merge(const struct snapshot *s, const struct snap_hist *h,
 	dst->errors += h->errors;
 	dst->timed += h->timed;
 	dst->sum_ns += h->sum_ns;
+	for (int p = 0; p < ABI_PARTS; p++)
+		dst->part_ns[p] += h->part_ns[p];
 	if (h->max_ns > dst->max_ns)
 		dst->max_ns = h->max_ns;
 	hist_add_buckets(dst, snap_hist_buckets(s, h), h->n);

@@ -39,6 +39,7 @@ struct snap_hist {
 	uint64_t timed;			/* == sum of the bucket counts */
 	uint64_t sum_ns;
 	uint64_t max_ns;
+	uint64_t part_ns[ABI_PARTS];	/* syscalls, breakdown on: sum_ns split (enum abi_part) */
 	uint32_t first;			/* its first bucket in snapshot.buckets */
 	uint32_t n;			/* its number of buckets */
 };
@@ -113,8 +114,43 @@ enum snap_clients_state {
 	SNAP_CLIENTS_ON,
 };
 
+/*
+ * The latency tables of the families after syscalls and clients, all in
+ * one shape (core/family.h names their key fields and parts): a key, a
+ * histogram of the whole latency and up to SNAP_FAM_PARTS histograms of
+ * its parts, this tick and since start.
+ */
+enum snap_family { SNAP_FAM_RUNQ = 0, SNAP_FAM_BLOCK, SNAP_FAM_NR };
+
+#define SNAP_FAM_PARTS 2		/* block: queue, device */
+#define SNAP_LABEL_LEN 16
+
+struct snap_fam_row {
+	struct abi_fam_key key;		/* comm: raw bytes from the kernel, untrusted */
+	char label[SNAP_LABEL_LEN];	/* block: device name ("loop3"); untrusted */
+	struct snap_hist interval;	/* this tick (tick + trunc) */
+	struct snap_hist total;		/* since lattop started */
+	struct snap_hist part[SNAP_FAM_PARTS];		/* this tick, by part */
+	struct snap_hist part_total[SNAP_FAM_PARTS];
+};
+
+/* Whether a family collected this run, and why not. */
+enum snap_fam_state { SNAP_FAM_OFF = 0, SNAP_FAM_ON };
+
+struct snap_table {
+	uint32_t state;			/* enum snap_fam_state */
+	char note[120];			/* why off, or what is partial ("no I/O scheduler: queue 0") */
+	uint64_t lost, lost_total;	/* events the kernel could not store (this tick, since start) */
+	uint64_t evicted, evicted_total;/* rows dropped to stay within limits */
+	size_t n;
+	size_t cap;
+	struct snap_fam_row *rows;	/* n rows, in no particular order */
+};
+
 /* lattop's own BPF programs, by probe family (live only; not recorded). */
-enum snap_probe_family { SNAP_PROBE_SYSCALLS, SNAP_PROBE_CLIENTS, SNAP_PROBE_NR };
+enum snap_probe_family {
+	SNAP_PROBE_SYSCALLS, SNAP_PROBE_CLIENTS, SNAP_PROBE_RUNQ, SNAP_PROBE_BLOCK, SNAP_PROBE_NR
+};
 
 /*
  * Their run time this tick, from the kernel's BPF statistics: counted only
@@ -150,6 +186,8 @@ struct snapshot {
 	size_t n_clients;
 	size_t cap_clients;
 	struct snap_client_row *clients;/* n_clients rows, in no particular order */
+	bool breakdown;			/* syscall rows carry part_ns (enum abi_part) */
+	struct snap_table fam[SNAP_FAM_NR];	/* run queue, block I/O, ... */
 	size_t n_buckets;
 	size_t cap_buckets;
 	struct hist_bucket *buckets;	/* all rows' histograms (snap_hist, snap_lat: first/n) */
@@ -170,6 +208,9 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s);
 
 /* Append a zeroed client row; NULL with errno=ENOMEM when growing fails. */
 struct snap_client_row *snapshot_add_client(struct snapshot *s);
+
+/* Append a zeroed row to family @f's table; NULL with errno=ENOMEM when growing fails. */
+struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f);
 
 /* Room for @n more buckets at s->buckets + s->n_buckets. 0 or -ENOMEM. */
 int snapshot_reserve_buckets(struct snapshot *s, size_t n);

@@ -1,0 +1,30 @@
+/* probe_opts.h - what the command line asks of the live source and its probe families. */
+#ifndef LATTOP_COLLECT_PROBE_OPTS_H
+#define LATTOP_COLLECT_PROBE_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/client_source.h"
+
+struct bpf_source_opts {
+	const uint32_t *pids;		/* kernel pre-filter; n_pids == 0: all */
+	size_t n_pids;
+	const char *comm;		/* kernel pre-filter (substring); NULL or "": all */
+	uint32_t follow_tgid;		/* only this process and its descendants; 0: all */
+	uint32_t sample_every;		/* time one call in N */
+	uint32_t max_keys;		/* (process, syscall) keys in the kernel map */
+	bool breakdown;			/* split each syscall's time (on-CPU, run queue, I/O, blocked) */
+	bool clients;			/* per-client TCP tables */
+	uint32_t max_clients;		/* their rows in the kernel LRU */
+	const struct client_sample_sink *samples;	/* raw client samples; NULL: none */
+	bool runq;			/* run-queue latency family */
+	bool runq_per_cpu;		/* its rows per (process, CPU) */
+	bool block;			/* block I/O latency family */
+	uint32_t max_fam_keys;		/* rows of each of those families in the kernel */
+	char *features;			/* out: one line saying what is active */
+	size_t features_len;
+};
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * fam_model.c - deltas of the families on abi_fam_key. The same scheme as
+ * core/model.c (dense entries, key_index over them, sparse histograms, an
+ * unchanged key costs one summary comparison) without what only syscalls
+ * need (process names across renames, exit events).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fam_model.h"
+#include "core/key_index.h"
+#include "core/sparse_hist.h"
+
+#define FAM_HISTS (1 + SNAP_FAM_PARTS)
+
+struct fam_entry {
+	struct abi_fam_key key;	/* first: key_index reads it there */
+	bool seen;
+	bool has_base;
+	bool unchanged;
+	unsigned int idle_ticks;
+	struct sparse_hist base[FAM_HISTS];	/* reading emitted last tick */
+	struct sparse_hist total[FAM_HISTS];	/* this tick's reading */
+	struct sparse_hist delta[FAM_HISTS];	/* total - base */
+};
+
+_Static_assert(sizeof(struct abi_fam_key) == KEY_INDEX_KEY_LEN, "key_index key size");
+
+struct fam_model {
+	struct fam_entry *entries;
+	size_t n, cap;
+	struct key_index index;
+	unsigned int n_hists;
+	size_t max_keys;
+	unsigned int age_ticks;
+	struct abi_hist scratch_base, scratch_delta;
+	struct hist_bucket scratch_b[ABI_HIST_SLOTS];
+};
+
+static void entry_free(struct fam_entry *e)
+{
+	for (int h = 0; h < FAM_HISTS; h++) {
+		sparse_hist_free(&e->base[h]);
+		sparse_hist_free(&e->total[h]);
+		sparse_hist_free(&e->delta[h]);
+	}
+}
+
+struct fam_model *fam_model_new(unsigned int n_parts, size_t max_keys, unsigned int age_ticks)
+{
+	struct fam_model *m;
+
+	if (n_parts > SNAP_FAM_PARTS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->n_hists = 1 + n_parts;
+	m->max_keys = max_keys ? max_keys : 1;
+	m->age_ticks = age_ticks;
+	if (key_index_reserve(&m->index, &(struct key_array){ NULL, sizeof(*m->entries), 0 })) {
+		free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
+void fam_model_free(struct fam_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		entry_free(&m->entries[i]);
+	free(m->entries);
+	key_index_free(&m->index);
+	free(m);
+}
+
+size_t fam_model_size(const struct fam_model *m)
+{
+	return m->n;
+}
+
+void fam_model_begin(struct fam_model *m)
+{
+	for (size_t e = 0; e < m->n; e++)
+		m->entries[e].seen = false;
+}
+
+static bool same_readings(const struct fam_model *m, const struct fam_entry *e,
+			  const struct abi_hist *cum)
+{
+	for (unsigned int h = 0; h < m->n_hists; h++)
+		if (!sparse_hist_same(&e->base[h].sum, &cum[h]))
+			return false;
+	return true;
+}
+
+int fam_model_update(struct fam_model *m, const struct abi_fam_key *key,
+		     const struct abi_hist *cum)
+{
+	struct key_entries ke = { (void **)&m->entries, &m->n, &m->cap, sizeof(*m->entries) };
+	struct fam_entry *e;
+	bool created;
+	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, &created);
+
+	if (pos < 0)
+		return (int)pos;
+	e = &m->entries[pos];
+	e->seen = true;
+	e->unchanged = e->has_base && same_readings(m, e, cum);
+	if (e->unchanged)
+		return 0;
+	for (unsigned int h = 0; h < m->n_hists; h++) {
+		if (e->has_base)
+			sparse_hist_expand(&e->base[h], &m->scratch_base);
+		hist_delta(&m->scratch_delta, &cum[h], e->has_base ? &m->scratch_base : NULL);
+		if (sparse_hist_set(&e->delta[h], &m->scratch_delta, m->scratch_b) ||
+		    sparse_hist_set(&e->total[h], &cum[h], m->scratch_b))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int put(struct snapshot *out, struct snap_hist *dst, const struct sparse_hist *src)
+{
+	return snapshot_put_sparse(out, dst, &src->sum, src->b, src->sum.n);
+}
+
+static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family f,
+		    struct fam_entry *e)
+{
+	struct snap_fam_row *r = snapshot_add_fam(out, f);
+	bool fresh = e->seen && !e->unchanged;
+	const struct sparse_hist *total = fresh ? e->total : e->base;
+
+	if (!r)
+		return -ENOMEM;
+	r->key = e->key;
+	if (put(out, &r->total, &total[0]))
+		return -ENOMEM;
+	for (unsigned int p = 1; p < m->n_hists; p++)
+		if (put(out, &r->part_total[p - 1], &total[p]))
+			return -ENOMEM;
+	if (fresh) {
+		if (put(out, &r->interval, &e->delta[0]))
+			return -ENOMEM;
+		for (unsigned int p = 1; p < m->n_hists; p++)
+			if (put(out, &r->part[p - 1], &e->delta[p]))
+				return -ENOMEM;
+		for (unsigned int h = 0; h < m->n_hists; h++)
+			sparse_hist_swap(&e->base[h], &e->total[h]);
+		e->has_base = true;
+	}
+	e->idle_ticks = r->interval.count ? 0 : e->idle_ticks + 1;
+	return 0;
+}
+
+static void remove_at(struct fam_model *m, size_t i)
+{
+	entry_free(&m->entries[i]);
+	m->entries[i] = m->entries[--m->n];
+}
+
+/* The longest idle entry. */
+static size_t eviction_victim(const struct fam_model *m)
+{
+	size_t best = 0;
+
+	for (size_t i = 1; i < m->n; i++)
+		if (m->entries[i].idle_ticks > m->entries[best].idle_ticks)
+			best = i;
+	return best;
+}
+
+int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f,
+		   uint64_t *evicted, void (*on_retire)(const struct abi_fam_key *key, void *ctx),
+		   void *ctx)
+{
+	struct key_array a;
+	size_t i = 0;
+
+	while (i < m->n) {
+		struct fam_entry *e = &m->entries[i];
+
+		if (e->idle_ticks >= m->age_ticks && (!e->seen || e->idle_ticks >= m->age_ticks)) {
+			if (on_retire && e->seen)
+				on_retire(&e->key, ctx);
+			remove_at(m, i);
+			continue;
+		}
+		if (emit_row(m, out, f, e))
+			return -ENOMEM;
+		i++;
+	}
+	while (m->n > m->max_keys) {
+		size_t victim = eviction_victim(m);
+
+		if (on_retire)
+			on_retire(&m->entries[victim].key, ctx);
+		remove_at(m, victim);
+		if (evicted)
+			(*evicted)++;
+	}
+	a = (struct key_array){ m->entries, sizeof(*m->entries), m->n };
+	key_index_rebuild(&m->index, &a);
+	return 0;
+}

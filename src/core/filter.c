@@ -421,6 +421,12 @@ static bool net_contains(const struct filter_net *n, const struct abi_client_key
 	return !rest || !((n->addr[full] ^ k->addr[full]) & (uint8_t)(0xff00u >> rest));
 }
 
+bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r)
+{
+	(void)fam;
+	return filter_match_proc(f, r->key.tgid, r->key.comm);
+}
+
 bool filter_match_client(const struct filter *f, const struct snap_client_row *r)
 {
 	bool ok;

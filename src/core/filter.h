@@ -77,5 +77,7 @@ void filter_format(const struct filter *f, char *buf, size_t len);
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm);
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r);
 bool filter_match_client(const struct filter *f, const struct snap_client_row *r);
+/* A row of family table @fam (run queue, block I/O): its process terms. */
+bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/client_view.h"
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
@@ -128,6 +129,103 @@ static void json_buckets(struct jw *w, const struct hist_bucket *b, size_t n)
 	jw_close(w, ']');
 }
 
+/* Where the timed calls' sum_ns went: the four parts add up to it. */
+static void json_breakdown(struct jw *w, const struct snap_hist *h)
+{
+	jw_key(w, "breakdown");
+	jw_open(w, '{');
+	for (unsigned int p = 0; p < ABI_PARTS; p++) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "%s_ns", family_part_name(p));
+		jw_kv_u64(w, key, h->part_ns[p]);
+	}
+	jw_close(w, '}');
+}
+
+/* count, sum_ns, max_ns, percentiles and buckets of one histogram, inside an open object. */
+static void json_hist_fields(struct jw *w, const struct snapshot *s, const struct snap_hist *h)
+{
+	jw_kv_u64(w, "count", h->count);
+	jw_kv_u64(w, "errors", h->errors);
+	jw_kv_u64(w, "sum_ns", h->sum_ns);
+	jw_kv_u64(w, "max_ns", h->max_ns);
+	jw_kv_u64(w, "p50_ns", snapshot_hist_percentile_ns(s, h, 50));
+	jw_kv_u64(w, "p90_ns", snapshot_hist_percentile_ns(s, h, 90));
+	jw_kv_u64(w, "p99_ns", snapshot_hist_percentile_ns(s, h, 99));
+	jw_kv_u64(w, "p999_ns", snapshot_hist_percentile_ns(s, h, 99.9));
+	json_buckets(w, snap_hist_buckets(s, h), h->n);
+}
+
+/* One row of a family table: its key fields (core/family.c), the latency, its parts. */
+static void json_fam_row(struct jw *w, const struct snapshot *s, const struct family_desc *d,
+			 const struct snap_fam_row *r, bool cum)
+{
+	char text[64];
+
+	jw_sep(w);
+	jw_open(w, '{');
+	for (unsigned int i = 0; i < d->n_fields; i++) {
+		enum fam_field f = d->fields[i];
+
+		if (f == FAM_F_PID || (f == FAM_F_CPU && r->key.a != ABI_FAM_ANY)) {
+			jw_kv_u64(w, family_field_name(f), f == FAM_F_PID ? r->key.tgid : r->key.a);
+			continue;
+		}
+		family_field_fmt(r, f, text, sizeof(text));
+		jw_kv_str(w, family_field_name(f), text, sizeof(text));
+	}
+	if (d->fields[0] == FAM_F_DEV)
+		jw_kv_u64(w, "dev_t", r->key.a);
+	json_hist_fields(w, s, cum ? &r->total : &r->interval);
+	for (unsigned int p = 0; p < d->n_parts; p++) {
+		jw_key(w, d->part_names[p]);
+		jw_open(w, '{');
+		json_hist_fields(w, s, cum ? &r->part_total[p] : &r->part[p]);
+		jw_close(w, '}');
+	}
+	if (!cum) {
+		jw_key(w, "total");
+		jw_open(w, '{');
+		jw_kv_u64(w, "count", r->total.count);
+		jw_kv_u64(w, "sum_ns", r->total.sum_ns);
+		jw_kv_u64(w, "max_ns", r->total.max_ns);
+		jw_close(w, '}');
+	}
+	jw_close(w, '}');
+}
+
+static const char *const fam_states[] = { "off", "on" };
+
+/* Every family table: "<name>_state", "<name>_note", "<name>" rows (only those with events). */
+static void json_families(struct jw *w, const struct snapshot *s, const struct json_opts *o)
+{
+	bool cum = o->cumulative_only;
+
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		const struct family_desc *d = family_get((enum snap_family)f);
+		const struct snap_table *t = &s->fam[f];
+		char key[40];
+
+		snprintf(key, sizeof(key), "%s_state", d->name);
+		jw_kv_str(w, key, fam_states[t->state == SNAP_FAM_ON], 4);
+		snprintf(key, sizeof(key), "%s_note", d->name);
+		jw_kv_str(w, key, t->note, sizeof(t->note));
+		jw_key(w, d->name);
+		jw_open(w, '[');
+		for (size_t i = 0; i < t->n; i++) {
+			const struct snap_fam_row *r = &t->rows[i];
+
+			if (!(cum ? r->total.count : r->interval.count))
+				continue;
+			if (o->filter && !filter_match_fam(o->filter, (enum snap_family)f, r))
+				continue;
+			json_fam_row(w, s, d, r, cum);
+		}
+		jw_close(w, ']');
+	}
+}
+
 static void json_row(struct jw *w, const struct snapshot *s, const struct snap_sys_row *r,
 		     bool cumulative)
 {
@@ -153,6 +251,8 @@ static void json_row(struct jw *w, const struct snapshot *s, const struct snap_s
 	jw_kv_u64(w, "p99_ns", snapshot_hist_percentile_ns(s, h, 99));
 	jw_kv_u64(w, "p999_ns", snapshot_hist_percentile_ns(s, h, 99.9));
 	json_buckets(w, snap_hist_buckets(s, h), h->n);
+	if (s->breakdown)
+		json_breakdown(w, h);
 	if (!cumulative) {
 		jw_key(w, "total");
 		jw_open(w, '{');
@@ -258,6 +358,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	cum = o->cumulative_only;
 	ftext = o->filter_text ? o->filter_text : "";
 	jw_open(&w, '{');
+	jw_kv_u64(&w, "schema", JSON_SCHEMA_VERSION);
 	jw_kv_u64(&w, "ts_ns", s->ts_ns);
 	jw_kv_u64(&w, "seq", s->seq);
 	if (s->final)	/* only on a tick cut short by a stop signal */
@@ -284,6 +385,8 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	}
 	jw_close(&w, ']');
 	json_clients(&w, s, o);
+	jw_kv_bool(&w, "breakdown", s->breakdown);
+	json_families(&w, s, o);
 	if (o->extra)
 		o->extra(out, o->extra_ctx);
 	jw_close(&w, '}');

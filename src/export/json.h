@@ -3,7 +3,7 @@
  *
  * Schema (every number an unsigned integer; times in ns):
  *
- * {"ts_ns":N,"seq":N,"interval_ns":N,"elapsed_ns":N,
+ * {"schema":2,"ts_ns":N,"seq":N,"interval_ns":N,"elapsed_ns":N,
  *  "source":"bpf"|"simulate"|"replay","simulated":false,"sample_every":1,
  *  "mode":"interval"|"cumulative","filter":"<filter text, \"\" for none>",
  *  "counters":{"events":N,"lost":N,"evicted":N,"dropped_snapshots":N},   (this interval)
@@ -13,6 +13,7 @@
  *     "count":N,"errors":N,"timed":N,"sum_ns":N,"max_ns":N,
  *     "p50_ns":N,"p90_ns":N,"p99_ns":N,"p999_ns":N,
  *     "buckets":[[upper_bound_ns,count],...],
+ *     "breakdown":{"oncpu_ns":N,"runq_ns":N,"io_ns":N,"blocked_ns":N},  (when "breakdown")
  *     "total":{"count":N,"errors":N,"sum_ns":N,"max_ns":N}},   (interval mode only)
  *    ...],
  *  "clients_state":"on"|"connections_only"|"off","clients_note":"<why not, or \"\">",
@@ -24,7 +25,22 @@
  *                "buckets":[[upper_bound_ns,count],...]},
  *     "lifetime"|"connect":{same fields as "request"},
  *     "total":{the counters since start}},   (interval mode only)
- *    ...]}
+ *    ...],
+ *  "breakdown":true|false,
+ *  "runqueue_state":"on"|"off","runqueue_note":"<why not>",
+ *  "runqueue":[{"pid":N,"comm":"x","cpu":"all"|N,"count":N,"errors":0,"sum_ns":N,"max_ns":N,
+ *     "p50_ns":N,"p90_ns":N,"p99_ns":N,"p999_ns":N,"buckets":[...],
+ *     "total":{"count":N,"sum_ns":N,"max_ns":N}},...],
+ *  "block_state":"on"|"off","block_note":"<why not, or what is partial>",
+ *  "block":[{"dev":"loop0","pid":N,"comm":"x","op":"read"|"write"|"flush"|"discard"|"other",
+ *     "dev_t":N,"count":N,"errors":N,"sum_ns":N,...same fields...,
+ *     "queue":{same histogram fields},"device":{same histogram fields},"total":{...}},...]}
+ *
+ * "schema" counts incompatible changes: a field is never renamed or
+ * removed, nor its meaning changed, within one schema number; new fields
+ * may appear in any version. The breakdown's four parts add up to sum_ns
+ * (of the timed calls). Block's whole latency is insert (or issue, with no
+ * I/O scheduler) -> complete; queue is insert -> issue, device issue -> complete.
  *
  * One entry per (process, syscall) row of the snapshot that matches the
  * filter and has calls in the chosen view. In "interval" mode the entry's
@@ -46,6 +62,8 @@
  */
 #ifndef LATTOP_EXPORT_JSON_H
 #define LATTOP_EXPORT_JSON_H
+
+#define JSON_SCHEMA_VERSION 2
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -106,10 +106,15 @@ static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f
 	      rec_tick_get_hist(c, s, &r->interval) ?: rec_tick_get_hist(c, s, &r->total);
 	/* parts this lattop has no room for are read and dropped */
 	for (size_t p = 0; !ret && p < n_parts; p++) {
-		bool keep = p < SNAP_FAM_PARTS;
+		size_t keep_buckets = s->n_buckets;
 
-		ret = rec_tick_get_hist(c, s, keep ? &r->part[p] : &extra) ?:
-		      rec_tick_get_hist(c, s, keep ? &r->part_total[p] : &extra);
+		if (p < SNAP_FAM_PARTS) {
+			ret = rec_tick_get_hist(c, s, &r->part[p]) ?:
+			      rec_tick_get_hist(c, s, &r->part_total[p]);
+			continue;
+		}
+		ret = rec_tick_get_hist(c, s, &extra) ?: rec_tick_get_hist(c, s, &extra);
+		s->n_buckets = keep_buckets;	/* not kept: their buckets neither */
 	}
 	return ret;
 }
@@ -161,9 +166,17 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 		uint64_t tag = 0, len = 0;
 		struct rec_cur sub;
 
-		ret = rec_get_u64(c, &tag) ?: rec_get_max(c, c->n - c->off, &len, "section length");
+		size_t at;
+
+		ret = rec_get_u64(c, &tag);
+		at = c->off;
+		ret = ret ?: rec_get_u64(c, &len);
 		if (ret)
 			break;
+		if (len > c->n - c->off)	/* what is left after the length itself */
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "section length %llu larger than the record",
+					   (unsigned long long)len);
 		sub = (struct rec_cur){ .p = c->p + c->off, .n = (size_t)len, .e = c->e,
 					.base = c->base + c->off };
 		c->off += (size_t)len;

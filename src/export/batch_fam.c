@@ -37,8 +37,8 @@ const char *batch_fam_key(const struct family_desc *d, const struct snap_fam_row
 		char v[BF_FIELD_LEN], pid[BF_FIELD_LEN];
 		int w;
 
-		if (f == FAM_F_PID && proc)
-			continue;	/* with the comm: comm[pid] */
+		if ((f == FAM_F_PID && proc) || (f == FAM_F_CPU && r->key.a == ABI_FAM_ANY))
+			continue;	/* with the comm: comm[pid]; rows not split by CPU */
 		family_field_fmt(r, f, v, sizeof(v));
 		if (f == FAM_F_COMM)
 			w = snprintf(buf + at, len - at, "%s%s[%s]", at ? " " : "", v,

@@ -5,7 +5,7 @@
  * ones. Walks snapshot tables with core/family.h's descriptors: a new
  * family needs no code here.
  *
- *   runqueue nginx[1201] cpu all (ns)  [812 waits, 0 errors, p50 12.3us, p99 81.9us, max 1.20ms]
+ *   runqueue nginx[1201] (ns)  [812 waits, 0 errors, p50 12.3us, p99 81.9us, max 1.20ms]
  *            value  ------------- Distribution ------------- count
  *   ...
  *   RUNQUEUE     PID COMM             CPU      COUNT   ERRORS      P50 ...    MAX
@@ -28,7 +28,8 @@ int batch_fam_write(FILE *out, const struct snapshot *s, const struct batch_text
 
 /*
  * @r's key as one short text: each field's value in the family's order,
- * comm and pid together as comm[pid], a CPU as "cpu N" (sanitised).
+ * comm and pid together as comm[pid], a CPU as "cpu N" (none when rows are
+ * not per CPU), sanitised.
  */
 const char *batch_fam_key(const struct family_desc *d, const struct snap_fam_row *r, char *buf,
 			  size_t len);

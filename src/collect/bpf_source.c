@@ -28,7 +28,7 @@ static const struct probe_family *const families[] = {
 
 struct bpf_source {
 	void *ctx[N_FAMILIES];		/* NULL: off (note says why) */
-	char note[N_FAMILIES][SNAP_NOTE_LEN];
+	char note[N_FAMILIES][320];	/* a required family's is the error message */
 	uint64_t run_prev[2 * SNAP_PROBE_NR];	/* BPF statistics at the last tick: ns, cnt */
 	_Atomic int stats_fd;		/* BPF_ENABLE_STATS fd held by 'B' (main thread), -1: none */
 };

@@ -120,6 +120,8 @@ struct sim {
 	int profile;			/* enum sim_profile */
 	struct sim_clients *clients;
 	struct sim_fams *fams;
+	bool breakdown;			/* sim_set_families */
+	bool fam_on[SNAP_FAM_NR];
 	uint64_t tick;
 	uint64_t elapsed_ns;
 	struct snap_counters total;
@@ -181,6 +183,7 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 	}
 	sim->seed = seed;
 	sim->profile = profile;
+	sim_set_families(sim, true, true, true);
 	sim->clients = sim_clients_new(seed, profile);
 	sim->fams = sim_fams_new(seed, profile == SIM_REGRESSION);
 	if (!sim->clients || !sim->fams) {
@@ -200,6 +203,13 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 		sim->n_rows++;
 	}
 	return sim;
+}
+
+void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block)
+{
+	sim->breakdown = breakdown;
+	sim->fam_on[SNAP_FAM_RUNQ] = runq;
+	sim->fam_on[SNAP_FAM_BLOCK] = block;
 }
 
 void sim_free(struct sim *sim)
@@ -287,7 +297,8 @@ static void sim_row_tick(const struct sim *sim, size_t idx, const struct sim_spi
 			h->max_ns = v;
 	}
 	/* its own stream: the latencies above stay what they were before the breakdown */
-	sim_breakdown(sim->seed, sim->tick, idx, sim_procs[sp->proc].comm, sp->sys, h);
+	if (sim->breakdown)
+		sim_breakdown(sim->seed, sim->tick, idx, sim_procs[sp->proc].comm, sp->sys, h);
 }
 
 int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
@@ -324,10 +335,10 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 			return -ENOMEM;
 	}
 	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out) ?:
-	      sim_fams_tick(sim->fams, sim->tick, interval_ns, out);
+	      sim_fams_tick(sim->fams, sim->tick, interval_ns, sim->fam_on, out);
 	if (ret)
 		return ret;
-	out->breakdown = true;
+	out->breakdown = sim->breakdown;
 	sim->total.events += out->interval.events;
 	sim->total.client_evicted += out->interval.client_evicted;
 	out->total = sim->total;

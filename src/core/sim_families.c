@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/sim_families.h"
 #include "core/sim_rand.h"
@@ -177,10 +179,15 @@ static int put_row(struct sim_fams *fs, size_t i, struct snapshot *out)
 	return 0;
 }
 
-int sim_fams_tick(struct sim_fams *fs, uint64_t tick, uint64_t interval_ns, struct snapshot *out)
+int sim_fams_tick(struct sim_fams *fs, uint64_t tick, uint64_t interval_ns,
+		  const bool on[SNAP_FAM_NR], struct snapshot *out)
 {
-	for (int f = 0; f < SNAP_FAM_NR; f++)
-		out->fam[f].state = SNAP_FAM_ON;
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		out->fam[f].state = on[f] ? SNAP_FAM_ON : SNAP_FAM_OFF;
+		if (!on[f])
+			snprintf(out->fam[f].note, sizeof(out->fam[f].note),
+				 "disabled (--no-%s)", family_get((enum snap_family)f)->term);
+	}
 	for (size_t i = 0; i < N_SPECS; i++) {
 		struct sim_fam_row *row = &fs->rows[i];
 
@@ -188,7 +195,7 @@ int sim_fams_tick(struct sim_fams *fs, uint64_t tick, uint64_t interval_ns, stru
 		hist_merge(&row->total, &fs->iv);
 		for (int p = 0; p < SNAP_FAM_PARTS; p++)
 			hist_merge(&row->part_total[p], &fs->iv_part[p]);
-		if (!row->total.count)
+		if (!row->total.count || !on[specs[i].fam])
 			continue;	/* not seen yet: the kernel would have no key */
 		if (put_row(fs, i, out))
 			return -ENOMEM;

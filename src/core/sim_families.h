@@ -23,9 +23,13 @@ struct sim_fams;
 struct sim_fams *sim_fams_new(uint64_t seed, bool regress);
 void sim_fams_free(struct sim_fams *fs);
 
-/* Tick @tick's rows of every family into @out (tables ON). 0 or -ENOMEM. */
+/*
+ * Tick @tick's rows of every family with @on[f] into @out (tables ON); the
+ * others are off, with a note. Rows are drawn either way, so that turning
+ * one table off changes nothing in another. 0 or -ENOMEM.
+ */
 int sim_fams_tick(struct sim_fams *fs, uint64_t tick, uint64_t interval_ns,
-		  struct snapshot *out);
+		  const bool on[SNAP_FAM_NR], struct snapshot *out);
 
 /*
  * Split @h->sum_ns of a (process @comm, syscall @sys) row into the four

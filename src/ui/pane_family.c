@@ -63,8 +63,10 @@ _Static_assert(N(runq_cols) == N(runq_shows) && N(block_cols) == N(block_shows),
 	       "a value for every column");
 
 static const struct fam_pane_desc fam_panes[SNAP_FAM_NR] = {
-	[SNAP_FAM_RUNQ] = { "Run queue", runq_cols, runq_shows, N(runq_cols), FAM_COL_SHARE },
-	[SNAP_FAM_BLOCK] = { "Block I/O", block_cols, block_shows, N(block_cols), FAM_COL_SHARE },
+	[SNAP_FAM_RUNQ] = { .tab = "Run queue", .cols = runq_cols, .shows = runq_shows,
+			    .ncols = N(runq_cols), .sort = FAM_COL_SHARE },
+	[SNAP_FAM_BLOCK] = { .tab = "Block I/O", .cols = block_cols, .shows = block_shows,
+			     .ncols = N(block_cols), .sort = FAM_COL_SHARE },
 };
 
 void ui_fam_init(struct ui *ui)

@@ -162,7 +162,7 @@ void header_build(struct ui *ui, struct header_line *l)
 
 		ui_fam_header(ui, fams, sizeof(fams));
 		if (fams[0])
-			header_add(l, 3, a, "%s", fams);
+			header_add(l, 7, a, "%s", fams);	/* dropped before the host name */
 	}
 	if (ui->chrome.have_cpu)
 		header_add(l, 4, a, "lattop %.1f%% cpu", ui->chrome.cpu_pct);

@@ -24,8 +24,11 @@ static const struct table_col sys_cols[] = {
 	[SC_P99] = { "P99", 7, true, false, 0 },
 	[SC_MAX] = { "MAX", 7, true, false, 1 },
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
-	/* The largest part of the calls' time (breakdown): kept before ERR/s and P50. */
-	[SC_WHY] = { "WHY", 9, false, false, 2 },
+	/*
+	 * The largest part of the calls' time (breakdown): fits 80 columns, and is
+	 * the first to go below that (the other columns keep their old places).
+	 */
+	[SC_WHY] = { "WHY", 9, false, false, 5 },
 	/*
 	 * Off until asked for (F2), the first to go, and only on a wide pane: it
 	 * rewrites all its cells every tick (~200 bytes a tick over the link).

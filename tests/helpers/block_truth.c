@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,7 +59,8 @@ int main(int argc, char **argv)
 	off_t size, span;
 	char line[16];
 	void *buf;
-	uint64_t t0, t1;
+	uint64_t t0, t1, cpu_ns;
+	struct rusage ru;
 	int fd, err = 0;
 
 	if (argc < 4 || argc > 6)
@@ -91,9 +93,12 @@ int main(int argc, char **argv)
 	for (long r = 0; r < (rounds ? rounds : 1) && !err; r++)
 		err = do_io(fd, buf, n, m, blocks, &reads, &writes);
 	t1 = now_ns();
-	printf("{\"reads\":%ld,\"writes\":%ld,\"fsyncs\":%d,\"error\":%d,\"elapsed_ns\":%llu}\n",
-	       reads, writes, m > 0 && !err ? (int)(rounds ? rounds : 1) : 0, -err,
-	       (unsigned long long)(t1 - t0));
+	getrusage(RUSAGE_SELF, &ru);
+	cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+		 (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+	printf("{\"reads\":%ld,\"writes\":%ld,\"fsyncs\":%d,\"error\":%d,\"elapsed_ns\":%llu,"
+	       "\"cpu_ns\":%llu}\n", reads, writes, m > 0 && !err ? (int)(rounds ? rounds : 1) : 0,
+	       -err, (unsigned long long)(t1 - t0), (unsigned long long)cpu_ns);
 	fflush(stdout);
 	if (!rounds)
 		while (read(0, line, sizeof(line)) > 0)

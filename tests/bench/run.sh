@@ -217,10 +217,11 @@ start_tracer() {
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" floor has_line "$TMP/tracer.out" '^attached' ;;
-	lattop | lattop-s* | lattop-noclients)
+	lattop | lattop-s* | lattop-noclients | lattop-nobd)
 		local extra=()
 		case $1 in
 		lattop-noclients) extra=(--no-clients) ;;
+		lattop-nobd) extra=(--no-breakdown) ;;
 		lattop-s*) extra=(--sample "${1#lattop-s}") ;;
 		esac
 		# A file rather than /dev/null: its first JSON line says the
@@ -489,7 +490,7 @@ part_storm() {
 	local cfgs=() cfg round res
 
 	[ -x "$STORM" ] || { note "storm: skipped: $STORM missing (make $STORM)"; return; }
-	for cfg in none floor lattop lattop-s16 bpftrace syscount; do
+	for cfg in none floor lattop lattop-nobd lattop-s16 bpftrace syscount; do
 		if tracer_available "$cfg"; then
 			cfgs+=("$cfg")
 		elif [[ $cfg != lattop* ]]; then

@@ -18,6 +18,7 @@
 #include "abi/lat_abi.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
+#include "lib/maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -68,10 +69,7 @@ static const struct abi_block_val zero_val;
 
 static __always_inline void counter_inc(__u32 idx)
 {
-	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
-
-	if (v)
-		*v += 1;	/* per-CPU: no other writer */
+	counter_inc_in(&counters, idx);
 }
 
 /* Kernels before 5.16 (commit f3fa33acca9f, "block: remove the ->rq_disk field") had rq->rq_disk. */
@@ -195,13 +193,9 @@ static __always_inline int on_merge(struct request *rq)
 
 static __always_inline struct abi_block_val *row_get(const struct abi_fam_key *key)
 {
-	struct abi_block_val *v = bpf_map_lookup_elem(&rows, key);
+	bool created;
+	struct abi_block_val *v = map_lookup_or_init(&rows, key, &zero_val, &created);
 
-	if (v)
-		return v;
-	/* EEXIST: another CPU made it first, and the lookup finds that one. */
-	bpf_map_update_elem(&rows, key, &zero_val, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(&rows, key);
 	if (!v)
 		counter_inc(ABI_FCNT_MAP_FULL);
 	return v;

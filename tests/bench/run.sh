@@ -37,7 +37,7 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile history perf"
+#   BENCH_PARTS="nginx storm ui churn profile history perf"  (and "block": tests/bench/block.sh)
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
 
@@ -774,6 +774,7 @@ main() {
 		profile) part_profile ;;
 		history) part_history ;;
 		perf) part_perf ;;
+		block) O="$O" BENCH_OUT="$OUT/block" "$HERE/block.sh" || note "block: tests/bench/block.sh failed" ;;
 		*) note "unknown part '$part'" ;;
 		esac
 	done

@@ -103,12 +103,9 @@ static void bt_block(FILE *out, const struct view_row *r, bool breakdown)
 		name, (uint64_t)r->hist.count, (uint64_t)r->hist.errors, p50, p99, max);
 	if (breakdown && r->hist.sum_ns) {
 		char why[FMT_BREAKDOWN_LEN + BT_NAME_LEN + FMT_DURATION_LEN];
-		uint64_t parts[ABI_PARTS];
 
-		for (int p = 0; p < ABI_PARTS; p++)
-			parts[p] = r->hist.part_ns[p];
 		fmt_breakdown_sentence(why, sizeof(why), name, hist_percentile_ns(&r->hist, 99),
-				       parts, r->hist.sum_ns);
+				       r->hist.part_ns, r->hist.sum_ns);
 		fprintf(out, "  %s\n", why);
 	}
 	if (!r->hist.timed) {

@@ -7,10 +7,32 @@
 
 static const char *const labels[ABI_PARTS] = {
 	[ABI_PART_ONCPU] = "on CPU",
-	[ABI_PART_RUNQ] = "run queue",
-	[ABI_PART_IO] = "I/O wait",
+	[ABI_PART_RUNQ] = "waiting for a CPU",
+	[ABI_PART_IO] = "waiting for I/O",
 	[ABI_PART_BLOCKED] = "blocked",
 };
+
+/* The dashboard's WHY cell: the largest part, short. */
+static const char *const short_names[ABI_PARTS] = {
+	[ABI_PART_ONCPU] = "cpu", [ABI_PART_RUNQ] = "runq", [ABI_PART_IO] = "io",
+	[ABI_PART_BLOCKED] = "blk",
+};
+
+void fmt_breakdown_cell(char *buf, size_t len, const __u64 part_ns[ABI_PARTS])
+{
+	uint64_t total = 0;
+	int best = 0;
+
+	for (int p = 0; p < ABI_PARTS; p++) {
+		total += part_ns[p];
+		if (part_ns[p] > part_ns[best])
+			best = p;
+	}
+	if (!total)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s %u%%", short_names[best], fmt_breakdown_pct(part_ns[best], total));
+}
 
 const char *fmt_breakdown_label(unsigned int p)
 {
@@ -27,7 +49,7 @@ unsigned int fmt_breakdown_pct(uint64_t part_ns, uint64_t sum_ns)
 	return (unsigned int)((long double)part_ns * 100.0L / (long double)sum_ns + 0.5L);
 }
 
-size_t fmt_breakdown_parts(char *buf, size_t len, const uint64_t part_ns[ABI_PARTS],
+size_t fmt_breakdown_parts(char *buf, size_t len, const __u64 part_ns[ABI_PARTS],
 			   uint64_t sum_ns)
 {
 	unsigned int order[ABI_PARTS], pct[ABI_PARTS];
@@ -62,7 +84,7 @@ size_t fmt_breakdown_parts(char *buf, size_t len, const uint64_t part_ns[ABI_PAR
 }
 
 size_t fmt_breakdown_sentence(char *buf, size_t len, const char *name, uint64_t p99_ns,
-			      const uint64_t part_ns[ABI_PARTS], uint64_t sum_ns)
+			      const __u64 part_ns[ABI_PARTS], uint64_t sum_ns)
 {
 	char p99[FMT_DURATION_LEN], parts[FMT_BREAKDOWN_LEN];
 

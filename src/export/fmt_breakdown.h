@@ -16,7 +16,7 @@
 #define FMT_BREAKDOWN_MIN_PCT 5
 #define FMT_BREAKDOWN_LEN 128
 
-/* How the sentence names part @p: "on CPU", "run queue", "I/O wait", "blocked". */
+/* How the sentence names part @p: "on CPU", "waiting for a CPU", "waiting for I/O", "blocked". */
 const char *fmt_breakdown_label(unsigned int p);
 
 /*
@@ -29,7 +29,7 @@ unsigned int fmt_breakdown_pct(uint64_t part_ns, uint64_t sum_ns);
  * The parts of at least FMT_BREAKDOWN_MIN_PCT, largest first (ties in part
  * order): "80% I/O wait, 15% run queue". "" when sum_ns is 0. Returns strlen.
  */
-size_t fmt_breakdown_parts(char *buf, size_t len, const uint64_t part_ns[ABI_PARTS],
+size_t fmt_breakdown_parts(char *buf, size_t len, const __u64 part_ns[ABI_PARTS],
 			   uint64_t sum_ns);
 
 /*
@@ -38,6 +38,9 @@ size_t fmt_breakdown_parts(char *buf, size_t len, const uint64_t part_ns[ABI_PAR
  * as given: sanitise it first if it comes from the traced system.
  */
 size_t fmt_breakdown_sentence(char *buf, size_t len, const char *name, uint64_t p99_ns,
-			      const uint64_t part_ns[ABI_PARTS], uint64_t sum_ns);
+			      const __u64 part_ns[ABI_PARTS], uint64_t sum_ns);
+
+/* The dashboard's cell: the largest part and its share, "io 80%", "cpu 100%"; "-" if none. */
+void fmt_breakdown_cell(char *buf, size_t len, const __u64 part_ns[ABI_PARTS]);
 
 #endif

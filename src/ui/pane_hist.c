@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/breakdown_text.h"
+#include "export/fmt_breakdown.h"
 #include "core/family.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
@@ -310,7 +310,7 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 	if (ui->snap->breakdown && r->hist.timed) {	/* "p99 12ms - 80% waiting for I/O, ..." */
 		char p99[16], parts[140];
 
-		breakdown_sentence(parts, sizeof(parts), r->hist.part_ns, 5);
+		fmt_breakdown_parts(parts, sizeof(parts), r->hist.part_ns, r->hist.sum_ns);
 		fmt_duration_ns(p99, sizeof(p99), hist_percentile_ns(&r->hist, 99));
 		if (parts[0])
 			snprintf(why, sizeof(why), "p99 %s - %s", p99, parts);

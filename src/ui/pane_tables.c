@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/breakdown_text.h"
+#include "export/fmt_breakdown.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
@@ -115,7 +115,7 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 		break;
 	case SC_WHY:
 		if (ui->snap->breakdown)
-			breakdown_cell(buf, len, r->hist.part_ns);
+			fmt_breakdown_cell(buf, len, r->hist.part_ns);
 		else
 			snprintf(buf, len, "-");
 		break;

@@ -182,7 +182,7 @@ static void test_breakdown(void **state)
 	capture_open(&c);
 	assert_int_equal(batch_text_write(c.f, &s, NULL), 0);
 	out = capture_close(&c);
-	if (!strstr(out, "]\n  read p99 12.0ms - 80% I/O wait, 15% run queue, 5% on CPU\n"))
+	if (!strstr(out, "]\n  read p99 12.0ms - 80% waiting for I/O, 15% waiting for a CPU, 5% on CPU\n"))
 		fail_msg("%s", out);
 	assert_non_null(strstr(out, "    MAX  CPU% RUNQ%   IO%  BLK%\n"));
 	assert_non_null(strstr(out, "   12.0ms    5%   15%   80%    0%\n"));
@@ -192,7 +192,7 @@ static void test_breakdown(void **state)
 	assert_int_equal(batch_text_write(c.f, &s, NULL), 0);
 	out = capture_close(&c);
 	assert_null(strstr(out, "CPU%"));
-	assert_null(strstr(out, "I/O wait"));
+	assert_null(strstr(out, "waiting for I/O"));
 	free(out);
 	snapshot_free(&s);
 }

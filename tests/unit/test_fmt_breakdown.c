@@ -25,28 +25,28 @@ static void test_pct(void **state)
 	assert_int_equal(fmt_breakdown_pct(UINT64_MAX - 1, UINT64_MAX), 100);
 	assert_int_equal(fmt_breakdown_pct(UINT64_MAX / 2, UINT64_MAX), 50);
 	assert_int_equal(fmt_breakdown_pct(7, 5), 100);	/* never above 100 */
-	assert_string_equal(fmt_breakdown_label(ABI_PART_IO), "I/O wait");
+	assert_string_equal(fmt_breakdown_label(ABI_PART_IO), "waiting for I/O");
 	assert_string_equal(fmt_breakdown_label(ABI_PARTS), "?");
 }
 
 static void test_sentence(void **state)
 {
 	/* the example: read p99 12 ms, 80 % I/O, 15 % run queue, 4 % CPU, 1 % blocked */
-	const uint64_t parts[ABI_PARTS] = { 4000, 15000, 80000, 1000 };
-	const uint64_t cpu[ABI_PARTS] = { 970, 30, 0, 0 };
-	const uint64_t tie[ABI_PARTS] = { 0, 50, 0, 50 };
-	const uint64_t none[ABI_PARTS] = { 0 };
+	const __u64 parts[ABI_PARTS] = { 4000, 15000, 80000, 1000 };
+	const __u64 cpu[ABI_PARTS] = { 970, 30, 0, 0 };
+	const __u64 tie[ABI_PARTS] = { 0, 50, 0, 50 };
+	const __u64 none[ABI_PARTS] = { 0 };
 	char buf[FMT_BREAKDOWN_LEN + 32];
 
 	(void)state;
 	assert_int_equal(fmt_breakdown_sentence(buf, sizeof(buf), "read", 12000000, parts, 100000),
-			 strlen("read p99 12.0ms - 80% I/O wait, 15% run queue"));
-	assert_string_equal(buf, "read p99 12.0ms - 80% I/O wait, 15% run queue");
+			 strlen("read p99 12.0ms - 80% waiting for I/O, 15% waiting for a CPU"));
+	assert_string_equal(buf, "read p99 12.0ms - 80% waiting for I/O, 15% waiting for a CPU");
 	fmt_breakdown_sentence(buf, sizeof(buf), "write", 850, cpu, 1000);
 	assert_string_equal(buf, "write p99 850ns - 97% on CPU");
 	/* equal shares: in part order */
 	fmt_breakdown_parts(buf, sizeof(buf), tie, 100);
-	assert_string_equal(buf, "50% run queue, 50% blocked");
+	assert_string_equal(buf, "50% waiting for a CPU, 50% blocked");
 	/* no time: the p99 alone */
 	fmt_breakdown_sentence(buf, sizeof(buf), "futex", 0, none, 0);
 	assert_string_equal(buf, "futex p99 0ns");
@@ -63,9 +63,28 @@ static void test_sentence(void **state)
 	assert_int_equal(fmt_breakdown_parts(buf, 0, parts, 100000), 0);
 }
 
+/* The dashboard's WHY cell: the largest part, rounded share. */
+static void test_cell(void **state)
+{
+	const __u64 io[ABI_PARTS] = { 50, 150, 800, 50 }, none[ABI_PARTS] = { 0 };
+	const __u64 blk[ABI_PARTS] = { 1, 0, 0, 299 };
+	char buf[16];
+
+	(void)state;
+	fmt_breakdown_cell(buf, sizeof(buf), io);
+	assert_string_equal(buf, "io 76%");	/* 800 / 1050 */
+	fmt_breakdown_cell(buf, sizeof(buf), blk);
+	assert_string_equal(buf, "blk 100%");	/* 99.7 rounds up */
+	fmt_breakdown_cell(buf, sizeof(buf), none);
+	assert_string_equal(buf, "-");
+	fmt_breakdown_cell(buf, 4, io);
+	assert_string_equal(buf, "io ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_pct),
 		cmocka_unit_test(test_sentence),
 	};

@@ -8,15 +8,15 @@
  *
  * sched_info (one hook, no per-task state): the kernel's own accounting.
  * sched_info_enqueue() stamps next->sched_info.last_queued with the rq
- * clock when a task is queued (woken, or put back while running);
+ * clock when a task is queued (woken, or put back while running:
+ * sched_info_depart of a task still TASK_RUNNING);
  * sched_info_arrive() adds rq_clock - last_queued to run_delay (the second
  * field of /proc/PID/schedstat) in context_switch() -> prepare_task_switch(),
  * right after trace_sched_switch() in __schedule(), under the same rq lock
  * and with the same rq->clock. So at sched_switch the delta the kernel is
  * about to add is this_rq->clock - next->sched_info.last_queued.
  *
- * timestamps (kernels without sched_info.last_queued or the runqueues
- * symbol): sched_wakeup, sched_wakeup_new and a preempting sched_switch
+ * timestamps (kernels without sched_info.last_queued or cfs_rq.rq): sched_wakeup, sched_wakeup_new and a preempting sched_switch
  * store bpf_ktime_get_ns() in task storage; the switch-in takes the delta.
  *
  * Each method has a tp_btf and a raw_tp flavour of the same logic.
@@ -35,9 +35,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define TASK_RUNNING_STATE	0	/* prev_state of a preempted task (include/linux/sched.h) */
 
 const volatile __u32 cfg_flags = 0;	/* ABI_CFG_FILTER_PID, _COMM, _PER_CPU */
-
-/* The per-CPU struct rq; weak so that the timestamps method loads where it is missing. */
-extern struct rq runqueues __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -112,16 +109,23 @@ static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
 
 /* --- sched_info: the kernel's own delta, read at the switch ----------------- */
 
-static __always_inline void sched_info_switch_in(struct task_struct *next)
+/*
+ * rq_clock(rq) of the CPU switching @next in is next->se.cfs_rq->rq->clock:
+ * next is queued here, so its cfs_rq is this CPU's (set_task_rq). The
+ * per-CPU runqueues variable is not reachable where kallsyms lacks data
+ * symbols (CONFIG_KALLSYMS_ALL=n: the verifier cannot resolve the ksym);
+ * this path needs CONFIG_FAIR_GROUP_SCHED (struct cfs_rq has rq), which
+ * user space checks in the kernel's BTF.
+ */
+static __always_inline void sched_info_wait(struct task_struct *next, __u64 queued_ns,
+					    __u64 now_ns)
 {
-	struct rq *rq = bpf_this_cpu_ptr(&runqueues);
-	__u64 queued_ns = BPF_CORE_READ(next, sched_info.last_queued);
-	__u64 now_ns;
-
-	if (!queued_ns)
-		return;		/* not queued since it last ran: sched_info_arrive adds 0 */
-	now_ns = rq->clock;
-	if (now_ns > queued_ns)
+	/*
+	 * last_queued 0: not queued since it last ran, sched_info_arrive adds
+	 * nothing. A wait of 0 (rq clock not updated since the enqueue) is
+	 * still one wait, as in the kernel's count (pcount).
+	 */
+	if (queued_ns && now_ns >= queued_ns)
 		runq_record(next, now_ns - queued_ns);
 }
 
@@ -129,7 +133,10 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(btf_switch_si, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	sched_info_switch_in(next);
+	__u64 queued_ns = next->sched_info.last_queued;
+
+	if (queued_ns)
+		sched_info_wait(next, queued_ns, next->se.cfs_rq->rq->clock);
 	return 0;
 }
 
@@ -137,7 +144,10 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_switch_si, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	sched_info_switch_in(next);
+	__u64 queued_ns = BPF_CORE_READ(next, sched_info.last_queued);
+
+	if (queued_ns)
+		sched_info_wait(next, queued_ns, BPF_CORE_READ(next, se.cfs_rq, rq, clock));
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  *
  * The method is chosen once here, from the kernel's BTF: "sched_info"
  * (the kernel's own run_delay delta, read at sched_switch) where struct
- * sched_info has last_queued and the per-CPU runqueues variable is in BTF,
+ * sched_info has last_queued and struct cfs_rq has rq,
  * "timestamps" (wakeup/preemption -> switch-in) elsewhere, or when
  * LATTOP_RUNQ_METHOD=timestamps asks for it (tests of the fallback).
  */
@@ -41,27 +41,36 @@ struct fam_runq {
 	char features[96];
 };
 
-/* Does the kernel's BTF have what the sched_info method reads? */
+static bool btf_struct_has(const struct btf *btf, const char *type, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_member *m;
+	const struct btf_type *t;
+
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), member))
+			return true;
+	return false;
+}
+
+/*
+ * Does the kernel's BTF have what the sched_info method reads:
+ * sched_info.last_queued (CONFIG_SCHED_INFO) and cfs_rq.rq
+ * (CONFIG_FAIR_GROUP_SCHED), the way to this CPU's rq clock?
+ */
 static bool runq_kernel_has_sched_info(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
-	const struct btf_type *t;
-	bool found = false;
-	int id;
+	bool found;
 
 	if (libbpf_get_error(btf))
 		return false;
-	id = btf__find_by_name_kind(btf, "sched_info", BTF_KIND_STRUCT);
-	if (id > 0) {
-		const struct btf_member *m;
-
-		t = btf__type_by_id(btf, id);
-		m = btf_members(t);
-		for (int i = 0; i < btf_vlen(t) && !found; i++)
-			found = !strcmp(btf__name_by_offset(btf, m[i].name_off), "last_queued");
-	}
-	if (found)
-		found = btf__find_by_name_kind(btf, "runqueues", BTF_KIND_VAR) > 0;
+	found = btf_struct_has(btf, "sched_info", "last_queued") &&
+		btf_struct_has(btf, "cfs_rq", "rq") && btf_struct_has(btf, "rq", "clock");
 	btf__free(btf);
 	return found;
 }

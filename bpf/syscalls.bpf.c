@@ -27,12 +27,25 @@ const volatile __u32 cfg_sample_threshold = 0xffffffffu;
 /* enum abi_sys_class of each syscall number, from user space's list (src/core/wait_class.c). */
 const volatile __u8 cfg_sys_class[ABI_SYS_CLASS_NR] = {};
 
-/* Per-thread state: the call in flight and the process identity, cached. */
+/*
+ * Per-thread state: the call in flight and the process identity, cached.
+ * With the breakdown on, a timed call that leaves the CPU also keeps where
+ * its time went so far (enum abi_part); one that never does costs one
+ * store at entry (switched = 0) and its whole latency is on-CPU time.
+ */
 struct task_slot {
 	__u64 start_ns;			/* 0: the call in flight is not timed */
 	__u32 nr;			/* syscall in flight, NR_NONE if none */
 	__u32 skip;			/* process excluded by the pre-filter */
 	struct abi_sys_key key;		/* tgid, pstart_ns, comm; nr set at exit */
+	__u8 switched;			/* the call in flight left the CPU: part[] is valid */
+	__u8 off;			/* 0 on CPU, else the part its off-CPU time goes to */
+	__u8 pend_part;			/* the part of a stretch not yet split (pend_off_ns) */
+	__u8 pad[5];
+	__u64 seg_ns;			/* last switch-out (off CPU) or switch-in (on CPU) */
+	__u64 pend_off_ns;		/* blocked stretch to split once run_delay has its wait */
+	__u64 pend_run_delay;		/* sched_info.run_delay at that switch-in */
+	__u64 part[ABI_PARTS];
 };
 
 struct {
@@ -243,6 +256,7 @@ static __always_inline int on_enter(long id)
 		return 0;
 	t->nr = (__u32)id;
 	t->start_ns = timed ? bpf_ktime_get_ns() : 0;
+	t->switched = 0;
 	return 0;
 }
 
@@ -260,6 +274,79 @@ static __always_inline bool key_from_task(struct abi_sys_key *key, struct task_s
 	key->pstart_ns = leader->start_time;
 	__builtin_memcpy(key->comm, leader->comm, ABI_COMM_LEN);
 	return !proc_excluded(key);
+}
+
+/*
+ * The breakdown's scheduler hook (tp_btf only: it needs both tasks typed).
+ * @prev leaves the CPU: the on-CPU stretch of its call ends, and its state
+ * says where the time off CPU goes: still runnable (preempted) -> run
+ * queue; blocked with in_iowait -> I/O; blocked otherwise -> blocked.
+ * @next gets the CPU: a blocked stretch ends with some time runnable in
+ * the queue. That part is the kernel's own figure: sched_info_arrive()
+ * adds it to next's sched_info.run_delay (/proc/PID/schedstat) right
+ * after this tracepoint, so it is read back at the task's next event
+ * (switch-out or syscall exit) and the stretch split then.
+ */
+static __always_inline void breakdown_settle(struct task_slot *t, struct task_struct *task)
+{
+	__u64 queued_ns;
+
+	if (!t->pend_off_ns)
+		return;
+	queued_ns = task->sched_info.run_delay - t->pend_run_delay;
+	if (queued_ns > t->pend_off_ns)
+		queued_ns = t->pend_off_ns;
+	t->part[ABI_PART_RUNQ] += queued_ns;
+	if (t->pend_part == ABI_PART_IO)
+		t->part[ABI_PART_IO] += t->pend_off_ns - queued_ns;
+	else
+		t->part[ABI_PART_BLOCKED] += t->pend_off_ns - queued_ns;
+	t->pend_off_ns = 0;
+}
+
+static __always_inline void breakdown_switch_out(struct task_struct *prev, bool preempt, __u64 now)
+{
+	struct task_slot *t = bpf_task_storage_get(&task_slots, prev, 0, 0);
+
+	if (!t || t->nr == NR_NONE || !t->start_ns)
+		return;
+	if (!t->switched) {
+		t->switched = 1;
+		t->pend_off_ns = 0;
+		t->part[ABI_PART_ONCPU] = now - t->start_ns;
+		t->part[ABI_PART_RUNQ] = 0;
+		t->part[ABI_PART_IO] = 0;
+		t->part[ABI_PART_BLOCKED] = 0;
+	} else {
+		breakdown_settle(t, prev);
+		t->part[ABI_PART_ONCPU] += now - t->seg_ns;
+	}
+	t->seg_ns = now;
+	if (preempt || prev->__state == 0)
+		t->off = ABI_PART_RUNQ;
+	else if (BPF_CORE_READ_BITFIELD(prev, in_iowait))
+		t->off = ABI_PART_IO;
+	else
+		t->off = ABI_PART_BLOCKED;
+}
+
+static __always_inline void breakdown_switch_in(struct task_struct *next, __u64 now)
+{
+	struct task_slot *t = bpf_task_storage_get(&task_slots, next, 0, 0);
+	__u64 off_ns;
+
+	if (!t || !t->off || t->nr == NR_NONE || !t->start_ns)
+		return;
+	off_ns = now - t->seg_ns;
+	t->seg_ns = now;
+	if (t->off == ABI_PART_RUNQ) {
+		t->part[ABI_PART_RUNQ] += off_ns;	/* runnable all along */
+	} else {
+		t->pend_off_ns = off_ns;
+		t->pend_part = t->off;
+		t->pend_run_delay = next->sched_info.run_delay;	/* before this wait is added */
+	}
+	t->off = 0;
 }
 
 static __always_inline int on_exit(long ret, long nr)
@@ -295,6 +382,15 @@ static __always_inline int on_exit(long ret, long nr)
 		return 0;	/* entered before we attached */
 	}
 
+	if (start_ns && t && t->switched && (cfg_flags & ABI_CFG_BREAKDOWN)) {
+		breakdown_settle(t, task);
+		/* The last on-CPU stretch; the parts now add up to lat_ns exactly. */
+		t->part[ABI_PART_ONCPU] += start_ns + lat_ns - t->seg_ns;
+		/* Blocked, not on I/O, for most of the call: it waited for an event. */
+		if (t->part[ABI_PART_BLOCKED] * 2 > lat_ns)
+			key.nr |= ABI_SYS_NR_WAIT;
+	}
+
 	h = bpf_map_lookup_elem(&sys_hist, &key);
 	if (!h) {
 		if (bpf_map_update_elem(&sys_hist, &key, &zero_hist, BPF_NOEXIST) &&
@@ -307,6 +403,15 @@ static __always_inline int on_exit(long ret, long nr)
 			return 0;
 	}
 	hist_add(h, ret, lat_ns, start_ns != 0);
+	if (start_ns && t && (cfg_flags & ABI_CFG_BREAKDOWN)) {
+		if (!t->switched) {
+			__sync_fetch_and_add(&h->part_ns[ABI_PART_ONCPU], lat_ns);
+			return 0;
+		}
+		for (int p = 0; p < ABI_PARTS; p++)
+			if (t->part[p])
+				__sync_fetch_and_add(&h->part_ns[p], t->part[p]);
+	}
 	return 0;
 }
 
@@ -373,6 +478,16 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
 	/* regs is BTF-typed here: a plain load. */
 	return on_exit(ret, sampling() && REGS_SYSCALL_NR_KNOWN ? REGS_SYSCALL_NR_BTF(regs) : -1);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	breakdown_switch_out(prev, preempt, now);
+	breakdown_switch_in(next, now);
+	return 0;
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -16,6 +16,7 @@
 #include "collect/bpf_log.h"
 #include "collect/bpf_stats.h"
 #include "collect/client_source.h"
+#include "collect/families.h"
 #include "core/client_model.h"
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -49,39 +50,7 @@ struct client_source {
 	atomic_int csv_err;
 };
 
-enum flavour { FLAVOUR_TP_BTF, FLAVOUR_RAW_TP, FLAVOUR_NR };
-static const char *const flavour_names[FLAVOUR_NR] = { "tp_btf", "raw_tp" };
-
-enum prog_role { ROLE_STATE, ROLE_RECV, ROLE_SEND, ROLE_RETRANS, ROLE_SRST, ROLE_RRST, ROLE_NR };
-
-static void set_flavour(struct clients_bpf *skel, enum flavour f, bool requests)
-{
-	struct bpf_program *by_flavour[FLAVOUR_NR][ROLE_NR] = {
-		{ skel->progs.btf_state, skel->progs.btf_recv, skel->progs.btf_send,
-		  skel->progs.btf_retransmit, skel->progs.btf_send_reset,
-		  skel->progs.btf_receive_reset },
-		{ skel->progs.raw_state, skel->progs.raw_recv, skel->progs.raw_send,
-		  skel->progs.raw_retransmit, skel->progs.raw_send_reset,
-		  skel->progs.raw_receive_reset },
-	};
-
-	for (int i = 0; i < FLAVOUR_NR; i++)
-		for (int r = 0; r < ROLE_NR; r++) {
-			bool io = r == ROLE_RECV || r == ROLE_SEND;
-
-			bpf_program__set_autoload(by_flavour[i][r],
-						  i == (int)f && (requests || !io));
-		}
-}
-
-/* Does the running kernel have the tracepoint @name (as a BTF trace typedef)? */
-static bool kernel_has_tracepoint(const struct btf *vmlinux, const char *name)
-{
-	char type[96];
-
-	snprintf(type, sizeof(type), "btf_trace_%s", name);
-	return vmlinux && btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
-}
+PROBE_SKEL_OPS(clients);
 
 static int64_t mono_to_real(void)
 {
@@ -187,73 +156,78 @@ static void seed_listen_ports(int map_fd, const char *file)
 	fclose(f);
 }
 
-static int load_best(struct client_source *cs, const struct client_source_opts *o,
-		     enum flavour *used)
+struct clients_load_ctx {
+	struct client_source *cs;
+	const struct client_source_opts *o;
+};
+
+static int configure(void *skel_v, enum probe_flavour f, void *ctx_v)
 {
-	int ret = -ENOENT;
+	struct clients_bpf *skel = skel_v;
+	struct clients_load_ctx *ctx = ctx_v;
+	const struct client_source_opts *o = ctx->o;
 
-	for (int f = 0; f < FLAVOUR_NR; f++) {
-		bpf_log_reset();
-		cs->skel = clients_bpf__open();
-		if (!cs->skel)
-			return -errno;
-		/* Without sock_*_length the request programs are simply not loaded. */
-		cs->skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) |
-					      configure_filter(cs->skel, o);
-		bpf_map__set_max_entries(cs->skel->maps.clients, o->max_clients);
-		/* A connection per client at least; more for keep-alive pools. */
-		bpf_map__set_max_entries(cs->skel->maps.conns,
-					 o->max_clients * 4 > ABI_SOCKS_DEFAULT ?
-					 o->max_clients * 4 : ABI_SOCKS_DEFAULT);
-		if (!o->samples)	/* the map must exist; keep it at the minimum */
-			bpf_map__set_max_entries(cs->skel->maps.samples, 4096);
-		set_flavour(cs->skel, (enum flavour)f, cs->requests);
-		ret = clients_bpf__load(cs->skel);
-		if (!ret) {
-			int ports_fd = bpf_map__fd(cs->skel->maps.listen_ports);
-
-			seed_listen_ports(ports_fd, "tcp");
-			seed_listen_ports(ports_fd, "tcp6");
-			ret = clients_bpf__attach(cs->skel);
-		}
-		if (!ret) {
-			*used = (enum flavour)f;
-			return 0;
-		}
-		clients_bpf__destroy(cs->skel);
-		cs->skel = NULL;
-		if (ret == -EPERM || ret == -EACCES)
-			break;
+	(void)f;
+	skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) | configure_filter(skel, o);
+	bpf_map__set_max_entries(skel->maps.clients, o->max_clients);
+	/* A connection per client at least; more for keep-alive pools. */
+	bpf_map__set_max_entries(skel->maps.conns, o->max_clients * 4 > ABI_SOCKS_DEFAULT ?
+				 o->max_clients * 4 : ABI_SOCKS_DEFAULT);
+	if (!o->samples)	/* the map must exist; keep it at the minimum */
+		bpf_map__set_max_entries(skel->maps.samples, 4096);
+	/* Without sock_*_length the request programs are simply not loaded. */
+	if (!ctx->cs->requests) {
+		bpf_program__set_autoload(skel->progs.btf_recv, false);
+		bpf_program__set_autoload(skel->progs.btf_send, false);
+		bpf_program__set_autoload(skel->progs.raw_recv, false);
+		bpf_program__set_autoload(skel->progs.raw_send, false);
 	}
-	return ret;
+	return 0;
+}
+
+static int loaded(void *skel_v, void *ctx)
+{
+	struct clients_bpf *skel = skel_v;
+	int ports_fd = bpf_map__fd(skel->maps.listen_ports);
+
+	(void)ctx;
+	seed_listen_ports(ports_fd, "tcp");
+	seed_listen_ports(ports_fd, "tcp6");
+	return 0;
 }
 
 struct client_source *client_source_open(const struct client_source_opts *o, char *note,
 					 size_t note_len)
 {
 	struct client_source *cs = calloc(1, sizeof(*cs));
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	enum flavour used = FLAVOUR_TP_BTF;
+	struct clients_load_ctx lctx = { cs, o };
+	struct probe_load_req req = {
+		.skel = &clients_skel_ops,
+		.flavours = PROBE_FLAVOUR_BIT(PROBE_TP_BTF) | PROBE_FLAVOUR_BIT(PROBE_RAW_TP),
+		.what = "the socket tracing programs",
+		.configure = configure,
+		.loaded = loaded,
+		.ctx = &lctx,
+	};
+	enum probe_flavour used = PROBE_TP_BTF;
+	char why[SNAP_NOTE_LEN];
+	void *skel = NULL;
 	int ret;
 
 	snprintf(note, note_len, "clients: out of memory");
-	if (!cs) {
-		btf__free(vmlinux);
+	if (!cs)
 		return NULL;
-	}
-	if (!kernel_has_tracepoint(vmlinux, "inet_sock_set_state")) {
+	if (!probe_kernel_has_tracepoint("inet_sock_set_state")) {
 		snprintf(note, note_len, "clients unavailable: the kernel has no "
 			 "sock:inet_sock_set_state tracepoint (Linux 4.16+)");
 		goto fail;
 	}
-	cs->requests = kernel_has_tracepoint(vmlinux, "sock_recv_length") &&
-		       kernel_has_tracepoint(vmlinux, "sock_send_length") &&
+	cs->requests = probe_kernel_has_tracepoint("sock_recv_length") &&
+		       probe_kernel_has_tracepoint("sock_send_length") &&
 		       !getenv("LATTOP_NO_SOCK_LENGTH");	/* to test the fallback */
 	if (!cs->requests)
 		snprintf(cs->note, sizeof(cs->note), "request latency unavailable: the kernel has "
 			 "no sock:sock_recv_length/sock_send_length (Linux 6.4+); connections only");
-	btf__free(vmlinux);
-	vmlinux = NULL;
 	cs->nr_cpus = libbpf_num_possible_cpus();
 	cs->keys = calloc(READ_BATCH, sizeof(*cs->keys));
 	cs->vals = calloc(READ_BATCH, sizeof(*cs->vals));
@@ -261,12 +235,12 @@ struct client_source *client_source_open(const struct client_source_opts *o, cha
 	cs->model = client_model_new();
 	if (cs->nr_cpus <= 0 || !cs->keys || !cs->vals || !cs->cpu_vals || !cs->model)
 		goto fail;
-	ret = load_best(cs, o, &used);
+	ret = probe_load(&req, &skel, &used, why, sizeof(why));
 	if (ret) {
-		snprintf(note, note_len, "clients unavailable: the kernel refused the socket "
-			 "tracing programs (%s)", strerror(-ret));
+		snprintf(note, note_len, "clients unavailable: %s", why);
 		goto fail;
 	}
+	cs->skel = skel;
 	cs->rows_fd = bpf_map__fd(cs->skel->maps.clients);
 	if (o->samples) {
 		cs->sink = *o->samples;
@@ -287,12 +261,11 @@ struct client_source *client_source_open(const struct client_source_opts *o, cha
 		cs->csv_thread_started = true;
 	}
 	snprintf(cs->features, sizeof(cs->features), "clients: %s%s, %u rows max (LRU)",
-		 flavour_names[used], cs->requests ? " + sock_*_length" : ", connections only",
+		 probe_flavour_name(used), cs->requests ? " + sock_*_length" : ", connections only",
 		 o->max_clients);
 	snprintf(note, note_len, "%s", cs->note);
 	return cs;
 fail:
-	btf__free(vmlinux);
 	client_source_close(cs);
 	return NULL;
 }
@@ -384,3 +357,61 @@ int client_source_tick(struct client_source *cs, struct snapshot *out)
 		 cs->note);
 	return 0;
 }
+
+/* The clients probe family (collect/probe_family.h) over this source. */
+static int fam_open(void **ctx, const struct bpf_source_opts *o, char *note, size_t notelen)
+{
+	struct client_source_opts co = { .max_clients = o->max_clients, .pids = o->pids,
+					 .n_pids = o->n_pids, .comm = o->comm,
+					 .samples = o->samples };
+	struct client_source *cs = client_source_open(&co, note, notelen);
+
+	if (!cs)
+		return -ENOENT;
+	*ctx = cs;
+	return 0;
+}
+
+static int fam_tick(void *ctx, struct snapshot *out)
+{
+	return client_source_tick(ctx, out);
+}
+
+static const char *fam_features(void *ctx)
+{
+	return client_source_features(ctx);
+}
+
+static void fam_run_time(void *ctx, uint64_t *run_ns, uint64_t *run_cnt)
+{
+	client_source_run_time(ctx, run_ns, run_cnt);
+}
+
+static void fam_close(void *ctx)
+{
+	client_source_close(ctx);
+}
+
+static bool fam_wanted(const struct bpf_source_opts *o)
+{
+	return o->clients;
+}
+
+static void fam_off(struct snapshot *out, const char *note)
+{
+	out->clients_state = SNAP_CLIENTS_OFF;
+	snprintf(out->clients_note, sizeof(out->clients_note), "%s", note);
+}
+
+const struct probe_family probe_family_clients = {
+	.name = "clients",
+	.cost = SNAP_PROBE_CLIENTS,
+	.off_option = "--no-clients",
+	.wanted = fam_wanted,
+	.off = fam_off,
+	.open = fam_open,
+	.tick = fam_tick,
+	.features = fam_features,
+	.run_time = fam_run_time,
+	.close = fam_close,
+};

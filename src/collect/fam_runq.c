@@ -136,12 +136,13 @@ static int runq_open(void **ctx, const struct bpf_source_opts *o, char *note, si
 
 	if (!probe_kernel_has_tracepoint("sched_switch") ||
 	    !probe_kernel_has_tracepoint("sched_wakeup")) {
-		snprintf(note, notelen, "off: the kernel has no sched_switch/sched_wakeup tracepoint");
+		snprintf(note, notelen, "runqueue off: the kernel has no sched_switch/sched_wakeup "
+			 "tracepoint");
 		return -ENOENT;
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		snprintf(note, notelen, "off: %s", strerror(ENOMEM));
+		snprintf(note, notelen, "runqueue off: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	r->opts = o;
@@ -160,7 +161,7 @@ static int runq_open(void **ctx, const struct bpf_source_opts *o, char *note, si
 				 o->max_fam_keys ? o->max_fam_keys : ABI_FAM_KEYS_DEFAULT);
 	if (!r->table) {
 		err = -errno;
-		snprintf(note, notelen, "off: %s", strerror(errno));
+		snprintf(note, notelen, "runqueue off: %s", strerror(errno));
 		runq_bpf__destroy(r->skel);
 		free(r);
 		return err;
@@ -170,6 +171,19 @@ static int runq_open(void **ctx, const struct bpf_source_opts *o, char *note, si
 		 r->method == RUNQ_SCHED_INFO ? "kernel sched_info" : "timestamps");
 	*ctx = r;
 	return 0;
+}
+
+static bool runq_wanted(const struct bpf_source_opts *o)
+{
+	return o->runq;
+}
+
+static void runq_off(struct snapshot *out, const char *note)
+{
+	struct snap_table *t = &out->fam[SNAP_FAM_RUNQ];
+
+	t->state = SNAP_FAM_OFF;
+	snprintf(t->note, sizeof(t->note), "%s", note);
 }
 
 static int runq_tick(void *ctx, struct snapshot *out)
@@ -205,6 +219,9 @@ static void runq_close(void *ctx)
 const struct probe_family probe_family_runq = {
 	.name = "runqueue",
 	.cost = SNAP_PROBE_RUNQ,
+	.off_option = "--no-runq",
+	.wanted = runq_wanted,
+	.off = runq_off,
 	.open = runq_open,
 	.tick = runq_tick,
 	.features = runq_features,

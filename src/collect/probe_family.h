@@ -80,6 +80,11 @@ bool probe_kernel_has_tracepoint(const char *name);
 struct probe_family {
 	const char *name;		/* "syscalls", "clients", "runqueue", "block" */
 	enum snap_probe_family cost;	/* where its BPF run time is shown */
+	const char *off_option;		/* the option that turns it off ("--no-block"); NULL: required */
+	/* Is it asked for? NULL: always. */
+	bool (*wanted)(const struct bpf_source_opts *o);
+	/* Collector thread: say in @out that the family is off, and why (@note). */
+	void (*off)(struct snapshot *out, const char *note);
 	/*
 	 * Main thread. 0 with *@ctx set, or a negative errno and why in @note
 	 * (then the family is off and its note is shown; the syscall family's

@@ -187,7 +187,7 @@ int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f
 	while (i < m->n) {
 		struct fam_entry *e = &m->entries[i];
 
-		if (e->idle_ticks >= m->age_ticks && (!e->seen || e->idle_ticks >= m->age_ticks)) {
+		if (e->idle_ticks >= m->age_ticks) {
 			if (on_retire && e->seen)
 				on_retire(&e->key, ctx);
 			remove_at(m, i);

@@ -1,0 +1,341 @@
+/*
+ * fam_syscalls.c - the syscall family: every syscall's latency per
+ * (process, syscall) from bpf/syscalls.bpf.c, process exits through its
+ * ring buffer, and (with the breakdown on) where each call's time went.
+ * Collector thread after open.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "collect/bpf_stats.h"
+#include "collect/fam_syscalls.h"
+#include "collect/families.h"
+#include "core/model.h"
+#include "core/wait_class.h"
+/* The generated skeleton casts away const; that is bpftool's business. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "syscalls.skel.h"
+#pragma GCC diagnostic pop
+
+#define READ_BATCH 256
+#define AGE_TICKS 10
+
+PROBE_SKEL_OPS(syscalls);
+
+/* A process exit read from the ring buffer, applied to the model after the map read. */
+struct exit_rec {
+	uint32_t tgid;
+	uint64_t pstart_ns;
+};
+
+struct sys_family {
+	struct syscalls_bpf *skel;
+	const struct bpf_source_opts *o;	/* open() only */
+	struct ring_buffer *rb;
+	struct model *model;
+	int hist_fd;
+	int nr_cpus;
+	uint32_t sample_every;
+	bool breakdown;
+	struct abi_sys_key *keys;	/* READ_BATCH */
+	struct abi_hist *vals;		/* READ_BATCH */
+	uint64_t *cpu_vals;		/* nr_cpus */
+	uint64_t counters_prev[ABI_CNT_NR];
+	struct snap_counters total;
+	struct exit_rec *exits;		/* exits seen this tick */
+	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
+	char features[160];
+};
+
+static int configure(void *skel_v, enum probe_flavour f, void *ctx)
+{
+	struct syscalls_bpf *skel = skel_v;
+	struct sys_family *s = ctx;
+	const struct bpf_source_opts *o = s->o;
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < o->n_pids && i < ABI_MAX_PID_FILTER; i++)
+		skel->rodata->cfg_pids[i] = o->pids[i];
+	if (o->n_pids)
+		flags |= ABI_CFG_FILTER_PID;
+	if (o->comm && *o->comm) {
+		for (size_t i = 0; i < ABI_COMM_LEN - 1 && o->comm[i]; i++)
+			skel->rodata->cfg_comm[i] = o->comm[i];
+		flags |= ABI_CFG_FILTER_COMM;
+	}
+	if (o->follow_tgid)
+		flags |= ABI_CFG_FILTER_TREE;
+	/* The breakdown needs both tasks of a switch typed: tp_btf only. */
+	if (s->breakdown && f == PROBE_TP_BTF)
+		flags |= ABI_CFG_BREAKDOWN;
+	skel->rodata->cfg_flags = flags;
+	/* One in N timed: prandom <= 2^32/N - 1; N == 1 skips the random draw. */
+	skel->rodata->cfg_sample_threshold = o->sample_every <= 1 ? 0xffffffffu :
+		(uint32_t)((1ull << 32) / o->sample_every - 1);
+	/* The wait list, by number: the kernel side marks each wait call in its key. */
+	_Static_assert(sizeof(skel->rodata->cfg_sys_class) == ABI_SYS_CLASS_NR, "class table");
+	wait_class_fill((uint8_t *)skel->rodata->cfg_sys_class, ABI_SYS_CLASS_NR);
+	bpf_map__set_max_entries(skel->maps.sys_hist, o->max_keys);
+	/* The map must exist; keep it at the minimum when no tree is followed. */
+	if (!o->follow_tgid) {
+		bpf_map__set_max_entries(skel->maps.tree_pids, 1);
+		/* Forks matter only when a process tree is followed (lattop run). */
+		bpf_program__set_autoload(skel->progs.btf_proc_fork, false);
+		bpf_program__set_autoload(skel->progs.raw_proc_fork, false);
+		bpf_program__set_autoload(skel->progs.tp_proc_fork, false);
+	}
+	bpf_program__set_autoload(skel->progs.btf_sys_switch, s->breakdown && f == PROBE_TP_BTF);
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct sys_family *s = ctx;
+	const struct abi_event *ev = data;
+
+	if (size < sizeof(*ev))
+		return 0;
+	if (ev->kind != ABI_EV_PROC_EXIT)
+		return 0;
+	if (s->n_exits == s->cap_exits) {
+		size_t cap = s->cap_exits ? s->cap_exits * 2 : 256;
+		struct exit_rec *exits = realloc(s->exits, cap * sizeof(*exits));
+
+		if (!exits)
+			return -ENOMEM;	/* stops this consume; the rest waits in the ring */
+		s->exits = exits;
+		s->cap_exits = cap;
+	}
+	s->exits[s->n_exits].tgid = ev->tgid;
+	s->exits[s->n_exits].pstart_ns = ev->pstart_ns;
+	s->n_exits++;
+	return 0;
+}
+
+static void retire_key(const struct abi_sys_key *key, void *ctx)
+{
+	struct sys_family *s = ctx;
+
+	bpf_map_delete_elem(s->hist_fd, key);
+}
+
+/* Slow path for kernels without batch lookups on hash maps. */
+static int read_map_by_key(struct sys_family *s)
+{
+	struct abi_sys_key key, next;
+	void *prev = NULL;
+	int ret;
+
+	while (bpf_map_get_next_key(s->hist_fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(s->hist_fd, &next, &s->vals[0]) == 0) {
+			ret = model_update(s->model, &next, &s->vals[0]);
+			if (ret)
+				return ret;
+		}
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+static int read_map(struct sys_family *s)
+{
+	struct abi_sys_key token;
+	void *in = NULL;
+	uint32_t count;
+	int ret;
+
+	for (;;) {
+		count = READ_BATCH;
+		ret = bpf_map_lookup_batch(s->hist_fd, in, &token, s->keys, s->vals, &count, NULL);
+		if (ret && errno != ENOENT)
+			return in ? -errno : read_map_by_key(s);
+		for (uint32_t i = 0; i < count; i++) {
+			int uret = model_update(s->model, &s->keys[i], &s->vals[i]);
+
+			if (uret)
+				return uret;
+		}
+		if (ret)
+			return 0;	/* ENOENT: that was the last batch */
+		in = &token;
+	}
+}
+
+static void read_counters(struct sys_family *s, struct snap_counters *iv)
+{
+	int fd = bpf_map__fd(s->skel->maps.counters);
+	uint64_t now[ABI_CNT_NR] = { 0 };
+
+	for (uint32_t idx = 0; idx < ABI_CNT_NR; idx++) {
+		if (bpf_map_lookup_elem(fd, &idx, s->cpu_vals))
+			continue;
+		for (int c = 0; c < s->nr_cpus; c++)
+			now[idx] += s->cpu_vals[c];
+	}
+	iv->lost = (now[ABI_CNT_MAP_FULL] - s->counters_prev[ABI_CNT_MAP_FULL]) +
+		   (now[ABI_CNT_NO_TASK_STORE] - s->counters_prev[ABI_CNT_NO_TASK_STORE]) +
+		   (now[ABI_CNT_RB_DROPPED] - s->counters_prev[ABI_CNT_RB_DROPPED]) +
+		   (now[ABI_CNT_TREE_FULL] - s->counters_prev[ABI_CNT_TREE_FULL]);
+	memcpy(s->counters_prev, now, sizeof(now));
+}
+
+static int sys_tick(void *ctx, struct snapshot *out)
+{
+	struct sys_family *s = ctx;
+	struct snap_counters iv = { 0 };
+	int ret;
+
+	/* Exits first: a process that ended this tick still has its last counts read below. */
+	ring_buffer__consume(s->rb);
+	model_begin(s->model);
+	ret = read_map(s);
+	if (ret)
+		return ret;
+	/*
+	 * Exits are applied after the read: a process that started and ended
+	 * within this tick has its keys only now.
+	 */
+	for (size_t i = 0; i < s->n_exits; i++)
+		model_mark_exited(s->model, s->exits[i].tgid, s->exits[i].pstart_ns);
+	s->n_exits = 0;
+	read_counters(s, &iv);
+	ret = model_emit(s->model, out, &iv.evicted, retire_key, s);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < out->n_sys; i++)
+		iv.events += out->sys[i].interval.count;
+	s->total.events += iv.events;
+	s->total.lost += iv.lost;
+	s->total.evicted += iv.evicted;
+	out->interval.events = iv.events;
+	out->interval.lost = iv.lost;
+	out->interval.evicted = iv.evicted;
+	out->total.events = s->total.events;
+	out->total.lost = s->total.lost;
+	out->total.evicted = s->total.evicted;
+	out->sample_every = s->sample_every;
+	out->breakdown = s->breakdown;
+	return 0;
+}
+
+static void sys_close(void *ctx)
+{
+	struct sys_family *s = ctx;
+
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	syscalls_bpf__destroy(s->skel);
+	model_free(s->model);
+	free(s->keys);
+	free(s->vals);
+	free(s->cpu_vals);
+	free(s->exits);
+	free(s);
+}
+
+static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, size_t notelen)
+{
+	struct sys_family *s = calloc(1, sizeof(*s));
+	struct probe_load_req req = {
+		.skel = &syscalls_skel_ops,
+		.flavours = PROBE_FLAVOURS_ALL,
+		.what = "the syscall programs",
+		.configure = configure,
+		.ctx = s,
+	};
+	enum probe_flavour used = PROBE_TP_BTF;
+	void *skel = NULL;
+	char timing[32] = "every call timed";
+	int ret;
+
+	if (!s) {
+		snprintf(note, notelen, "out of memory");
+		return -ENOMEM;
+	}
+	s->o = o;
+	s->nr_cpus = libbpf_num_possible_cpus();
+	s->keys = calloc(READ_BATCH, sizeof(*s->keys));
+	s->vals = calloc(READ_BATCH, sizeof(*s->vals));
+	s->cpu_vals = calloc(s->nr_cpus > 0 ? (size_t)s->nr_cpus : 1, sizeof(*s->cpu_vals));
+	s->model = model_new((size_t)o->max_keys * 2, AGE_TICKS);
+	s->sample_every = o->sample_every ? o->sample_every : 1;
+	s->breakdown = o->breakdown;
+	if (s->nr_cpus <= 0 || !s->keys || !s->vals || !s->cpu_vals || !s->model) {
+		sys_close(s);
+		snprintf(note, notelen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = probe_load(&req, &skel, &used, note, notelen);
+	if (ret) {
+		sys_close(s);
+		return ret;
+	}
+	s->skel = skel;
+	s->o = NULL;
+	s->breakdown = s->breakdown && used == PROBE_TP_BTF;
+	s->hist_fd = bpf_map__fd(s->skel->maps.sys_hist);
+	if (o->follow_tgid) {
+		uint8_t one = 1;
+
+		/* Before the root runs (its caller holds it): every fork from here on is seen. */
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.tree_pids), &o->follow_tgid, &one,
+					BPF_ANY)) {
+			ret = -errno;
+			sys_close(s);
+			snprintf(note, notelen, "cannot follow the process tree: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
+	if (!s->rb) {
+		ret = -errno;
+		sys_close(s);
+		snprintf(note, notelen, "cannot create the BPF ring buffer reader: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	if (s->sample_every > 1)
+		snprintf(timing, sizeof(timing), "1 in %u timed", s->sample_every);
+	snprintf(s->features, sizeof(s->features),
+		 "syscalls: %s + task storage, %s, %u keys max%s; exits: ring buffer",
+		 probe_flavour_name(used), timing, o->max_keys,
+		 s->breakdown ? ", breakdown (sched_switch)" :
+		 o->breakdown ? ", no breakdown (needs tp_btf)" : ", no breakdown (--no-breakdown)");
+	*ctx = s;
+	return 0;
+}
+
+static const char *sys_features(void *ctx)
+{
+	return ((struct sys_family *)ctx)->features;
+}
+
+static void sys_run_time(void *ctx, uint64_t *run_ns, uint64_t *run_cnt)
+{
+	struct sys_family *s = ctx;
+
+	bpf_stats_sum(s->skel->obj, run_ns, run_cnt);
+}
+
+const char *fam_syscalls_proc_comm(void *ctx, uint32_t tgid)
+{
+	return model_proc_comm(((struct sys_family *)ctx)->model, tgid);
+}
+
+const struct probe_family probe_family_syscalls = {
+	.name = "syscalls",
+	.cost = SNAP_PROBE_SYSCALLS,
+	.open = sys_open,
+	.tick = sys_tick,
+	.features = sys_features,
+	.run_time = sys_run_time,
+	.close = sys_close,
+};

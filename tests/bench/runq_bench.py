@@ -63,6 +63,37 @@ def build_floor(out):
     return [loader, obj]
 
 
+RUNQ_PROGS = {"btf_switch_si", "raw_switch_si", "btf_switch_ts", "raw_switch_ts", "btf_wakeup",
+              "btf_wakeup_new", "raw_wakeup", "raw_wakeup_new"}   # bpf/runq.bpf.c
+TRACING = {"tracing", "raw_tracepoint", "tracepoint"}
+
+
+def progs():
+    """{id: (name, run_time_ns, run_cnt)} of the tracing programs loaded now."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True).stdout
+    try:
+        return {p["id"]: (p.get("name", "?"), p.get("run_time_ns", 0), p.get("run_cnt", 0))
+                for p in json.loads(out) if p.get("type") in TRACING}
+    except ValueError:
+        return {}
+
+
+def bpf_ns_per_switch(cfg, ids, before, after):
+    """The kernel's BPF statistics: run time of the tracer's programs per run of its
+    sched_switch program (wakeup programs' time included). None without them."""
+    run_ns = switches = 0
+    for i in ids:
+        if i not in before or i not in after:
+            continue
+        name = after[i][0]
+        if cfg.startswith("lattop") and name not in RUNQ_PROGS:
+            continue    # the syscall family's programs
+        run_ns += after[i][1] - before[i][1]
+        if "switch" in name:
+            switches += after[i][2] - before[i][2]
+    return run_ns / switches if switches else None
+
+
 def wait_for(pred, proc, what):
     deadline = time.monotonic() + ATTACH_S
     while time.monotonic() < deadline:
@@ -172,9 +203,12 @@ def traced_sum(cfg, out, pid, tids):
 
 
 def one_round(cfg, floor_cmd, tmp):
+    ids0 = set(progs())
     proc, out = start(cfg, floor_cmd, tmp)
     if out == "failed":
         return None
+    before = progs()
+    ids = set(before) - ids0
     helper = subprocess.Popen([HELPER, "pingpong", CPU, str(TRIPS)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     pid = json.loads(helper.stdout.readline())["pid"]
@@ -185,6 +219,7 @@ def one_round(cfg, floor_cmd, tmp):
     res = json.loads(helper.stdout.readline())
     asleep(pid)
     d1, n1 = schedstat(pid)
+    after = progs()
     tids = [int(p.rsplit("/", 1)[1]) for p in glob.glob(f"/proc/{pid}/task/*")]
     if proc is not None and cfg.startswith("lattop"):
         time.sleep(1.2)     # the tick holding the last waits
@@ -192,6 +227,7 @@ def one_round(cfg, floor_cmd, tmp):
     helper.stdin.close()
     helper.wait(timeout=30)
     return {"cpu_ns_per_trip": res["cpu_ns"] / res["rounds"], "kern_ns": d1 - d0,
+            "bpf_ns_per_switch": bpf_ns_per_switch(cfg, ids, before, after),
             "kern_waits": n1 - n0, "traced": traced_sum(cfg, out, pid, tids)}
 
 
@@ -201,6 +237,19 @@ def main():
     tmp = os.path.join(out_dir, "runq-tmp")
     os.makedirs(tmp, exist_ok=True)
     floor_cmd = build_floor(out_dir)
+    with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+        stats_was = f.read().strip()
+    try:
+        run(out_dir, tmp, floor_cmd)
+    finally:
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write(stats_was)
+
+
+def run(out_dir, tmp, floor_cmd):
+    # BPF run-time statistics on for the part (every configuration pays their clock reads).
+    with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+        f.write("1")
     cfgs = ["none", "floor", "lattop-norunq", "lattop", "lattop-ts", "bpftrace", "runqlat"]
     if not os.access(RUNQLAT, os.X_OK):
         log("runqlat missing (Debian package libbpf-tools): skipped")
@@ -233,6 +282,18 @@ def main():
         for ref in ("bpftrace", "runqlat", "floor"):
             if c in per_switch and ref in per_switch and per_switch[ref] > 0:
                 lines.append(f"ratio {c}/{ref}\t{per_switch[c] / per_switch[ref]:.2f}")
+    lines.append("# kernel BPF statistics: the tracer's run time per run of its sched_switch "
+                 "program (wakeups included; perf/trampoline dispatch not included)")
+    bpf_med = {}
+    for c in cfgs:
+        v = [x["bpf_ns_per_switch"] for x in res[c] if x["bpf_ns_per_switch"] is not None]
+        if v:
+            bpf_med[c] = statistics.median(v)
+            lines.append(f"bpf_run_ns_per_switch {c}\t{bpf_med[c]:.1f}")
+    for c in ("lattop", "lattop-ts"):
+        for ref in ("bpftrace", "runqlat"):
+            if c in bpf_med and bpf_med.get(ref):
+                lines.append(f"bpf ratio {c}/{ref}\t{bpf_med[c] / bpf_med[ref]:.2f}")
     lines.append("# waits of the helper against schedstat run_delay (median per-wait bias)")
     for c in cfgs:
         biases = [(x["traced"][0] - x["kern_ns"]) / max(x["traced"][1], 1)

@@ -164,6 +164,16 @@ $(O)/bench/floor_loader: tests/bench/floor_loader.c tests/bench/floor.bpf.c $(O)
 	$(BPFTOOL) gen skeleton $(O)/bench/floor.stripped.o name floor_bpf > $(O)/bench/floor.skel.h
 	$(CC) $(ALL_CFLAGS) -I$(O)/bench -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+# The block bench: one loader for lattop's block.bpf.o and for empty programs on its hooks.
+$(O)/bench/obj_loader: tests/bench/obj_loader.c $(O)/bpf/block.bpf.o $(O)/bench/block_floor.bpf.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+$(O)/bench/block_floor.bpf.o: tests/bench/block_floor.bpf.c $(O)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -Wno-unused-parameter \
+		-I$(O) -c $< -o $@
+
 # --- set-up ---------------------------------------------------------------
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

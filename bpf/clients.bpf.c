@@ -33,6 +33,7 @@
 
 #include "abi/lat_abi.h"
 #include "lib/filter.bpf.h"
+#include "lib/maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -110,13 +111,7 @@ struct {
 /* Too big for the BPF stack; the source of every new row. */
 static const struct abi_client_val zero_val;
 
-static __always_inline void counter_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&client_counters, &idx);
-
-	if (v)
-		*v += 1;	/* per-CPU: no other writer */
-}
+#define counter_inc(idx) counter_inc_in(&client_counters, (idx))
 
 static __always_inline void slot_add(__u32 *slots, __u64 *sum, __u64 *max, __u64 lat_ns)
 {
@@ -154,19 +149,15 @@ static __noinline bool current_excluded(void)
 /* The row of @key, created when missing; NULL when the map refused it. */
 static __always_inline struct abi_client_val *row_get(const struct abi_client_key *key)
 {
-	struct abi_client_val *v = bpf_map_lookup_elem(&clients, key);
+	bool created;
+	struct abi_client_val *v = map_lookup_or_init(&clients, key, &zero_val, &created);
 
-	if (v)
-		return v;
-	if (bpf_map_update_elem(&clients, key, &zero_val, BPF_NOEXIST)) {
-		if (!bpf_map_lookup_elem(&clients, key)) {
-			counter_inc(ABI_CCNT_CLIENT_FULL);
-			return NULL;
-		}
-	} else {
-		counter_inc(ABI_CCNT_ROWS_CREATED);
+	if (!v) {
+		counter_inc(ABI_CCNT_CLIENT_FULL);
+		return NULL;
 	}
-	v = bpf_map_lookup_elem(&clients, key);
+	if (created)
+		counter_inc(ABI_CCNT_ROWS_CREATED);
 	/* Only the owner's context knows its name (not softirq, not tgid 0). */
 	if (v && !v->comm[0] && key->tgid && key->tgid == bpf_get_current_pid_tgid() >> 32)
 		current_proc_comm(v->comm);

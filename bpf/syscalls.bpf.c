@@ -16,6 +16,7 @@
 #include "abi/lat_abi.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
+#include "lib/maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -86,13 +87,7 @@ struct {
 /* Source of new histogram values; too big for the 512-byte BPF stack. */
 static const struct abi_hist zero_hist;
 
-static __always_inline void counter_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
-
-	if (v)
-		*v += 1;	/* per-CPU: no other writer */
-}
+#define counter_inc(idx) counter_inc_in(&counters, (idx))
 
 static __always_inline bool proc_excluded(const struct abi_sys_key *key)
 {
@@ -356,6 +351,7 @@ static __always_inline int on_exit(long ret, long nr)
 	struct task_slot *t;
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
+	bool created;
 
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
 	if (t && t->nr != NR_NONE) {
@@ -391,16 +387,10 @@ static __always_inline int on_exit(long ret, long nr)
 			key.nr |= ABI_SYS_NR_WAIT;
 	}
 
-	h = bpf_map_lookup_elem(&sys_hist, &key);
+	h = map_lookup_or_init(&sys_hist, &key, &zero_hist, &created);
 	if (!h) {
-		if (bpf_map_update_elem(&sys_hist, &key, &zero_hist, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&sys_hist, &key)) {
-			counter_inc(ABI_CNT_MAP_FULL);
-			return 0;
-		}
-		h = bpf_map_lookup_elem(&sys_hist, &key);
-		if (!h)
-			return 0;
+		counter_inc(ABI_CNT_MAP_FULL);
+		return 0;
 	}
 	hist_add(h, ret, lat_ns, start_ns != 0);
 	if (start_ns && t && (cfg_flags & ABI_CFG_BREAKDOWN)) {

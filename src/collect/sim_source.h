@@ -7,6 +7,7 @@
 #include "collect/source.h"
 
 /* @profile: an enum sim_profile (core/sim.h). 0, -ENOMEM or -EINVAL. Needs no privileges. */
-int sim_source_open(struct source *src, uint64_t seed, int profile);
+int sim_source_open(struct source *src, uint64_t seed, int profile, bool breakdown, bool runq,
+		    bool block);
 
 #endif

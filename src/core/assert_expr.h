@@ -9,6 +9,12 @@
  * as long as they come to whole nanoseconds; counts take neither. A bare
  * number for a time is rejected rather than guessed. Without (SYSCALL)
  * the metric is over every syscall of the snapshot's rows, merged.
+ *
+ * Instead of a syscall, a family table (core/family.h, by term or name):
+ * METRIC(runq), METRIC(block) over all its rows merged, or only the rows
+ * whose key field equals a value: METRIC(block, dev:loop0),
+ * METRIC(runq, comm:nginx), METRIC(block, op:write) (the field as outputs
+ * print it, family_field_fmt). count is then events (waits, requests).
  * Whitespace is allowed between tokens; names are lower case.
  *
  * Pure: no I/O. Formatting with durations is in export/assert_expr_fmt.h.
@@ -40,7 +46,10 @@ enum assert_op { ASSERT_LT, ASSERT_LE, ASSERT_GT, ASSERT_GE, ASSERT_EQ, ASSERT_N
 
 struct assert_expr {
 	enum assert_metric metric;
-	int nr;			/* syscall number; -1: all syscalls */
+	int nr;			/* syscall number; -1: all syscalls (or a family) */
+	int fam;		/* enum snap_family; -1: syscalls */
+	int field;		/* enum fam_field the rows must match; -1: every row */
+	char field_value[32];	/* ... equal to this (as family_field_fmt prints it) */
 	enum assert_op op;
 	uint64_t value;		/* ns for time metrics, a count otherwise */
 	char value_text[40];	/* the value as written, without spaces or leading zeros: "1.5ms" */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/compare.h"
+#include "core/family.h"
 #include "core/hist.h"
 
 void compare_opts_default(struct cmp_opts *o)
@@ -517,7 +518,11 @@ const char *compare_kind_name(enum cmp_kind k)
 		return "syscall";
 	case CMP_CLIENT:
 		return "client";
+	case CMP_EVENT:
+		return "event";
 	default:
+		if (k >= CMP_FAMILY && k < CMP_FAMILY + SNAP_FAM_NR)
+			return family_get((enum snap_family)(k - CMP_FAMILY))->name;
 		return "event";
 	}
 }

@@ -56,6 +56,7 @@ enum cmp_kind {
 	CMP_EVENT = 0,		/* CSV events, recorded raw samples */
 	CMP_SYSCALL,		/* a syscall over every process */
 	CMP_CLIENT,		/* request latency of one client (address, port, direction) */
+	CMP_FAMILY,		/* a row of a family table: CMP_FAMILY + enum snap_family */
 };
 
 enum cmp_run {
@@ -184,6 +185,7 @@ int compare_series(struct cmp_series *s, const struct cmp_opts *o, struct cmp_re
 int compare_all(struct cmp_set *set, const struct cmp_opts *o, struct cmp_result **out,
 		struct cmp_summary *sum);
 
+/* "event", "syscall", "client", or a family's name ("runqueue", "block"). */
 const char *compare_kind_name(enum cmp_kind k);
 const char *compare_verdict_name(enum cmp_verdict v);
 

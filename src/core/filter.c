@@ -20,7 +20,7 @@ void filter_clear(struct filter *f)
 
 bool filter_is_empty(const struct filter *f)
 {
-	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port &&
+	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port && !f->n_dev &&
 	       f->waits == FILTER_WAITS_ALL;
 }
 
@@ -114,6 +114,32 @@ static int add_port(struct filter *f, const char *val, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A block device: its kernel name ([a-z0-9_.-], at most SNAP_LABEL_LEN - 1
+ * bytes, as /sys/block has it) or MAJ:MIN. Names are not checked against
+ * this host: a recording's devices are another host's.
+ */
+static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	size_t len = strlen(val);
+	const char *colon = strchr(val, ':');
+
+	if (len >= SNAP_LABEL_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
+						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")] ||
+	    (colon && (colon == val || !colon[1] || strchr(colon + 1, ':') ||
+		       val[strspn(val, "0123456789:")]))) {
+		snprintf(err, errlen, "bad device '%.20s' (want dev:NAME as in /sys/block, or "
+			 "dev:MAJ:MIN)", val);
+		return -EINVAL;
+	}
+	if (f->n_dev == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many devices (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	memcpy(f->dev[f->n_dev++], val, len + 1);
+	return 0;
+}
+
 /* Zero the bits of @n's address past its prefix, so that equal networks compare equal. */
 static void net_mask(struct filter_net *n)
 {
@@ -183,6 +209,7 @@ static const struct {
 	{ "comm:", add_comm },	/* explicit form, for names containing ':' */
 	{ "ip:", add_net },
 	{ "port:", add_port },
+	{ "dev:", add_dev },
 };
 
 /* "a,b,c" (@len bytes at @list): every value through @add; no value may be empty. */
@@ -231,7 +258,7 @@ static int parse_term(struct filter *f, const char *term, size_t len, char *err,
 					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR or port:N)",
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N or dev:NAME)",
 			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
@@ -318,6 +345,8 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 		snprintf(item, sizeof(item), "%u", f->port[i]);
 		out_put(&o, i ? "," : (o.need ? " port:" : "port:"), item);
 	}
+	for (size_t i = 0; i < f->n_dev; i++)
+		out_put(&o, i ? "," : (o.need ? " dev:" : "dev:"), f->dev[i]);
 	return o.need;
 }
 
@@ -421,9 +450,27 @@ static bool net_contains(const struct filter_net *n, const struct abi_client_key
 	return !rest || !((n->addr[full] ^ k->addr[full]) & (uint8_t)(0xff00u >> rest));
 }
 
+/* Does block row @r's device match term @want (its name, or MAJ:MIN of its dev_t)? */
+static bool dev_matches(const char *want, const struct snap_fam_row *r)
+{
+	char majmin[24];
+
+	if (r->label[0] && !strncmp(want, r->label, SNAP_LABEL_LEN))
+		return true;
+	snprintf(majmin, sizeof(majmin), "%u:%u", r->key.a >> 20, r->key.a & 0xfffff);
+	return !strcmp(want, majmin);
+}
+
 bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r)
 {
-	(void)fam;
+	if (fam == SNAP_FAM_BLOCK && f->n_dev) {
+		bool ok = false;
+
+		for (size_t i = 0; i < f->n_dev && !ok; i++)
+			ok = dev_matches(f->dev[i], r);
+		if (!ok)
+			return false;
+	}
 	return filter_match_proc(f, r->key.tgid, r->key.comm);
 }
 

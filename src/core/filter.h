@@ -10,9 +10,10 @@
  *   ip:ADDR[/BITS]  client address or network, IPv4 or IPv6 (ip:127.0.0.0/8, ip:::1)
  *   port:N[,N...]   client row's port (local port of accepted connections,
  *                   remote port of outgoing ones)
+ *   dev:NAME[,NAME] block I/O row's device: its name ("sda", "loop3") or MAJ:MIN
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
- * sys: applies to syscall rows only, ip: and port: to client rows only;
- * names and pids to both.
+ * sys: applies to syscall rows only, ip: and port: to client rows only,
+ * dev: to block I/O rows only; names and pids to all.
  *
  * Next to the text, a filter says which side of the work/wait split of
  * syscall rows it keeps (enum filter_waits): the dashboard's work view and
@@ -56,6 +57,8 @@ struct filter {
 	struct filter_net net[FILTER_MAX_TERMS];
 	size_t n_port;
 	uint16_t port[FILTER_MAX_TERMS];
+	size_t n_dev;
+	char dev[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* device name or "MAJ:MIN" */
 	enum filter_waits waits;	/* not part of the text */
 	uint32_t hide_pid;		/* not part of the text: rows of this pid (the dashboard's
 					 * own) left out unless a pid: term names it; 0: none */
@@ -77,7 +80,7 @@ void filter_format(const struct filter *f, char *buf, size_t len);
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm);
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r);
 bool filter_match_client(const struct filter *f, const struct snap_client_row *r);
-/* A row of family table @fam (run queue, block I/O): its process terms. */
+/* A row of family table @fam (run queue, block I/O): its process terms; dev: for block rows. */
 bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r);
 
 #endif

@@ -18,7 +18,12 @@
  *
  * Versions: 2 added client counters after format 1's (adopted), in an
  * extension after a tick's client rows (core/rec_tick.c); a version-1
- * tick has none and reads with those counters 0.
+ * tick has none and reads with those counters 0. 3 added tagged sections
+ * at the end of a tick (core/rec_sections.h: the syscall breakdown, the
+ * family tables); a version-2 tick has none and reads with the breakdown
+ * off and every family table off and empty. Unknown section tags and
+ * family names are skipped, so what is added as a section later needs no
+ * new version.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -40,8 +45,9 @@
  * tick's client rows as an extension. Version 1 files read as rows without
  * waits, ticks that are not final and no adopted connections; a lattop that
  * reads only 1 refuses 2 files as newer.
+ * 3: tagged sections after the client extension (rec_sections.h).
  */
-#define REC_FORMAT_VERSION 2
+#define REC_FORMAT_VERSION 3
 #define REC_ROW_EXITED 1u		/* syscall row flags */
 #define REC_ROW_WAIT 2u
 #define REC_TICK_SIMULATED 1u		/* tick flags */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/rec_format.h"
+#include "core/rec_sections.h"
 #include "core/rec_varint.h"
 
 /* Smallest encodings, to bound counts by the bytes left before allocating. */
@@ -34,7 +35,7 @@ static int get_counters(struct rec_cur *c, struct snap_counters *o)
 }
 
 /* A sparse histogram: summary, number of buckets, then (gap to the previous slot, count) pairs. */
-static int put_hist(struct rec_buf *b, const struct snapshot *s, const struct snap_hist *h)
+int rec_tick_put_hist(struct rec_buf *b, const struct snapshot *s, const struct snap_hist *h)
 {
 	const struct hist_bucket *bk = snap_hist_buckets(s, h);
 	long prev = -1;
@@ -52,7 +53,7 @@ static int put_hist(struct rec_buf *b, const struct snapshot *s, const struct sn
 }
 
 /* Into *@h, its buckets appended to @s (h may point into s->sys). */
-static int get_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *h)
+int rec_tick_get_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *h)
 {
 	struct snap_hist sum = { 0 };
 	struct hist_bucket *bk;
@@ -272,7 +273,7 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 		if (rec_put_u64(b, r->pid) || rec_put_u64(b, r->nr) || rec_put_u64(b, r->pstart_ns) ||
 		    rec_put_str(b, r->comm, ABI_COMM_LEN) ||
 		    rec_put_u64(b, (r->exited ? REC_ROW_EXITED : 0u) | (r->wait ? REC_ROW_WAIT : 0u)) ||
-		    put_hist(b, s, &r->interval) || put_hist(b, s, &r->total))
+		    rec_tick_put_hist(b, s, &r->interval) || rec_tick_put_hist(b, s, &r->total))
 			return -ENOMEM;
 	}
 	if (rec_put_u64(b, s->n_clients))
@@ -289,7 +290,7 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 		if (ret)
 			return ret;
 	}
-	return put_client_ext(b, s);
+	return put_client_ext(b, s) ?: rec_sections_put(b, s);
 }
 
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
@@ -322,7 +323,8 @@ static int get_sys_row(struct rec_cur *c, struct snapshot *s)
 	return rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
 	       rec_get_u64(c, &r->pstart_ns) ?:
 	       rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
-	       get_row_flags(c, r) ?: get_hist(c, s, &r->interval) ?: get_hist(c, s, &r->total);
+	       get_row_flags(c, r) ?: rec_tick_get_hist(c, s, &r->interval) ?:
+	       rec_tick_get_hist(c, s, &r->total);
 }
 
 static int get_client_row(struct rec_cur *c, struct snapshot *s)
@@ -368,6 +370,8 @@ int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_e
 		ret = get_client_row(&c, s);
 	if (!ret)
 		ret = get_client_ext(&c, s);
+	if (!ret)
+		ret = rec_sections_get(&c, s);
 	if (!ret && c.off != n)
 		ret = rec_fail_at(e, c.off, -EINVAL, "%zu trailing bytes in a tick record",
 				  n - c.off);

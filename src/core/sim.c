@@ -19,6 +19,7 @@
 #include "core/hist.h"
 #include "core/sim.h"
 #include "core/sim_clients.h"
+#include "core/sim_families.h"
 #include "core/sim_rand.h"
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
@@ -118,6 +119,9 @@ struct sim {
 	uint64_t seed;
 	int profile;			/* enum sim_profile */
 	struct sim_clients *clients;
+	struct sim_fams *fams;
+	bool breakdown;			/* sim_set_families */
+	bool fam_on[SNAP_FAM_NR];
 	uint64_t tick;
 	uint64_t elapsed_ns;
 	struct snap_counters total;
@@ -179,8 +183,12 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 	}
 	sim->seed = seed;
 	sim->profile = profile;
+	sim_set_families(sim, true, true, true);
 	sim->clients = sim_clients_new(seed, profile);
-	if (!sim->clients) {
+	sim->fams = sim_fams_new(seed, profile == SIM_REGRESSION);
+	if (!sim->clients || !sim->fams) {
+		sim_clients_free(sim->clients);
+		sim_fams_free(sim->fams);
 		free(sim);
 		errno = ENOMEM;
 		return NULL;
@@ -197,11 +205,19 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 	return sim;
 }
 
+void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block)
+{
+	sim->breakdown = breakdown;
+	sim->fam_on[SNAP_FAM_RUNQ] = runq;
+	sim->fam_on[SNAP_FAM_BLOCK] = block;
+}
+
 void sim_free(struct sim *sim)
 {
 	if (!sim)
 		return;
 	sim_clients_free(sim->clients);
+	sim_fams_free(sim->fams);
 	free(sim);
 }
 
@@ -280,6 +296,9 @@ static void sim_row_tick(const struct sim *sim, size_t idx, const struct sim_spi
 		if (v > h->max_ns)
 			h->max_ns = v;
 	}
+	/* its own stream: the latencies above stay what they were before the breakdown */
+	if (sim->breakdown)
+		sim_breakdown(sim->seed, sim->tick, idx, sim_procs[sp->proc].comm, sp->sys, h);
 }
 
 int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
@@ -315,9 +334,11 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 		    snapshot_put_hist(out, &r->total, &row->total))
 			return -ENOMEM;
 	}
-	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out);
+	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out) ?:
+	      sim_fams_tick(sim->fams, sim->tick, interval_ns, sim->fam_on, out);
 	if (ret)
 		return ret;
+	out->breakdown = sim->breakdown;
 	sim->total.events += out->interval.events;
 	sim->total.client_evicted += out->interval.client_evicted;
 	out->total = sim->total;

@@ -26,6 +26,7 @@
 #ifndef LATTOP_CORE_SIM_H
 #define LATTOP_CORE_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/snapshot.h"
@@ -65,6 +66,14 @@ struct sim *sim_new(uint64_t seed);
 
 /* NULL with errno=ENOMEM, or errno=EINVAL for an unknown profile. */
 struct sim *sim_new_profile(uint64_t seed, int profile);
+
+/*
+ * What the simulation fills besides syscalls and clients (all by default),
+ * as --no-breakdown, --no-runq and --no-block ask of the live source: a
+ * table left out is off with a note saying which option, the breakdown off
+ * leaves part_ns 0. The data of what stays on does not change.
+ */
+void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block);
 void sim_free(struct sim *sim);
 
 /*

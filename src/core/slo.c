@@ -18,6 +18,12 @@ int slo_set_parse(struct slo_set *set, const char (*texts)[128], size_t n, char 
 			snprintf(err, errlen, "%.64s: %s", texts[i], why);
 			return -EINVAL;
 		}
+		/* slo_eval_row judges syscall rows: a family's threshold would be misread */
+		if (set->e[set->n].fam >= 0) {
+			snprintf(err, errlen, "%.64s: family tables are not dashboard thresholds yet "
+				 "(use lattop run --assert)", texts[i]);
+			return -EINVAL;
+		}
 		set->n++;
 	}
 	return 0;

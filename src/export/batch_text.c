@@ -11,7 +11,9 @@
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
 #include "core/view.h"
+#include "export/batch_fam.h"
 #include "export/batch_text.h"
+#include "export/fmt_breakdown.h"
 #include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
 
@@ -87,7 +89,7 @@ static void bt_header(FILE *out, const struct snapshot *s, bool cumulative)
 			c->client_lost);
 }
 
-static void bt_block(FILE *out, const struct view_row *r)
+static void bt_block(FILE *out, const struct view_row *r, bool breakdown)
 {
 	char name[BT_NAME_LEN], p50[FMT_DURATION_LEN], p99[FMT_DURATION_LEN];
 	char max[FMT_DURATION_LEN];
@@ -99,6 +101,13 @@ static void bt_block(FILE *out, const struct view_row *r)
 	fprintf(out, "\n  %s (ns)  [%" PRIu64 " calls, %" PRIu64
 		" errors, p50 %s, p99 %s, max %s]\n",
 		name, (uint64_t)r->hist.count, (uint64_t)r->hist.errors, p50, p99, max);
+	if (breakdown && r->hist.sum_ns) {
+		char why[FMT_BREAKDOWN_LEN + BT_NAME_LEN + FMT_DURATION_LEN];
+
+		fmt_breakdown_sentence(why, sizeof(why), name, hist_percentile_ns(&r->hist, 99),
+				       r->hist.part_ns, r->hist.sum_ns);
+		fprintf(out, "  %s\n", why);
+	}
 	if (!r->hist.timed) {
 		/* sampling timed none of these calls: counts only */
 		fputs("  (no timed calls)\n", out);
@@ -107,7 +116,7 @@ static void bt_block(FILE *out, const struct view_row *r)
 	batch_text_quantize(out, &r->hist);
 }
 
-static void bt_summary_row(FILE *out, const struct view_row *r)
+static void bt_summary_row(FILE *out, const struct view_row *r, bool breakdown)
 {
 	static const double pcts[] = { 50, 90, 99, 99.9 };
 	char name[BT_NAME_LEN], comm[ABI_COMM_LEN * 2], proc[BT_PROC_LEN];
@@ -130,7 +139,16 @@ static void bt_summary_row(FILE *out, const struct view_row *r)
 		fmt_duration_ns(d, sizeof(d), r->hist.max_ns);
 	else
 		snprintf(d, sizeof(d), "-");
-	fprintf(out, " %8s\n", d);
+	fprintf(out, " %8s", d);
+	/* where the time went, as shares of sum_ns (the parts add up to it) */
+	for (unsigned int p = 0; breakdown && p < ABI_PARTS; p++) {
+		if (r->hist.sum_ns)
+			fprintf(out, " %4u%%",
+				fmt_breakdown_pct(r->hist.part_ns[p], r->hist.sum_ns));
+		else
+			fprintf(out, " %5s", "-");
+	}
+	fputc('\n', out);
 }
 
 static int bt_summary(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
@@ -144,11 +162,14 @@ static int bt_summary(FILE *out, const struct snapshot *s, const struct batch_te
 	if (ret)
 		goto out;
 	view_sort(&v, VIEW_SORT_TIME, true);
-	fprintf(out, "\n  %-16s %-24s %9s %8s %8s %8s %8s %8s %8s\n", "SYSCALL", "PROCESS",
+	fprintf(out, "\n  %-16s %-24s %9s %8s %8s %8s %8s %8s %8s", "SYSCALL", "PROCESS",
 		"CALLS", "ERRORS", "P50", "P90", "P99", "P99.9", "MAX");
+	if (s->breakdown)
+		fprintf(out, " %5s %5s %5s %5s", "CPU%", "RUNQ%", "IO%", "BLK%");
+	fputc('\n', out);
 	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
 	for (size_t i = 0; i < n; i++)
-		bt_summary_row(out, &v.rows[i]);
+		bt_summary_row(out, &v.rows[i], s->breakdown);
 	if (v.n > n)
 		fprintf(out, "  ... %zu more rows\n", v.n - n);
 out:
@@ -265,12 +286,14 @@ int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_tex
 		view_sort(&v, VIEW_SORT_TIME, true);
 		n = v.n < top_n ? v.n : top_n;
 		for (size_t i = 0; i < n; i++)
-			bt_block(out, &v.rows[i]);
+			bt_block(out, &v.rows[i], s->breakdown);
 		ret = bt_summary(out, s, o);
 		fputc('\n', out);
 	}
 	if (!ret)
 		ret = bt_clients(out, s, o);
+	if (!ret)
+		ret = batch_fam_write(out, s, o);
 out:
 	view_free(&v);
 	if (!ret && ferror(out))

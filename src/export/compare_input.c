@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
@@ -45,6 +46,73 @@ static int add_client(struct cmp_set *set, enum cmp_run run, const struct snapsh
 	return ret;
 }
 
+/*
+ * A family row's series: its key fields without the pid (two runs have
+ * different pids: a program is its comm), and in a table with a device
+ * without the process either (the device's latency, whoever issued the
+ * request): runqueue "nginx", block "nvme0n1 read".
+ */
+void compare_input_fam_name(char *buf, size_t len, const struct family_desc *d,
+			    const struct snap_fam_row *r)
+{
+	bool dev = false;
+	size_t at = 0;
+
+	for (unsigned int i = 0; i < d->n_fields; i++)
+		dev |= d->fields[i] == FAM_F_DEV;
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < d->n_fields && at < len; i++) {
+		enum fam_field f = d->fields[i];
+		char v[CMP_NAME_LEN];
+		int w;
+
+		if (f == FAM_F_PID || (dev && f == FAM_F_COMM) ||
+		    (f == FAM_F_CPU && r->key.a == ABI_FAM_ANY))
+			continue;	/* ABI_FAM_ANY: rows not split by CPU */
+		family_field_fmt(r, f, v, sizeof(v));
+		w = snprintf(buf + at, len - at, "%s%s%s", at ? " " : "",
+			     f == FAM_F_CPU ? "cpu " : "", v);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
+
+/* Every family table's rows, summed per series over processes and ticks. */
+static int add_families(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+			struct abi_hist *h, size_t *dropped)
+{
+	char name[CMP_NAME_LEN];
+	int ret;
+
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		const struct family_desc *d = family_get((enum snap_family)f);
+
+		for (size_t i = 0; i < s->fam[f].n; i++) {
+			const struct snap_fam_row *r = &s->fam[f].rows[i];
+
+			if (!r->interval.count || !r->interval.timed)
+				continue;
+			if (r->interval.first > s->n_buckets ||
+			    r->interval.n > s->n_buckets - r->interval.first)
+				continue;
+			snapshot_hist_expand(s, &r->interval, h);
+			compare_input_fam_name(name, sizeof(name), d, r);
+			ret = cmp_add_hist(set, run, (enum cmp_kind)(CMP_FAMILY + f), name,
+					   strlen(name), h);
+			if (ret == -E2BIG) {
+				(*dropped)++;
+				continue;
+			}
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
 			   size_t *dropped)
 {
@@ -74,7 +142,7 @@ int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct s
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return add_families(set, run, s, &h, dropped);
 }
 
 int compare_input_client_event(struct cmp_set *set, enum cmp_run run,

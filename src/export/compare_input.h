@@ -2,8 +2,9 @@
  * compare_input.h - what a recording holds, as comparison series: per
  * syscall (every process's interval histograms summed over every tick), per
  * client (the request latency of one remote address, port and direction,
- * every process and tick summed) and per event of the raw samples
- * ("request", "connection", "connect": the --csv names).
+ * every process and tick summed), per family row (compare_input_fam_name)
+ * and per event of the raw samples ("request", "connection", "connect":
+ * the --csv names).
  */
 #ifndef LATTOP_EXPORT_COMPARE_INPUT_H
 #define LATTOP_EXPORT_COMPARE_INPUT_H
@@ -12,6 +13,7 @@
 
 #include "abi/lat_abi.h"
 #include "core/compare.h"
+#include "core/family.h"
 #include "core/snapshot.h"
 
 /*
@@ -32,6 +34,13 @@ int compare_input_client_event(struct cmp_set *set, enum cmp_run run,
  */
 int compare_input_recording(struct cmp_set *set, enum cmp_run run, const char *path,
 			    size_t *dropped, char *err, size_t errlen);
+
+/*
+ * Series name of a family row: its key fields but the pid, and but the
+ * process where the table has a device: runqueue "nginx", block "sda write".
+ */
+void compare_input_fam_name(char *buf, size_t len, const struct family_desc *d,
+			    const struct snap_fam_row *r);
 
 /* Series name of a client: "127.0.0.2:8080 in", "[::1]:443 out". */
 void compare_input_client_name(char *buf, size_t len, const struct abi_client_key *k);

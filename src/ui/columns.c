@@ -25,6 +25,17 @@ const struct column_doc column_docs[] = {
 		 "10 s); \"-\" when unknown: replay, simulation, kernel threads, gone processes" },
 	{ "SLOWEST", "processes: the syscall with the highest p99 in that process (drilled into a "
 		     "syscall: that syscall)" },
+	{ "WHY", "syscalls: the largest part of the calls' time and its share: cpu (on CPU), runq "
+		 "(runnable, waiting for a CPU), io (blocked in I/O wait), blk (blocked otherwise: "
+		 "sleep, lock, pipe, socket); \"-\" when the breakdown is off (--no-breakdown, "
+		 "replay of an older recording)" },
+	{ "WAITS/s CPU", "run queue (f): waits for a CPU per second (runnable -> running), per "
+			 "process; CPU: the CPU waited on (--runq-per-cpu), else \"all\"" },
+	{ "DEV OP IO/s", "block I/O (f): device (name or MAJ:MIN), read/write/flush/discard, "
+			 "requests per second; PID/COMMAND: the task that issued the request" },
+	{ "AVG", "run queue, block I/O: mean latency" },
+	{ "Q-AVG Q-P99 D-AVG D-P99", "block I/O: queue time (insert -> issue; 0 without an "
+				     "I/O scheduler) and device time (issue -> complete)" },
 	{ "CLIENT PORT", "clients: remote address; PORT is our local port (we accepted), >PORT "
 			 "the remote port of a connection we opened" },
 	{ "PROCESS", "clients: pid and name of the process that owns the connections" },

@@ -157,6 +157,13 @@ void header_build(struct ui *ui, struct header_line *l)
 	add_total(l, "clients lost", s ? s->total.client_lost : 0, false);
 	add_total(l, "clients evicted", s ? s->total.client_evicted : 0, false);
 	add_total(l, "dropped snapshots", s ? s->total.dropped_snapshots : 0, false);
+	{	/* families and the breakdown: on or off ('f' shows a family and why it is off) */
+		char fams[HEADER_FIELD_LEN];
+
+		ui_fam_header(ui, fams, sizeof(fams));
+		if (fams[0])
+			header_add(l, 7, a, "%s", fams);	/* dropped before the host name */
+	}
 	if (ui->chrome.have_cpu)
 		header_add(l, 4, a, "lattop %.1f%% cpu", ui->chrome.cpu_pct);
 	if (s && s->probe_cost.on) {

@@ -16,9 +16,10 @@
 #define KEY_ESCAPE 27
 #define KEY_TAB '\t'
 
+/* The focused syscall-view table (a family pane or the clients: the syscalls table's). */
 static struct ui_table_state *focused(struct ui *ui)
 {
-	return &ui->tables[ui->focus];
+	return &ui->tables[ui->focus < TABLE_NR ? ui->focus : TABLE_SYSCALLS];
 }
 
 static int act_quit(struct ui *ui)
@@ -45,6 +46,8 @@ static enum pane_stop current_stop(const struct ui *ui)
 {
 	if (ui->hist_focus)
 		return STOP_HIST;
+	if (ui->focus == TABLE_FAMILY)
+		return STOP_PROCS;
 	if (ui->focus == TABLE_CLIENTS)
 		return ui->clients.in_procs ? STOP_PROCS : STOP_CLIENTS;
 	return ui->focus == TABLE_PROCS ? STOP_PROCS : STOP_SYSCALLS;
@@ -68,7 +71,8 @@ static int next_pane(struct ui *ui, int step)
 	if (s == STOP_SYSCALLS)
 		ui->focus = TABLE_SYSCALLS;
 	else if (s == STOP_PROCS)
-		ui->focus = ui->clients.in_procs ? TABLE_CLIENTS : TABLE_PROCS;
+		ui->focus = ui->clients.in_procs ? TABLE_CLIENTS : ui->fam_pane ? TABLE_FAMILY :
+			    TABLE_PROCS;
 	else if (s == STOP_CLIENTS)
 		ui->focus = TABLE_CLIENTS;
 	/* STOP_HIST keeps ui->focus: the histogram shows that table's selection. */
@@ -94,7 +98,9 @@ static int move_by(struct ui *ui, long delta)
 		ui->hist_scroll = scroll < -1000 ? -1000 : scroll > 1000 ? 1000 : (int)scroll;
 		return REDRAW_TABLES;
 	}
-	if (ui->focus == TABLE_CLIENTS)
+	if (ui_fam_focused(ui))
+		table_move(&ui_fam_focused(ui)->pos, ui_focused_rows(ui), delta);
+	else if (ui->focus == TABLE_CLIENTS)
 		table_move(&ui->clients.pos, ui->clients.view.n, delta);
 	else
 		table_move(&focused(ui)->pos, focused(ui)->view.n, delta);
@@ -146,6 +152,8 @@ static int act_enter(struct ui *ui)
 
 	if (ui->focus == TABLE_CLIENTS)
 		return pin_client(ui);
+	if (ui->focus == TABLE_FAMILY)
+		return ui_fam_enter(ui);
 	t = focused(ui);
 	if (!t->view.n)
 		return REDRAW_NONE;
@@ -176,6 +184,8 @@ static int act_back(struct ui *ui)
 		ui->clients.pinned = false;
 		return REDRAW_TABLES;
 	}
+	if (ui_fam_focused(ui))
+		return ui_fam_back(ui);
 	if (ui->drill == DRILL_NONE)
 		return REDRAW_NONE;
 	{
@@ -209,11 +219,15 @@ static int act_search_next(struct ui *ui) { return ui_search_next(ui); }
 /* 'F' (htop): the selection waits for its row when the row leaves the view. */
 static int act_follow(struct ui *ui)
 {
-	bool *follow = ui->focus == TABLE_CLIENTS ? &ui->clients.follow : &focused(ui)->follow;
+	struct ui_fam_state *fs = ui_fam_focused(ui);
+	bool *follow = fs ? &fs->follow : ui->focus == TABLE_CLIENTS ? &ui->clients.follow :
+		       &focused(ui)->follow;
 	char what[96] = "the selected client";
 
 	*follow = !*follow;
-	if (ui->focus != TABLE_CLIENTS && focused(ui)->view.n)
+	if (fs && fs->view.n)
+		ui_fam_row_text(ui, fs->pos.sel, what, sizeof(what));
+	else if (ui->focus < TABLE_NR && focused(ui)->view.n)
 		ui_row_label(&focused(ui)->view.rows[focused(ui)->pos.sel], what, sizeof(what));
 	if (*follow)
 		ui_set_status(ui, false, "following %s: kept selected while it re-sorts and when it "
@@ -252,6 +266,8 @@ static int act_pick_syscall(struct ui *ui) { return open_picker(ui, PICK_SYSCALL
 
 static int current_sort(const struct ui *ui)
 {
+	if (ui->focus == TABLE_FAMILY)
+		return ui->fam_pane > 0 ? (int)ui->fam[ui->fam_pane - 1].sort : 0;
 	return ui->focus == TABLE_CLIENTS ? (int)ui->clients.sort : (int)ui->tables[ui->focus].sort;
 }
 
@@ -259,6 +275,10 @@ void ui_sort_set(struct ui *ui, int key)
 {
 	const char *name;
 
+	if (ui->focus == TABLE_FAMILY) {
+		ui_fam_sort_set(ui, key);
+		return;
+	}
 	if (ui->focus == TABLE_CLIENTS) {
 		ui->clients.sort = (enum client_sort)key;
 		name = client_sort_name(ui->clients.sort);
@@ -303,7 +323,9 @@ static int act_sort_prev(struct ui *ui) { return sort_step(ui, -1); }
 
 static int act_invert(struct ui *ui)
 {
-	if (ui->focus == TABLE_CLIENTS)
+	if (ui_fam_focused(ui))
+		ui_fam_focused(ui)->ascending = !ui_fam_focused(ui)->ascending;
+	else if (ui->focus == TABLE_CLIENTS)
 		ui->clients.ascending = !ui->clients.ascending;
 	else
 		focused(ui)->ascending = !focused(ui)->ascending;
@@ -317,13 +339,14 @@ static int act_sort_time(struct ui *ui)
 		ui_set_status(ui, false, "T sorts by time: not in the clients table (F6: its columns)");
 		return REDRAW_STATUS;
 	}
-	ui_sort_set(ui, VIEW_SORT_TIME);
+	ui_sort_set(ui, ui->focus == TABLE_FAMILY ? FAM_COL_SHARE : VIEW_SORT_TIME);
 	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
 }
 
 static int act_sort_p99(struct ui *ui)
 {
-	ui_sort_set(ui, ui->focus == TABLE_CLIENTS ? CLIENT_SORT_P99 : VIEW_SORT_P99);
+	ui_sort_set(ui, ui->focus == TABLE_CLIENTS ? CLIENT_SORT_P99 :
+			ui->focus == TABLE_FAMILY ? FAM_COL_P99 : VIEW_SORT_P99);
 	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
 }
 
@@ -437,6 +460,8 @@ static int act_clients(struct ui *ui)
 	}
 	ui->clients.in_procs = !ui->clients.in_procs;
 	if (ui->clients.in_procs)
+		ui->fam_pane = 0;	/* one table at a time in the processes pane */
+	if (ui->clients.in_procs)
 		ui->focus = TABLE_CLIENTS;
 	else if (ui->focus == TABLE_CLIENTS && !ui_clients_visible(ui))
 		ui->focus = TABLE_PROCS;
@@ -525,6 +550,9 @@ static int act_bpf_stats(struct ui *ui)
 	return REDRAW_STATUS;
 }
 
+/* 'f': the family tables (run queue, block I/O) in turn in the processes pane. */
+static int act_families(struct ui *ui) { return ui_fam_cycle(ui); }
+
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
@@ -550,7 +578,7 @@ const struct key_binding key_table[] = {
 	  { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
 	{ "F", "follow the selected row: it stays selected when it leaves the view and comes "
 	  "back (the selection always keeps its row across re-sorts)", act_follow, { 'F', 0 } },
-	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N (Enter keeps, "
+	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME (Enter keeps, "
 	  "Esc restores, Esc on empty clears, Ctrl-U empties)", act_filter, { '/', KEY_F(4), 0 } },
 	{ "F3", "search: jump to a row whose name contains the text (F3 again or n: next)",
 	  act_search, { KEY_F(3), 0 } },
@@ -581,6 +609,9 @@ const struct key_binding key_table[] = {
 	  "calls, wait rows marked \"(wait)\")", act_waits, { 'w', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
+	{ "f", "run queue, then block I/O, then processes again in the processes pane (same keys: "
+	  "filter, sort, F6, I, F, search; Enter: the histogram's parts, queue / device; Esc: "
+	  "processes)", act_families, { 'f', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
 	{ "H", "histogram pane: the selected row's latency heatmap over the last ticks (a replay: "
 	  "the whole recording) vs this tick's histogram", act_heatmap, { 'H', 0 } },

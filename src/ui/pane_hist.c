@@ -5,7 +5,10 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "export/fmt_breakdown.h"
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
@@ -90,7 +93,8 @@ static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_
 }
 
 /* Bars of @h under the title and the @info line, p50 and p99 marked. */
-static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const char *info)
+static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const char *info,
+		      const char *info2)
 {
 	static struct hist_line lines[HIST_MAX_LINES];
 	int width = getmaxx(w), height = getmaxy(w), bar_w, y = 1;
@@ -101,6 +105,8 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	p50 = hist_percentile_ns(h, 50);
 	p99 = hist_percentile_ns(h, 99);
 	draw_text(w, y++, 1, width - 2, info, theme_attr(THEME_ROLE_normal), false);
+	if (info2 && info2[0] && height > 6)	/* why (breakdown, parts): cut, never wrapped */
+		draw_text_cut(w, y++, 1, width - 2, info2, theme_attr(THEME_ROLE_normal), true);
 	n = hist_lines(h, ui->fine_hist, lines, HIST_MAX_LINES);
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
@@ -217,15 +223,69 @@ static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *
 	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
 	summary(info, sizeof(info), getmaxx(w) - 2, "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
 		"");
-	draw_hist(ui, w, &h, info);
+	draw_hist(ui, w, &h, info, NULL);
+}
+
+/*
+ * The selected row of a family pane: its whole latency or (Enter) one part,
+ * and the parts' averages and p99 on the line under the summary.
+ */
+static bool draw_family(struct ui *ui, WINDOW *w)
+{
+	static struct abi_hist h;	/* 2.4 KiB: not on the stack */
+	enum snap_family f;
+	const struct fam_view_row *r = ui_fam_selected(ui, &f);
+	const struct family_desc *d;
+	const struct snap_fam_row *sr;
+	const struct snap_hist *sh;
+	char title[160], name[120], info[96], parts[160] = "";
+	int part;
+
+	if (ui->fam_pane <= 0 || ui->focus != TABLE_FAMILY)
+		return false;
+	d = family_get((enum snap_family)(ui->fam_pane - 1));
+	if (!r || !ui->snap || r->idx >= ui->snap->fam[f].n) {
+		snprintf(title, sizeof(title), " %s ", d->title);
+		draw_title(w, title, ui->hist_focus);
+		draw_text(w, 2, 1, getmaxx(w) - 2, "no row selected", theme_attr(THEME_ROLE_dim),
+			  false);
+		return true;
+	}
+	sr = &ui->snap->fam[f].rows[r->idx];
+	part = ui->fam[f].hist_part;
+	if (part > (int)d->n_parts)
+		part = 0;
+	sh = part ? (ui->cumulative ? &sr->part_total[part - 1] : &sr->part[part - 1]) :
+		    (ui->cumulative ? &sr->total : &sr->interval);
+	ui_fam_row_title(ui, f, r, name, sizeof(name));
+	snprintf(title, sizeof(title), " %s%s%s %s%s ", part ? d->part_names[part - 1] : "",
+		 part ? " of " : "", f == SNAP_FAM_RUNQ ? "run queue" : "block", name,
+		 ui->fine_hist ? " (fine)" : "");
+	draw_title(w, title, ui->hist_focus);
+	snapshot_hist_expand(ui->snap, sh, &h);
+	summary(info, sizeof(info), getmaxx(w) - 2, f == SNAP_FAM_RUNQ ? "waits" : "requests",
+		sh->count, hist_percentile_ns(&h, 50), hist_percentile_ns(&h, 99), sh->max_ns, "");
+	for (unsigned int p = 0; p < d->n_parts; p++) {
+		char a[16], b[16];
+		size_t at = strlen(parts);
+
+		fmt_duration_ns(a, sizeof(a), r->part_avg_ns[p]);
+		fmt_duration_ns(b, sizeof(b), r->part_p99_ns[p]);
+		snprintf(parts + at, sizeof(parts) - at, "%s%s avg %s p99 %s", p ? ", " : "",
+			 d->part_names[p], a, b);
+	}
+	draw_hist(ui, w, &h, info, parts);
+	return true;
 }
 
 void pane_hist_draw(struct ui *ui, WINDOW *w)
 {
 	const struct snap_client_row *client = ui_selected_client(ui);
 	const struct view_row *r;
-	char title[96], info[96];
+	char title[96], info[96], why[200] = "";
 
+	if (draw_family(ui, w))
+		return;
 	if (ui->heatmap) {
 		pane_heatmap_draw(ui, w);
 		return;
@@ -247,5 +307,13 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 	summary(info, sizeof(info), getmaxx(w) - 2, "calls", (uint64_t)r->hist.count,
 		hist_percentile_ns(&r->hist, 50), hist_percentile_ns(&r->hist, 99), r->hist.max_ns,
 		ui->snap->sample_every > 1 ? "  (sampled)" : "");
-	draw_hist(ui, w, &r->hist, info);
+	if (ui->snap->breakdown && r->hist.timed) {	/* "p99 12ms - 80% waiting for I/O, ..." */
+		char p99[16], parts[140];
+
+		fmt_breakdown_parts(parts, sizeof(parts), r->hist.part_ns, r->hist.sum_ns);
+		fmt_duration_ns(p99, sizeof(p99), hist_percentile_ns(&r->hist, 99));
+		if (parts[0])
+			snprintf(why, sizeof(why), "p99 %s - %s", p99, parts);
+	}
+	draw_hist(ui, w, &r->hist, info, why);
 }

@@ -17,11 +17,16 @@ struct menu_ctx {
 static void menu_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, bool *untrusted)
 {
 	const struct menu_ctx *m = ctx;
-	int key = m->keys[row], c = ui_sort_column(m->t, key);
-	const char *name = m->t == COLS_CLIENTS ? client_sort_name((enum client_sort)key) :
-						   view_sort_name((enum view_sort)key);
+	int key = m->keys[row], c = m->ui->focus == TABLE_FAMILY ? -1 : ui_sort_column(m->t, key);
+	const char *name = m->ui->focus == TABLE_FAMILY ? fam_col_sort_name((enum fam_col)key) :
+			   m->t == COLS_CLIENTS ? client_sort_name((enum client_sort)key) :
+						  view_sort_name((enum view_sort)key);
 
 	(void)untrusted;
+	if (m->ui->focus == TABLE_FAMILY) {	/* family panes: their own descriptor's titles */
+		snprintf(buf, len, "%s", col == 0 ? ui_fam_sort_title(m->ui, key) : name);
+		return;
+	}
 	if (col == 0)
 		snprintf(buf, len, "%s", c >= 0 ? m->cols[c].title : "?");
 	else

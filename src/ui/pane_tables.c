@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export/fmt_breakdown.h"
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
@@ -14,7 +15,7 @@
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
-enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE, SC_SPARK };
+enum sys_col { SC_NAME, SC_RATE, SC_ERRS, SC_P50, SC_P99, SC_MAX, SC_SHARE, SC_WHY, SC_SPARK };
 static const struct table_col sys_cols[] = {
 	[SC_NAME] = { "SYSCALL", 22, false, false, 0 },
 	[SC_RATE] = { "CALLS/s", 8, true, false, 0 },
@@ -23,6 +24,11 @@ static const struct table_col sys_cols[] = {
 	[SC_P99] = { "P99", 7, true, false, 0 },
 	[SC_MAX] = { "MAX", 7, true, false, 1 },
 	[SC_SHARE] = { "TIME%", 6, true, false, 4 },
+	/*
+	 * The largest part of the calls' time (breakdown): fits 80 columns, and is
+	 * the first to go below that (the other columns keep their old places).
+	 */
+	[SC_WHY] = { "WHY", 9, false, false, 5 },
 	/*
 	 * Off until asked for (F2), the first to go, and only on a wide pane: it
 	 * rewrites all its cells every tick (~200 bytes a tick over the link).
@@ -106,6 +112,12 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 	case SC_SHARE:
 		snprintf(buf, len, "%.1f", v->total_sum_ns ?
 				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
+		break;
+	case SC_WHY:
+		if (ui->snap->breakdown)
+			fmt_breakdown_cell(buf, len, r->hist.part_ns);
+		else
+			snprintf(buf, len, "-");
 		break;
 	case SC_SPARK:
 		ui_sparkline(ui, TABLE_SYSCALLS, row, buf, len);
@@ -266,6 +278,8 @@ int ui_views_rebuild(struct ui *ui)
 	client_view_sort(&ui->clients.view, ui->clients.sort,
 			 ui_sort_descending(COLS_CLIENTS, (int)ui->clients.sort, ui->clients.ascending));
 	ui_selection_restore(ui);
+	if (!ret)
+		ret = ui_fam_rebuild(ui);
 	return ret;
 }
 
@@ -274,7 +288,7 @@ const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 	enum ui_table t = ui->focus;
 	const struct ui_table_state *ts = &ui->tables[t];
 
-	if (t == TABLE_CLIENTS)
+	if (t >= TABLE_NR)	/* clients, families: the syscalls table's selection */
 		t = TABLE_SYSCALLS;
 	ts = &ui->tables[t];
 	if (!ts->view.n) {
@@ -323,6 +337,10 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 
 	if (ui->clients.in_procs) {
 		pane_clients_draw(ui, w);
+		return;
+	}
+	if (ui->fam_pane > 0) {
+		pane_family_draw(ui, w);
 		return;
 	}
 	if (ui->drill == DRILL_SYSCALL) {

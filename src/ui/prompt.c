@@ -22,6 +22,7 @@ void ui_filter_set(struct ui *ui, const struct filter *f)
 	ui_selection_reset(ui, TABLE_SYSCALLS);
 	ui_selection_reset(ui, TABLE_PROCS);
 	ui_selection_reset(ui, TABLE_CLIENTS);
+	ui_selection_reset(ui, TABLE_FAMILY);
 }
 
 static bool is_enter(int key)
@@ -133,11 +134,17 @@ static void client_row_text(const struct snap_client_row *r, char *buf, size_t l
 
 size_t ui_focused_rows(const struct ui *ui)
 {
+	if (ui->focus == TABLE_FAMILY)
+		return ui->fam_pane > 0 ? ui->fam[ui->fam_pane - 1].view.n : 0;
 	return ui->focus == TABLE_CLIENTS ? ui->clients.view.n : ui->tables[ui->focus].view.n;
 }
 
 static struct table_pos *focused_pos(struct ui *ui)
 {
+	struct ui_fam_state *fs = ui_fam_focused(ui);
+
+	if (fs)
+		return &fs->pos;
 	return ui->focus == TABLE_CLIENTS ? &ui->clients.pos : &ui->tables[ui->focus].pos;
 }
 
@@ -153,7 +160,9 @@ static bool search_from(struct ui *ui, size_t from)
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (from + k) % n;
 
-		if (ui->focus == TABLE_CLIENTS)
+		if (ui->focus == TABLE_FAMILY)
+			ui_fam_row_text(ui, i, text, sizeof(text));
+		else if (ui->focus == TABLE_CLIENTS)
 			client_row_text(ui->clients.view.rows[i], text, sizeof(text));
 		else
 			view_row_text(&ui->tables[ui->focus].view.rows[i], text, sizeof(text));
@@ -274,6 +283,8 @@ static int picker_key(struct ui *ui, int key)
 /* The sort menu's choices: the sort keys of the focused table's visible columns. */
 size_t ui_sort_choices(const struct ui *ui, int *keys, size_t cap)
 {
+	if (ui->focus == TABLE_FAMILY)
+		return ui_fam_sort_choices(ui, keys, cap);
 	enum ui_cols t = ui->focus == TABLE_CLIENTS ? COLS_CLIENTS :
 			 ui->focus == TABLE_PROCS ? COLS_PROCS : COLS_SYSCALLS;
 	enum layout_area area = t == COLS_SYSCALLS ? AREA_SYSCALLS :

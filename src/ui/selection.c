@@ -135,6 +135,10 @@ void ui_selection_restore(struct ui *ui)
 
 void ui_selection_moved(struct ui *ui)
 {
+	if (ui->focus == TABLE_FAMILY) {
+		ui_fam_moved(ui);
+		return;
+	}
 	if (ui->focus == TABLE_CLIENTS) {
 		struct ui_clients_state *cs = &ui->clients;
 
@@ -158,6 +162,13 @@ void ui_selection_moved(struct ui *ui)
 
 void ui_selection_reset(struct ui *ui, enum ui_table t)
 {
+	if (t == TABLE_FAMILY) {
+		for (int f = 0; f < SNAP_FAM_NR; f++) {
+			ui->fam[f].pos.sel = ui->fam[f].pos.top = 0;
+			ui->fam[f].sel_known = ui->fam[f].sel_gone = false;
+		}
+		return;
+	}
 	if (t == TABLE_CLIENTS) {
 		ui->clients.pos.sel = ui->clients.pos.top = 0;
 		ui->clients.sel_known = ui->clients.sel_gone = false;

@@ -191,6 +191,7 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 		ui->tables[t].sort = VIEW_SORT_TIME;
 	}
 	view_init(&ui->pick);
+	ui_fam_init(ui);
 	if (o->filter)
 		ui_filter_set(ui, o->filter);
 	for (size_t i = 0; i < theme_count; i++)
@@ -208,6 +209,7 @@ static void ui_fini(struct ui *ui)
 	for (int t = 0; t < TABLE_NR; t++)
 		view_free(&ui->tables[t].view);
 	view_free(&ui->pick);
+	ui_fam_fini(ui);
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
 	proc_cmdline_free(ui->cmdlines);

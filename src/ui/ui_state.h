@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/client_view.h"
+#include "core/fam_view.h"
 #include "core/filter.h"
 #include "core/row_history.h"
 #include "core/slo.h"
@@ -20,8 +21,11 @@
 #include "ui/table.h"
 #include "ui/ui.h"
 
-/* Tables with a syscall view; the clients table (TABLE_CLIENTS) keeps its own state. */
-enum ui_table { TABLE_SYSCALLS, TABLE_PROCS, TABLE_NR, TABLE_CLIENTS = TABLE_NR };
+/*
+ * Tables with a syscall view; the clients table (TABLE_CLIENTS) keeps its own
+ * state; TABLE_FAMILY is the family pane shown (ui->fam_pane, pane_family.c).
+ */
+enum ui_table { TABLE_SYSCALLS, TABLE_PROCS, TABLE_NR, TABLE_CLIENTS = TABLE_NR, TABLE_FAMILY };
 
 enum ui_drill {
 	DRILL_NONE,
@@ -107,6 +111,17 @@ struct ui_clients_state {
 	char gone_note[96];
 };
 
+/* A family table's pane (pane_family.c): its view, sort and selection identity. */
+struct ui_fam_state {
+	struct fam_view view;
+	struct table_pos pos;
+	enum fam_col sort;
+	bool ascending;			/* 'I': the sort key's natural order inverted */
+	struct abi_fam_key sel_key;
+	bool sel_known, follow, sel_gone;
+	int hist_part;			/* Enter: the histogram shows part hist_part - 1; 0: all */
+};
+
 /* Counters that are abnormal when not zero: coloured 'warn', a remedy on the status line. */
 enum ui_counter {
 	UI_CNT_LOST,
@@ -151,6 +166,8 @@ struct ui {
 	struct view_row drill_row;	/* identity of the drilled syscall or process */
 	struct ui_table_state tables[TABLE_NR];
 	struct ui_clients_state clients;
+	struct ui_fam_state fam[SNAP_FAM_NR];
+	int fam_pane;			/* 'f': 0 processes, else family fam_pane - 1 in their pane */
 	enum ui_table focus;
 	bool hist_focus;		/* Tab reached the histogram: Up/Down scroll it */
 	int hist_scroll;		/* lines scrolled from the default (p50..max in view) */
@@ -300,6 +317,32 @@ attr_t ui_slo_procs_attr(void *ctx, size_t row);
 bool ui_slo_header(const struct ui *ui, char *buf, size_t len);
 /* The first broken one, "p99(read) 14.2ms > 10ms", or "". */
 void ui_slo_first_text(const struct ui *ui, char *buf, size_t len);
+
+/* Family panes (pane_family.c): one descriptor per family, one generic table. */
+void ui_fam_init(struct ui *ui);
+void ui_fam_fini(struct ui *ui);
+int ui_fam_rebuild(struct ui *ui);
+void pane_family_draw(struct ui *ui, WINDOW *w);
+/* The family pane focused, or NULL. */
+struct ui_fam_state *ui_fam_focused(struct ui *ui);
+/* 'f': the next family pane in place of the processes (after the last: processes again). */
+int ui_fam_cycle(struct ui *ui);
+/* Keys on the focused family table (keys.c calls these when ui_fam_focused). */
+void ui_fam_moved(struct ui *ui);
+int ui_fam_enter(struct ui *ui);
+int ui_fam_back(struct ui *ui);
+void ui_fam_row_text(const struct ui *ui, size_t row, char *buf, size_t len);
+/* Its sort keys (enum fam_col) in the order of the columns shown; title of a key's column. */
+size_t ui_fam_sort_choices(const struct ui *ui, int *keys, size_t cap);
+const char *ui_fam_sort_title(const struct ui *ui, int key);
+void ui_fam_sort_set(struct ui *ui, int key);
+/* The family row the histogram pane shows (a family pane focused), its family; or NULL. */
+const struct fam_view_row *ui_fam_selected(const struct ui *ui, enum snap_family *f);
+/* Its title: "block loop3 read dd[812]" (sanitised). */
+void ui_fam_row_title(const struct ui *ui, enum snap_family f, const struct fam_view_row *r,
+		      char *buf, size_t len);
+/* "run queue: on; block: off (not root)" for the header; "" without a source. */
+void ui_fam_header(const struct ui *ui, char *buf, size_t len);
 
 /* Heatmap (pane_heatmap.c). */
 void pane_heatmap_draw(struct ui *ui, WINDOW *w);

@@ -37,7 +37,7 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile history perf runq"
+#   BENCH_PARTS="nginx storm ui churn profile history perf runq"  (and "block": tests/bench/block.sh)
 #   BENCH_RUNQ_ROUNDS=5 BENCH_RUNQ_TRIPS=200000  the runq part (tests/bench/runq_bench.py)
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
@@ -218,10 +218,11 @@ start_tracer() {
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" floor has_line "$TMP/tracer.out" '^attached' ;;
-	lattop | lattop-s* | lattop-noclients)
+	lattop | lattop-s* | lattop-noclients | lattop-nobd)
 		local extra=()
 		case $1 in
 		lattop-noclients) extra=(--no-clients) ;;
+		lattop-nobd) extra=(--no-breakdown) ;;
 		lattop-s*) extra=(--sample "${1#lattop-s}") ;;
 		esac
 		# A file rather than /dev/null: its first JSON line says the
@@ -490,7 +491,7 @@ part_storm() {
 	local cfgs=() cfg round res
 
 	[ -x "$STORM" ] || { note "storm: skipped: $STORM missing (make $STORM)"; return; }
-	for cfg in none floor lattop lattop-s16 bpftrace syscount; do
+	for cfg in none floor lattop lattop-nobd lattop-s16 bpftrace syscount; do
 		if tracer_available "$cfg"; then
 			cfgs+=("$cfg")
 		elif [[ $cfg != lattop* ]]; then
@@ -776,6 +777,7 @@ main() {
 		perf) part_perf ;;
 		runq) O="$O" BENCH_STORM_CPU="$STORM_CPU" python3 "$HERE/runq_bench.py" "$OUT" ||
 			note "runq: the run-queue bench failed" ;;
+		block) O="$O" BENCH_OUT="$OUT/block" "$HERE/block.sh" || note "block: tests/bench/block.sh failed" ;;
 		*) note "unknown part '$part'" ;;
 		esac
 	done

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/rec_format.h"
+#include "export/batch_text.h"
 #include "export/json.h"
 #include "export/tick_csv.h"
 
@@ -34,7 +35,13 @@ static int check_tick(void *ctx, const struct snapshot *s)
 	    (s->n_clients && memcmp(again.clients, s->clients, s->n_clients * sizeof(*s->clients))) ||
 	    (s->n_buckets && memcmp(again.buckets, s->buckets, s->n_buckets * sizeof(*s->buckets))))
 		abort();
+	if (again.breakdown != s->breakdown)
+		abort();
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		if (again.fam[f].n != s->fam[f].n || again.fam[f].state != s->fam[f].state)
+			abort();
 	json_write_tick(sink, s, NULL);
+	batch_text_write(sink, s, NULL);
 	tick_csv_write(sink, s, false, NULL);
 	tick_csv_write(sink, s, true, NULL);
 	snapshot_free(&again);

@@ -17,7 +17,10 @@ for col in SYSCALL "TIME%" SLOWEST "LIFE P99" PORT; do
 	grep -qF -- "$col" "$TMPD/columns.md" || fail "glossary lacks $col"
 done
 # Every column title of the table panes (their [COL] = { "TITLE", ... } tables) is explained.
-titles=$(grep -ohE '^\s*\[[A-Z_]+\] = \{ "[^"]+"' "$ROOT"/src/ui/pane_*.c | sed 's/.*{ "//; s/"$//' | sort -u)
+titles=$( (grep -ohE '^\s*\[[A-Z_]+\] = \{ "[^"]+"' "$ROOT"/src/ui/pane_*.c | sed 's/.*{ "//; s/"$//'
+	# The family panes' descriptors (pane_family.c) name their columns with .title.
+	grep -ohE '^\s*\{ \.title = "[^"]+"' "$ROOT"/src/ui/pane_family.c | sed 's/.*= "//; s/"$//') |
+	sort -u)
 [ "$(wc -l <<<"$titles")" -ge 15 ] || fail "found too few column titles in src/ui/pane_*.c"
 while IFS= read -r title; do
 	grep -qE -- "^\| \`([^\`]* )?$(sed 's/[][\.*^$/%]/\\&/g' <<<"$title")( [^\`]*)?\` \|" "$TMPD/columns.md" ||

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/assert_expr.h"
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/snapshot.h"
 #include "core/syscall_names.h"
@@ -458,6 +459,106 @@ static void test_format(void **state)
 	assert_true(n > 9);
 }
 
+/* A family row whose total histogram holds @n samples of @lat_ns. */
+static void add_fam_row(struct snapshot *s, enum snap_family f, const char *label, uint32_t op,
+			uint32_t pid, uint64_t lat_ns, uint64_t n)
+{
+	struct snap_fam_row *r = snapshot_add_fam(s, f);
+	struct abi_hist h;
+
+	assert_non_null(r);
+	memset(&h, 0, sizeof(h));
+	r->key.tgid = pid;
+	r->key.a = f == SNAP_FAM_BLOCK ? (7u << 20) | pid : ABI_FAM_ANY;
+	r->key.b = op;
+	strcpy(r->key.comm, "dd");
+	if (label)
+		strcpy(r->label, label);
+	h.count = h.timed = n;
+	h.sum_ns = lat_ns * n;
+	h.max_ns = lat_ns;
+	h.slots[abi_hist_slot(lat_ns)] = n;
+	assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+}
+
+/* p99(runq), p99(block), p99(block, dev:loop0): parse, canonical text, errors, evaluation. */
+static void test_families(void **state)
+{
+	static const struct {
+		const char *text, *says;
+	} bad[] = {
+		{ "p99(block, pid) < 1ms", "expected ':' after 'pid'" },
+		{ "p99(block, cpu:1) < 1ms", "block has no field 'cpu:1)': want dev, pid, comm, op" },
+		{ "p99(block, op:sideways) < 1ms", "unknown op 'sideways'" },
+		{ "p99(runq, comm:) < 1ms", "expected a value for 'comm'" },
+		{ "p99(runq comm) < 1ms", "expected ')' or ', FIELD:VALUE' after 'runq'" },
+	};
+	struct assert_expr e;
+	struct snapshot s;
+	char err[160], text[ASSERT_EXPR_MAX];
+	uint64_t actual;
+	bool passed;
+
+	(void)state;
+	e = parse_ok("p99(runq) < 5ms");
+	assert_int_equal(e.fam, SNAP_FAM_RUNQ);
+	assert_int_equal(e.field, -1);
+	assert_int_equal(e.nr, -1);
+	assert_int_equal(parse_ok("p99(runqueue) < 5ms").fam, SNAP_FAM_RUNQ);
+	e = parse_ok(" p99 ( block ,dev : loop0 ) < 20ms");
+	assert_int_equal(e.fam, SNAP_FAM_BLOCK);
+	assert_int_equal(e.field, FAM_F_DEV);
+	assert_string_equal(e.field_value, "loop0");
+	assert_expr_text(&e, text, sizeof(text));
+	assert_string_equal(text, "p99(block, dev:loop0) < 20ms");
+	e = parse_ok("count(block, dev:8:16) > 0");
+	assert_string_equal(e.field_value, "8:16");
+	assert_int_equal(parse_ok("p99(read) < 1ms").fam, -1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(assert_expr_parse(bad[i].text, &e, err, sizeof(err)), -EINVAL);
+		if (!strstr(err, bad[i].says))
+			fail_msg("'%s': got \"%s\", want \"%s\"", bad[i].text, err, bad[i].says);
+	}
+
+	snapshot_init(&s);
+	/* loop0: 100 requests of 1 ms; sda: 100 of 30 ms */
+	add_fam_row(&s, SNAP_FAM_BLOCK, "loop0", ABI_BLOCK_READ, 10, 1000000, 60);
+	add_fam_row(&s, SNAP_FAM_BLOCK, "loop0", ABI_BLOCK_WRITE, 11, 1000000, 40);
+	add_fam_row(&s, SNAP_FAM_BLOCK, "sda", ABI_BLOCK_READ, 12, 30000000, 100);
+	s.fam[SNAP_FAM_BLOCK].state = SNAP_FAM_ON;
+	e = parse_ok("p99(block) < 20ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_false(passed);
+	assert_true(actual >= 30000000 && actual < 32000000);
+	e = parse_ok("p99(block, dev:loop0) < 20ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_true(actual >= 1000000 && actual < 1070000);
+	e = parse_ok("count(block, op:write) == 40");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_int_equal(actual, 40);
+	e = parse_ok("count(block) == 200");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	/* a syscall assertion does not see family rows */
+	e = parse_ok("count < 1");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	/* nothing to judge: no rows, said with why */
+	e = parse_ok("p99(block, dev:nvme9) < 20ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), -ENODATA);
+	assert_string_equal(err, "no block events with dev nvme9");
+	e = parse_ok("p99(runq) < 5ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), -ENODATA);
+	assert_false(passed);
+	assert_string_equal(err, "no runqueue events (not collected)");
+	add_fam_row(&s, SNAP_FAM_RUNQ, NULL, 0, 10, 4000, 50);
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,7 +566,7 @@ int main(void)
 		cmocka_unit_test(test_units),	  cmocka_unit_test(test_whitespace),
 		cmocka_unit_test(test_text),	  cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_eval),	  cmocka_unit_test(test_eval_no_data),
-		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format),	  cmocka_unit_test(test_families),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

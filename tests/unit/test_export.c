@@ -384,7 +384,7 @@ static void test_json(void **state)
 	assert_no_controls(out);
 	assert_null(strchr(out, '\x1b'));
 	/* exact spelling of a few fields */
-	assert_non_null(strstr(out, "{\"ts_ns\":1700000000000000000,\"seq\":7,"));
+	assert_non_null(strstr(out, "{\"schema\":2,\"ts_ns\":1700000000000000000,\"seq\":7,"));
 	assert_non_null(strstr(out, "\"buckets\":[[2303,12],[4607,18]]"));
 	rc = python_check(out, py_interval);
 	if (rc)

@@ -425,6 +425,63 @@ static void test_client_terms_keep_sys_rows(void **state)
 	assert_false(filter_match_sys(&f, &a));
 }
 
+static struct snap_fam_row fam_row(uint32_t pid, const char *comm, uint32_t dev,
+				   const char *label)
+{
+	struct snap_fam_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.key.tgid = pid;
+	r.key.a = dev;
+	strncpy(r.key.comm, comm, sizeof(r.key.comm) - 1);
+	strncpy(r.label, label, sizeof(r.label) - 1);
+	return r;
+}
+
+/* dev: matches block rows by name or MAJ:MIN; other rows and families keep their rows. */
+static void test_dev(void **state)
+{
+	struct filter f;
+	char err[128];
+	struct snap_fam_row sda = fam_row(10, "dd", 8u << 20 | 0, "sda");
+	struct snap_fam_row loop = fam_row(11, "fio", 7u << 20 | 3, "loop3");
+	struct snap_fam_row nolabel = fam_row(12, "kworker/1:1", 259u << 20 | 1, "");
+	struct snap_sys_row a = row(10, "dd", "read");
+
+	(void)state;
+	assert_int_equal(filter_parse(&f, "dev:sda", err, sizeof(err)), 0);
+	assert_true(filter_match_fam(&f, SNAP_FAM_BLOCK, &sda));
+	assert_false(filter_match_fam(&f, SNAP_FAM_BLOCK, &loop));
+	assert_false(filter_match_fam(&f, SNAP_FAM_BLOCK, &nolabel));
+	/* Not a block row: dev: does not apply, as sys: never hides a client row. */
+	assert_true(filter_match_fam(&f, SNAP_FAM_RUNQ, &loop));
+	assert_true(filter_match_sys(&f, &a));
+	/* Exact names, not substrings: dev:loop1 is not loop10. */
+	assert_int_equal(filter_parse(&f, "dev:loop", err, sizeof(err)), 0);
+	assert_false(filter_match_fam(&f, SNAP_FAM_BLOCK, &loop));
+	assert_int_equal(filter_parse(&f, "dev:7:3,259:1", err, sizeof(err)), 0);
+	assert_true(filter_match_fam(&f, SNAP_FAM_BLOCK, &loop));
+	assert_true(filter_match_fam(&f, SNAP_FAM_BLOCK, &nolabel));
+	assert_false(filter_match_fam(&f, SNAP_FAM_BLOCK, &sda));
+	/* Kinds AND together. */
+	assert_int_equal(filter_parse(&f, "dev:sda,loop3 fio", err, sizeof(err)), 0);
+	assert_false(filter_match_fam(&f, SNAP_FAM_BLOCK, &sda));
+	assert_true(filter_match_fam(&f, SNAP_FAM_BLOCK, &loop));
+	assert_false(filter_is_empty(&f));
+
+	round_trip("dev:sda fio dev:7:3 pid:4", "fio pid:4 dev:sda,7:3");
+	round_trip("dev:nvme0n1,dm-0,md127", "dev:nvme0n1,dm-0,md127");
+	for (const char *const *bad = (const char *const[]){ "dev:", "dev:a,", "dev:a b:c",
+	     "dev:7:", "dev::3", "dev:7:3:1", "dev:sd:a", "dev:sd/a", "dev:0123456789abcdef",
+	     NULL }; *bad; bad++) {
+		if (filter_parse(&f, *bad, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s' parsed", *bad);
+		assert_true(err[0] != '\0');
+	}
+	assert_int_equal(filter_parse(&f, "dev:a b:c", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "dev:NAME"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_ip_port_errors),
 		cmocka_unit_test(test_match_client),
 		cmocka_unit_test(test_client_terms_keep_sys_rows),
+		cmocka_unit_test(test_dev),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "core/family.h"
 #include "core/rec_format.h"
+#include "core/rec_sections.h"
 #include "core/rec_varint.h"
 #include "core/snapshot.h"
 
@@ -54,6 +56,44 @@ static void add_lat(struct snapshot *s, struct snap_lat *l, uint32_t n, uint64_t
 		memset(b, 0, sizeof(*b));
 		b->slot = i == n - 1 ? ABI_HIST_SLOTS - 1 : i * 7;
 		b->count = i == 0 ? UINT64_MAX : base + i;
+	}
+}
+
+/* The breakdown on, every family table on with rows (block: with both parts). */
+static void add_families(struct snapshot *s)
+{
+	s->breakdown = true;
+	for (size_t i = 0; i < s->n_sys; i++)
+		for (int p = 0; p < ABI_PARTS; p++) {
+			s->sys[i].interval.part_ns[p] = p == 3 ? UINT64_MAX : i * 10 + (uint64_t)p;
+			s->sys[i].total.part_ns[p] = 1000 + i * 10 + (uint64_t)p;
+		}
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		struct snap_table *t = &s->fam[f];
+
+		t->state = SNAP_FAM_ON;
+		snprintf(t->note, sizeof(t->note), "note %d \x1b", f);
+		t->lost = 1;
+		t->lost_total = UINT64_MAX;
+		t->evicted = 3;
+		t->evicted_total = 4;
+		for (uint32_t i = 0; i < 2; i++) {
+			struct snap_fam_row *r = snapshot_add_fam(s, (enum snap_family)f);
+
+			assert_non_null(r);
+			r->key.tgid = i ? UINT32_MAX : 5;
+			r->key.a = f == SNAP_FAM_BLOCK ? (259u << 20) | i : ABI_FAM_ANY;
+			r->key.b = f == SNAP_FAM_BLOCK ? ABI_BLOCK_FLUSH : 0;
+			memcpy(r->key.comm, "0123456789abcdef", 16);
+			if (f == SNAP_FAM_BLOCK)
+				strcpy(r->label, i ? "nvme0n1" : "loop0");
+			fill_hist(s, &r->interval, i + 7);
+			fill_hist(s, &r->total, i + 8);
+			for (unsigned int p = 0; p < family_get((enum snap_family)f)->n_parts; p++) {
+				fill_hist(s, &r->part[p], i + 9 + p);
+				fill_hist(s, &r->part_total[p], i + 11 + p);
+			}
+		}
 	}
 }
 
@@ -127,6 +167,18 @@ static void assert_same(const struct snapshot *a, const struct snapshot *b)
 		assert_memory_equal(a->clients, b->clients, a->n_clients * sizeof(*a->clients));
 	if (a->n_buckets)
 		assert_memory_equal(a->buckets, b->buckets, a->n_buckets * sizeof(*a->buckets));
+	assert_int_equal(a->breakdown, b->breakdown);
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		const struct snap_table *x = &a->fam[f], *y = &b->fam[f];
+
+		assert_int_equal(x->state, y->state);
+		assert_string_equal(x->note, y->note);
+		assert_true(x->lost == y->lost && x->lost_total == y->lost_total);
+		assert_true(x->evicted == y->evicted && x->evicted_total == y->evicted_total);
+		assert_int_equal(x->n, y->n);
+		if (x->n)
+			assert_memory_equal(x->rows, y->rows, x->n * sizeof(*x->rows));
+	}
 }
 
 static void test_tick_round_trip(void **state)
@@ -146,6 +198,13 @@ static void test_tick_round_trip(void **state)
 	assert_same(&a, &b);
 	/* Sparse: three slots per histogram, not ABI_HIST_SLOTS. */
 	assert_true(buf.len < 1200);
+	/* With the breakdown and both family tables (12 more histograms). */
+	add_families(&a);
+	buf.len = 0;
+	assert_int_equal(rec_encode_tick(&buf, &a), 0);
+	assert_int_equal(rec_decode_tick(buf.data, buf.len, &b, &e), 0);
+	assert_same(&a, &b);
+	assert_true(buf.len < 2600);
 	snapshot_free(&a);
 	snapshot_free(&b);
 	rec_buf_free(&buf);
@@ -167,7 +226,10 @@ static void test_tick_format1_and_newer_fields(void **state)
 	build(&a);
 	snapshot_init(&b);
 	assert_int_equal(rec_encode_tick(&buf, &a), 0);
-	v1_len = buf.len - 5;
+	/* the tagged sections (format 3) come last: a format-2 tick ends before them */
+	assert_int_equal(rec_sections_put(&v3, &a), 0);
+	v1_len = buf.len - v3.len - 5;
+	v3.len = 0;
 	assert_int_equal(buf.data[v1_len], 1);	/* one extra counter */
 	assert_int_equal(rec_decode_tick(buf.data, v1_len, &b, &e), 0);
 	for (size_t i = 0; i < a.n_clients; i++)
@@ -249,6 +311,7 @@ static void build_file(struct rec_buf *f, bool deflate)
 	char num[16];
 
 	build(&s);
+	add_families(&s);	/* truncations and flips reach the sections too */
 	assert_int_equal(rec_encode_file_header(f), 0);
 	snprintf(num, sizeof(num), "%d", REC_FORMAT_VERSION);
 	rec_meta_set(&m, "format", num);
@@ -516,7 +579,8 @@ static void test_bad_payloads(void **state)
 	assert_int_equal(s.sys[0].interval.n, 2);
 	assert_int_equal(snap_hist_buckets(&s, &s.sys[0].interval)[1].slot, ABI_HIST_SLOTS - 1);
 	assert_int_equal(snap_hist_buckets(&s, &s.sys[0].interval)[1].count, 1);
-	/* a trailing byte (after the client counters' extension: none here) */
+	/* a trailing byte (after the client counters' extension and the sections: none here) */
+	rec_put_u64(&b, 0);
 	rec_put_u64(&b, 0);
 	rec_put_u64(&b, 0);
 	assert_int_equal(rec_decode_tick(b.data, b.len, &s, &e), -EINVAL);
@@ -577,6 +641,60 @@ static void test_bad_payloads(void **state)
 	rec_buf_free(&b);
 }
 
+/*
+ * Format 2 ticks end after the client extension: breakdown off, tables off
+ * and empty. Sections with a tag or a family this lattop does not know are
+ * skipped; a section that lies about its length is refused.
+ */
+static void test_sections(void **state)
+{
+	struct snapshot a, b;
+	struct rec_buf buf = { 0 }, sec = { 0 }, x = { 0 };
+	struct rec_error e = { 0 };
+	size_t v2_len;
+
+	(void)state;
+	build(&a);
+	add_families(&a);
+	snapshot_init(&b);
+	assert_int_equal(rec_encode_tick(&buf, &a), 0);
+	assert_int_equal(rec_sections_put(&sec, &a), 0);
+	v2_len = buf.len - sec.len;
+	assert_int_equal(rec_decode_tick(buf.data, v2_len, &b, &e), 0);
+	assert_false(b.breakdown);
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		assert_int_equal(b.fam[f].state, SNAP_FAM_OFF);
+		assert_int_equal(b.fam[f].n, 0);
+	}
+	assert_int_equal(b.sys[1].interval.part_ns[1], 0);
+	assert_int_equal(b.n_sys, a.n_sys);
+
+	/* an unknown tag (77) and an unknown family ("gpu") after ours: skipped */
+	assert_int_equal(rec_buf_reserve(&x, buf.len + 64), 0);
+	memcpy(x.data, buf.data, buf.len);
+	x.len = buf.len;
+	assert_int_equal(x.data[v2_len], 1 + SNAP_FAM_NR);
+	x.data[v2_len] = 3 + SNAP_FAM_NR;
+	rec_put_u64(&x, 77);
+	rec_put_u64(&x, 3);
+	rec_put_bytes(&x, "abc", 3);
+	rec_put_u64(&x, REC_SEC_FAMILY);
+	rec_put_u64(&x, 6);
+	rec_put_str(&x, "gpu", 64);
+	rec_put_bytes(&x, "\x01\x02", 2);
+	assert_int_equal(rec_decode_tick(x.data, x.len, &b, &e), 0);
+	assert_same(&a, &b);
+	/* a section longer than the record */
+	x.data[x.len - 7] = 60;
+	assert_int_equal(rec_decode_tick(x.data, x.len, &b, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "section length"));
+	rec_buf_free(&buf);
+	rec_buf_free(&sec);
+	rec_buf_free(&x);
+	snapshot_free(&a);
+	snapshot_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,7 +704,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere), cmocka_unit_test(test_every_flip_rejected),
 		cmocka_unit_test(test_flip_offset), cmocka_unit_test(test_foreign_and_newer),
 		cmocka_unit_test(test_row_flags),
-		cmocka_unit_test(test_bad_payloads),
+		cmocka_unit_test(test_bad_payloads), cmocka_unit_test(test_sections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

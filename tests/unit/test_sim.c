@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "core/family.h"
 #include "core/hist.h"
 #include "core/sim.h"
 #include "core/snapshot.h"
@@ -663,10 +664,73 @@ static void test_many_clients_long_tick(void **state)
 	sim_free(sim);
 }
 
+/*
+ * The family tables and the breakdown: parts add up to sum_ns exactly
+ * (interval and total), block parts add up to each request, rows appear
+ * in both tables; sim_set_families turns each off (with a note) without
+ * changing the data of the rest.
+ */
+static void test_families(void **state)
+{
+	struct sim *a = sim_new(11), *b = sim_new(11);
+	struct snapshot sa, sb;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	sim_set_families(b, false, false, true);
+	snapshot_init(&sa);
+	snapshot_init(&sb);
+	for (int t = 0; t < 5; t++) {
+		snapshot_reset(&sa);
+		snapshot_reset(&sb);
+		assert_int_equal(sim_tick(a, &sa, 250000000), 0);
+		assert_int_equal(sim_tick(b, &sb, 250000000), 0);
+		assert_true(sa.breakdown);
+		assert_false(sb.breakdown);
+		for (size_t i = 0; i < sa.n_sys; i++) {
+			const struct snap_hist *hs[2] = { &sa.sys[i].interval, &sa.sys[i].total };
+
+			for (int k = 0; k < 2; k++) {
+				uint64_t sum = 0;
+
+				for (int p = 0; p < ABI_PARTS; p++)
+					sum += hs[k]->part_ns[p];
+				assert_true(sum == hs[k]->sum_ns);
+			}
+			/* the same calls with the breakdown off, parts 0 */
+			assert_true(sa.sys[i].interval.sum_ns == sb.sys[i].interval.sum_ns);
+			assert_true(sb.sys[i].interval.part_ns[ABI_PART_IO] == 0);
+		}
+		assert_int_equal(sa.fam[SNAP_FAM_RUNQ].state, SNAP_FAM_ON);
+		assert_true(sa.fam[SNAP_FAM_RUNQ].n >= 5);
+		assert_true(sa.fam[SNAP_FAM_BLOCK].n >= 4);
+		for (size_t i = 0; i < sa.fam[SNAP_FAM_BLOCK].n; i++) {
+			const struct snap_fam_row *r = &sa.fam[SNAP_FAM_BLOCK].rows[i];
+
+			assert_true(r->interval.sum_ns == r->part[0].sum_ns + r->part[1].sum_ns);
+			assert_true(r->total.sum_ns == r->part_total[0].sum_ns + r->part_total[1].sum_ns);
+			assert_true(r->label[0] != '\0');
+		}
+		assert_int_equal(sb.fam[SNAP_FAM_RUNQ].state, SNAP_FAM_OFF);
+		assert_int_equal(sb.fam[SNAP_FAM_RUNQ].n, 0);
+		assert_string_equal(sb.fam[SNAP_FAM_RUNQ].note, "disabled (--no-runq)");
+		assert_int_equal(sb.fam[SNAP_FAM_BLOCK].n, sa.fam[SNAP_FAM_BLOCK].n);
+		for (size_t i = 0; i < sa.fam[SNAP_FAM_BLOCK].n; i++)
+			assert_true(sa.fam[SNAP_FAM_BLOCK].rows[i].interval.sum_ns ==
+				    sb.fam[SNAP_FAM_BLOCK].rows[i].interval.sum_ns);
+	}
+	snapshot_free(&sa);
+	snapshot_free(&sb);
+	sim_free(a);
+	sim_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_realistic),
 		cmocka_unit_test(test_interval_scaling),
 		cmocka_unit_test(test_spike),

@@ -1,0 +1,36 @@
+/*
+ * rec_sections.h - the tagged sections that end a TICK payload (format 3):
+ * data added after format 2, each a (tag, length, body) a reader can skip
+ * when it does not know the tag, so that later additions need no new
+ * version. Internal to the recording format (rec_tick.c).
+ *
+ *   sections := count, then count x (tag varint, length varint, body)
+ *   REC_SEC_BREAKDOWN: flag (0/1); when 1, per syscall row of the tick
+ *                      ABI_PARTS interval then ABI_PARTS total part_ns.
+ *   REC_SEC_FAMILY:    one family table: name (core/family.c; a table a
+ *                      reader has no descriptor for is skipped), state,
+ *                      note, lost, lost_total, evicted, evicted_total,
+ *                      number of parts P, rows; per row tgid, a, b, comm,
+ *                      label, interval and total histograms, then P x
+ *                      (part, part_total) histograms.
+ * A format-2 tick ends before the sections: no breakdown, tables off.
+ */
+#ifndef LATTOP_CORE_REC_SECTIONS_H
+#define LATTOP_CORE_REC_SECTIONS_H
+
+#include "core/rec_format.h"
+#include "core/rec_varint.h"
+
+enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2 };
+
+/* Append the sections of @s. 0, -ENOMEM, or -EINVAL for a corrupt histogram reference. */
+int rec_sections_put(struct rec_buf *b, const struct snapshot *s);
+
+/* Read the sections at @c (none when the payload ends there) into @s. 0 or -errno. */
+int rec_sections_get(struct rec_cur *c, struct snapshot *s);
+
+/* rec_tick.c's sparse histogram, shared with the sections. */
+int rec_tick_put_hist(struct rec_buf *b, const struct snapshot *s, const struct snap_hist *h);
+int rec_tick_get_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *h);
+
+#endif

@@ -37,7 +37,8 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile history perf"  (and "block": tests/bench/block.sh)
+#   BENCH_PARTS="nginx storm ui churn profile history perf runq"  (and "block": tests/bench/block.sh)
+#   BENCH_RUNQ_ROUNDS=5 BENCH_RUNQ_TRIPS=200000  the runq part (tests/bench/runq_bench.py)
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
 
@@ -54,7 +55,7 @@ UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- p99 }
-PARTS=${BENCH_PARTS:-nginx storm ui churn profile history perf}
+PARTS=${BENCH_PARTS:-nginx storm ui churn profile history perf runq}
 CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
 CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}
 ATTACH_TIMEOUT_S=20
@@ -774,6 +775,8 @@ main() {
 		profile) part_profile ;;
 		history) part_history ;;
 		perf) part_perf ;;
+		runq) O="$O" BENCH_STORM_CPU="$STORM_CPU" python3 "$HERE/runq_bench.py" "$OUT" ||
+			note "runq: the run-queue bench failed" ;;
 		block) O="$O" BENCH_OUT="$OUT/block" "$HERE/block.sh" || note "block: tests/bench/block.sh failed" ;;
 		*) note "unknown part '$part'" ;;
 		esac

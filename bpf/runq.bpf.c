@@ -29,6 +29,7 @@
 #include "abi/lat_abi.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
+#include "lib/maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -62,13 +63,7 @@ struct {
 /* Source of new rows; too big for the 512-byte BPF stack. */
 static const struct abi_hist zero_hist;
 
-static __always_inline void counter_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
-
-	if (v)
-		*v += 1;	/* per-CPU: no other writer */
-}
+#define counter_inc(idx) counter_inc_in(&counters, (idx))
 
 /* Is @task's process outside the -p / -c pre-filter? @comm: its leader's. */
 static __always_inline bool runq_excluded(__u32 tgid, const char *comm)
@@ -82,6 +77,7 @@ static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
 {
 	struct abi_fam_key key = {};
 	struct abi_hist *h;
+	bool created;
 
 	key.tgid = BPF_CORE_READ(task, tgid);
 	if (!key.tgid)
@@ -94,15 +90,10 @@ static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
 		return;
 	key.a = (cfg_flags & ABI_CFG_PER_CPU) ? bpf_get_smp_processor_id() : ABI_FAM_ANY;
 
-	h = bpf_map_lookup_elem(&rows, &key);
+	h = map_lookup_or_init(&rows, &key, &zero_hist, &created);
 	if (!h) {
-		/* EEXIST (another CPU inserted it) is fine; the second lookup decides. */
-		bpf_map_update_elem(&rows, &key, &zero_hist, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&rows, &key);
-		if (!h) {
-			counter_inc(ABI_FCNT_MAP_FULL);
-			return;
-		}
+		counter_inc(ABI_FCNT_MAP_FULL);
+		return;
 	}
 	hist_add(h, 0, wait_ns, true);
 }

@@ -107,23 +107,6 @@ void client_source_close(struct client_source *cs)
 	free(cs);
 }
 
-/* The -p / -c pre-filter, the same as the syscall programs' (bpf/lib/filter.bpf.h). */
-static uint32_t configure_filter(struct clients_bpf *skel, const struct client_source_opts *o)
-{
-	uint32_t flags = 0;
-
-	for (size_t i = 0; i < o->n_pids && i < ABI_MAX_PID_FILTER; i++)
-		skel->rodata->cfg_pids[i] = o->pids[i];
-	if (o->n_pids)
-		flags |= ABI_CCFG_FILTER_PID;
-	if (o->comm && *o->comm) {
-		for (size_t i = 0; i < ABI_COMM_LEN - 1 && o->comm[i]; i++)
-			skel->rodata->cfg_comm[i] = o->comm[i];
-		flags |= ABI_CCFG_FILTER_COMM;
-	}
-	return flags;
-}
-
 /*
  * Count the listening sockets of /proc/net/@file by local port into the
  * listen_ports map, so that a connection accepted before lattop started is
@@ -168,7 +151,9 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx_v)
 	const struct client_source_opts *o = ctx->o;
 
 	(void)f;
-	skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) | configure_filter(skel, o);
+	skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) |
+		probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
+				    o->n_pids, o->comm, ABI_CCFG_FILTER_PID, ABI_CCFG_FILTER_COMM);
 	bpf_map__set_max_entries(skel->maps.clients, o->max_clients);
 	/* A connection per client at least; more for keep-alive pools. */
 	bpf_map__set_max_entries(skel->maps.conns, o->max_clients * 4 > ABI_SOCKS_DEFAULT ?

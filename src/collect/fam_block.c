@@ -47,15 +47,8 @@ static int block_configure(void *skel_v, enum probe_flavour f, void *ctx)
 	uint32_t flags = 0;
 
 	(void)f;
-	for (size_t i = 0; i < o->n_pids && i < ABI_MAX_PID_FILTER; i++)
-		skel->rodata->cfg_pids[i] = o->pids[i];
-	if (o->n_pids)
-		flags |= ABI_CFG_FILTER_PID;
-	if (o->comm && *o->comm) {
-		for (size_t i = 0; i < ABI_COMM_LEN - 1 && o->comm[i]; i++)
-			skel->rodata->cfg_comm[i] = o->comm[i];
-		flags |= ABI_CFG_FILTER_COMM;
-	}
+	flags |= probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
+				     o->n_pids, o->comm, ABI_CFG_FILTER_PID, ABI_CFG_FILTER_COMM);
 	skel->rodata->cfg_flags = flags;
 	if (o->max_fam_keys)
 		return bpf_map__set_max_entries(skel->maps.rows, o->max_fam_keys);

@@ -165,6 +165,23 @@ int probe_load(const struct probe_load_req *req, void **skel_out, enum probe_fla
 	return explain_failure(req, ret, err, errlen);
 }
 
+uint32_t probe_set_prefilter(__u32 *cfg_pids, char *cfg_comm, const uint32_t *pids, size_t n_pids,
+			     const char *comm, uint32_t pid_flag, uint32_t comm_flag)
+{
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < n_pids && i < ABI_MAX_PID_FILTER; i++)
+		cfg_pids[i] = pids[i];
+	if (n_pids)
+		flags |= pid_flag;
+	if (comm && *comm) {
+		for (size_t i = 0; i < ABI_COMM_LEN - 1 && comm[i]; i++)
+			cfg_comm[i] = comm[i];
+		flags |= comm_flag;
+	}
+	return flags;
+}
+
 bool probe_kernel_has_tracepoint(const char *name)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();

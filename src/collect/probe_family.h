@@ -70,6 +70,14 @@ int probe_load(const struct probe_load_req *req, void **skel, enum probe_flavour
 /* The bpf_object of a skeleton loaded by probe_load. */
 struct bpf_object *probe_object(const struct probe_load_req *req, void *skel);
 
+/*
+ * The -p / -c pre-filter into a program's rodata (bpf/lib/filter.bpf.h:
+ * cfg_pids[ABI_MAX_PID_FILTER], cfg_comm[ABI_COMM_LEN]), the same for every
+ * family. Returns @pid_flag and/or @comm_flag: the cfg_flags bits to set.
+ */
+uint32_t probe_set_prefilter(__u32 *cfg_pids, char *cfg_comm, const uint32_t *pids, size_t n_pids,
+			     const char *comm, uint32_t pid_flag, uint32_t comm_flag);
+
 /* Does the running kernel have tracepoint @name (e.g. "block_rq_insert")? */
 bool probe_kernel_has_tracepoint(const char *name);
 

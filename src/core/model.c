@@ -293,11 +293,18 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	}
 	while (m->n > m->max_keys) {
 		size_t victim = eviction_victim(m);
+		/*
+		 * An exited process's rows have had their last counts emitted
+		 * above: dropping them early only shortens how long they stay
+		 * visible. Only a live key's history is lost and worth a
+		 * warning (a build server forks thousands of short processes).
+		 */
+		bool lost = !m->entries[victim].exited;
 
 		if (on_retire && !m->entries[victim].retired)
 			on_retire(&m->entries[victim].key, ctx);
 		remove_at(m, victim);
-		if (evicted)
+		if (evicted && lost)
 			(*evicted)++;
 	}
 	a = entries_of(m);

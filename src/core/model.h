@@ -35,7 +35,8 @@ void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns);
  * names merged into one row per syscall, named with the newest), then drop keys that have been exited and idle
  * for age_ticks. Keys that may now be deleted from the kernel map (exited
  * and emitted once) are passed to @on_retire when non-NULL.
- * Adds evictions to *@evicted. 0 or -ENOMEM.
+ * Over max_keys, exited keys go first, then the longest idle; *@evicted
+ * counts live keys dropped (exited ones are only aged out early). 0 or -ENOMEM.
  */
 int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 	       void (*on_retire)(const struct abi_sys_key *key, void *ctx), void *ctx);

@@ -5,24 +5,31 @@
 # histogram pane follows the selected client; Enter pins it; at 80x24 the
 # pane has no room of its own and 'C' puts it in place of the processes.
 . "$(dirname "$0")/lib.sh"
-PORT=18432
 
 if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
 	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
 	echo "SKIP: live clients need root and kernel BTF"; exit 77
 fi
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+PORT=$(python3 -c "import sys; sys.path.insert(0, '$ROOT/tests/lib'); import lattest; print(lattest.free_port())")
 
 # Server (it runs until its stdin closes: 70 s at most) and a bounded load (60 s).
 sleep 70 | python3 "$ROOT/tests/helpers/delay_server.py" $PORT 127.0.0.2=2 127.0.0.3=6 \
 	>"$TMPD/server.out" 2>&1 &
 SERVER=$!
+trap 'kill $SERVER 2>/dev/null; cleanup' EXIT
+# The load starts once the server listens (it prints its pid then): on a busy
+# machine python's start-up alone can take longer than any fixed sleep.
+for ((i = 0; i < 200; i++)); do
+	grep -q '"pid"' "$TMPD/server.out" 2>/dev/null && break
+	sleep 0.05
+done
+grep -q '"pid"' "$TMPD/server.out" || fail "delay server did not start: $(cat "$TMPD/server.out")"
 python3 - "$ROOT" $PORT >"$TMPD/load.out" 2>&1 <<'PY' &
 import sys, time
 sys.path.insert(0, sys.argv[1] + "/tests/lib")
 import lattest
 end = time.monotonic() + 60
-time.sleep(0.5)
 while time.monotonic() < end:
     lattest.tcp_requests("127.0.0.2", int(sys.argv[2]), 1, 20)
     lattest.tcp_requests("127.0.0.3", int(sys.argv[2]), 2, 2)
@@ -34,7 +41,7 @@ clients_pane() { capture | sed -n '/Clients/,$p'; }
 
 start 120 40 -i 0.5
 wait_for "Clients  sort:requests" 5
-wait_for "127.0.0.2" 10
+screen_has F "127.0.0.2" 10 || fail "no 127.0.0.2 row; load: $(tail -3 "$TMPD/load.out")"
 wait_for "127.0.0.3" 10
 row2=$(capture | grep -E '^127\.0\.0\.2 +'$PORT' ')
 row3=$(capture | grep -E '^127\.0\.0\.3 +'$PORT' ')

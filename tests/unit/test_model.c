@@ -178,6 +178,63 @@ static void test_eviction(void **state)
 }
 
 /*
+ * Short-lived processes past max_keys: their keys go first and without a
+ * warning (their counts were all emitted); a live key dropped is counted.
+ */
+static void test_eviction_of_exited_is_silent(void **state)
+{
+	const size_t max = 8, total = 20;
+	struct model *m = model_new(max, 100);
+	struct abi_sys_key *k = calloc(total, sizeof(*k));
+	struct abi_hist *cum = calloc(total, sizeof(*cum));
+	struct snapshot s;
+	uint64_t evicted = 0;
+	struct retired ret = { 0 };
+
+	(void)state;
+	snapshot_init(&s);
+	for (size_t i = 0; i < total; i++) {
+		k[i] = key((uint32_t)(1000 + i), 0, i, "cc1");
+		add_calls(&cum[i], 1, 10);
+	}
+	/* 4 live keys, 16 of processes that exited this tick. */
+	snapshot_reset(&s);
+	model_begin(m);
+	for (size_t i = 0; i < total; i++)
+		assert_int_equal(model_update(m, &k[i], &cum[i]), 0);
+	for (size_t i = 4; i < total; i++)
+		model_mark_exited(m, k[i].tgid, k[i].pstart_ns);
+	assert_int_equal(model_emit(m, &s, &evicted, on_retire, &ret), 0);
+	assert_int_equal(s.n_sys, total);	/* their last counts are shown */
+	assert_int_equal(model_size(m), max);
+	assert_int_equal(evicted, 0);
+	assert_int_equal(ret.n, total - 4);	/* every exited key retired once */
+	/* The 4 live ones survived the eviction. */
+	for (size_t i = 0; i < 4; i++) {
+		bool found = false;
+
+		for (size_t r = 0; r < s.n_sys; r++)
+			found |= s.sys[r].pid == k[i].tgid;
+		assert_true(found);
+	}
+	/*
+	 * 12 new live keys (20 in all): the 4 exited leftovers go silently,
+	 * then 8 live ones (the 4 idle first), each counted.
+	 */
+	for (size_t i = 0; i < 12; i++) {
+		k[i] = key((uint32_t)(2000 + i), 0, i, "live");
+		add_calls(&cum[i], 1, 10);
+	}
+	tick(m, &s, k, cum, 12, &evicted, &ret);
+	assert_int_equal(evicted, 8);
+	assert_int_equal(model_size(m), max);
+	snapshot_free(&s);
+	free(cum);
+	free(k);
+	model_free(m);
+}
+
+/*
  * Sparse storage: the interval buckets are exactly cur - prev slot by slot,
  * the totals' buckets exactly cur; an unchanged key gives an empty interval
  * and the same total; a key read twice in one tick is still a delta against
@@ -261,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_deltas_and_totals),
 		cmocka_unit_test(test_exit_ageing_and_retire),
 		cmocka_unit_test(test_eviction),
+		cmocka_unit_test(test_eviction_of_exited_is_silent),
 		cmocka_unit_test(test_sparse_buckets_exact),
 	};
 

@@ -15,16 +15,18 @@ VERSION := 0.1.0
 # Debian packages the build and every test tier need.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config libcmocka-dev tmux linux-libc-dev make gcc python3 procps \
-	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev htop jq
+	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev htop jq \
+	libmicrohttpd-dev libgnutls28-dev libcrypt-dev libcurl4-gnutls-dev libjansson-dev \
+	prometheus python3-prometheus-client systemd
 
-PKGS := libbpf libelf zlib ncursesw
+PKGS := libbpf libelf zlib ncursesw libmicrohttpd libcurl jansson
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wpointer-arith -Wcast-qual -Wundef -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DLATTOP_VERSION='"$(VERSION)"' \
 	-DLATTOP_THEMES_DIR='"$(PREFIX)/share/lattop/themes"' $(WARN) $(CFLAGS) \
 	-Iinclude -Isrc -I$(O) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -39,8 +41,8 @@ GEN_HDRS := $(O)/gen/syscall_table.h
 PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c src/ui/table_fit.c src/ui/settings.c \
 		src/ui/settings_file.c src/ui/proc_cmdline.c
 CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c) $(PURE_UI_SRCS)
-# src/*.c: main.c and the subcommands' wiring (cmd_*.c).
-APP_SRCS := $(wildcard src/collect/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) $(wildcard src/*.c)
+# src/*.c: main.c and the subcommands' wiring (cmd_*.c). src/net: HTTP (libmicrohttpd, libcurl).
+APP_SRCS := $(wildcard src/collect/*.c) $(wildcard src/net/*.c) $(filter-out $(PURE_UI_SRCS),$(wildcard src/ui/*.c)) $(wildcard src/*.c)
 CORE_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(CORE_SRCS))
 APP_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(APP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -103,7 +105,7 @@ $(GEN_HDRS): $(UNISTD_H)
 # --- tests ----------------------------------------------------------------
 $(O)/tests/test_%: tests/unit/test_%.c $(O)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libcore.a $(LDFLAGS) -lcmocka -lpthread -lm -lz
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libcore.a $(LDFLAGS) -lcmocka -ljansson -lpthread -lm -lz
 
 $(O)/tests/%: tests/helpers/%.c
 	@mkdir -p $(@D)
@@ -123,7 +125,7 @@ helpers: $(HELPER_BINS) $(HELPER_BPF)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc -I$(O)
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm -lz
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -ljansson -lm -lz
 
 fuzz: $(FUZZ_BINS)
 
@@ -153,7 +155,7 @@ soak: deps
 # The dashboard's per-row history against its table views, per tick (pure code).
 $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -lm -lz
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
 
 # The benchmark's floor: empty programs on lattop's hooks, and their loader.
 $(O)/bench/floor_loader: tests/bench/floor_loader.c tests/bench/floor.bpf.c $(O)/vmlinux.h

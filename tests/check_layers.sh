@@ -5,6 +5,8 @@
 #   collect  libbpf and the collector thread: abi, core, export, collect; no curses, no ui
 #   ui       curses: abi, core, export, ui, and of collect only the consumer side
 #            (collector.h, consumer.h); no libbpf
+#   net      HTTP in and out (libmicrohttpd, libcurl): abi, core, export, net; no libbpf,
+#            curses, collect or ui
 # src/*.c (main and the subcommands) wire everything and may include anything.
 set -u
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ forbid() {
 forbid core '"(collect|export|ui)/' "collect, export or ui (core is the bottom layer)"
 forbid export '"(collect|ui)/' "collect or ui"
 forbid collect '"ui/' "ui"
+forbid net '"(collect|ui)/' "collect or ui"
 forbid ui '"collect/(?!collector\.h|consumer\.h)' "collect beyond collector.h and consumer.h"
 forbid '*' '"\.\./' "a path with ../"
 # Libraries.
@@ -32,6 +35,10 @@ forbid core '[<"](bpf/|curses|ncurses|term\.h|pthread|.*skel\.h)' "libbpf, curse
 forbid export '[<"](bpf/|curses|ncurses|term\.h|pthread|.*skel\.h)' "libbpf, curses or pthread"
 forbid ui '[<"](bpf/|.*skel\.h)' "libbpf"
 forbid collect '[<"](curses|ncurses|term\.h)' "curses"
+forbid net '[<"](bpf/|curses|ncurses|term\.h|.*skel\.h)' "libbpf or curses"
+forbid core '[<"](microhttpd|curl/)' "HTTP libraries (src/net)"
+forbid export '[<"](microhttpd|curl/)' "HTTP libraries (src/net)"
+forbid ui '[<"](microhttpd|curl/)' "HTTP libraries (src/net)"
 
 [ $bad = 0 ] && echo "check-layers: ok"
 exit $bad

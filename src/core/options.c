@@ -9,6 +9,7 @@
 
 #include "core/assert_expr.h"
 #include "core/filter.h"
+#include "core/metrics.h"
 #include "core/options.h"
 #include "core/sim.h"
 #include "core/syscall_names.h"
@@ -42,6 +43,16 @@ enum long_only {
 	OPT_NO_RUNQ,
 	OPT_RUNQ_PER_CPU,
 	OPT_NO_BLOCK,
+	OPT_LISTEN,
+	OPT_LISTEN_INSECURE,
+	OPT_WEB_CONFIG,
+	OPT_METRICS_MAX_SERIES,
+	OPT_METRICS_BUCKETS,
+	OPT_HOST_LABEL,
+	OPT_MAX_SIZE,
+	OPT_ROTATE,
+	OPT_FEATURES,
+	OPT_PROMETHEUS,
 };
 
 static const struct option long_opts[] = {
@@ -81,6 +92,16 @@ static const struct option long_opts[] = {
 	{ "no-runq", no_argument, NULL, OPT_NO_RUNQ },
 	{ "runq-per-cpu", no_argument, NULL, OPT_RUNQ_PER_CPU },
 	{ "no-block", no_argument, NULL, OPT_NO_BLOCK },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "listen-insecure", no_argument, NULL, OPT_LISTEN_INSECURE },
+	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG },
+	{ "metrics-max-series", required_argument, NULL, OPT_METRICS_MAX_SERIES },
+	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
+	{ "host-label", required_argument, NULL, OPT_HOST_LABEL },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "rotate", required_argument, NULL, OPT_ROTATE },
+	{ "features", no_argument, NULL, OPT_FEATURES },
+	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 	{ NULL, 0, NULL, 0 },
 };
 #define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
@@ -91,6 +112,8 @@ static const char usage_text[] =
 	"       lattop record -o FILE [-d SECONDS] [--samples] [OPTIONS]\n"
 	"       lattop replay FILE [--speed N|max] [-b|--json|--ui] [OPTIONS]\n"
 	"       lattop export FILE --csv|--json [--samples] [-o OUT]\n"
+	"       lattop serve [--listen ADDR:PORT] [OPTIONS]   (metrics only, no dashboard)\n"
+	"       lattop fleet --prometheus URL [OPTIONS]\n"
 	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
 	"       lattop run [--assert EXPR]... [--all] [OPTIONS] -- COMMAND [ARGS...]\n"
 	"                                                   (lattop run --help)\n"
@@ -126,6 +149,16 @@ static const char usage_text[] =
 	"      --slo EXPR           dashboard: a threshold that must hold, as run --assert:\n"
 	"                           'p99(read) < 10ms'; rows breaking it are flagged (repeatable)\n"
 	"      --no-config          dashboard: do not read or write the settings file\n"
+	"      --listen ADDR:PORT   serve Prometheus metrics on GET /metrics (serve: default\n"
+	"                           127.0.0.1:9851); off loopback needs --web-config or\n"
+	"                           --listen-insecure\n"
+	"      --listen-insecure    allow plain, unauthenticated HTTP off loopback\n"
+	"      --web-config FILE    TLS certificate and key, basic-auth users (bcrypt; mode 0600)\n"
+	"      --metrics-max-series N  label sets exported (default 2000); the rest are summed\n"
+	"                           into comm=\"other\"\n"
+	"      --metrics-buckets pow2|fine  le bounds: powers of two (default) or log-linear\n"
+	"      --host-label NAME    host=\"NAME\" on every series (the fleet view groups by it)\n"
+	"      --features           what this host can trace and why not (--json: as JSON)\n"
 	"  -v, --verbose            libbpf and verifier messages on stderr\n"
 	"      --keys               the dashboard's keys, as a Markdown table\n"
 	"      --columns            what the dashboard's columns mean, as a Markdown table\n"
@@ -135,9 +168,13 @@ static const char usage_text[] =
 	"-b, --json or --ui is given\n"
 	"  -o, --output FILE        the recording (record), or the export (export; default stdout)\n"
 	"  -d, --duration SECONDS   stop after that long (in whole ticks; -n wins)\n"
+	"      --max-size SIZE      start a new file past SIZE bytes (K, M, G suffixes)\n"
+	"      --rotate N           keep N full files as FILE.1 .. FILE.N (default 1 with --max-size)\n"
 	"      --samples            record: the raw client samples too; export: export those\n"
 	"replay: a recording through the dashboard, batch text or JSON (no root needed)\n"
 	"      --speed N|max        N times the recorded speed (default 1); 0 or max: no waiting\n"
+	"fleet: the dashboard over many hosts, from Prometheus's copies of lattop's metrics\n"
+	"      --prometheus URL     the Prometheus server (http://HOST:9090)\n"
 	"export: per-tick rows of a recording: --csv (one row per tick and syscall row or\n"
 	"client), --json (as replay --json), or with --samples the raw samples as --csv FILE\n"
 	"\n"
@@ -159,11 +196,38 @@ void options_defaults(struct options *o)
 	o->top_n = 5;
 	o->output = OUTPUT_AUTO;
 	o->speed = 1.0;
+	o->metrics_max_series = METRICS_MAX_SERIES_DEFAULT;
 }
 
 static const char *const command_names[] = {
 	[CMD_LIVE] = "", [CMD_RECORD] = "record", [CMD_REPLAY] = "replay", [CMD_EXPORT] = "export",
+	[CMD_SERVE] = "serve", [CMD_FLEET] = "fleet",
 };
+
+/* "64M": bytes, with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	unsigned int shift = 0;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
 
 /* Whole-string unsigned integer in [min, max]. */
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -384,6 +448,56 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 	case OPT_NO_CONFIG:
 		o->no_config = true;
 		return 0;
+	case OPT_LISTEN:
+		if (!*arg || !strchr(arg, ':'))
+			return fail(err, errlen, "bad --listen '%s': want ADDR:PORT ([ADDR]:PORT for IPv6)",
+				    arg);
+		o->listen = arg;
+		return 0;
+	case OPT_LISTEN_INSECURE:
+		o->listen_insecure = true;
+		return 0;
+	case OPT_WEB_CONFIG:
+		if (!*arg)
+			return fail(err, errlen, "--web-config needs a file name");
+		o->web_config = arg;
+		return 0;
+	case OPT_METRICS_MAX_SERIES:
+		if (parse_u64(arg, 16, METRICS_MAX_SERIES_MAX, &v))
+			return fail(err, errlen, "bad --metrics-max-series '%s': want 16 to %d", arg,
+				    METRICS_MAX_SERIES_MAX);
+		o->metrics_max_series = (uint32_t)v;
+		return 0;
+	case OPT_METRICS_BUCKETS:
+		if (!strcmp(arg, "pow2"))
+			o->metrics_buckets = BUCKETS_POW2;
+		else if (!strcmp(arg, "fine"))
+			o->metrics_buckets = BUCKETS_FINE;
+		else
+			return fail(err, errlen, "bad --metrics-buckets '%s': want pow2 or fine", arg);
+		return 0;
+	case OPT_HOST_LABEL:
+		if (!*arg || strlen(arg) > 128)
+			return fail(err, errlen, "bad --host-label: 1 to 128 bytes");
+		o->host_label = arg;
+		return 0;
+	case OPT_MAX_SIZE:
+		if (parse_size(arg, &o->max_size_bytes) || o->max_size_bytes < 65536)
+			return fail(err, errlen, "bad --max-size '%s': want bytes >= 64K (K, M, G)", arg);
+		return 0;
+	case OPT_ROTATE:
+		if (parse_u64(arg, 1, 1000, &v))
+			return fail(err, errlen, "bad --rotate '%s': want 1 to 1000", arg);
+		o->rotate = (uint32_t)v;
+		return 0;
+	case OPT_FEATURES:
+		o->show_features = true;
+		return 0;
+	case OPT_PROMETHEUS:
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8))
+			return fail(err, errlen, "bad --prometheus '%s': want http://HOST:PORT", arg);
+		o->prometheus_url = arg;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -395,8 +509,21 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 {
 	const char *cmd = command_names[o->command];
 
-	if (o->show_help || o->show_version || o->show_keys || o->show_columns)
+	if (o->show_help || o->show_version || o->show_keys || o->show_columns || o->show_features)
 		return 0;
+	if ((o->max_size_bytes || o->rotate) && o->command != CMD_RECORD)
+		return fail(err, errlen, "--max-size and --rotate are options of 'record'");
+	if (o->rotate && !o->max_size_bytes)
+		return fail(err, errlen, "--rotate needs --max-size");
+	if (o->max_size_bytes && !o->rotate)
+		o->rotate = 1;
+	if (o->prometheus_url && o->command != CMD_FLEET)
+		return fail(err, errlen, "--prometheus is an option of 'fleet'");
+	if ((o->listen || o->listen_insecure || o->web_config || o->host_label) &&
+	    (o->command == CMD_REPLAY || o->command == CMD_EXPORT || o->command == CMD_FLEET))
+		return fail(err, errlen, "--listen serves live data: not an option of '%s'", cmd);
+	if ((o->listen_insecure || o->web_config) && !o->listen && o->command != CMD_SERVE)
+		return fail(err, errlen, "--listen-insecure and --web-config go with --listen");
 	if (seen_o && o->command != CMD_RECORD && o->command != CMD_EXPORT)
 		return fail(err, errlen, "-o is an option of 'record' and 'export'");
 	if (seen_d && o->command != CMD_RECORD)
@@ -407,6 +534,17 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 		return fail(err, errlen, "--speed is an option of 'replay'");
 	switch (o->command) {
 	case CMD_LIVE:
+		return 0;
+	case CMD_SERVE:
+		if (o->output != OUTPUT_AUTO)
+			return fail(err, errlen, "serve writes no report: no -b, --json or --ui");
+		o->output = OUTPUT_NONE;
+		return 0;
+	case CMD_FLEET:
+		if (!o->prometheus_url)
+			return fail(err, errlen, "fleet needs --prometheus URL");
+		if (o->simulate || o->n_pids || o->csv_path)
+			return fail(err, errlen, "fleet reads Prometheus: no --simulate, -p or --csv");
 		return 0;
 	case CMD_RECORD:
 		if (!o->out_path)
@@ -450,7 +588,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	err[0] = '\0';
 	memcpy(opts, long_opts, sizeof(opts));
 	/* The subcommand word comes first; its options follow, in any order. */
-	for (int c = CMD_RECORD; argc > 1 && c <= CMD_EXPORT; c++) {
+	for (int c = CMD_RECORD; argc > 1 && c <= CMD_FLEET; c++) {
 		if (strcmp(argv[1], command_names[c]))
 			continue;
 		o->command = (enum options_command)c;

@@ -29,7 +29,11 @@ enum options_command {
 	CMD_RECORD,		/* record -o FILE */
 	CMD_REPLAY,		/* replay FILE */
 	CMD_EXPORT,		/* export FILE --csv|--json */
+	CMD_SERVE,		/* serve: headless, only the metrics endpoint (and stderr lines) */
+	CMD_FLEET,		/* fleet --prometheus URL: many hosts, read from Prometheus */
 };
+
+enum options_buckets { BUCKETS_POW2 = 0, BUCKETS_FINE };
 
 enum options_export { EXPORT_NONE, EXPORT_CSV, EXPORT_JSON };
 
@@ -76,6 +80,20 @@ struct options {
 	const char *slo[OPTIONS_MAX_SLO];	/* --slo EXPR (run --assert grammar), checked at parse */
 	size_t n_slo;
 	bool no_config;			/* --no-config: the dashboard skips its settings file */
+	/* The metrics endpoint (any live mode, and serve). */
+	const char *listen;		/* --listen ADDR:PORT; NULL: not serving (serve: the default) */
+	bool listen_insecure;		/* --listen-insecure: plain HTTP off loopback */
+	const char *web_config;		/* --web-config FILE: TLS and basic auth */
+	uint32_t metrics_max_series;	/* --metrics-max-series N: label sets */
+	enum options_buckets metrics_buckets;	/* --metrics-buckets pow2|fine */
+	const char *host_label;		/* --host-label NAME: host="NAME" on every series */
+	/* record, unattended. */
+	uint64_t max_size_bytes;	/* --max-size SIZE: rotate the recording past it; 0 = no cap */
+	uint32_t rotate;		/* --rotate N: keep N old files (FILE.1 .. FILE.N) */
+	/* --features [--json]: what this host can trace, and why not. */
+	bool show_features;
+	/* fleet. */
+	const char *prometheus_url;	/* --prometheus URL */
 };
 
 /* Defaults: live, 1 s interval, forever, every call timed, auto output, speed 1. */

@@ -63,9 +63,13 @@ class Exporter:
 
     ADDR_RE = re.compile(r"serving metrics on (http://\S+/metrics)")
 
-    def __init__(self, args, timeout_s=30):
+    def __init__(self, args, timeout_s=30, stdout_path=None):
+        """@stdout_path: lattop's stdout goes to that file (no pipe that a busy
+        test could leave full, which would stall lattop's ticks)."""
+        self.out_file = open(stdout_path, "w") if stdout_path else None
         self.proc = subprocess.Popen([lattest.LATTOP] + args, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=self.out_file or subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
         _live.append(self)
         self.stderr = []
         self.lines = []         # (arrival monotonic s, line)
@@ -84,8 +88,9 @@ class Exporter:
         def read_out():
             for line in self.proc.stdout:
                 self.lines.append((time.monotonic(), line))
-        self.threads = [threading.Thread(target=read_err, daemon=True),
-                        threading.Thread(target=read_out, daemon=True)]
+        self.threads = [threading.Thread(target=read_err, daemon=True)]
+        if not self.out_file:
+            self.threads.append(threading.Thread(target=read_out, daemon=True))
         for t in self.threads:
             t.start()
         got.wait(timeout_s)
@@ -121,6 +126,8 @@ class Exporter:
                 self.proc.wait(timeout=10)
         for t in self.threads:
             t.join(timeout=5)
+        if self.out_file:
+            self.out_file.close()
         return self.proc.returncode
 
 

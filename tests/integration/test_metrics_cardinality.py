@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Bounded cardinality with --metrics-max-series 100, scraped by the real
+Prometheus: 3,000 short-lived processes, each with its own name (prctl
+PR_SET_NAME, then a few syscalls), and 300 client addresses (127.0.0.2 ...
+127.0.1.45) against a loopback server:
+- the label sets of the bounded families in every scrape (taken during the
+  churn and after it) are <= 100;
+- the rest is folded into comm="other" (client="other"), and
+  lattop_metrics_folded_label_sets is > 0 and reported;
+- sticky: every label set of an early scrape is still in the last one;
+- Prometheus sees no counter or bucket going backwards: resets(x[5m]) == 0
+  for every lattop counter, bucket, _count and _sum series."""
+import ctypes
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import lattest  # noqa: E402
+import promtest  # noqa: E402
+
+MAX_SERIES = 100
+PROCS = 3000
+CLIENTS = 300
+PR_SET_NAME = 15
+
+lattest.require_bpf()
+promtest.require_prometheus()
+libc = ctypes.CDLL(None, use_errno=True)
+
+exp = promtest.Exporter(["serve", "--listen", "127.0.0.1:0", "--metrics-max-series",
+                         str(MAX_SERIES), "-i", "0.5"])
+prom = promtest.Prometheus({"lattop": [exp.target]})
+prom.wait_up("lattop")
+t_start = time.time()
+
+
+def scrape_samples():
+    return promtest.parse_text(exp.scrape(timeout_s=10)[1])
+
+
+def value(samples, name, **labels):
+    return sum(v for n, lb, v in samples
+               if n == name and all(lb.get(k) == w for k, w in labels.items()))
+
+
+def wait_ticks(n, timeout_s=30):
+    start = value(scrape_samples(), "lattop_ticks_total")
+    deadline = time.monotonic() + timeout_s
+    while value(scrape_samples(), "lattop_ticks_total") < start + n:
+        if time.monotonic() > deadline or not exp.alive():
+            lattest.fail(f"lattop made no {n} ticks in {timeout_s} s: {exp.stderr[-5:]}")
+        time.sleep(0.1)
+
+
+max_seen = 0
+
+
+def check_bound(samples, when):
+    global max_seen
+    sets = promtest.label_sets(samples)
+    total = sum(len(s) for s in sets.values())
+    max_seen = max(max_seen, total)
+    print(f"{when}: {total} label sets ({', '.join(f'{g} {len(s)}' for g, s in sets.items())})")
+    lattest.check(total <= MAX_SERIES, f"{when}: label sets {total} <= {MAX_SERIES}")
+    return sets
+
+
+def churn(first, n, timeout_s=90):
+    """@n processes named h6c<i>, one after another: rename, three syscalls, exit."""
+    deadline = time.monotonic() + timeout_s
+    for i in range(first, first + n):
+        pid = os.fork()
+        if pid == 0:
+            libc.prctl(PR_SET_NAME, f"h6c{i:05d}".encode(), 0, 0, 0)
+            os.getppid()
+            os.getppid()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        if time.monotonic() > deadline:
+            lattest.fail(f"{n} short-lived processes took more than {timeout_s} s")
+
+
+wait_ticks(2)
+check_bound(scrape_samples(), "before the churn")
+t0 = time.monotonic()
+for part in range(6):                       # 6 x 500 processes, a scrape between
+    churn(part * PROCS // 6, PROCS // 6)
+    check_bound(scrape_samples(), f"after {(part + 1) * PROCS // 6} processes")
+print(f"{PROCS} processes in {time.monotonic() - t0:.1f} s")
+
+port = lattest.free_port()
+server = lattest.DelayServer(port, {})
+addrs = [f"127.0.{(i + 2) // 256}.{(i + 2) % 256}" for i in range(CLIENTS)]
+t0 = time.monotonic()
+for k, a in enumerate(addrs):
+    lattest.tcp_requests(a, port, 1, 2)
+    if k % 100 == 99:
+        check_bound(scrape_samples(), f"after {k + 1} client addresses")
+print(f"{CLIENTS} client addresses ({addrs[0]} .. {addrs[-1]}) in {time.monotonic() - t0:.1f} s")
+stats = server.stats()
+server.stop()
+lattest.check(len(stats) >= CLIENTS, f"the server saw {len(stats)} client addresses")
+
+wait_ticks(3)
+early = check_bound(scrape_samples(), "after the load")
+churn(PROCS, 200)                           # more new names: the admitted sets must stay
+wait_ticks(3)
+prom.wait_scrapes("lattop", 2)
+last = scrape_samples()
+final = check_bound(last, "at the end")
+for g in early:
+    missing = early[g] - final[g]
+    lattest.check(not missing, f"sticky: every {g} label set of the earlier scrape is still "
+                  f"exported ({len(missing)} gone: {sorted(missing)[:3]})")
+
+folded = {lb.get("group"): v for n, lb, v in last if n == "lattop_metrics_folded_label_sets"}
+print("lattop_metrics_folded_label_sets:", folded)
+lattest.check(folded.get("syscalls", 0) >= PROCS - MAX_SERIES,
+              f"folded syscall label sets reported: {folded.get('syscalls')} >= "
+              f"{PROCS - MAX_SERIES} (3,000 names, <= 100 sets)")
+lattest.check(value(last, "lattop_metrics_max_series") == MAX_SERIES,
+              f"lattop_metrics_max_series == {MAX_SERIES}")
+series = value(last, "lattop_metrics_series")
+print(f"lattop_metrics_series {series:g}; label sets counted in the scrape "
+      f"{sum(len(s) for s in final.values())}; the most in any scrape {max_seen}")
+lattest.check(0 < series <= MAX_SERIES, f"lattop_metrics_series {series:g} <= {MAX_SERIES}")
+other_calls = value(last, "lattop_syscall_calls_total", comm="other")
+lattest.check(other_calls >= 2 * (PROCS - MAX_SERIES),
+              f"the folded processes' calls are summed into comm=\"other\" ({other_calls:g})")
+churn_sets = [lb for n, lb, _ in last if n == "lattop_syscall_calls_total"
+              and lb.get("comm", "").startswith("h6c")]
+print(f"{len(churn_sets)} syscall label sets of the churn's own names were admitted")
+
+up = {lb.get("family"): (v, lb.get("reason")) for n, lb, v in last
+      if n == "lattop_probe_family_up"}
+print("probe families:", up)
+if up.get("clients", (0,))[0] == 1:
+    lattest.check(value(last, "lattop_client_connections_total", client="other") > 0
+                  or folded.get("clients", 0) > 0 or len(final["clients"]) >= CLIENTS,
+                  f"client addresses beyond the limit folded into client=\"other\" "
+                  f"(folded {folded.get('clients')})")
+    lattest.check(len(final["clients"]) < CLIENTS,
+                  f"not every one of {CLIENTS} client addresses has its own set "
+                  f"({len(final['clients'])})")
+else:
+    print(f"clients family down ({up.get('clients')}): client folding not checked")
+
+# Prometheus: no lattop counter, bucket, _count or _sum ever went backwards.
+window = max(60, int(time.time() - t_start) + 30)
+res = prom.query(f'resets({{job="lattop",__name__=~"lattop_.+_(total|bucket|count|sum)"}}[{window}s])')
+bad = [(lb, v) for lb, v in res if v != 0]
+print(f"resets() over {window} s: {len(res)} series, {len(bad)} with resets {bad[:3]}")
+lattest.check(len(res) >= 100, f"Prometheus holds the counter series ({len(res)})")
+lattest.check(not bad, "resets() == 0 for every lattop counter and bucket series")
+lattest.check(exp.stop() == 0, "lattop serve stops cleanly")
+prom.stop()
+print("PASS")

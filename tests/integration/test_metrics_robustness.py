@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Serving never slows the collector, and bad clients never block a scrape.
+While `lattop -i 0.5 --json --listen 127.0.0.1:0` runs (whole machine, no
+filter, so that a scrape is a large body):
+- 10 slow-header clients send a request's headers one byte a second;
+- 10 clients send pipelined requests with a 4 KiB receive buffer and never
+  read (the server's writes to them block);
+- 3 rounds of 200 concurrent scrapes: every one answers 200 with a whole
+  body within CONC_BOUND_S;
+- a normal scraper, one scrape every 0.2 s all along: each answers within
+  NORMAL_BOUND_S;
+- the largest gap between ticks (their ts_ns, lattop's own clock) is at most
+  the interval + 50 ms; the largest gap between tick lines arriving in the
+  JSON file is printed too."""
+import fcntl
+import json
+import os
+import socket
+import struct
+import sys
+import tempfile
+import termios
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import lattest  # noqa: E402
+import promtest  # noqa: E402
+
+INTERVAL_S = 0.5
+GAP_BOUND_NS = int((INTERVAL_S + 0.050) * 1e9)
+CONCURRENT, ROUNDS = 200, 3
+SLOW, NONREADERS = 10, 10
+CONC_BOUND_S = 5.0        # every one of 200 concurrent scrapes (Python threads on 2 cores)
+NORMAL_BOUND_S = 1.0      # a lone scrape while the bad clients hold their connections
+
+lattest.require_bpf()
+tmp = tempfile.TemporaryDirectory(prefix="lattop-robust-")
+json_path = os.path.join(tmp.name, "ticks.json")
+exp = promtest.Exporter(["-i", str(INTERVAL_S), "--json", "--listen", "127.0.0.1:0"],
+                        stdout_path=json_path)
+host, port = urllib.parse.urlparse(exp.url).hostname, urllib.parse.urlparse(exp.url).port
+stop = threading.Event()
+errors = []
+
+
+def tick_lines():
+    with open(json_path) as f:
+        return [json.loads(line) for line in f if line.endswith("\n") and line.strip()]
+
+
+deadline = time.monotonic() + 30
+while len(tick_lines()) < 2:
+    if time.monotonic() > deadline or not exp.alive():
+        lattest.fail(f"lattop made no 2 ticks in 30 s: {exp.stderr[-5:]}")
+    time.sleep(0.1)
+_, body = exp.scrape(timeout_s=10)
+print(f"one scrape: {len(body)} bytes")
+arrivals = []
+
+
+def watch_arrivals():
+    """Arrival time of every tick line in the JSON file (polled every 5 ms)."""
+    seen = 0
+    while not stop.is_set():
+        with open(json_path, "rb") as f:
+            n = f.read().count(b"\n")
+        now = time.monotonic()
+        arrivals.extend([now] * (n - seen))
+        seen = n
+        time.sleep(0.005)
+
+
+def slow_header(i):
+    req = f"GET /metrics HTTP/1.1\r\nHost: {host}\r\nX-Slow: {'a' * 60}\r\n\r\n".encode()
+    try:
+        with socket.create_connection((host, port), timeout=5) as s:
+            for b in req:
+                if stop.wait(1.0):
+                    return
+                s.send(bytes([b]))
+    except OSError as e:
+        if not stop.is_set():
+            print(f"slow client {i}: {e} (the server may close it: that is allowed)")
+
+
+nonreaders = []
+
+
+def start_nonreader():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(5)
+    s.connect((host, port))
+    req = f"GET /metrics HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    s.sendall(req * 20)
+    nonreaders.append(s)
+
+
+normal = []
+
+
+def normal_scraper():
+    while not stop.is_set():
+        t0 = time.monotonic()
+        try:
+            status, _, b = promtest.http_get(exp.url, timeout_s=10)
+            normal.append((time.monotonic() - t0, status, len(b)))
+        except OSError as e:
+            normal.append((time.monotonic() - t0, str(e), 0))
+        stop.wait(0.2)
+
+
+threads = [threading.Thread(target=watch_arrivals, daemon=True),
+           threading.Thread(target=normal_scraper, daemon=True)]
+threads += [threading.Thread(target=slow_header, args=(i,), daemon=True) for i in range(SLOW)]
+for t in threads:
+    t.start()
+for _ in range(NONREADERS):
+    start_nonreader()
+time.sleep(2)                       # the bad clients hold their connections now
+t_load = time.monotonic()
+ticks_before = len(tick_lines())
+
+conc = []
+
+
+def one_scrape(barrier):
+    barrier.wait(timeout=30)
+    t0 = time.monotonic()
+    try:
+        status, _, b = promtest.http_get(exp.url, timeout_s=30)
+        conc.append((time.monotonic() - t0, status, len(b)))
+    except OSError as e:
+        conc.append((time.monotonic() - t0, str(e), 0))
+
+
+for r in range(ROUNDS):
+    barrier = threading.Barrier(CONCURRENT)
+    ts = [threading.Thread(target=one_scrape, args=(barrier,)) for _ in range(CONCURRENT)]
+    t0 = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=60)
+    print(f"round {r + 1}: {CONCURRENT} concurrent scrapes in {time.monotonic() - t0:.2f} s")
+    time.sleep(1)
+time.sleep(max(0.0, 12 - (time.monotonic() - t_load)))   # slow clients keep trickling
+pending = []
+for s in nonreaders:
+    buf = fcntl.ioctl(s, termios.FIONREAD, struct.pack("i", 0))
+    pending.append(struct.unpack("i", buf)[0])
+stop.set()
+for t in threads:
+    t.join(timeout=5)
+for s in nonreaders:
+    s.close()
+still_up = exp.alive()
+_, after = exp.scrape(timeout_s=5)
+rc = exp.stop()
+ticks = [t for t in tick_lines() if not t.get("final")]
+
+print(f"never-reading clients: {sum(pending)} bytes unread in their receive buffers "
+      f"({min(pending)}..{max(pending)} each)")
+durs = sorted(d for d, st, _ in conc)
+ok = [c for c in conc if c[1] == 200 and c[2] > 0]
+print(f"{len(conc)} concurrent scrapes: {len(ok)} answered 200; median {durs[len(durs) // 2]:.3f} s, "
+      f"max {durs[-1]:.3f} s (bound {CONC_BOUND_S} s)")
+lattest.check(len(conc) == CONCURRENT * ROUNDS and len(ok) == len(conc),
+              f"all {CONCURRENT * ROUNDS} concurrent scrapes answered 200 "
+              f"({[c for c in conc if c not in ok][:3]})")
+lattest.check(durs[-1] <= CONC_BOUND_S, f"every concurrent scrape within {CONC_BOUND_S} s "
+              f"(max {durs[-1]:.3f} s)")
+nd = sorted(d for d, _, _ in normal)
+nbad = [n for n in normal if n[1] != 200 or n[2] == 0]
+print(f"{len(normal)} normal scrapes: median {nd[len(nd) // 2]:.3f} s, max {nd[-1]:.3f} s "
+      f"(bound {NORMAL_BOUND_S} s)")
+lattest.check(len(normal) >= 20 and not nbad, f"every normal scrape answered 200 ({nbad[:3]})")
+lattest.check(nd[-1] <= NORMAL_BOUND_S, f"every normal scrape within {NORMAL_BOUND_S} s "
+              f"(max {nd[-1]:.3f} s)")
+lattest.check(still_up and len(after) > 0, "lattop still serves after the bad clients left")
+lattest.check(rc == 0, f"lattop exits 0 on SIGINT ({rc})")
+
+# Tick regularity over the whole run with load (lattop's own ts_ns).
+load_ticks = ticks[max(0, ticks_before - 1):]
+gaps = [b["ts_ns"] - a["ts_ns"] for a, b in zip(load_ticks, load_ticks[1:])]
+lattest.check(len(gaps) >= 20, f"{len(gaps)} tick gaps under load")
+worst = max(gaps)
+arr_gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+print(f"largest gap between ticks under load: {worst / 1e6:.1f} ms (ts_ns), "
+      f"{max(arr_gaps) * 1e3:.1f} ms (line arrivals); interval {INTERVAL_S * 1e3:.0f} ms, "
+      f"bound {GAP_BOUND_NS / 1e6:.0f} ms; {len(gaps)} gaps")
+lattest.check(worst <= GAP_BOUND_NS, f"largest tick gap {worst / 1e6:.1f} ms <= interval + 50 ms")
+dropped = ticks[-1].get("counters_total", {}).get("dropped_snapshots", 0)
+print(f"dropped snapshots: {dropped}")
+tmp.cleanup()
+print("PASS")

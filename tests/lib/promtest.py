@@ -63,12 +63,13 @@ class Exporter:
 
     ADDR_RE = re.compile(r"serving metrics on (http://\S+/metrics)")
 
-    def __init__(self, args, timeout_s=30, stdout_path=None):
+    def __init__(self, args, timeout_s=30, stdout_path=None, stdout=None):
         """@stdout_path: lattop's stdout goes to that file (no pipe that a busy
-        test could leave full, which would stall lattop's ticks)."""
+        test could leave full, which would stall lattop's ticks); @stdout: to
+        that open file or pipe."""
         self.out_file = open(stdout_path, "w") if stdout_path else None
         self.proc = subprocess.Popen([lattest.LATTOP] + args, stdin=subprocess.DEVNULL,
-                                     stdout=self.out_file or subprocess.PIPE,
+                                     stdout=self.out_file or stdout or subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         _live.append(self)
         self.stderr = []
@@ -89,7 +90,7 @@ class Exporter:
             for line in self.proc.stdout:
                 self.lines.append((time.monotonic(), line))
         self.threads = [threading.Thread(target=read_err, daemon=True)]
-        if not self.out_file:
+        if not self.out_file and not stdout:
             self.threads.append(threading.Thread(target=read_out, daemon=True))
         for t in self.threads:
             t.start()

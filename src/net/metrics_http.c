@@ -207,7 +207,7 @@ static void free_body(void *p)
 	free(p);
 }
 
-/* Server thread, one call per request (answered on the first call: no request has a body we read). */
+/* Server thread, called per request: once with the headers, per body chunk, once at the end. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -220,9 +220,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	(void)upload_data;
-	(void)con_cls;
+	/*
+	 * The first call has the headers only; answering then makes MHD close
+	 * the connection (the body might be unread). Answer on the last call,
+	 * after any body (which no request of ours has; it is discarded), and
+	 * the connection stays open for the scraper's next request. Other
+	 * methods are answered at once, unread body and all: they get closed.
+	 */
+	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+
+	if (!*con_cls && get) {
+		*con_cls = h;
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
-		/* A body we did not ask for (the answer is queued already): discard it. */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -231,7 +242,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return answer_text(c, MHD_HTTP_NOT_FOUND, "Not Found: lattop serves /metrics\n",
 				   false);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+	if (!get)
 		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n", false);
 	accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	if (h->body(h->ctx, accept, &b))

@@ -138,7 +138,7 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps
-	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history
+	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_scrape
 	O=$(O) tests/bench/run.sh
 
 # Soak and fault suite (not part of `make test`): live lattop under floods,
@@ -154,6 +154,11 @@ soak: deps
 
 # The dashboard's per-row history against its table views, per tick (pure code).
 $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
+
+# One /metrics render at 100, 1,000, the default and the largest series limit (pure code).
+$(O)/bench/bench_scrape: tests/bench/bench_scrape.c $(O)/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
 

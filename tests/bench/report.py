@@ -278,6 +278,25 @@ def report_history(data):
     ])
 
 
+def report_scrape(data):
+    get = lambda m: med(list(data.get(("scrape", "lattop", m), {}).values()))
+    if get("pow2_render_ms_100") is None:
+        return
+    print("\n## one /metrics scrape (render only, text 0.0.4)\n")
+    rows = []
+    for kind in ("pow2", "fine"):
+        for n in (100, 1000, 2000, 100000):
+            ms = get("%s_render_ms_%d" % (kind, n))
+            if ms is None:
+                continue
+            rows.append(["%s, %s series" % (kind, fmt(get("%s_series_%d" % (kind, n)))),
+                         fmt(ms, 2), fmt(get("%s_bytes_%d" % (kind, n))),
+                         fmt(get("%s_ratio_ms_%d" % (kind, n)), 2),
+                         fmt(get("%s_ratio_bytes_%d" % (kind, n)), 2),
+                         fmt(get("%s_ingest_ms_%d" % (kind, n)), 2)])
+    table(["label sets", "render ms", "bytes", "ms / 100", "bytes / 100", "ingest ms"], rows)
+
+
 def main():
     out = sys.argv[1]
     data, names = load(os.path.join(out, "raw.tsv"))
@@ -291,6 +310,7 @@ def main():
     report_ui(data)
     report_churn(data)
     report_history(data)
+    report_scrape(data)
     report_profile(names)
     report_perf(out)
     busy = os.path.join(out, "busy.txt")

@@ -17,6 +17,8 @@
 #            during the storm: where the added nanoseconds go
 #   history  the dashboard's per-row history (heatmap, sparkline) per tick with 4096
 #            keys, against the table views it builds per tick anyway (same run)
+#   scrape   one /metrics render (prom_render) at 100, 1,000, the default and the
+#            largest --metrics-max-series: ms and bytes, as ratios to 100 (same run)
 #   perf     (if perf is installed) kernel symbols the storm's CPU spends its
 #            time in, per tracer
 # Only measures and prints; never judges absolute times. Exit 0 when every
@@ -37,7 +39,7 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile history perf runq"  (and "block": tests/bench/block.sh)
+#   BENCH_PARTS="nginx storm ui churn profile history scrape perf runq"  (and "block": tests/bench/block.sh)
 #   BENCH_RUNQ_ROUNDS=5 BENCH_RUNQ_TRIPS=200000  the runq part (tests/bench/runq_bench.py)
 #   BENCH_OUT               where raw results go (default $O/bench/results-<time>)
 set -u
@@ -55,7 +57,7 @@ UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- p99 }
-PARTS=${BENCH_PARTS:-nginx storm ui churn profile history perf runq}
+PARTS=${BENCH_PARTS:-nginx storm ui churn profile history scrape perf runq}
 CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
 CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}
 ATTACH_TIMEOUT_S=20
@@ -639,6 +641,23 @@ part_history() {
 	done < "$TMP/history.txt"
 }
 
+# --- scrape: what one /metrics render costs ----------------------------------
+
+# bench_scrape renders the exposition of a registry with 100, 1,000,
+# METRICS_MAX_SERIES_DEFAULT and METRICS_MAX_SERIES_MAX label sets (pow2 buckets;
+# fine up to the default) and prints "scrape METRIC VALUE" lines: ms, bytes, and
+# their ratios to the 100-set render of the same run.
+part_scrape() {
+	local bin=$O/bench/bench_scrape metric value
+
+	[ -x "$bin" ] || make -s O="$O" "$bin" >&2 || { note "scrape: $bin could not be built"; return; }
+	log "scrape: renders at 100, 1000, default and maximum series"
+	"$bin" > "$TMP/scrape.txt" || { note "scrape: bench_scrape failed"; return; }
+	while read -r _ metric value; do
+		record scrape 1 lattop "$metric" "$value"
+	done < "$TMP/scrape.txt"
+}
+
 # --- process churn: memory and CPU with the kernel map full -------------------
 
 # lattop --json while up to CHURN_PROCS short-lived processes are spawned (for at
@@ -774,6 +793,7 @@ main() {
 		churn) part_churn ;;
 		profile) part_profile ;;
 		history) part_history ;;
+		scrape) part_scrape ;;
 		perf) part_perf ;;
 		runq) O="$O" BENCH_STORM_CPU="$STORM_CPU" python3 "$HERE/runq_bench.py" "$OUT" ||
 			note "runq: the run-queue bench failed" ;;

@@ -140,6 +140,25 @@ static void test_bounds(void **state)
 	assert_string_equal(clean("0123456789abcdefGARBAGE", 16), "0123456789abcdef");
 }
 
+/* The \xNN variant: same rules, distinct names stay distinct, never cut an escape. */
+static void test_hex(void **state)
+{
+	char out[16];
+
+	(void)state;
+	assert_int_equal(sanitize_text_hex(out, sizeof(out), "a\nb\xff", 4), 10);
+	assert_string_equal(out, "a\\x0ab\\xff");
+	assert_int_equal(sanitize_text_hex(out, sizeof(out), "\xe2\x80\xae" "x", 4), 13);
+	assert_string_equal(out, "\\xe2\\x80\\xaex");	/* U+202E: every byte */
+	assert_int_equal(sanitize_text_hex(out, sizeof(out), "caf\xc3\xa9 \"q\"\\", 10), 10);
+	assert_string_equal(out, "caf\xc3\xa9 \"q\"\\");	/* quotes, backslash: the exposition escapes them */
+	assert_int_equal(sanitize_text_hex(out, 6, "\x01\x02", 2), 4);	/* room for one escape only */
+	assert_string_equal(out, "\\x01");
+	assert_int_equal(sanitize_safe_len("\xc3\xa9", 2), 2);
+	assert_int_equal(sanitize_safe_len("\xc3", 1), 0);
+	assert_int_equal(sanitize_safe_len("\x1b", 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_valid_multibyte),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_hex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,11 @@ dt = time.monotonic() - t0
 print("  scrape with 30 slow clients open: %.1f ms, %d bytes" % (dt * 1000, len(body)))
 assert b"lattop_" in body and dt < 1.0, dt
 PY
+	# The same address twice: the second says why and fails at run time (1), not as a usage error.
+	"$L" serve --simulate --listen "$ADDR" >out 2>err
+	st=$?
+	[ $st = 1 ] && grep -q "cannot listen on $ADDR: Address already in use" err &&
+		ok "address in use: exit 1 and the reason" || fail "address in use: exit $st, $(cat err)"
 	stop "$PID"
 else
 	fail "loopback serve did not start: $(cat lo.err)"

@@ -215,7 +215,8 @@ static int check_pids(const struct options *o, char *err, size_t errlen)
 
 /*
  * --listen (live modes) and serve: start the metrics endpoint before
- * anything slow or file-creating, so a refused address fails at once.
+ * anything slow or file-creating, so a refused address fails at once
+ * (it listens from here; the "serving" line comes once the source is up).
  * NULL and *@status 0: not serving; NULL and *@status 1 or 2: said on stderr.
  */
 static struct exporter *listen_start(const struct options *o, int *status)
@@ -241,8 +242,6 @@ static struct exporter *listen_start(const struct options *o, int *status)
 		*status = errno == EINVAL || errno == EACCES ? 2 : 1;
 		return NULL;
 	}
-	fprintf(stderr, "lattop: serving metrics on %s://%s/metrics\n",
-		exporter_tls(e) ? "https" : "http", exporter_address(e));
 	return e;
 }
 
@@ -373,6 +372,9 @@ int main(int argc, char **argv)
 		snprintf(features + n, sizeof(features) - n, "%smetrics: %s", n ? "; " : "",
 			 exporter_address(exp));
 		exporter_wrap(exp, &src);
+		/* Said once the source is up: a failed start says only why it failed. */
+		fprintf(stderr, "lattop: serving metrics on %s://%s/metrics\n",
+			exporter_tls(exp) ? "https" : "http", exporter_address(exp));
 	}
 	sig = stop_signals_take();
 	if (sig) {

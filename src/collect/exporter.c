@@ -224,7 +224,7 @@ static int exp_body(void *ctx, const char *accept, struct metrics_http_body *out
 	pthread_mutex_unlock(&e->cache_lock);
 	body_unref(old);
 	if (!b)
-		return -errno;
+		return errno ? -errno : -ENOMEM;
 answer:
 	out->data = b->buf.data ? b->buf.data : "";
 	out->len = b->buf.len;

@@ -78,6 +78,11 @@ fi
 st=$?
 [ $st = 2 ] && grep -q "refusing" err && [ ! -s out ] && ok "live -b --listen 0.0.0.0 refused before any tick" ||
 	fail "live --listen 0.0.0.0: exit $st, $(cat out err)"
+"$L" record --simulate -n 1 -o refused.lrec --listen 0.0.0.0:0 >out 2>err
+st=$?
+[ $st = 2 ] && grep -q "refusing" err && [ ! -e refused.lrec ] &&
+	ok "record --listen 0.0.0.0 refused before the recording is created" ||
+	fail "record --listen 0.0.0.0: exit $st, file $(ls refused.lrec 2>&1), $(cat err)"
 "$L" --simulate -b -n 1 --listen 127.0.0.1:70000 >out 2>err
 st=$?
 [ $st = 2 ] && grep -q "bad --listen '127.0.0.1:70000'" err && ok "port 70000: exit 2" ||
@@ -101,6 +106,14 @@ stop "$PID"
 	fail "serve stop: exit $st, stdout $(wc -c <ins.out) bytes, stderr: $(cat ins.err)"
 
 # --- loopback: HTTP surface ----------------------------------------------------
+if start rec record --simulate -i 0.2 -n 3 -o rec.lrec --listen 127.0.0.1:0; then
+	wait "$PID"
+	st=$?
+	[ $st = 0 ] && [ -s rec.lrec ] && grep -q "recorded 3 ticks" rec.err && ok "record --listen: serves and records" ||
+		fail "record --listen: exit $st, $(cat rec.err)"
+else
+	fail "record --listen did not start: $(cat rec.err)"
+fi
 if start lo serve --simulate -i 0.2 --listen 127.0.0.1:0; then
 	[[ $ADDR == 127.0.0.1:* && ${ADDR##*:} != 0 ]] && ok "port 0 resolved: $ADDR" || fail "address $ADDR"
 	hdr=$($C -D - -o body "http://$ADDR/metrics")
@@ -131,6 +144,11 @@ dt = time.monotonic() - t0
 print("  scrape with 30 slow clients open: %.1f ms, %d bytes" % (dt * 1000, len(body)))
 assert b"lattop_" in body and dt < 1.0, dt
 PY
+	# The same address twice: the second says why and fails at run time (1), not as a usage error.
+	"$L" serve --simulate --listen "$ADDR" >out 2>err
+	st=$?
+	[ $st = 1 ] && grep -q "cannot listen on $ADDR: Address already in use" err &&
+		ok "address in use: exit 1 and the reason" || fail "address in use: exit $st, $(cat err)"
 	stop "$PID"
 else
 	fail "loopback serve did not start: $(cat lo.err)"

@@ -83,6 +83,9 @@ while len(tick_lines()) < 8:             # a quiet stretch to compare with
     time.sleep(0.1)
 _, body = exp.scrape(timeout_s=10)
 print(f"one scrape: {len(body)} bytes")
+slow_sent = [0] * SLOW
+
+
 def slow_header(i):
     req = f"GET /metrics HTTP/1.1\r\nHost: {host}\r\nX-Slow: {'a' * 60}\r\n\r\n".encode()
     try:
@@ -91,6 +94,7 @@ def slow_header(i):
                 if stop.wait(1.0):
                     return
                 s.send(bytes([b]))
+                slow_sent[i] += 1
     except OSError as e:
         if not stop.is_set():
             print(f"slow client {i}: {e} (the server may close it: that is allowed)")
@@ -135,7 +139,17 @@ for t in threads:
     t.start()
 for _ in range(NONREADERS):
     start_nonreader()
+
+
+def send_queues():
+    """Send-Q of lattop's established sockets (ss; no State column with a state filter)."""
+    out = subprocess.run(["ss", "-tnH", "state", "established", f"( sport = :{port} )"],
+                         capture_output=True, text=True, timeout=10).stdout
+    return sorted(int(line.split()[1]) for line in out.splitlines() if line.strip())
+
+
 time.sleep(2)                       # the bad clients hold their connections now
+send_q = send_queues()
 t_load = time.monotonic()
 ticks_before = len(tick_lines())
 
@@ -165,6 +179,7 @@ for r in range(ROUNDS):
     print(f"round {r + 1}: {CONCURRENT} concurrent scrapes in {time.monotonic() - t0:.2f} s")
     time.sleep(1)
 time.sleep(max(0.0, 12 - (time.monotonic() - t_load)))   # slow clients keep trickling
+send_q_end = send_queues()
 pending = []
 for s in nonreaders:
     buf = fcntl.ioctl(s, termios.FIONREAD, struct.pack("i", 0))
@@ -182,7 +197,14 @@ stamped = [(a, t) for a, t in stamped_lines() if not t.get("final")]
 ticks = [t for _, t in stamped]
 
 print(f"never-reading clients: {sum(pending)} bytes unread in their receive buffers "
-      f"({min(pending)}..{max(pending)} each)")
+      f"({min(pending)}..{max(pending)} each); lattop's side: largest send queues "
+      f"{send_q[-NONREADERS:]} bytes before the rounds, {send_q_end[-NONREADERS:]} at the end "
+      f"(the idle timeout, METRICS_HTTP_TIMEOUT_S, may have closed them)")
+print(f"slow-header clients: {sum(slow_sent)} bytes sent in all, {min(slow_sent)}..{max(slow_sent)} "
+      f"each, none finished its headers")
+lattest.check(min(pending) > 0 and len(send_q) >= NONREADERS and send_q[-NONREADERS] > 0,
+              "the never-reading clients held unsent answers on lattop's side during the load")
+lattest.check(min(slow_sent) >= 10, "every slow-header client kept trickling (>= 10 bytes)")
 durs = sorted(d for d, st, _ in conc)
 ok = [c for c in conc if c[1] == 200 and c[2] > 0]
 print(f"{len(conc)} concurrent scrapes: {len(ok)} answered 200; median {durs[len(durs) // 2]:.3f} s, "

@@ -173,8 +173,9 @@ lattest.check(health and all(h != "err" for _, h in health),
 
 rc = exp.stop()
 lattest.check(rc == 0, f"lattop serve stops cleanly on SIGINT (exit {rc})")
-lattest.check(any("serving metrics on" in line for line in exp.stderr),
-              "serve said where it serves on stderr")
+lattest.check(any("serving metrics on" in line for line in exp.stderr)
+              and any("stopped serving metrics" in line for line in exp.stderr),
+              f"serve said on stderr where it serves and that it stopped ({exp.stderr[-2:]})")
 prom.stop()
 rec.stop()
 rules_tmp.cleanup()

@@ -40,6 +40,13 @@ atexit.register(_cleanup)
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
 
+def _die_with_parent():
+    """preexec_fn: SIGTERM when the test dies, even by SIGKILL (no orphan
+    Prometheus or lattop left on the machine)."""
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)     # PR_SET_PDEATHSIG
+
+
 def require_prometheus():
     for tool in (PROMETHEUS, PROMTOOL):
         if not os.access(tool, os.X_OK):
@@ -70,7 +77,8 @@ class Exporter:
         self.out_file = open(stdout_path, "w") if stdout_path else None
         self.proc = subprocess.Popen([lattest.LATTOP] + args, stdin=subprocess.DEVNULL,
                                      stdout=self.out_file or stdout or subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=_die_with_parent)
         _live.append(self)
         self.stderr = []
         self.lines = []         # (arrival monotonic s, line)
@@ -157,9 +165,9 @@ class Prometheus:
         self.proc = subprocess.Popen(
             [PROMETHEUS, f"--config.file={self.config}",
              f"--storage.tsdb.path={os.path.join(self.dir, 'data')}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn",
-             "--web.enable-lifecycle"],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent)
         _live.append(self)
         deadline = time.monotonic() + timeout_s
         while True:

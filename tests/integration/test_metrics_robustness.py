@@ -62,7 +62,6 @@ stamper.stdin.close()               # lattop holds the pipe; EOF when it exits
 os.nice(10)                         # the load from here on (lattop and the stamper keep 0)
 host, port = urllib.parse.urlparse(exp.url).hostname, urllib.parse.urlparse(exp.url).port
 stop = threading.Event()
-errors = []
 
 
 def stamped_lines():

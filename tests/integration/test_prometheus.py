@@ -162,7 +162,7 @@ for qtext in promtest.readme_queries():
     if "lattop_syscall_" in qtext:
         lattest.check(res, f"README query has a result: {qtext}")
 p99 = prom.query('histogram_quantile(0.99, sum by (host, syscall, le) '
-                 f'(rate(lattop_syscall_latency_seconds_bucket{{job="lattop"}}[5m])))')
+                 '(rate(lattop_syscall_latency_seconds_bucket{job="lattop"}[5m])))')
 hosts = {lb.get("host") for lb, _ in p99}
 lattest.check(hosts == {HOST}, f"p99 per syscall per host groups by host {HOST} ({hosts})")
 groups = prom.api("rules")["groups"]

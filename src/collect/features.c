@@ -38,11 +38,13 @@ struct tracefs {
 	char dir[128];
 	bool mounted_here;
 	bool available;
-	char why[192];
+	char why[HF_TEXT_LEN];
 };
 
 static const char *err_str(int err)
 {
+	if (err == EPERM && geteuid() != 0)
+		return "Operation not permitted (run as root, or grant CAP_BPF and CAP_PERFMON)";
 	return err == ENOTSUPP_KERNEL ? "not supported by this kernel (ENOTSUPP)" : strerror(err);
 }
 
@@ -138,10 +140,31 @@ static bool fs_known(const char *fstype)
 	return found;
 }
 
+/* The first tracefs mount point in /proc/self/mountinfo into @out; false: none. */
+static bool tracefs_mount(char *out, size_t len)
+{
+	char line[1024], mnt[128], fstype[64];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - ");
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %127s", mnt) == 1 &&
+		    sscanf(sep + 3, "%63s", fstype) == 1 && !strcmp(fstype, "tracefs")) {
+			snprintf(out, len, "%s", mnt);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static void tracefs_find(struct tracefs *t, struct hf_report *r)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char events[160];
+	char events[160], where[128];
 	struct hf_item *it;
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -154,6 +177,19 @@ static void tracefs_find(struct tracefs *t, struct hf_report *r)
 				snprintf(it->path, sizeof(it->path), "%s", t->dir);
 			return;
 		}
+	}
+	if (tracefs_mount(where, sizeof(where))) {
+		/* Mounted, but its events are not ours to read (tracefs is 0700 root). */
+		snprintf(t->dir, sizeof(t->dir), "%s", where);
+		snprintf(events, sizeof(events), "%s/events", where);
+		int e = access(events, R_OK) ? errno : ENOTDIR;
+
+		snprintf(t->why, sizeof(t->why), "mounted at %s, but its events are not readable: "
+			 "%s%s", where, strerror(e), e == EACCES ? " (run as root)" : "");
+		it = hf_add(r, HF_KERNEL, "tracefs", false, "%s", t->why);
+		if (it)
+			snprintf(it->path, sizeof(it->path), "%s", where);
+		return;
 	}
 	if (!fs_known("tracefs")) {
 		snprintf(t->why, sizeof(t->why), "no tracefs in /proc/filesystems "
@@ -329,10 +365,11 @@ static void probe_kprobe(struct hf_report *r, const struct tracefs *t)
 		 "/sys/kernel/tracing");
 	has_legacy = access(legacy, F_OK) == 0;
 	if (read_int_file(PMU_DIR "/kprobe/type", &type)) {
-		hf_add(r, HF_ATTACH, "kprobe", false, "no kprobe PMU (%s/kprobe) and %s %s: the "
+		hf_add(r, HF_ATTACH, "kprobe", false, "no kprobe PMU (%s/kprobe) and %s: the "
 		       "kernel is built without kprobes (CONFIG_KPROBES, CONFIG_KPROBE_EVENTS); "
-		       "lattop uses tracepoints instead", PMU_DIR, legacy,
-		       has_legacy ? "exists (legacy interface only)" : "is absent");
+		       "lattop uses tracepoints instead", PMU_DIR,
+		       has_legacy ? "only the legacy kprobe_events file" :
+				    "no kprobe_events in tracefs");
 		return;
 	}
 	attr.type = (__u32)type;
@@ -612,8 +649,8 @@ static void probe_privileges(struct hf_report *r)
 		{ "cap_bpf", "CAP_BPF", "loading BPF programs and maps (Linux 5.8+)", CAP_BIT_BPF },
 		{ "cap_perfmon", "CAP_PERFMON", "attaching tracing programs, reading kernel memory",
 		  CAP_BIT_PERFMON },
-		{ "cap_sys_admin", "CAP_SYS_ADMIN", "what kernels before 5.8 need instead; "
-		  "mounting tracefs", CAP_BIT_SYS_ADMIN },
+		{ "cap_sys_admin", "CAP_SYS_ADMIN", "BPF on kernels before 5.8, and mounting "
+		  "tracefs", CAP_BIT_SYS_ADMIN },
 	};
 
 	while (f && fgets(line, sizeof(line), f))

@@ -7,7 +7,8 @@
 # replays of the files, oldest first, are byte-identical to the JSON printed
 # while recording: no tick lost or duplicated at a rotation. With fewer files
 # kept, the oldest go and the rest is the tail. As root: a full filesystem
-# while rotating is said once, naming the file, exit 1, and what is left replays.
+# while rotating is said once, naming the file, exit 1, and what is left replays;
+# a filesystem as small as the cap fills right after a rotation: FILE.1 stays complete.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -129,7 +130,23 @@ if [ "$(id -u)" = 0 ] && MNT=$(mktemp -d /tmp/lattop-rotate-full.XXXXXX) &&
 		[ -s full.json ] || fail "$f: no tick"
 	done
 	ok "$(ls "$MNT" | wc -l) files left, each replays"
-	umount "$MNT" && rmdir "$MNT"
+	umount "$MNT"
+	# A filesystem as large as the cap: full right after a rotation. FILE.1 was finished
+	# before the shift (END, replays whole, no "cut short"); the new FILE keeps its head.
+	if mount -t tmpfs -o size=64k tmpfs "$MNT"; then
+		"$L" record --simulate --seed 5 -i 0.1 -n 200 -o "$MNT/g.rec" --max-size 64K \
+			--rotate 2 >/dev/null 2>full2.err
+		rc=$?
+		"$L" replay "$MNT/g.rec.1" --speed 0 --json >g1.json 2>g1.err
+		rc1=$?
+		[ $rc -eq 1 ] && [ "$(grep -c . full2.err)" -eq 1 ] &&
+			grep -q "$MNT/g.rec.*No space left" full2.err && [ $rc1 -eq 0 ] &&
+			[ ! -s g1.err ] && [ "$(wc -l <g1.json)" -ge 5 ] && [ ! -e "$MNT/g.rec.2" ] &&
+			ok "full at a rotation: exit 1, one line; g.rec.1 complete ($(wc -l <g1.json) ticks, END)" ||
+			fail "full at a rotation: exit $rc, $(cat full2.err); replay g.rec.1: $rc1 $(cat g1.err)"
+		umount "$MNT"
+	fi
+	rmdir "$MNT"
 	MNT=
 else
 	echo "note: full-filesystem case skipped (needs root and tmpfs)"

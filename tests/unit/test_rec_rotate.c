@@ -256,6 +256,51 @@ static void test_one_tick_over_cap(void **state)
 	cleanup();
 }
 
+/*
+ * The END still to come counts: a cap one byte short of head + 4 ticks + END
+ * takes 3 ticks a file, although the fourth tick alone would still fit.
+ */
+static void test_end_counts(void **state)
+{
+	struct rec_writer *w;
+	struct snapshot s;
+	struct seen v = { .n = 0 };
+	char p[256], err[512];
+	uint64_t head, tick_len, cap;
+	off_t size;
+
+	(void)state;
+	path_of(p, sizeof(p), 0);
+	snapshot_init(&s);
+	tick(&s, 1, 20);	/* the same size at every seq below 128: seq is not in the rows */
+	w = rec_writer_create_capped(p, NULL, false, 1ull << 40, 1, err, sizeof(err));
+	assert_non_null(w);
+	head = rec_writer_bytes(w);
+	assert_int_equal(rec_writer_tick(w, &s), 0);
+	tick_len = rec_writer_bytes(w) - head;
+	assert_int_equal(rec_writer_close(w), 0);
+	cleanup();
+	/* END of a file of 3 ticks: header, two one-byte varints, CRC. */
+	cap = head + 4 * tick_len + (REC_HDR_LEN + 2 + REC_CRC_LEN) - 1;
+	w = rec_writer_create_capped(p, NULL, false, cap, 5, err, sizeof(err));
+	assert_non_null(w);
+	for (uint64_t t = 1; t <= 8; t++) {
+		s.seq = t;
+		assert_int_equal(rec_writer_tick(w, &s), 0);
+	}
+	assert_int_equal(rec_writer_close(w), 0);
+	for (uint32_t i = 0; i <= 3; i++) {
+		path_of(p, sizeof(p), i);
+		if (check_file(p, &v, &size))
+			break;
+		assert_true((uint64_t)size <= cap);
+	}
+	/* 8 ticks at 3 a file: 3 + 3 + 2 in 3 files. */
+	assert_int_equal(v.n, 8);
+	snapshot_free(&s);
+	cleanup();
+}
+
 static void test_never_replaces(void **state)
 {
 	struct rec_writer *w;
@@ -338,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_samples_count),
 		cmocka_unit_test(test_keep_removes_oldest),
 		cmocka_unit_test(test_one_tick_over_cap),
+		cmocka_unit_test(test_end_counts),
 		cmocka_unit_test(test_never_replaces),
 		cmocka_unit_test(test_shift_names),
 	};

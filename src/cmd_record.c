@@ -31,6 +31,7 @@ struct recorder {
 	int error;			/* first write error (under lock) */
 	struct client_sample_sink sink;
 	bool want_samples;
+	uint32_t keep;			/* --rotate (old files kept) */
 };
 
 /* Under lock. */
@@ -151,7 +152,8 @@ struct recorder *recorder_create(const struct options *o, int argc, char **argv,
 		return NULL;
 	}
 	meta_build(&m, o, argc, argv);
-	rec->w = rec_writer_create(o->out_path, &m, true, why, sizeof(why));
+	rec->w = rec_writer_create_capped(o->out_path, &m, true, o->max_size_bytes, o->rotate, why,
+					  sizeof(why));
 	rec_meta_free(&m);
 	if (!rec->w) {
 		snprintf(err, errlen, "record -o %s", why);
@@ -162,6 +164,7 @@ struct recorder *recorder_create(const struct options *o, int argc, char **argv,
 	pthread_mutex_init(&rec->lock, NULL);
 	rec->sink = (struct client_sample_sink){ sink_write, NULL, rec };
 	rec->want_samples = o->samples;
+	rec->keep = o->rotate;
 	return rec;
 }
 
@@ -191,9 +194,28 @@ int recorder_error(struct recorder *rec)
 	return ret;
 }
 
+/* "; rotated N times, kept FILE.1 .. FILE.K" when the cap rotated the recording. */
+static const char *rotations_note(const struct recorder *rec, uint32_t rotations, char *buf,
+				  size_t len)
+{
+	uint32_t kept = rotations < rec->keep ? rotations : rec->keep;
+
+	if (!rotations)
+		return "";
+	if (kept == 1)
+		snprintf(buf, len, "; rotated %u time%s, kept %s.1", rotations,
+			 rotations == 1 ? "" : "s", rec->path);
+	else
+		snprintf(buf, len, "; rotated %u times, kept %s.1 .. %s.%u", rotations, rec->path,
+			 rec->path, kept);
+	return buf;
+}
+
 int recorder_finish(struct recorder *rec, char *err, size_t errlen)
 {
+	char why[400] = "";
 	uint64_t ticks, bytes;
+	uint32_t rotations;
 	int ret, ret2;
 
 	pthread_mutex_lock(&rec->lock);
@@ -201,15 +223,20 @@ int recorder_finish(struct recorder *rec, char *err, size_t errlen)
 	pthread_mutex_unlock(&rec->lock);
 	ticks = rec_writer_ticks(rec->w);
 	bytes = rec_writer_bytes(rec->w);
-	ret2 = rec_writer_close(rec->w);
+	rotations = rec_writer_rotations(rec->w);
+	/* The writer names the file an error happened to (with a cap, maybe FILE.N). */
+	ret2 = rec_writer_finish(rec->w, why, sizeof(why));
 	if (!ret)
 		ret = ret2;
-	if (ret)
+	if (ret && why[0])
+		snprintf(err, errlen, "record -o %s", why);
+	else if (ret)
 		snprintf(err, errlen, "record -o %s: cannot write: %s", rec->path, strerror(-ret));
 	else
-		fprintf(stderr, "lattop: recorded %llu ticks%s to %s (%llu bytes, %llu per tick)\n",
+		fprintf(stderr, "lattop: recorded %llu ticks%s to %s (%llu bytes, %llu per tick)%s\n",
 			(unsigned long long)ticks, rec->want_samples ? " and samples" : "", rec->path,
-			(unsigned long long)bytes, (unsigned long long)(ticks ? bytes / ticks : 0));
+			(unsigned long long)bytes, (unsigned long long)(ticks ? bytes / ticks : 0),
+			rotations_note(rec, rotations, why, sizeof(why)));
 	pthread_mutex_destroy(&rec->lock);
 	free(rec);
 	return ret;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd_compare.h"
+#include "cmd_features.h"
 #include "cmd_run.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
@@ -287,6 +288,8 @@ int main(int argc, char **argv)
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;
 	}
+	if (o.show_features)
+		return cmd_features(&o);
 	if (o.command == CMD_EXPORT && !o.out_path && (closed_fds & 2)) {
 		fprintf(stderr, "lattop: stdout is closed: nothing to export to (use -o FILE)\n");
 		return 1;

@@ -57,6 +57,8 @@
 #define REC_CRC_LEN 4
 #define REC_MAX_PAYLOAD (64u << 20)	/* larger lengths are corruption, not data */
 #define REC_FLAG_DEFLATE 1u
+/* The longest END record: two u64 varints, never deflated. */
+#define REC_END_MAX_LEN (REC_HDR_LEN + 2 * 10 + REC_CRC_LEN)
 #define REC_META_MAX 64			/* keys */
 
 enum rec_type {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd_compare.h"
+#include "cmd_fleet.h"
 #include "cmd_run.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
@@ -253,6 +254,8 @@ int main(int argc, char **argv)
 		printf("lattop %s\n", LATTOP_VERSION);
 		return 0;
 	}
+	if (o.command == CMD_FLEET)
+		return cmd_fleet(&o);
 	if (o.command == CMD_EXPORT && !o.out_path && (closed_fds & 2)) {
 		fprintf(stderr, "lattop: stdout is closed: nothing to export to (use -o FILE)\n");
 		return 1;

@@ -19,6 +19,7 @@
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
 #include "collect/collector.h"
+#include "collect/exporter.h"
 #include "collect/sim_source.h"
 #include "cmd_rec.h"
 #include "core/filter.h"
@@ -213,6 +214,39 @@ static int check_pids(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * --listen (live modes) and serve: start the metrics endpoint before
+ * anything slow or file-creating, so a refused address fails at once.
+ * NULL and *@status 0: not serving; NULL and *@status 1 or 2: said on stderr.
+ */
+static struct exporter *listen_start(const struct options *o, int *status)
+{
+	struct exporter_opts eo = {
+		.http = { .listen = o->listen, .insecure = o->listen_insecure,
+			  .web_config = o->web_config },
+		.metrics = { .max_series = o->metrics_max_series,
+			     .fine_buckets = o->metrics_buckets == BUCKETS_FINE },
+		.host_label = o->host_label,
+	};
+	struct exporter *e;
+	char err[512];
+
+	*status = 0;
+	if (!o->listen && o->command != CMD_SERVE)
+		return NULL;
+	if (o->command != CMD_LIVE && o->command != CMD_RECORD && o->command != CMD_SERVE)
+		return NULL;
+	e = exporter_start(&eo, err, sizeof(err));
+	if (!e) {
+		fprintf(stderr, "lattop: %s\n", err);
+		*status = errno == EINVAL || errno == EACCES ? 2 : 1;
+		return NULL;
+	}
+	fprintf(stderr, "lattop: serving metrics on %s://%s/metrics\n",
+		exporter_tls(e) ? "https" : "http", exporter_address(e));
+	return e;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512], features[384] = "", replay_err[512] = "", out_err[512] = "";
@@ -225,6 +259,7 @@ int main(int argc, char **argv)
 	struct filter f;
 	struct source src = { 0 };
 	struct collector *c = NULL;
+	struct exporter *exp = NULL;
 	struct utsname un;
 	int ret, status = 0, sig;
 
@@ -293,6 +328,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lattop: %s\n", err);
 		return 2;
 	}
+	exp = listen_start(&o, &ret);
+	if (ret)
+		return ret;
 	if (o.command == CMD_RECORD) {
 		rec = recorder_create(&o, argc, argv, err, sizeof(err), &ret);
 		if (!rec) {
@@ -331,6 +369,13 @@ int main(int argc, char **argv)
 
 		snprintf(features + n, sizeof(features) - n, "; RECORDING to %s", o.out_path);
 		recorder_wrap(rec, &src);
+	}
+	if (exp) {
+		size_t n = strlen(features);
+
+		snprintf(features + n, sizeof(features) - n, "%smetrics: %s", n ? "; " : "",
+			 exporter_address(exp));
+		exporter_wrap(exp, &src);
 	}
 	sig = stop_signals_take();
 	if (sig) {
@@ -401,6 +446,10 @@ int main(int argc, char **argv)
 		}
 	}
 finish:
+	if (exp && o.command == CMD_SERVE)
+		fprintf(stderr, "lattop: stopped serving metrics on %s://%s/metrics\n",
+			exporter_tls(exp) ? "https" : "http", exporter_address(exp));
+	exporter_stop(exp);
 	/* Every output file that failed is said, once, by its name; any of them fails the run. */
 	if (csv_file_close(csv, err, sizeof(err))) {
 		fprintf(stderr, "lattop: %s\n", err);

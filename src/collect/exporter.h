@@ -23,7 +23,7 @@ struct exporter_opts {
 
 struct exporter;
 
-/* Serving when it returns. NULL with a one-line reason in @err. */
+/* Serving when it returns. NULL with a one-line reason in @err and errno (see metrics_http_start). */
 struct exporter *exporter_start(const struct exporter_opts *o, char *err, size_t errlen);
 
 /* Feed it every snapshot @src publishes (call after recorder_wrap, if any). */
@@ -31,6 +31,9 @@ void exporter_wrap(struct exporter *e, struct source *src);
 
 /* "127.0.0.1:9851": where it listens. */
 const char *exporter_address(const struct exporter *e);
+
+/* Serving HTTPS (the web config gave TLS): the URL is https://. */
+bool exporter_tls(const struct exporter *e);
 
 /* Stop serving and free. After the collector stopped. NULL is a no-op. */
 void exporter_stop(struct exporter *e);

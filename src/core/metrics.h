@@ -50,4 +50,64 @@ int metrics_ingest(struct metrics *m, const struct snapshot *s);
 size_t metrics_series(const struct metrics *m);
 uint64_t metrics_folded(const struct metrics *m, enum metrics_group g);
 
+/*
+ * Distinct folded label sets are remembered (as 64-bit hashes) up to this
+ * many per group; past it the count saturates: metrics_folded stays at the
+ * cap and metrics_folded_saturated says so. Bounds memory under churn.
+ */
+#define METRICS_FOLDED_TRACK_MAX 65536
+bool metrics_folded_saturated(const struct metrics *m, enum metrics_group g);
+
+/* --- what the exposition walks (src/export/prom_expo.c) --- */
+
+#define METRICS_LABELS_MAX 4
+#define METRICS_LABEL_LEN 72	/* a 15-byte comm fully escaped as \xNN is 60 */
+#define METRICS_OTHER "other"
+
+/* Variable label names of @g, in series order; their number in *@n. */
+const char *const *metrics_group_labels(enum metrics_group g, size_t *n);
+
+/* Family names of the process-wide {family} label, by enum metrics_group. */
+const char *metrics_group_family(enum metrics_group g);
+
+/* Cumulative latency histogram of one series: sparse, slots ascending. */
+struct metrics_hist {
+	uint64_t count;			/* == sum of b[].count */
+	uint64_t sum_ns;
+	size_t n, cap;
+	struct hist_bucket *b;
+};
+
+/* Counters of one series; which ones a group uses is said per field. */
+struct metrics_series {
+	enum metrics_group group;
+	bool other;			/* the group's catch-all */
+	char label[METRICS_LABELS_MAX][METRICS_LABEL_LEN];	/* sanitised, unescaped */
+	struct metrics_hist lat;	/* every group */
+	uint64_t calls, errors;		/* SYSCALLS */
+	uint64_t part_ns[ABI_PARTS];	/* SYSCALLS, breakdown */
+	uint64_t connections, resets, retransmits, rx_bytes, tx_bytes;	/* CLIENTS */
+};
+
+/* Exported series of @g, sorted by label values (deterministic scrapes). */
+size_t metrics_group_size(const struct metrics *m, enum metrics_group g);
+const struct metrics_series *metrics_group_series(const struct metrics *m, enum metrics_group g,
+						  size_t i);
+
+/* Process-wide values: counters since the first ingest, states of the last snapshot. */
+struct metrics_process {
+	uint64_t ticks;
+	uint64_t events;
+	uint64_t lost[METRICS_GROUP_NR];
+	uint64_t evicted[METRICS_GROUP_NR];
+	uint64_t dropped_snapshots;
+	bool breakdown;			/* some snapshot carried the syscall breakdown */
+	bool up[METRICS_GROUP_NR];
+	char reason[METRICS_GROUP_NR][SNAP_NOTE_LEN];	/* "" when up; sanitised */
+};
+
+const struct metrics_process *metrics_process(const struct metrics *m);
+size_t metrics_max_series(const struct metrics *m);
+bool metrics_fine_buckets(const struct metrics *m);
+
 #endif

@@ -79,3 +79,46 @@ size_t sanitize_text(char *dst, size_t dstsz, const char *src, size_t srclen)
 	dst[out] = '\0';
 	return out;
 }
+
+size_t sanitize_safe_len(const char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_decode((const unsigned char *)s, n < 4 ? n : 4, &cp);
+
+	return len && !unsafe_code_point(cp) ? len : 0;
+}
+
+size_t sanitize_text_hex(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t in = 0, out = 0;
+
+	if (!dstsz)
+		return 0;
+	while (in < srclen && s[in]) {
+		size_t end = in, len;
+
+		/* A NUL ends the string even inside a sequence. */
+		while (end < srclen && end - in < 4 && s[end])
+			end++;
+		len = sanitize_safe_len(src + in, end - in);
+		if (!len) {
+			if (out + 4 >= dstsz)
+				break;
+			dst[out++] = '\\';
+			dst[out++] = 'x';
+			dst[out++] = hex[s[in] >> 4];
+			dst[out++] = hex[s[in] & 15];
+			in++;
+			continue;
+		}
+		if (out + len >= dstsz)
+			break;
+		for (size_t i = 0; i < len; i++)
+			dst[out++] = (char)s[in + i];
+		in += len;
+	}
+	dst[out] = '\0';
+	return out;
+}

@@ -18,4 +18,18 @@
  */
 size_t sanitize_text(char *dst, size_t dstsz, const char *src, size_t srclen);
 
+/*
+ * Length of the valid, safe UTF-8 sequence at @s (at most @n bytes, n > 0),
+ * or 0 when sanitize_text would replace its first byte.
+ */
+size_t sanitize_safe_len(const char *s, size_t n);
+
+/*
+ * As sanitize_text, but each byte it would replace is written as the four
+ * characters "\xNN" (lower-case hex), so distinct names stay distinct in
+ * machine-read outputs (Prometheus labels). Stops at a NUL; never cuts a
+ * sequence or an escape. Returns the length written.
+ */
+size_t sanitize_text_hex(char *dst, size_t dstsz, const char *src, size_t srclen);
+
 #endif

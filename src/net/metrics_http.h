@@ -29,22 +29,49 @@ struct metrics_http_opts {
 };
 
 /*
- * One scrape: fill *@body (malloc'd, the server frees it) and *@len, and
- * *@content_type (static). @accept: the request's Accept header or NULL.
+ * One scrape's answer. @data stays valid until @release(@cookie) is called
+ * (when the response is freed), so a body rendered once can be shared by
+ * many scrapes under a reference count; @release NULL: @data is malloc'd
+ * and freed by the server.
+ */
+struct metrics_http_body {
+	const char *data;
+	size_t len;
+	const char *content_type;	/* static */
+	void (*release)(void *cookie);
+	void *cookie;
+};
+
+/*
+ * One scrape: fill @out. @accept: the request's Accept header or NULL.
  * Called on server threads, concurrently. 0 or -errno (answered 500).
  */
-typedef int (*metrics_http_body_fn)(void *ctx, const char *accept, char **body, size_t *len,
-				    const char **content_type);
+typedef int (*metrics_http_body_fn)(void *ctx, const char *accept, struct metrics_http_body *out);
 
 struct metrics_http;
 
-/* Listening when it returns; NULL with a one-line reason in @err (and errno). */
+/*
+ * Listening when it returns; NULL with a one-line reason in @err and errno:
+ * EINVAL (bad address or web config) and EACCES (off loopback without TLS
+ * and auth, or a web config others may read) are the operator's to fix
+ * (usage errors); anything else (EADDRINUSE, ENOMEM) is a run-time failure.
+ */
 struct metrics_http *metrics_http_start(const struct metrics_http_opts *o,
 					metrics_http_body_fn body, void *ctx, char *err,
 					size_t errlen);
 
-/* The address actually bound ("127.0.0.1:9851"; port 0 resolved). */
+/* The address actually bound ("127.0.0.1:9851", "[::1]:9851"; port 0 resolved). */
 const char *metrics_http_address(const struct metrics_http *h);
+
+/* Serving HTTPS (the web config gave TLS). */
+bool metrics_http_tls(const struct metrics_http *h);
+
+/*
+ * Parse "ADDR:PORT" / "[V6ADDR]:PORT" (numeric; "localhost" is 127.0.0.1;
+ * an empty ADDR is every interface) into @ss. 0 or -EINVAL. Exposed for tests.
+ */
+struct sockaddr_storage;
+int metrics_http_parse_addr(const char *s, struct sockaddr_storage *ss);
 
 /* Stops serving (in-flight scrapes are cut) and frees. NULL is a no-op. */
 void metrics_http_stop(struct metrics_http *h);

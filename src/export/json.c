@@ -358,6 +358,7 @@ static void json_hosts(struct jw *w, const struct snapshot *s)
 	for (size_t i = 0; i < s->n_hosts; i++) {
 		const struct snap_host *h = &s->hosts[i];
 
+		jw_sep(w);
 		jw_open(w, '{');
 		jw_kv_str(w, "host", h->name, sizeof(h->name));
 		jw_kv_bool(w, "up", h->up);

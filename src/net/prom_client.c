@@ -108,9 +108,15 @@ static int curl_errno(CURLcode rc, const struct body_buf *b, const struct prom_c
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(err, errlen, "timeout after %g s", c->timeout_ms / 1000.0);
 		return -ETIMEDOUT;
-	case CURLE_COULDNT_CONNECT:
-		snprintf(err, errlen, "cannot connect: %s", detail[0] ? detail : "refused");
+	case CURLE_COULDNT_CONNECT: {
+		long os_errno = 0;
+
+		/* curl's own text is long; the reason fits the status line next to the age. */
+		curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+		snprintf(err, errlen, "cannot connect: %s",
+			 os_errno ? strerror((int)os_errno) : detail[0] ? detail : "refused");
 		return -ECONNREFUSED;
+	}
 	case CURLE_WRITE_ERROR:
 		if (b->too_big) {
 			snprintf(err, errlen, "response larger than %u MiB",

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The fleet view in tmux at 80x24 and 200x50 over a real fleet on this machine
+# (tests/helpers/fleet_env.py: two `lattop serve` exporters, host labels a and
+# b, each filtered to its own known-truth helper, and a real Prometheus):
+# the hosts pane lists both hosts, up, the syscalls pane shows the helpers'
+# clock_nanosleep merged from Prometheus's buckets; then Prometheus is killed:
+# within 5 s the status line says "prometheus: ..." and the hosts pane
+# "STALE", and the screen still answers keys ('c': CUMULATIVE goes away).
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
+	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
+	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
+fi
+command -v prometheus >/dev/null || { echo "SKIP: prometheus not installed"; exit 77; }
+
+coproc FLEET { exec python3 "$ROOT/tests/helpers/fleet_env.py"; }
+FLEET_PID_=$FLEET_PID
+trap 'exec {FLEET[1]}>&- 2>/dev/null; pid_gone $FLEET_PID_ 30 || kill $FLEET_PID_; cleanup' EXIT
+
+read_env() {
+	local line
+	IFS= read -r -t 90 line <&"${FLEET[0]}" || fail "fleet_env gave no line in 90 s"
+	case $line in
+	SKIP:*) echo "$line"; exit 77 ;;
+	\{*) echo "$line" ;;
+	*) fail "fleet_env: $line" ;;
+	esac
+}
+READY=$(read_env)
+URL=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$READY")
+PROM_PID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["prom_pid"])' "$READY")
+echo go >&"${FLEET[1]}"
+read_env >/dev/null
+
+for size in "80 24" "200 50"; do
+	set -- $size
+	start "$1" "$2" fleet --prometheus "$URL" --cumulative
+	wait_match 'Hosts +2 up, 0 down' 10
+	wait_match '(^| )a +up +[0-9.k]+ ' 5
+	wait_match '(^| )b +up +[0-9.k]+ ' 5
+	ok "$1x$2: the hosts pane lists a and b, both up"
+	wait_match '^clock_nanosleep +[0-9]' 5
+	ok "$1x$2: the syscalls pane shows the helpers' clock_nanosleep"
+	wait_for "FLEET view" 5
+	if [ "$1" = 80 ]; then
+		keys q
+		pid_gone "$LATTOP_PID" 5 || fail "q did not end the fleet view"
+		ok "80x24: q quits"
+		t kill-server 2>/dev/null
+		continue
+	fi
+	kill -KILL "$PROM_PID"
+	wait_match 'prometheus: (cannot connect|timeout)' 5
+	wait_for "STALE" 5
+	ok "$1x$2: Prometheus killed: the status line says so within 5 s, the hosts are marked STALE"
+	wait_for "CUMULATIVE" 2
+	keys c
+	wait_gone "CUMULATIVE" 3
+	ok "$1x$2: the screen still answers keys while Prometheus is down"
+	keys q
+	pid_gone "$LATTOP_PID" 5 || fail "q did not end the fleet view"
+	ok "$1x$2: q quits"
+done
+echo PASS

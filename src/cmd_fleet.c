@@ -86,7 +86,8 @@ static int fleet_stream(struct collector *c, const struct options *o, const stru
 	return collector_error(c);
 }
 
-static int fleet_ui(struct collector *c, const struct options *o, const struct filter *f)
+static int fleet_ui(struct collector *c, const struct options *o, const struct filter *f,
+		    void *fleet_ctx)
 {
 	char features[256];
 	struct ui_opts uo = {
@@ -106,6 +107,8 @@ static int fleet_ui(struct collector *c, const struct options *o, const struct f
 		.interval_given = true,
 		.max_keys = o->max_keys,
 		.max_clients = o->max_clients,
+		.fleet_select = fleet_source_select_host,
+		.fleet_ctx = fleet_ctx,
 	};
 
 	snprintf(features, sizeof(features), "FLEET view: hosts read from Prometheus at %s",
@@ -123,6 +126,7 @@ int cmd_fleet(const struct options *opts)
 	struct source src = { 0 };
 	struct collector *c;
 	struct filter f;
+	void *fleet_ctx;
 	char err[512];
 	int ret;
 
@@ -147,6 +151,7 @@ int cmd_fleet(const struct options *opts)
 		prom_client_global_cleanup();
 		return ret == -EINVAL ? 2 : 1;
 	}
+	fleet_ctx = src.ctx;
 	c = o.output == OUTPUT_UI ? collector_start_early(&src, o.interval_ns, o.iterations,
 							  150000000ull) :
 				    collector_start(&src, o.interval_ns, o.iterations);
@@ -156,7 +161,8 @@ int cmd_fleet(const struct options *opts)
 		prom_client_global_cleanup();
 		return 1;
 	}
-	ret = o.output == OUTPUT_UI ? fleet_ui(c, &o, &f) : fleet_stream(c, &o, &f);
+	/* The collector owns the source now; its ctx stays valid until collector_stop. */
+	ret = o.output == OUTPUT_UI ? fleet_ui(c, &o, &f, fleet_ctx) : fleet_stream(c, &o, &f);
 	collector_stop(c);
 	prom_client_global_cleanup();
 	if (ret < 0 && ret != -EIO) {

@@ -7,6 +7,7 @@
  * Prometheus and never goes blank.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #include "net/prom_client.h"
 
 struct fleet_source {
+	pthread_mutex_t lock;	/* guards select_host/select_changed (UI thread -> collector) */
+	char select_host[SNAP_HOST_LEN];
+	bool select_changed;
 	struct prom_client *client;
 	struct fleet_model *model;
 	struct snapshot last;	/* the last good tick's snapshot */
@@ -79,6 +83,11 @@ static int fleet_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
 	int ret;
 
 	(void)interval_ns;
+	pthread_mutex_lock(&fs->lock);
+	if (fs->select_changed)
+		fleet_model_select_host(fs->model, fs->select_host);
+	fs->select_changed = false;
+	pthread_mutex_unlock(&fs->lock);
 	memset(res, 0, sizeof(res));
 	if (run_queries(fs, res, why, sizeof(why)))
 		return stale_tick(fs, out, why);
@@ -97,6 +106,16 @@ static int fleet_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
 	return 0;
 }
 
+void fleet_source_select_host(void *ctx, const char *name)
+{
+	struct fleet_source *fs = ctx;
+
+	pthread_mutex_lock(&fs->lock);
+	snprintf(fs->select_host, sizeof(fs->select_host), "%s", name ? name : "");
+	fs->select_changed = true;
+	pthread_mutex_unlock(&fs->lock);
+}
+
 static void fleet_destroy(void *ctx)
 {
 	struct fleet_source *fs = ctx;
@@ -104,6 +123,7 @@ static void fleet_destroy(void *ctx)
 	prom_client_free(fs->client);
 	fleet_model_free(fs->model);
 	snapshot_free(&fs->last);
+	pthread_mutex_destroy(&fs->lock);
 	free(fs);
 }
 
@@ -117,6 +137,7 @@ int fleet_source_open(struct source *src, const struct fleet_source_opts *o, cha
 		return -ENOMEM;
 	}
 	snapshot_init(&fs->last);
+	pthread_mutex_init(&fs->lock, NULL);
 	fs->client = prom_client_new(o->prometheus_url, o->timeout_ms, err, errlen);
 	if (!fs->client) {
 		int e = errno;

@@ -25,4 +25,10 @@ struct fleet_source_opts {
 int fleet_source_open(struct source *src, const struct fleet_source_opts *o, char *err,
 		      size_t errlen);
 
+/*
+ * Any thread: rows of host @name only (NULL or "": every host), from the
+ * next tick on. @ctx is the source's ctx (struct source.ctx).
+ */
+void fleet_source_select_host(void *ctx, const char *name);
+
 #endif

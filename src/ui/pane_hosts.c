@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/sanitize.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
 #include "ui/theme.h"
@@ -76,17 +77,47 @@ static attr_t host_attr(void *ctx, size_t row)
 	return ui->snap->hosts[row].up ? 0 : theme_attr(THEME_ROLE_breach);
 }
 
+int ui_fleet_host_enter(struct ui *ui)
+{
+	const struct snapshot *s = ui->snap;
+	char clean[4 * SNAP_HOST_LEN];
+
+	if (!s->n_hosts || !ui->o->fleet_select)
+		return REDRAW_NONE;
+	if (ui->hosts_pos.sel >= s->n_hosts)
+		ui->hosts_pos.sel = s->n_hosts - 1;
+	memcpy(ui->fleet_host, s->hosts[ui->hosts_pos.sel].name, sizeof(ui->fleet_host));
+	ui->fleet_host[sizeof(ui->fleet_host) - 1] = '\0';
+	ui->o->fleet_select(ui->o->fleet_ctx, ui->fleet_host);
+	sanitize_text(clean, sizeof(clean), ui->fleet_host, sizeof(ui->fleet_host));
+	ui_set_status(ui, false, "host %s: its syscalls and histograms only, from the next tick "
+		      "(Esc: every host)", clean);
+	return REDRAW_TABLES | REDRAW_STATUS;
+}
+
+int ui_fleet_host_back(struct ui *ui)
+{
+	if (!ui->o->fleet_select)
+		return REDRAW_NONE;
+	ui->fleet_host[0] = '\0';
+	ui->o->fleet_select(ui->o->fleet_ctx, NULL);
+	ui_set_status(ui, false, "every host, merged, from the next tick");
+	return REDRAW_TABLES | REDRAW_STATUS;
+}
+
 void pane_hosts_draw(struct ui *ui, WINDOW *w)
 {
 	const struct snapshot *s = ui->snap;
 	size_t down = 0;
-	char title[160];
+	char title[160 + 4 * SNAP_HOST_LEN], sel[4 * SNAP_HOST_LEN];
 	struct table_spec spec;
 
 	for (size_t i = 0; i < s->n_hosts; i++)
 		down += !s->hosts[i].up;
-	snprintf(title, sizeof(title), " Hosts  %zu up, %zu down%s ", s->n_hosts - down, down,
-		 s->stale ? "  STALE" : "");
+	sanitize_text(sel, sizeof(sel), ui->fleet_host, sizeof(ui->fleet_host));
+	snprintf(title, sizeof(title), " Hosts  %zu up, %zu down%s%s%s%s ", s->n_hosts - down,
+		 down, s->stale ? "  STALE" : "", sel[0] ? "  rows of: " : "", sel,
+		 sel[0] ? " (Esc: all)" : "");
 	draw_title(w, title, ui->focus == TABLE_PROCS && !ui->hist_focus);
 	spec = (struct table_spec){
 		.cols = host_cols, .ncols = sizeof(host_cols) / sizeof(host_cols[0]),

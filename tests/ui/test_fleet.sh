@@ -4,7 +4,8 @@
 # b, each filtered to its own known-truth helper, and a real Prometheus):
 # the hosts pane lists both hosts, up, the syscalls pane shows the helpers'
 # clock_nanosleep merged from Prometheus's buckets; then Prometheus is killed:
-# within 5 s the status line says "prometheus: ..." and the hosts pane
+# Enter on a host narrows the syscalls and histograms to it, Esc merges
+# again; within 5 s of Prometheus killed the status line says "prometheus: ..." and the hosts pane
 # "STALE", and the screen still answers keys ('c': CUMULATIVE goes away).
 . "$(dirname "$0")/lib.sh"
 
@@ -50,6 +51,18 @@ for size in "80 24" "200 50"; do
 		t kill-server 2>/dev/null
 		continue
 	fi
+	# Drill: Tab to the hosts pane, b (second row), Enter: only b's calls (30 sleeps) from
+	# the next tick; Esc: both hosts merged again (70).
+	wait_for "70 calls" 5
+	keys Tab Down Enter
+	wait_for "rows of: b" 3
+	keys BTab
+	wait_for "30 calls" 5
+	ok "$1x$2: Enter on host b narrows the merged histogram to b's 30 sleeps"
+	keys Escape
+	wait_gone "rows of: b" 3
+	wait_for "70 calls" 5
+	ok "$1x$2: Esc: both hosts merged again (70 sleeps)"
 	kill -KILL "$PROM_PID"
 	wait_match 'prometheus: (cannot connect|timeout)' 5
 	wait_for "STALE" 5

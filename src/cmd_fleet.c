@@ -107,7 +107,7 @@ static int fleet_ui(struct collector *c, const struct options *o, const struct f
 		.interval_given = true,
 		.max_keys = o->max_keys,
 		.max_clients = o->max_clients,
-		.fleet_select = fleet_source_select_host,
+		.fleet_select = fleet_source_select_hosts,
 		.fleet_ctx = fleet_ctx,
 	};
 

@@ -20,7 +20,8 @@
 
 struct fleet_source {
 	pthread_mutex_t lock;	/* guards select_host/select_changed (UI thread -> collector) */
-	char select_host[SNAP_HOST_LEN];
+	char select_host[FLEET_MAX_SELECT][SNAP_HOST_LEN];
+	size_t n_select;
 	bool select_changed;
 	struct prom_client *client;
 	struct fleet_model *model;
@@ -84,8 +85,13 @@ static int fleet_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
 
 	(void)interval_ns;
 	pthread_mutex_lock(&fs->lock);
-	if (fs->select_changed)
-		fleet_model_select_host(fs->model, fs->select_host);
+	if (fs->select_changed) {
+		const char *names[FLEET_MAX_SELECT];
+
+		for (size_t i = 0; i < fs->n_select; i++)
+			names[i] = fs->select_host[i];
+		fleet_model_select_hosts(fs->model, names, fs->n_select);
+	}
 	fs->select_changed = false;
 	pthread_mutex_unlock(&fs->lock);
 	memset(res, 0, sizeof(res));
@@ -106,12 +112,14 @@ static int fleet_tick(void *ctx, struct snapshot *out, uint64_t interval_ns)
 	return 0;
 }
 
-void fleet_source_select_host(void *ctx, const char *name)
+void fleet_source_select_hosts(void *ctx, const char *const *names, size_t n)
 {
 	struct fleet_source *fs = ctx;
 
 	pthread_mutex_lock(&fs->lock);
-	snprintf(fs->select_host, sizeof(fs->select_host), "%s", name ? name : "");
+	fs->n_select = 0;
+	for (size_t i = 0; i < n && fs->n_select < FLEET_MAX_SELECT; i++)
+		snprintf(fs->select_host[fs->n_select++], SNAP_HOST_LEN, "%s", names[i]);
 	fs->select_changed = true;
 	pthread_mutex_unlock(&fs->lock);
 }

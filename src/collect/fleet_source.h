@@ -26,9 +26,9 @@ int fleet_source_open(struct source *src, const struct fleet_source_opts *o, cha
 		      size_t errlen);
 
 /*
- * Any thread: rows of host @name only (NULL or "": every host), from the
- * next tick on. @ctx is the source's ctx (struct source.ctx).
+ * Any thread: rows of the @n hosts @names only (n == 0: every host), from
+ * the next tick on. @ctx is the source's ctx (struct source.ctx).
  */
-void fleet_source_select_host(void *ctx, const char *name);
+void fleet_source_select_hosts(void *ctx, const char *const *names, size_t n);
 
 #endif

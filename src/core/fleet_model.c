@@ -48,7 +48,8 @@ struct str_index {
 
 struct fleet_model {
 	char host_label[64];
-	char selected[SNAP_HOST_LEN];
+	char selected[FLEET_MAX_SELECT][SNAP_HOST_LEN];
+	size_t n_selected;
 	uint64_t gen;
 	struct fleet_entry **entries;
 	size_t n_entries, cap_entries;
@@ -103,10 +104,21 @@ void fleet_model_free(struct fleet_model *m)
 	free(m);
 }
 
-int fleet_model_select_host(struct fleet_model *m, const char *name)
+int fleet_model_select_hosts(struct fleet_model *m, const char *const *names, size_t n)
 {
-	snprintf(m->selected, sizeof(m->selected), "%s", name ? name : "");
+	m->n_selected = 0;
+	for (size_t i = 0; i < n && m->n_selected < FLEET_MAX_SELECT; i++)
+		if (names[i] && names[i][0])
+			snprintf(m->selected[m->n_selected++], SNAP_HOST_LEN, "%s", names[i]);
 	return 0;
+}
+
+static bool host_selected(const struct fleet_model *m, const char *host)
+{
+	for (size_t i = 0; i < m->n_selected; i++)
+		if (!strncmp(m->selected[i], host, SNAP_HOST_LEN - 1))
+			return true;
+	return m->n_selected == 0;
 }
 
 int fleet_le_ns(const char *le, uint64_t *ns)
@@ -421,7 +433,7 @@ static int emit_rows(struct fleet_model *m, struct snapshot *out, struct fleet_e
 		       !strcmp(seen[i]->syscall, r->syscall); i++) {
 			struct abi_hist d;
 
-			if (m->selected[0] && strcmp(seen[i]->host, m->selected))
+			if (!host_selected(m, seen[i]->host))
 				continue;
 			hist_delta(&d, &seen[i]->cur, &seen[i]->prev);
 			hist_merge(&r->iv, &d);

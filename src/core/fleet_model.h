@@ -36,8 +36,13 @@ struct fleet_model;
 struct fleet_model *fleet_model_new(const char *host_label);
 void fleet_model_free(struct fleet_model *m);
 
-/* Merge only host @name (NULL or "": every host). */
-int fleet_model_select_host(struct fleet_model *m, const char *name);
+#define FLEET_MAX_SELECT 16
+
+/*
+ * Merge only the @n hosts @names (n == 0: every host; at most
+ * FLEET_MAX_SELECT, the rest ignored). 0.
+ */
+int fleet_model_select_hosts(struct fleet_model *m, const char *const *names, size_t n);
 
 /*
  * One tick: the FLEET_Q_NR results (index enum fleet_query) into @out

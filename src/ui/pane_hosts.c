@@ -77,6 +77,21 @@ static attr_t host_attr(void *ctx, size_t row)
 	return ui->snap->hosts[row].up ? 0 : theme_attr(THEME_ROLE_breach);
 }
 
+void ui_fleet_select_apply(struct ui *ui)
+{
+	const char *names[FILTER_MAX_TERMS];
+	size_t n = 0;
+
+	if (!ui->o->fleet_select)
+		return;
+	if (ui->fleet_host[0])
+		names[n++] = ui->fleet_host;
+	else
+		for (; n < ui->filter.n_host; n++)
+			names[n] = ui->filter.host[n];
+	ui->o->fleet_select(ui->o->fleet_ctx, names, n);
+}
+
 int ui_fleet_host_enter(struct ui *ui)
 {
 	const struct snapshot *s = ui->snap;
@@ -88,7 +103,7 @@ int ui_fleet_host_enter(struct ui *ui)
 		ui->hosts_pos.sel = s->n_hosts - 1;
 	memcpy(ui->fleet_host, s->hosts[ui->hosts_pos.sel].name, sizeof(ui->fleet_host));
 	ui->fleet_host[sizeof(ui->fleet_host) - 1] = '\0';
-	ui->o->fleet_select(ui->o->fleet_ctx, ui->fleet_host);
+	ui_fleet_select_apply(ui);
 	sanitize_text(clean, sizeof(clean), ui->fleet_host, sizeof(ui->fleet_host));
 	ui_set_status(ui, false, "host %s: its syscalls and histograms only, from the next tick "
 		      "(Esc: every host)", clean);
@@ -100,8 +115,9 @@ int ui_fleet_host_back(struct ui *ui)
 	if (!ui->o->fleet_select)
 		return REDRAW_NONE;
 	ui->fleet_host[0] = '\0';
-	ui->o->fleet_select(ui->o->fleet_ctx, NULL);
-	ui_set_status(ui, false, "every host, merged, from the next tick");
+	ui_fleet_select_apply(ui);
+	ui_set_status(ui, false, "%s, merged, from the next tick",
+		      ui->filter.n_host ? "the filter's hosts" : "every host");
 	return REDRAW_TABLES | REDRAW_STATUS;
 }
 

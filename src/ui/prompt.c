@@ -23,6 +23,7 @@ void ui_filter_set(struct ui *ui, const struct filter *f)
 	ui_selection_reset(ui, TABLE_PROCS);
 	ui_selection_reset(ui, TABLE_CLIENTS);
 	ui_selection_reset(ui, TABLE_FAMILY);
+	ui_fleet_select_apply(ui);
 }
 
 static bool is_enter(int key)

@@ -333,6 +333,8 @@ void pane_hosts_draw(struct ui *ui, WINDOW *w);
 /* Enter on a host: its rows only; Esc: every host again. Redraw flags. */
 int ui_fleet_host_enter(struct ui *ui);
 int ui_fleet_host_back(struct ui *ui);
+/* The hosts the source merges: Enter's, else the filter's host: terms, else all. */
+void ui_fleet_select_apply(struct ui *ui);
 /* The family pane focused, or NULL. */
 struct ui_fam_state *ui_fam_focused(struct ui *ui);
 /* 'f': the next family pane in place of the processes (after the last: processes again). */

@@ -4,7 +4,7 @@
 # b, each filtered to its own known-truth helper, and a real Prometheus):
 # the hosts pane lists both hosts, up, the syscalls pane shows the helpers'
 # clock_nanosleep merged from Prometheus's buckets; then Prometheus is killed:
-# Enter on a host narrows the syscalls and histograms to it, Esc merges
+# Enter on a host (and the filter host:NAME) narrows the syscalls and histograms to it, Esc merges
 # again; within 5 s of Prometheus killed the status line says "prometheus: ..." and the hosts pane
 # "STALE", and the screen still answers keys ('c': CUMULATIVE goes away).
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +63,13 @@ for size in "80 24" "200 50"; do
 	wait_gone "rows of: b" 3
 	wait_for "70 calls" 5
 	ok "$1x$2: Esc: both hosts merged again (70 sleeps)"
+	keys / ; keys -l "host:a" ; keys Enter
+	wait_for "filter: host:a" 3
+	wait_for "40 calls" 5
+	ok "$1x$2: filter host:a: a's 40 sleeps only"
+	keys / C-u Enter
+	wait_for "70 calls" 5
+	ok "$1x$2: filter cleared: 70 again"
 	kill -KILL "$PROM_PID"
 	wait_match 'prometheus: (cannot connect|timeout)' 5
 	wait_for "STALE" 5

@@ -176,11 +176,15 @@ static void test_merge_two_hosts(void **state)
 	assert_true(s.hosts[1].worst_p99_ns <= 1023);
 
 	/* Only host b selected. */
-	fleet_model_select_host(m, "b");
+	{
+		const char *b[] = { "b" };
+
+		fleet_model_select_hosts(m, b, 1);
+	}
 	tick(m, &s, 12, 7, 110, 0, true);
 	assert_int_equal(s.sys[0].interval.count, 3);
 	assert_int_equal(s.sys[0].total.count, 110);
-	fleet_model_select_host(m, NULL);
+	fleet_model_select_hosts(m, NULL, 0);
 
 	/* b goes down: listed (from build_info), down, no rows of its own. */
 	tick(m, &s, 13, 7, 0, 0, false);

@@ -36,7 +36,8 @@ read_env >/dev/null
 
 for size in "80 24" "200 50"; do
 	set -- $size
-	start "$1" "$2" fleet --prometheus "$URL" --cumulative
+	mkdir -p "$TMPD/snaps-$1"
+	start "$1" "$2" fleet --prometheus "$URL" --cumulative --snapshot-dir "$TMPD/snaps-$1"
 	wait_match 'Hosts +2 up, 0 down' 10
 	wait_match '(^| )a +up +[0-9.k]+ ' 5
 	wait_match '(^| )b +up +[0-9.k]+ ' 5
@@ -44,6 +45,20 @@ for size in "80 24" "200 50"; do
 	wait_match '^clock_nanosleep +[0-9]' 5
 	ok "$1x$2: the syscalls pane shows the helpers' clock_nanosleep"
 	wait_for "FLEET view" 5
+	keys s
+	wait_for "snapshot: $TMPD/snaps-$1/lattop-" 5
+	json=$(ls "$TMPD/snaps-$1"/lattop-*.json 2>/dev/null | head -n 1)
+	txt=${json%.json}.txt
+	[ -f "$json" ] && [ -f "$txt" ] || fail "snapshot files missing"
+	grep -qE '(^| )a +up ' "$txt" || fail "text snapshot lacks the hosts pane"
+	python3 - "$json" <<'PY' || fail "JSON snapshot lacks both hosts or the merged sleeps"
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert sorted(h["host"] for h in t["hosts"]) == ["a", "b"], t["hosts"]
+n = sum(r["count"] for r in t["syscalls"] if r["syscall"] == "clock_nanosleep")
+assert n == 70, n
+PY
+	ok "$1x$2: snapshot key: text with the hosts pane, JSON with both hosts and 70 sleeps"
 	if [ "$1" = 80 ]; then
 		keys q
 		pid_gone "$LATTOP_PID" 5 || fail "q did not end the fleet view"

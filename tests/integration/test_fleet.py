@@ -6,7 +6,7 @@ known-truth helper, and one real Prometheus scraping both every second):
 - `lattop fleet --prometheus URL --json` lists both hosts, up, and the helpers'
   exact counts (clock_nanosleep, getppid, failing fchdir with their errors),
   cumulative and as the sum of the interval ticks (exact deltas, no
-  extrapolation);
+  extrapolation), and batch text lists both hosts;
 - the merged histogram's p50 of each helper's sleeps is within the exporter's
   bucket (pow2: a factor of 2) of its measured median;
 - Prometheus killed mid-run: within 5 s the ticks say "prometheus: ..." and
@@ -108,6 +108,15 @@ try:
                     for t in iv.ticks) for h in expect}
     lattest.check(all(calls[h] >= expect[h][1] + expect[h][3] + expect[h][4] for h in expect),
                   f"per-host interval calls add up: {calls}")
+
+    # Batch text: the hosts table and the merged rows.
+    b = subprocess.run([lattest.LATTOP, "fleet", "--prometheus", url, "-b", "-n", "2",
+                        "--cumulative"], capture_output=True, text=True, timeout=30)
+    lines = b.stdout.splitlines()
+    lattest.check(b.returncode == 0 and any(l.split()[:2] == ["a", "up"] for l in lines) and
+                  any(l.split()[:2] == ["b", "up"] for l in lines),
+                  "batch text lists hosts a and b, up")
+    lattest.check("clock_nanosleep" in b.stdout, "batch text shows the merged clock_nanosleep")
 
     # Prometheus goes away: said within 5 s, stale rows kept, ticks keep coming.
     n_before = len(iv.ticks)

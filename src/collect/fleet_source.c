@@ -66,6 +66,7 @@ static int stale_tick(struct fleet_source *fs, struct snapshot *out, const char 
 	if (fs->have_last && snapshot_copy(out, &fs->last))
 		return -ENOMEM;
 	out->stale = fs->have_last;
+	out->sample_every = 1;
 	snprintf(out->source, sizeof(out->source), "fleet");
 	if (fs->have_last && localtime_r(&fs->last_ok, &tm))
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);

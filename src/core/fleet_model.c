@@ -17,6 +17,8 @@
 #include "core/syscall_names.h"
 
 #define KEY_MAX 256
+/* Ticks a (host, comm, syscall) may stay unseen before its baseline is dropped. */
+#define FLEET_FORGET_TICKS 600
 
 /* One (host, comm, syscall) of one exporter. */
 struct fleet_entry {
@@ -175,10 +177,13 @@ static struct fleet_host *host_get(struct fleet_model *m, const char *name)
 	return h;
 }
 
-static int index_grow(struct fleet_model *m)
+/*
+ * Rebuild the index at capacity @cap (a power of two, > 2 * entries); at
+ * the same capacity the array is reused, so that cannot fail. 0 or -ENOMEM.
+ */
+static int index_build(struct fleet_model *m, size_t cap)
 {
-	size_t cap = m->entry_idx.cap ? 2 * m->entry_idx.cap : 256;
-	int64_t *slot = malloc(cap * sizeof(*slot));
+	int64_t *slot = cap == m->entry_idx.cap ? m->entry_idx.slot : malloc(cap * sizeof(*slot));
 
 	if (!slot)
 		return -ENOMEM;
@@ -191,10 +196,48 @@ static int index_grow(struct fleet_model *m)
 			j = (j + 1) & (cap - 1);
 		slot[j] = (int64_t)i;
 	}
-	free(m->entry_idx.slot);
+	if (slot != m->entry_idx.slot)
+		free(m->entry_idx.slot);
 	m->entry_idx.slot = slot;
 	m->entry_idx.cap = cap;
 	return 0;
+}
+
+static int index_grow(struct fleet_model *m)
+{
+	size_t cap = m->entry_idx.cap ? 2 * m->entry_idx.cap : 256;
+
+	while (cap < 2 * (m->n_entries + 1))
+		cap *= 2;
+	return index_build(m, cap);
+}
+
+/*
+ * Forget keys unseen for FLEET_FORGET_TICKS ticks (processes long gone, a
+ * host removed), so that a fleet view left running stays bounded. Were one
+ * to come back, it is new again (its interval counts from zero).
+ */
+static void forget_old(struct fleet_model *m)
+{
+	size_t kept = 0;
+
+	if (m->gen <= FLEET_FORGET_TICKS || m->gen % 64)
+		return;	/* checked now and then: a rebuild costs a pass over the keys */
+	for (size_t i = 0; i < m->n_entries; i++) {
+		struct fleet_entry *e = m->entries[i];
+
+		if (m->gen - e->gen > FLEET_FORGET_TICKS) {
+			free(e->le);
+			free(e);
+			continue;
+		}
+		m->entries[kept++] = e;
+	}
+	if (kept == m->n_entries)
+		return;
+	m->n_entries = kept;
+	/* Same capacity, same array: enough for fewer keys, and nothing to fail. */
+	(void)index_build(m, m->entry_idx.cap);
 }
 
 static struct fleet_entry *entry_get(struct fleet_model *m, const char *host, const char *comm,
@@ -581,5 +624,6 @@ int fleet_model_update(struct fleet_model *m, const struct prom_result *res[FLEE
 		}
 	}
 	free(seen);
+	forget_old(m);
 	return ret;
 }

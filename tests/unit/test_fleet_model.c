@@ -203,11 +203,38 @@ static void test_merge_two_hosts(void **state)
 	fleet_model_free(m);
 }
 
+/* A key unseen for more than 600 ticks is forgotten: back, it counts from zero. */
+static void test_forget(void **state)
+{
+	struct fleet_model *m = fleet_model_new("host");
+	struct snapshot s;
+
+	(void)state;
+	snapshot_init(&s);
+	tick(m, &s, 1, 0, 100, 0, true);
+	tick(m, &s, 1, 0, 110, 0, true);
+	for (int i = 0; i < 64; i++)	/* b down for a while, not yet forgotten */
+		tick(m, &s, 1, 0, 0, 0, false);
+	tick(m, &s, 1, 0, 115, 0, true);
+	assert_int_equal(s.hosts[1].calls, 5);
+	for (int i = 0; i < 700; i++)
+		tick(m, &s, 1, 0, 0, 0, false);
+	tick(m, &s, 1, 0, 120, 0, true);
+	assert_int_equal(s.hosts[1].calls, 120);
+	assert_int_equal(s.hosts[0].calls, 0);	/* a, seen all along, is not affected */
+	assert_int_equal(s.hosts[0].calls_total, 1);
+	tick(m, &s, 1, 0, 121, 0, true);
+	assert_int_equal(s.hosts[1].calls, 1);
+	snapshot_free(&s);
+	fleet_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_le_ns),
 		cmocka_unit_test(test_merge_two_hosts),
+		cmocka_unit_test(test_forget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 # Enter on a host (and the filter host:NAME) narrows the syscalls and histograms to it, Esc merges
 # again; within 5 s of Prometheus killed the status line says "prometheus: ..." and the hosts pane
 # "STALE", and the screen still answers keys ('c': CUMULATIVE goes away).
+# Last, a Prometheus that accepts and never answers: the status line says
+# "timeout after 2 s" and keys are answered within 1 s all the while.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
@@ -97,4 +99,29 @@ PY
 	pid_gone "$LATTOP_PID" 5 || fail "q did not end the fleet view"
 	ok "$1x$2: q quits"
 done
+
+# A Prometheus that accepts and never answers: every tick waits out its 2 s timeout on
+# the collector thread, and the screen answers keys at once all the while.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$TMPD/hang.port" &
+HANG=$!
+for i in $(seq 50); do [ -s "$TMPD/hang.port" ] && break; sleep 0.1; done
+start 80 24 fleet --prometheus "http://127.0.0.1:$(cat "$TMPD/hang.port")"
+wait_for "prometheus: timeout after 2 s" 8
+for k in 1 2 3; do
+	t0=$(date +%s%N)
+	keys c
+	wait_for "CUMULATIVE" 1
+	keys c
+	wait_gone "CUMULATIVE" 1
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -lt 1000 ] || fail "a key took $ms ms to show while Prometheus hangs"
+done
+ok "hanging Prometheus: status line says 'timeout after 2 s', keys answered within 1 s ($ms ms)"
+keys q
+pid_gone "$LATTOP_PID" 5 || fail "q did not end the fleet view within 5 s while Prometheus hangs"
+ok "q quits within 5 s while a query hangs"
+kill $HANG 2>/dev/null
 echo PASS

@@ -50,8 +50,13 @@ static int write_tick(const struct snapshot *s, const struct options *o, const s
 	return batch_text_write(stdout, s, &bo);
 }
 
-/* Batch text or JSON: one report per snapshot; a stop signal ends after the partial tick. */
-static int fleet_stream(struct collector *c, const struct options *o, const struct filter *f)
+/*
+ * Batch text or JSON: one report per snapshot; a stop signal ends after the
+ * partial tick. When the last tick could not read Prometheus, its reason is
+ * copied to @trouble (a script gets a failing status, not just stale data).
+ */
+static int fleet_stream(struct collector *c, const struct options *o, const struct filter *f,
+			char *trouble, size_t len)
 {
 	char filter_text[FILTER_TEXT_MAX];
 	bool done = false, finishing = false;
@@ -74,6 +79,7 @@ static int fleet_stream(struct collector *c, const struct options *o, const stru
 		if (!s)
 			continue;
 		s->interval.dropped_snapshots += skipped;
+		snprintf(trouble, len, "%s", strncmp(s->note, "prometheus: ", 12) ? "" : s->note);
 		errno = 0;
 		if (write_tick(s, o, f, filter_text) || fflush(stdout)) {
 			if (errno == EPIPE)
@@ -127,7 +133,7 @@ int cmd_fleet(const struct options *opts)
 	struct collector *c;
 	struct filter f;
 	void *fleet_ctx;
-	char err[512];
+	char err[512], trouble[SNAP_NOTE_LEN] = "";
 	int ret;
 
 	if (o.output == OUTPUT_AUTO || o.output == OUTPUT_NONE)
@@ -162,11 +168,18 @@ int cmd_fleet(const struct options *opts)
 		return 1;
 	}
 	/* The collector owns the source now; its ctx stays valid until collector_stop. */
-	ret = o.output == OUTPUT_UI ? fleet_ui(c, &o, &f, fleet_ctx) : fleet_stream(c, &o, &f);
+	ret = o.output == OUTPUT_UI ? fleet_ui(c, &o, &f, fleet_ctx) :
+				      fleet_stream(c, &o, &f, trouble, sizeof(trouble));
 	collector_stop(c);
 	prom_client_global_cleanup();
 	if (ret < 0 && ret != -EIO) {
 		fprintf(stderr, "lattop: %s\n", strerror(-ret));
+		return 1;
+	}
+	if (!ret && trouble[0]) {
+		/* Sanitised where it was made (prom_api, prom_client): our text and Prometheus's. */
+		fprintf(stderr, "lattop: the last tick could not read Prometheus: %s\n",
+			trouble + strlen("prometheus: "));
 		return 1;
 	}
 	return ret < 0 ? 1 : 0;

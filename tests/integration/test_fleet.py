@@ -11,7 +11,9 @@ known-truth helper, and one real Prometheus scraping both every second):
   bucket (pow2: a factor of 2) of its measured median;
 - Prometheus killed mid-run: within 5 s the ticks say "prometheus: ..." and
   are marked stale, the last good rows are still there, ticks keep coming
-  (the collector never hangs on it) and SIGINT ends lattop with status 0."""
+  (the collector never hangs on it) and SIGINT ends lattop with status 1 and
+  the reason on stderr (the last tick was stale); with Prometheus up, -n N
+  ends with status 0."""
 import json
 import os
 import signal
@@ -117,6 +119,7 @@ try:
                   any(l.split()[:2] == ["b", "up"] for l in lines),
                   "batch text lists hosts a and b, up")
     lattest.check("clock_nanosleep" in b.stdout, "batch text shows the merged clock_nanosleep")
+    lattest.check(cum.proc.wait(timeout=10) == 0, "fleet --json -n 3 ends with status 0")
 
     # Prometheus goes away: said within 5 s, stale rows kept, ticks keep coming.
     n_before = len(iv.ticks)
@@ -140,7 +143,9 @@ try:
     iv.wait_ticks(2, timeout_s=10)
     lattest.check(len(iv.ticks) >= n_said + 2, "ticks keep coming while Prometheus is down")
     rc = iv.stop()
-    lattest.check(rc == 0, f"SIGINT ends the fleet view with status 0 (got {rc})")
+    err = iv.proc.stderr.read()
+    lattest.check(rc == 1 and "could not read Prometheus" in err,
+                  f"SIGINT while Prometheus is down: status 1 and why (got {rc}: {err.strip()})")
 finally:
     if env.poll() is None:
         env.stdin.close()

@@ -15,6 +15,7 @@
 
 #include "cmd_compare.h"
 #include "cmd_features.h"
+#include "cmd_fleet.h"
 #include "cmd_run.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
@@ -290,6 +291,8 @@ int main(int argc, char **argv)
 	}
 	if (o.show_features)
 		return cmd_features(&o);
+	if (o.command == CMD_FLEET)
+		return cmd_fleet(&o);
 	if (o.command == CMD_EXPORT && !o.out_path && (closed_fds & 2)) {
 		fprintf(stderr, "lattop: stdout is closed: nothing to export to (use -o FILE)\n");
 		return 1;

@@ -21,6 +21,7 @@ void filter_clear(struct filter *f)
 bool filter_is_empty(const struct filter *f)
 {
 	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port && !f->n_dev &&
+	       !f->n_host &&
 	       f->waits == FILTER_WAITS_ALL;
 }
 
@@ -140,6 +141,29 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A fleet host as Prometheus names it: a host label or an instance
+ * ("web-1", "10.0.0.5:9851", "[::1]:9851"); no blanks or commas (the
+ * filter's separators), at most SNAP_HOST_LEN - 1 bytes.
+ */
+static int add_host(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	size_t len = strlen(val);
+
+	if (len >= SNAP_HOST_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
+						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:[]")]) {
+		snprintf(err, errlen, "bad host '%.20s' (want host:NAME: letters, digits, "
+			 "'_.-:[]')", val);
+		return -EINVAL;
+	}
+	if (f->n_host == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many hosts (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	memcpy(f->host[f->n_host++], val, len + 1);
+	return 0;
+}
+
 /* Zero the bits of @n's address past its prefix, so that equal networks compare equal. */
 static void net_mask(struct filter_net *n)
 {
@@ -210,6 +234,7 @@ static const struct {
 	{ "ip:", add_net },
 	{ "port:", add_port },
 	{ "dev:", add_dev },
+	{ "host:", add_host },
 };
 
 /* "a,b,c" (@len bytes at @list): every value through @add; no value may be empty. */
@@ -258,7 +283,7 @@ static int parse_term(struct filter *f, const char *term, size_t len, char *err,
 					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N or dev:NAME)",
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N, dev:NAME or host:NAME)",
 			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
@@ -347,6 +372,8 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 	}
 	for (size_t i = 0; i < f->n_dev; i++)
 		out_put(&o, i ? "," : (o.need ? " dev:" : "dev:"), f->dev[i]);
+	for (size_t i = 0; i < f->n_host; i++)
+		out_put(&o, i ? "," : (o.need ? " host:" : "host:"), f->host[i]);
 	return o.need;
 }
 
@@ -392,6 +419,14 @@ int filter_parse(struct filter *f, const char *text, char *err, size_t errlen)
 void filter_format(const struct filter *f, char *buf, size_t len)
 {
 	filter_write(f, buf, len);
+}
+
+bool filter_match_host(const struct filter *f, const char *name)
+{
+	for (size_t i = 0; i < f->n_host; i++)
+		if (!strcmp(f->host[i], name))
+			return true;
+	return f->n_host == 0;
 }
 
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm)

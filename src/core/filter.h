@@ -11,6 +11,8 @@
  *   port:N[,N...]   client row's port (local port of accepted connections,
  *                   remote port of outgoing ones)
  *   dev:NAME[,NAME] block I/O row's device: its name ("sda", "loop3") or MAJ:MIN
+ *   host:NAME[,NAME] the fleet view: merge these hosts only (the source applies it;
+ *                   rows carry no host, so it matches every row here)
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
  * sys: applies to syscall rows only, ip: and port: to client rows only,
  * dev: to block I/O rows only; names and pids to all.
@@ -59,6 +61,8 @@ struct filter {
 	uint16_t port[FILTER_MAX_TERMS];
 	size_t n_dev;
 	char dev[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* device name or "MAJ:MIN" */
+	size_t n_host;
+	char host[FILTER_MAX_TERMS][SNAP_HOST_LEN];	/* fleet view: host label or instance */
 	enum filter_waits waits;	/* not part of the text */
 	uint32_t hide_pid;		/* not part of the text: rows of this pid (the dashboard's
 					 * own) left out unless a pid: term names it; 0: none */
@@ -78,6 +82,9 @@ int filter_parse(struct filter *f, const char *text, char *err, size_t errlen);
 void filter_format(const struct filter *f, char *buf, size_t len);
 
 bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm);
+
+/* Fleet view: is host @name (NUL-terminated) one of the host: terms (true when there are none)? */
+bool filter_match_host(const struct filter *f, const char *name);
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r);
 bool filter_match_client(const struct filter *f, const struct snap_client_row *r);
 /* A row of family table @fam (run queue, block I/O): its process terms; dev: for block rows. */

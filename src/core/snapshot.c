@@ -16,6 +16,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->sys);
 	free(s->clients);
 	free(s->buckets);
+	free(s->hosts);
 	for (int f = 0; f < SNAP_FAM_NR; f++)
 		free(s->fam[f].rows);
 	snapshot_init(s);
@@ -31,17 +32,21 @@ struct snap_arrays {
 	size_t cap_buckets;
 	struct snap_fam_row *fam[SNAP_FAM_NR];
 	size_t cap_fam[SNAP_FAM_NR];
+	struct snap_host *hosts;
+	size_t cap_hosts;
 };
 
 static struct snap_arrays arrays_take(struct snapshot *s)
 {
 	struct snap_arrays a = { s->sys, s->cap_sys, s->clients, s->cap_clients,
-				 s->buckets, s->cap_buckets, { NULL }, { 0 } };
+				 s->buckets, s->cap_buckets, { NULL }, { 0 }, NULL, 0 };
 
 	for (int f = 0; f < SNAP_FAM_NR; f++) {
 		a.fam[f] = s->fam[f].rows;
 		a.cap_fam[f] = s->fam[f].cap;
 	}
+	a.hosts = s->hosts;
+	a.cap_hosts = s->cap_hosts;
 	return a;
 }
 
@@ -62,6 +67,9 @@ static void arrays_put(struct snapshot *s, const struct snap_arrays *a)
 		s->fam[f].cap = a->cap_fam[f];
 		s->fam[f].n = 0;
 	}
+	s->hosts = a->hosts;
+	s->cap_hosts = a->cap_hosts;
+	s->n_hosts = 0;
 }
 
 void snapshot_reset(struct snapshot *s)
@@ -142,6 +150,19 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s)
 	return r;
 }
 
+struct snap_host *snapshot_add_host(struct snapshot *s)
+{
+	void *p;
+
+	if (grow(s->hosts, &s->cap_hosts, s->n_hosts + 1, sizeof(*s->hosts), &p)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->hosts = p;
+	memset(&s->hosts[s->n_hosts], 0, sizeof(*s->hosts));
+	return &s->hosts[s->n_hosts++];
+}
+
 struct snap_client_row *snapshot_add_client(struct snapshot *s)
 {
 	struct snap_client_row *r;
@@ -206,6 +227,15 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 			       src->fam[f].n * sizeof(*src->fam[f].rows));
 		dst->fam[f].n = src->fam[f].n;
 	}
+	if (src->n_hosts) {
+		void *p;
+
+		if (grow(dst->hosts, &dst->cap_hosts, src->n_hosts, sizeof(*dst->hosts), &p))
+			return -ENOMEM;
+		dst->hosts = p;
+		memcpy(dst->hosts, src->hosts, src->n_hosts * sizeof(*src->hosts));
+	}
+	dst->n_hosts = src->n_hosts;
 	dst->n_sys = src->n_sys;
 	dst->n_clients = src->n_clients;
 	dst->n_buckets = src->n_buckets;

@@ -165,6 +165,21 @@ struct snap_probe_cost {
 
 #define SNAP_SOURCE_LEN 16
 #define SNAP_NOTE_LEN 120
+#define SNAP_HOST_LEN 64
+
+/*
+ * One host of the fleet view (source "fleet"): what Prometheus holds for
+ * one lattop exporter. @name is its host label (or instance): untrusted.
+ */
+struct snap_host {
+	char name[SNAP_HOST_LEN];
+	bool up;			/* Prometheus's last scrape of it worked */
+	uint64_t calls, calls_total;	/* syscalls this tick, since the exporter started */
+	uint64_t errors, errors_total;
+	uint64_t lost, lost_total;	/* lattop_lost_events_total, all families */
+	uint64_t worst_p99_ns;		/* largest p99 of its syscall rows this tick (0: no calls) */
+	uint32_t n_rows;		/* its (comm, syscall) rows */
+};
 
 struct snapshot {
 	uint64_t seq;			/* tick number, from 1 */
@@ -191,6 +206,12 @@ struct snapshot {
 	size_t n_buckets;
 	size_t cap_buckets;
 	struct hist_bucket *buckets;	/* all rows' histograms (snap_hist, snap_lat: first/n) */
+	/* Fleet view only (source "fleet"); empty otherwise. */
+	char note[SNAP_NOTE_LEN];	/* the source's trouble, for the status line: "" if none */
+	bool stale;			/* the rows are the last good ones, not this tick's */
+	size_t n_hosts;
+	size_t cap_hosts;
+	struct snap_host *hosts;	/* n_hosts hosts, sorted by name */
 };
 
 /* Zeroed snapshot with no rows. */
@@ -208,6 +229,9 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s);
 
 /* Append a zeroed client row; NULL with errno=ENOMEM when growing fails. */
 struct snap_client_row *snapshot_add_client(struct snapshot *s);
+
+/* Append a zeroed host; NULL with errno=ENOMEM when growing fails. */
+struct snap_host *snapshot_add_host(struct snapshot *s);
 
 /* Append a zeroed row to family @f's table; NULL with errno=ENOMEM when growing fails. */
 struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f);

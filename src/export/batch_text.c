@@ -263,6 +263,35 @@ out:
 	return ret;
 }
 
+/* The fleet view: one line per host, and the source's trouble if any. */
+static void bt_hosts(FILE *out, const struct snapshot *s, double secs)
+{
+	char name[4 * SNAP_HOST_LEN], p99[32], note[4 * SNAP_NOTE_LEN];
+
+	if (strcmp(s->source, "fleet"))
+		return;
+	if (s->note[0]) {
+		sanitize_text(note, sizeof(note), s->note, sizeof(s->note));
+		fprintf(out, "  %s%s\n", note, s->stale ? " (rows are stale)" : "");
+	}
+	fprintf(out, "\n  %-24s %-4s %12s %14s %10s %12s\n", "HOST", "UP", "CALLS/s", "CALLS_TOTAL",
+		"LOST/s", "WORST_P99");
+	for (size_t i = 0; i < s->n_hosts; i++) {
+		const struct snap_host *h = &s->hosts[i];
+
+		sanitize_text(name, sizeof(name), h->name, sizeof(h->name));
+		if (h->worst_p99_ns)
+			fmt_duration_ns(p99, sizeof(p99), h->worst_p99_ns);
+		else
+			snprintf(p99, sizeof(p99), "-");
+		fprintf(out, "  %-24s %-4s %12.1f %14" PRIu64 " %10.1f %12s\n", name,
+			h->up ? "up" : "DOWN", secs > 0 ? (double)h->calls / secs : 0.0,
+			h->calls_total, secs > 0 ? (double)h->lost / secs : 0.0, p99);
+	}
+	if (!s->n_hosts)
+		fputs("  (no hosts)\n", out);
+}
+
 int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_text_opts *o)
 {
 	static const struct batch_text_opts defaults = { .top_n = BATCH_TEXT_TOP_N_DEFAULT };
@@ -275,6 +304,7 @@ int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_tex
 		o = &defaults;
 	top_n = o->top_n ? o->top_n : BATCH_TEXT_TOP_N_DEFAULT;
 	bt_header(out, s, o->cumulative);
+	bt_hosts(out, s, (double)s->interval_ns / 1e9);
 
 	view_init(&v);
 	ret = view_build(&v, s, o->filter, VIEW_BY_SYSCALL, o->cumulative);

@@ -346,6 +346,35 @@ static void json_clients(struct jw *w, const struct snapshot *s, const struct js
 	jw_close(w, ']');
 }
 
+/* The fleet view's hosts, its source's trouble ("note") and whether rows are stale. */
+static void json_hosts(struct jw *w, const struct snapshot *s)
+{
+	if (strcmp(s->source, "fleet"))
+		return;
+	jw_kv_str(w, "note", s->note, sizeof(s->note));
+	jw_kv_bool(w, "stale", s->stale);
+	jw_key(w, "hosts");
+	jw_open(w, '[');
+	for (size_t i = 0; i < s->n_hosts; i++) {
+		const struct snap_host *h = &s->hosts[i];
+
+		jw_sep(w);
+		jw_open(w, '{');
+		jw_kv_str(w, "host", h->name, sizeof(h->name));
+		jw_kv_bool(w, "up", h->up);
+		jw_kv_u64(w, "calls", h->calls);
+		jw_kv_u64(w, "calls_total", h->calls_total);
+		jw_kv_u64(w, "errors", h->errors);
+		jw_kv_u64(w, "errors_total", h->errors_total);
+		jw_kv_u64(w, "lost", h->lost);
+		jw_kv_u64(w, "lost_total", h->lost_total);
+		jw_kv_u64(w, "worst_p99_ns", h->worst_p99_ns);
+		jw_kv_u64(w, "rows", h->n_rows);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o)
 {
 	static const struct json_opts defaults;
@@ -387,6 +416,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	json_clients(&w, s, o);
 	jw_kv_bool(&w, "breakdown", s->breakdown);
 	json_families(&w, s, o);
+	json_hosts(&w, s);
 	if (o->extra)
 		o->extra(out, o->extra_ctx);
 	jw_close(&w, '}');

@@ -102,6 +102,8 @@ static int move_by(struct ui *ui, long delta)
 		table_move(&ui_fam_focused(ui)->pos, ui_focused_rows(ui), delta);
 	else if (ui->focus == TABLE_CLIENTS)
 		table_move(&ui->clients.pos, ui->clients.view.n, delta);
+	else if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
+		table_move(&ui->hosts_pos, ui->snap->n_hosts, delta);
 	else
 		table_move(&focused(ui)->pos, focused(ui)->view.n, delta);
 	ui_selection_moved(ui);
@@ -154,6 +156,8 @@ static int act_enter(struct ui *ui)
 		return pin_client(ui);
 	if (ui->focus == TABLE_FAMILY)
 		return ui_fam_enter(ui);
+	if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
+		return ui_fleet_host_enter(ui);
 	t = focused(ui);
 	if (!t->view.n)
 		return REDRAW_NONE;
@@ -186,6 +190,8 @@ static int act_back(struct ui *ui)
 	}
 	if (ui_fam_focused(ui))
 		return ui_fam_back(ui);
+	if (ui->drill == DRILL_NONE && ui->fleet_host[0])
+		return ui_fleet_host_back(ui);
 	if (ui->drill == DRILL_NONE)
 		return REDRAW_NONE;
 	{

@@ -343,6 +343,10 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		pane_family_draw(ui, w);
 		return;
 	}
+	if (ui_fleet_hosts_shown(ui)) {
+		pane_hosts_draw(ui, w);
+		return;
+	}
 	if (ui->drill == DRILL_SYSCALL) {
 		ui_fmt_syscall(name, sizeof(name), ui->drill_row.nr, ui->drill_row.wait);
 		snprintf(title, sizeof(title), " Processes calling %s (Esc: back) ", name);

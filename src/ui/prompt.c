@@ -23,6 +23,7 @@ void ui_filter_set(struct ui *ui, const struct filter *f)
 	ui_selection_reset(ui, TABLE_PROCS);
 	ui_selection_reset(ui, TABLE_CLIENTS);
 	ui_selection_reset(ui, TABLE_FAMILY);
+	ui_fleet_select_apply(ui);
 }
 
 static bool is_enter(int key)
@@ -136,6 +137,8 @@ size_t ui_focused_rows(const struct ui *ui)
 {
 	if (ui->focus == TABLE_FAMILY)
 		return ui->fam_pane > 0 ? ui->fam[ui->fam_pane - 1].view.n : 0;
+	if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
+		return ui->snap->n_hosts;
 	return ui->focus == TABLE_CLIENTS ? ui->clients.view.n : ui->tables[ui->focus].view.n;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "collect/consumer.h"
+#include "core/sanitize.h"
 #include "ui/draw.h"
 #include "ui/header.h"
 #include "ui/keys.h"
@@ -235,6 +236,26 @@ int ui_check_terminal(char *err, size_t errlen)
 	return term_check(err, errlen);
 }
 
+/*
+ * A source's trouble (the fleet view: "prometheus: timeout after 2 s") on the
+ * status line when it starts or changes, and that it is over when it is.
+ */
+static void ui_source_status(struct ui *ui)
+{
+	char clean[4 * SNAP_NOTE_LEN];
+	const char *now = ui->snap ? ui->snap->note : "";
+
+	if (!strncmp(now, ui->source_note, sizeof(ui->source_note)))
+		return;
+	if (now[0]) {
+		sanitize_text(clean, sizeof(clean), now, SNAP_NOTE_LEN);
+		ui_set_status(ui, true, "%s%s", clean, ui->snap->stale ? " (stale)" : "");
+	} else {
+		ui_set_status(ui, false, "%s: answering again", ui->snap->source);
+	}
+	snprintf(ui->source_note, sizeof(ui->source_note), "%.*s", SNAP_NOTE_LEN - 1, now);
+}
+
 int ui_run(struct collector *c, const struct ui_opts *o)
 {
 	struct ui ui;
@@ -264,6 +285,7 @@ int ui_run(struct collector *c, const struct ui_opts *o)
 			ui_views_rebuild(&ui);
 			ui_slo_eval(&ui);
 			ui_slo_status(&ui);
+			ui_source_status(&ui);
 		}
 		if (redraw & REDRAW_HARD)
 			clearok(curscr, TRUE);

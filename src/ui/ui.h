@@ -31,6 +31,12 @@ struct ui_opts {
 	const char *replay_path;	/* replay: the recording (the heatmap reads all of it) */
 	unsigned int max_keys;		/* --max-keys / --max-clients: named in remedies */
 	unsigned int max_clients;
+	/*
+	 * The fleet view: narrow the syscall rows to the @n hosts @names (0:
+	 * every host) from the source's next tick. Main thread; NULL when not a fleet.
+	 */
+	void (*fleet_select)(void *ctx, const char *const *names, size_t n);
+	void *fleet_ctx;
 };
 
 /*

@@ -200,6 +200,9 @@ struct ui {
 	struct row_history *history;	/* NULL: could not be allocated (said on the status line) */
 	bool heatmap;			/* 'H': the histogram pane shows the selected row's heatmap */
 	struct ui_slo_state slo;
+	char source_note[SNAP_NOTE_LEN];
+	struct table_pos hosts_pos;		/* the fleet view's hosts pane */
+	char fleet_host[SNAP_HOST_LEN];		/* the host Enter narrowed to; "" = all */	/* the source's trouble last said on the status line */
 };
 
 /* The columns of a table, as drawn (titles are the names the settings file uses). */
@@ -323,6 +326,15 @@ void ui_fam_init(struct ui *ui);
 void ui_fam_fini(struct ui *ui);
 int ui_fam_rebuild(struct ui *ui);
 void pane_family_draw(struct ui *ui, WINDOW *w);
+
+/* The fleet view (ui/pane_hosts.c): whether the hosts pane stands in for the processes pane. */
+bool ui_fleet_hosts_shown(const struct ui *ui);
+void pane_hosts_draw(struct ui *ui, WINDOW *w);
+/* Enter on a host: its rows only; Esc: every host again. Redraw flags. */
+int ui_fleet_host_enter(struct ui *ui);
+int ui_fleet_host_back(struct ui *ui);
+/* The hosts the source merges: Enter's, else the filter's host: terms, else all. */
+void ui_fleet_select_apply(struct ui *ui);
 /* The family pane focused, or NULL. */
 struct ui_fam_state *ui_fam_focused(struct ui *ui);
 /* 'f': the next family pane in place of the processes (after the last: processes again). */

@@ -130,7 +130,11 @@ static void test_errors(void **state)
 	expect_error("pid:1,", "needs a value");
 	expect_error("sys:,read", "needs a value");
 	expect_error("foo:bar", "unknown filter 'foo:'");
-	expect_error("host:10.0.0.1", "unknown filter 'host:'");
+	expect_error("node:10.0.0.1", "unknown filter 'node:'");
+	expect_error("host:", "'host:' needs a value");
+	expect_error("host:a;b", "bad host");
+	expect_error("host:0123456789012345678901234567890123456789012345678901234567890123",
+		     "bad host");
 	expect_error("a:b", "unknown filter 'a:'");
 	expect_error(":x", "unknown filter ':'");
 	expect_error("PID:1", "unknown filter 'PID:'");
@@ -482,9 +486,34 @@ static void test_dev(void **state)
 	assert_non_null(strstr(err, "dev:NAME"));
 }
 
+/* host: (the fleet view) parses, formats canonically, matches hosts and every row. */
+static void test_host(void **state)
+{
+	struct filter f, g;
+	struct snap_sys_row r;
+	char err[128], text[FILTER_TEXT_MAX];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(filter_parse(&f, "host:web-1,[::1]:9851 host:b", err, sizeof(err)), 0);
+	assert_int_equal(f.n_host, 3);
+	assert_false(filter_is_empty(&f));
+	filter_format(&f, text, sizeof(text));
+	assert_string_equal(text, "host:web-1,[::1]:9851,b");
+	assert_int_equal(filter_parse(&g, text, err, sizeof(err)), 0);
+	assert_memory_equal(&f, &g, sizeof(f));
+	assert_true(filter_match_host(&f, "web-1"));
+	assert_true(filter_match_host(&f, "[::1]:9851"));
+	assert_false(filter_match_host(&f, "web"));
+	assert_true(filter_match_sys(&f, &r));	/* rows carry no host: the source applies it */
+	filter_clear(&f);
+	assert_true(filter_match_host(&f, "anything"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_parse_and_match),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_round_trip),

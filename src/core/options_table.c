@@ -100,7 +100,7 @@ static const struct options_spec specs[] = {
 	{ "columns", 0, OPT_COLUMNS, NONE, NULL,
 	  "what the dashboard's columns mean, as a Markdown table", L, COMPLETE_NONE, NULL },
 	{ "help", 'h', 'h', NONE, NULL, "this text (after a command: that command's)",
-	  OPTIONS_CMD_ALL, COMPLETE_NONE, NULL },
+	  OPTIONS_CMD_ALL & ~(OPTIONS_CMD(CMD_COMPARE) | OPTIONS_CMD(CMD_RUN)), COMPLETE_NONE, NULL },
 	{ "version", 'V', 'V', NONE, NULL, "version", L, COMPLETE_NONE, NULL },
 	{ "output", 'o', 'o', REQ, "FILE",
 	  "the recording (record), or the export (export; default stdout)", R | E, COMPLETE_FILE, NULL },

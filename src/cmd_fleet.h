@@ -1,10 +1,10 @@
-/* cmd_fleet.h - `lattop fleet --prometheus URL`: many hosts read from Prometheus. */
+/* cmd_fleet.h - `lattop fleet --prometheus URL`: the dashboard, batch or JSON over many hosts. */
 #ifndef LATTOP_CMD_FLEET_H
 #define LATTOP_CMD_FLEET_H
 
-#include "core/options.h"
+struct options;
 
-/* Exit status: 0 ok, 1 runtime failure, 2 usage error. */
+/* Main thread. The exit status: 0 ok, 1 runtime failure, 2 usage error. */
 int cmd_fleet(const struct options *o);
 
 #endif

@@ -154,9 +154,6 @@ struct filter;
 /* The filter the command line asks for (-p, -c, -s), for snapshots. */
 void options_to_filter(const struct options *o, struct filter *f);
 
-/* The options part of `lattop --help`: every option, grouped by command (static text). */
-const char *options_usage(void);
-
 /*
  * The option lines of the options @cmd takes and no command in @skip
  * (OPTIONS_CMD bits) takes, help layout (two columns), into @buf. Returns

@@ -180,18 +180,14 @@ static void put_spec(char *buf, size_t len, size_t *at, const struct options_spe
 	put(buf, len, at, "%s\n", h);
 }
 
-/* The options @cmd takes and @skip does not; true when any was written. */
-static bool put_cmd(char *buf, size_t len, size_t *at, unsigned int cmd_bit, unsigned int skip)
+/* The options @cmd takes and @skip does not. */
+static void put_cmd(char *buf, size_t len, size_t *at, unsigned int cmd_bit, unsigned int skip)
 {
-	bool any = false;
-
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		if (!(specs[i].cmds & cmd_bit) || (specs[i].cmds & skip))
 			continue;
 		put_spec(buf, len, at, &specs[i]);
-		any = true;
 	}
-	return any;
 }
 
 size_t options_help_cmd(enum options_command cmd, unsigned int skip, char *buf, size_t len)
@@ -202,29 +198,4 @@ size_t options_help_cmd(enum options_command cmd, unsigned int skip, char *buf, 
 		buf[0] = '\0';
 	put_cmd(buf, len, &at, OPTIONS_CMD(cmd), skip);
 	return at;
-}
-
-const char *options_usage(void)
-{
-	/* Built once from the table; static text afterwards (not for threads racing the first call). */
-	static char text[8192];
-	static const enum options_command sections[] = { CMD_RECORD, CMD_REPLAY, CMD_SERVE,
-							 CMD_FLEET, CMD_EXPORT };
-	unsigned int done = OPTIONS_CMD(CMD_LIVE);
-	size_t at = 0;
-
-	if (text[0])
-		return text;
-	put_cmd(text, sizeof(text), &at, OPTIONS_CMD(CMD_LIVE), 0);
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		size_t mark = at;
-
-		put(text, sizeof(text), &at, "%s:\n", command_names[sections[i]]);
-		if (!put_cmd(text, sizeof(text), &at, OPTIONS_CMD(sections[i]), done)) {
-			at = mark;
-			text[at] = '\0';
-		}
-		done |= OPTIONS_CMD(sections[i]);
-	}
-	return text;
 }

@@ -419,6 +419,43 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 	return 0;
 }
 
+/* The bit of the table row whose getopt value is @id (0 for '?' and ':'). */
+static uint64_t spec_bit(int id)
+{
+	size_t n;
+	const struct options_spec *t = options_specs(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].id == id)
+			return 1ull << i;
+	return 0;
+}
+
+/*
+ * After check_command's own messages: any option the table does not give
+ * to this command is refused, so that --help, the man page and the
+ * completion say exactly what a command takes.
+ */
+static int check_table(const struct options *o, uint64_t seen, char *err, size_t errlen)
+{
+	size_t n;
+	const struct options_spec *t = options_specs(&n);
+	const char *cmd = options_command_name(o->command);
+
+	if (o->show_help || o->show_version || o->show_keys || o->show_columns || o->show_features ||
+	    o->show_man || o->show_completion)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(seen & (1ull << i)) || (t[i].cmds & OPTIONS_CMD(o->command)))
+			continue;
+		if (t[i].short_name)
+			return fail(err, errlen, "-%c/--%s is not an option of '%s'",
+				    t[i].short_name, t[i].name, cmd);
+		return fail(err, errlen, "--%s is not an option of '%s'", t[i].name, cmd);
+	}
+	return 0;
+}
+
 /*
  * getopt_long's array and short-option string, from the table. @opts has
  * room for every row and the terminator; @shorts for ':' + "x:" per row.
@@ -450,6 +487,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	struct option opts[OPTIONS_SPECS_MAX + 1];
 	char shorts[2 * OPTIONS_SPECS_MAX + 2];
 	bool seen_o = false, seen_d = false, seen_speed = false;
+	uint64_t seen = 0;	/* bit i: the table's row i was given */
 	int opt, ret;
 
 	err[0] = '\0';
@@ -469,6 +507,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		seen_o |= opt == 'o';
 		seen_d |= opt == 'd';
 		seen_speed |= opt == OPT_SPEED;
+		seen |= spec_bit(opt);
 		if (opt == '?') {
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -494,7 +533,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		o->in_path = argv[optind++];
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
-	return check_command(o, seen_o, seen_d, seen_speed, err, errlen);
+	ret = check_command(o, seen_o, seen_d, seen_speed, err, errlen);
+	return ret ? ret : check_table(o, seen, err, errlen);
 }
 
 void options_to_filter(const struct options *o, struct filter *f)

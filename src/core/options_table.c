@@ -60,7 +60,7 @@ static const struct options_spec specs[] = {
 	{ "no-block", 0, OPT_NO_BLOCK, NONE, NULL, "no block I/O latency table", TRACE, COMPLETE_NONE, NULL },
 	{ "csv", 0, OPT_CSV, REQ, "FILE",
 	  "raw samples, one row per request and per connection (new file);\n"
-	  "export: the CSV format (no FILE)", L | R | E, COMPLETE_FILE, NULL },
+	  "export: the CSV format (no FILE)", TRACE | E, COMPLETE_FILE, NULL },
 	{ "top", 0, OPT_TOP, REQ, "N", "quantize blocks per tick in batch output (default 5)",
 	  VIEW | U, COMPLETE_NONE, NULL },
 	{ "simulate", 0, OPT_SIMULATE, OPT, "[PROFILE]",

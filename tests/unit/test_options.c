@@ -326,6 +326,24 @@ static void test_table(void **state)
 	assert_int_equal(PARSE(&o, err, "serve", "--bash-completion"), 0);
 	assert_true(o.show_completion);
 	assert_int_equal(o.command, CMD_SERVE);
+	/* the table's commands are enforced, after check_command's own messages */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "-i", "2"), -EINVAL);
+	assert_string_equal(err, "-i/--interval is not an option of 'replay'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "--theme", "mono"), -EINVAL);
+	assert_string_equal(err, "--theme is not an option of 'serve'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "-b"), -EINVAL);
+	assert_string_equal(err, "serve writes no report: no -b, --json or --ui");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "--simulate", "-i", "0.5", "--host-label", "a",
+			       "--metrics-buckets", "fine", "-c", "nginx"), 0);
+	assert_int_equal(o.output, OUTPUT_NONE);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--json", "-s", "read"), 0);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "--help"), 0);	/* help: no checks */
 	assert_string_equal(options_command_name(CMD_COMPARE), "compare");
 	assert_null(options_command_name(CMD_COUNT));
 }

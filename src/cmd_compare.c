@@ -45,6 +45,11 @@ static const char usage_text[] =
 	"(nearest rank); those of recordings' histograms are estimates within 6.25 %.\n"
 	"Exit status: 0 within thresholds, 1 regression, 2 usage error or bad input.\n";
 
+const char *cmd_compare_usage(void)
+{
+	return usage_text;
+}
+
 enum {
 	OPT_P99 = 256,
 	OPT_P50,

@@ -8,4 +8,7 @@
  */
 int cmd_compare(int argc, char **argv);
 
+/* Its --help text (also in the man page). */
+const char *cmd_compare_usage(void);
+
 #endif

@@ -67,6 +67,11 @@ static const char run_usage[] =
 	"cannot be run), else the command's own (128+N when killed by signal N);\n"
 	"2 for a usage error. \"verdict\" is \"pass\" exactly when this is 0.\n";
 
+const char *cmd_run_usage(void)
+{
+	return run_usage;
+}
+
 struct run_args {
 	struct options opts;
 	struct assert_expr asserts[RUN_MAX_ASSERTS];

@@ -9,4 +9,7 @@
  */
 int cmd_run(int argc, char **argv);
 
+/* Its --help text (also in the man page). */
+const char *cmd_run_usage(void);
+
 #endif

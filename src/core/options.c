@@ -11,179 +11,14 @@
 #include "core/filter.h"
 #include "core/metrics.h"
 #include "core/options.h"
+#include "core/options_ids.h"
 #include "core/sim.h"
 #include "core/syscall_names.h"
 
 #define MIN_INTERVAL_NS 100000000ull	/* 0.1 s */
 #define MAX_INTERVAL_S 86400.0
 
-enum long_only {
-	OPT_CUMULATIVE = 256,
-	OPT_JSON,
-	OPT_SIMULATE,
-	OPT_SEED,
-	OPT_SAMPLE,
-	OPT_MAX_KEYS,
-	OPT_TOP,
-	OPT_THEME,
-	OPT_NO_COLOR,
-	OPT_MOUSE,
-	OPT_SNAPSHOT_DIR,
-	OPT_UI,
-	OPT_KEYS,
-	OPT_COLUMNS,
-	OPT_NO_CLIENTS,
-	OPT_MAX_CLIENTS,
-	OPT_CSV,
-	OPT_SAMPLES,
-	OPT_SPEED,
-	OPT_SLO,
-	OPT_NO_CONFIG,
-	OPT_NO_BREAKDOWN,
-	OPT_NO_RUNQ,
-	OPT_RUNQ_PER_CPU,
-	OPT_NO_BLOCK,
-	OPT_LISTEN,
-	OPT_LISTEN_INSECURE,
-	OPT_WEB_CONFIG,
-	OPT_METRICS_MAX_SERIES,
-	OPT_METRICS_BUCKETS,
-	OPT_HOST_LABEL,
-	OPT_MAX_SIZE,
-	OPT_ROTATE,
-	OPT_FEATURES,
-	OPT_PROMETHEUS,
-};
-
-static const struct option long_opts[] = {
-	{ "interval", required_argument, NULL, 'i' },
-	{ "iterations", required_argument, NULL, 'n' },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "comm", required_argument, NULL, 'c' },
-	{ "syscall", required_argument, NULL, 's' },
-	{ "batch", no_argument, NULL, 'b' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "cumulative", no_argument, NULL, OPT_CUMULATIVE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "simulate", optional_argument, NULL, OPT_SIMULATE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "sample", required_argument, NULL, OPT_SAMPLE },
-	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "theme", required_argument, NULL, OPT_THEME },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "mouse", no_argument, NULL, OPT_MOUSE },
-	{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
-	{ "ui", no_argument, NULL, OPT_UI },
-	{ "keys", no_argument, NULL, OPT_KEYS },
-	{ "columns", no_argument, NULL, OPT_COLUMNS },
-	{ "no-clients", no_argument, NULL, OPT_NO_CLIENTS },
-	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
-	{ "csv", required_argument, NULL, OPT_CSV },
-	{ "output", required_argument, NULL, 'o' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "samples", no_argument, NULL, OPT_SAMPLES },
-	{ "speed", required_argument, NULL, OPT_SPEED },
-	{ "slo", required_argument, NULL, OPT_SLO },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "no-breakdown", no_argument, NULL, OPT_NO_BREAKDOWN },
-	{ "no-runq", no_argument, NULL, OPT_NO_RUNQ },
-	{ "runq-per-cpu", no_argument, NULL, OPT_RUNQ_PER_CPU },
-	{ "no-block", no_argument, NULL, OPT_NO_BLOCK },
-	{ "listen", required_argument, NULL, OPT_LISTEN },
-	{ "listen-insecure", no_argument, NULL, OPT_LISTEN_INSECURE },
-	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG },
-	{ "metrics-max-series", required_argument, NULL, OPT_METRICS_MAX_SERIES },
-	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
-	{ "host-label", required_argument, NULL, OPT_HOST_LABEL },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "rotate", required_argument, NULL, OPT_ROTATE },
-	{ "features", no_argument, NULL, OPT_FEATURES },
-	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
-	{ NULL, 0, NULL, 0 },
-};
-#define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
 #define MAX_SPEED 1000.0
-
-static const char usage_text[] =
-	"Usage: lattop [OPTIONS]\n"
-	"       lattop record -o FILE [-d SECONDS] [--samples] [OPTIONS]\n"
-	"       lattop replay FILE [--speed N|max] [-b|--json|--ui] [OPTIONS]\n"
-	"       lattop export FILE --csv|--json [--samples] [-o OUT]\n"
-	"       lattop serve [--listen ADDR:PORT] [OPTIONS]   (metrics only, no dashboard)\n"
-	"       lattop fleet --prometheus URL [OPTIONS]\n"
-	"       lattop compare BASELINE CURRENT [OPTIONS]   (lattop compare --help)\n"
-	"       lattop run [--assert EXPR]... [--all] [OPTIONS] -- COMMAND [ARGS...]\n"
-	"                                                   (lattop run --help)\n"
-	"Live syscall latency: DTrace-style quantize histograms per process and syscall,\n"
-	"and TCP connection and request latency per client address.\n"
-	"\n"
-	"  -i, --interval SECONDS   tick length (fractions allowed, floored at 0.1; default 1)\n"
-	"  -n, --iterations N       stop after N ticks\n"
-	"  -p, --pid PID            only this process (repeatable, up to 8; also filters in the kernel)\n"
-	"  -c, --comm NAME          only processes whose name contains NAME (also in the kernel)\n"
-	"  -s, --syscall NAME       only this syscall (repeatable)\n"
-	"      --cumulative         totals since start instead of per-interval (tick+trunc) values\n"
-	"  -b, --batch              DTrace-style text every tick (default when stdout is not a tty)\n"
-	"      --json               one JSON object per tick (JSON Lines)\n"
-	"      --ui                 the dashboard even when stdout is not a tty\n"
-	"      --sample N           time one call in N (randomly); every call is still counted\n"
-	"      --max-keys N         limit of (process, syscall) keys in the kernel (default 4096)\n"
-	"      --max-clients N      limit of client rows in the kernel, LRU (default 16384, ~2.6 KiB each)\n"
-	"      --no-clients         no per-client TCP tables\n"
-	"      --no-breakdown       do not split syscall time into on-CPU, run queue, I/O, blocked\n"
-	"      --no-runq            no run-queue latency table (no scheduler hooks)\n"
-	"      --runq-per-cpu       run-queue rows per (process, CPU)\n"
-	"      --no-block           no block I/O latency table\n"
-	"      --csv FILE           raw samples, one row per request and per connection (new file)\n"
-	"      --top N              quantize blocks per tick in batch output (default 5)\n"
-	"      --simulate [PROFILE] synthetic data, no kernel tracing needed (marked SIMULATED);\n"
-	"                           PROFILE: steady (default), spike, regression, many-clients\n"
-	"      --seed N             seed of --simulate (default 1)\n"
-	"      --theme NAME|PATH    dashboard colours (default, basic, mono, high-contrast)\n"
-	"      --no-color           monochrome (also when NO_COLOR is set)\n"
-	"      --mouse              let the dashboard use the mouse\n"
-	"      --snapshot-dir DIR   where the 's' key writes snapshots (default .)\n"
-	"      --slo EXPR           dashboard: a threshold that must hold, as run --assert:\n"
-	"                           'p99(read) < 10ms'; rows breaking it are flagged (repeatable)\n"
-	"      --no-config          dashboard: do not read or write the settings file\n"
-	"      --listen ADDR:PORT   serve Prometheus metrics on GET /metrics (serve: default\n"
-	"                           127.0.0.1:9851); off loopback needs --web-config or\n"
-	"                           --listen-insecure\n"
-	"      --listen-insecure    allow plain, unauthenticated HTTP off loopback\n"
-	"      --web-config FILE    TLS certificate and key, basic-auth users (bcrypt; mode 0600)\n"
-	"      --metrics-max-series N  label sets exported (default 2000); the rest are summed\n"
-	"                           into comm=\"other\"\n"
-	"      --metrics-buckets pow2|fine  le bounds: powers of two (default) or log-linear\n"
-	"      --host-label NAME    host=\"NAME\" on every series (the fleet view groups by it)\n"
-	"      --features           what this host can trace and why not (--json: as JSON)\n"
-	"  -v, --verbose            libbpf and verifier messages on stderr\n"
-	"      --keys               the dashboard's keys, as a Markdown table\n"
-	"      --columns            what the dashboard's columns mean, as a Markdown table\n"
-	"  -h, --help               this text\n"
-	"  -V, --version            version\n"
-	"record: every tick into a new FILE (live, or --simulate); stdout stays quiet unless\n"
-	"-b, --json or --ui is given\n"
-	"  -o, --output FILE        the recording (record), or the export (export; default stdout)\n"
-	"  -d, --duration SECONDS   stop after that long (in whole ticks; -n wins)\n"
-	"      --max-size SIZE      start a new file past SIZE bytes (K, M, G suffixes)\n"
-	"      --rotate N           keep N full files as FILE.1 .. FILE.N (default 1 with --max-size)\n"
-	"      --samples            record: the raw client samples too; export: export those\n"
-	"replay: a recording through the dashboard, batch text or JSON (no root needed)\n"
-	"      --speed N|max        N times the recorded speed (default 1); 0 or max: no waiting\n"
-	"fleet: the dashboard over many hosts, from Prometheus's copies of lattop's metrics\n"
-	"      --prometheus URL     the Prometheus server (http://HOST:9090)\n"
-	"export: per-tick rows of a recording: --csv (one row per tick and syscall row or\n"
-	"client), --json (as replay --json), or with --samples the raw samples as --csv FILE\n"
-	"\n"
-	"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
-
-const char *options_usage(void)
-{
-	return usage_text;
-}
 
 void options_defaults(struct options *o)
 {
@@ -198,11 +33,6 @@ void options_defaults(struct options *o)
 	o->speed = 1.0;
 	o->metrics_max_series = METRICS_MAX_SERIES_DEFAULT;
 }
-
-static const char *const command_names[] = {
-	[CMD_LIVE] = "", [CMD_RECORD] = "record", [CMD_REPLAY] = "replay", [CMD_EXPORT] = "export",
-	[CMD_SERVE] = "serve", [CMD_FLEET] = "fleet",
-};
 
 /* "64M": bytes, with an optional K, M or G (powers of 1024). */
 static int parse_size(const char *s, uint64_t *out)
@@ -326,6 +156,12 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case OPT_COLUMNS:
 		o->show_columns = true;
+		return 0;
+	case OPT_MAN:
+		o->show_man = true;
+		return 0;
+	case OPT_BASH_COMPLETION:
+		o->show_completion = true;
 		return 0;
 	case 'v':
 		o->verbose = true;
@@ -507,9 +343,10 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_speed, char *err,
 			 size_t errlen)
 {
-	const char *cmd = command_names[o->command];
+	const char *cmd = options_command_name(o->command);
 
-	if (o->show_help || o->show_version || o->show_keys || o->show_columns || o->show_features)
+	if (o->show_help || o->show_version || o->show_keys || o->show_columns || o->show_features ||
+	    o->show_man || o->show_completion)
 		return 0;
 	if ((o->max_size_bytes || o->rotate) && o->command != CMD_RECORD)
 		return fail(err, errlen, "--max-size and --rotate are options of 'record'");
@@ -534,6 +371,9 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 		return fail(err, errlen, "--speed is an option of 'replay'");
 	switch (o->command) {
 	case CMD_LIVE:
+	case CMD_COMPARE:	/* their own parsers: never set here */
+	case CMD_RUN:
+	case CMD_COUNT:
 		return 0;
 	case CMD_SERVE:
 		if (o->output != OUTPUT_AUTO)
@@ -579,33 +419,95 @@ static int check_command(struct options *o, bool seen_o, bool seen_d, bool seen_
 	return 0;
 }
 
+/* The bit of the table row whose getopt value is @id (0 for '?' and ':'). */
+static uint64_t spec_bit(int id)
+{
+	size_t n;
+	const struct options_spec *t = options_specs(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].id == id)
+			return 1ull << i;
+	return 0;
+}
+
+/*
+ * After check_command's own messages: any option the table does not give
+ * to this command is refused, so that --help, the man page and the
+ * completion say exactly what a command takes.
+ */
+static int check_table(const struct options *o, uint64_t seen, char *err, size_t errlen)
+{
+	size_t n;
+	const struct options_spec *t = options_specs(&n);
+	const char *cmd = options_command_name(o->command);
+
+	if (o->show_help || o->show_version || o->show_keys || o->show_columns || o->show_features ||
+	    o->show_man || o->show_completion)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(seen & (1ull << i)) || (t[i].cmds & OPTIONS_CMD(o->command)))
+			continue;
+		if (t[i].short_name)
+			return fail(err, errlen, "-%c/--%s is not an option of '%s'",
+				    t[i].short_name, t[i].name, cmd);
+		return fail(err, errlen, "--%s is not an option of '%s'", t[i].name, cmd);
+	}
+	return 0;
+}
+
+/*
+ * getopt_long's array and short-option string, from the table. @opts has
+ * room for every row and the terminator; @shorts for ':' + "x:" per row.
+ */
+static void getopt_tables(struct option *opts, char *shorts, enum options_command cmd)
+{
+	size_t n, k = 0;
+	const struct options_spec *t = options_specs(&n);
+
+	shorts[k++] = ':';
+	for (size_t i = 0; i < n; i++) {
+		opts[i] = (struct option){ t[i].name, t[i].arg == OPTIONS_ARG_REQUIRED ? required_argument :
+			  t[i].arg == OPTIONS_ARG_OPTIONAL ? optional_argument : no_argument, NULL, t[i].id };
+		/* export --csv is a format, not a file */
+		if (cmd == CMD_EXPORT && t[i].id == OPT_CSV)
+			opts[i].has_arg = no_argument;
+		if (!t[i].short_name)
+			continue;
+		shorts[k++] = (char)t[i].short_name;
+		if (t[i].arg == OPTIONS_ARG_REQUIRED)
+			shorts[k++] = ':';
+	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[k] = '\0';
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
-	struct option opts[N_LONG_OPTS];
+	struct option opts[OPTIONS_SPECS_MAX + 1];
+	char shorts[2 * OPTIONS_SPECS_MAX + 2];
 	bool seen_o = false, seen_d = false, seen_speed = false;
+	uint64_t seen = 0;	/* bit i: the table's row i was given */
 	int opt, ret;
 
 	err[0] = '\0';
-	memcpy(opts, long_opts, sizeof(opts));
 	/* The subcommand word comes first; its options follow, in any order. */
 	for (int c = CMD_RECORD; argc > 1 && c <= CMD_FLEET; c++) {
-		if (strcmp(argv[1], command_names[c]))
+		if (strcmp(argv[1], options_command_name((enum options_command)c)))
 			continue;
 		o->command = (enum options_command)c;
 		argc--;
 		argv++;
 		break;
 	}
-	/* export --csv is a format, not a file */
-	for (size_t i = 0; o->command == CMD_EXPORT && i < N_LONG_OPTS; i++)
-		if (opts[i].name && !strcmp(opts[i].name, "csv"))
-			opts[i].has_arg = no_argument;
+	getopt_tables(opts, shorts, o->command);
 	optind = 0;	/* full re-initialisation: parse may run more than once */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:n:p:c:s:o:d:bvhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		seen_o |= opt == 'o';
 		seen_d |= opt == 'd';
 		seen_speed |= opt == OPT_SPEED;
+		seen |= spec_bit(opt);
 		if (opt == '?') {
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -631,7 +533,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		o->in_path = argv[optind++];
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
-	return check_command(o, seen_o, seen_d, seen_speed, err, errlen);
+	ret = check_command(o, seen_o, seen_d, seen_speed, err, errlen);
+	return ret ? ret : check_table(o, seen, err, errlen);
 }
 
 void options_to_filter(const struct options *o, struct filter *f)

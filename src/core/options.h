@@ -31,7 +31,49 @@ enum options_command {
 	CMD_EXPORT,		/* export FILE --csv|--json */
 	CMD_SERVE,		/* serve: headless, only the metrics endpoint (and stderr lines) */
 	CMD_FLEET,		/* fleet --prometheus URL: many hosts, read from Prometheus */
+	/* Commands with parsers of their own (src/cmd_compare.c, src/cmd_run.c). */
+	CMD_COMPARE,
+	CMD_RUN,
+	CMD_COUNT,
 };
+
+/* An option's commands: a mask of OPTIONS_CMD(c) bits. */
+#define OPTIONS_CMD(c) (1u << (c))
+#define OPTIONS_CMD_ALL ((1u << CMD_COUNT) - 1)
+
+enum options_arg { OPTIONS_ARG_NONE, OPTIONS_ARG_REQUIRED, OPTIONS_ARG_OPTIONAL };
+
+/* What a shell completes after an option (the bash completion is generated from it). */
+enum options_complete {
+	COMPLETE_NONE,		/* a value the user types */
+	COMPLETE_FILE,
+	COMPLETE_DIR,
+	COMPLETE_SYSCALL,	/* syscall names of this architecture */
+	COMPLETE_THEME,		/* theme names, or a path */
+	COMPLETE_WORDS,		/* the words of @words */
+};
+
+/*
+ * One row of the option table: the getopt array, --help (whole and per
+ * command), the man page and the bash completion are all made from it.
+ */
+struct options_spec {
+	const char *name;		/* long name, without "--" */
+	int short_name;			/* 'i', or 0 for long only */
+	int id;				/* getopt's value: the short letter, or 256+ */
+	enum options_arg arg;
+	const char *arg_name;		/* "SECONDS" in the help; NULL without argument */
+	const char *help;		/* may hold '\n': continuation lines */
+	unsigned int cmds;		/* OPTIONS_CMD() bits of the commands that take it; 0: hidden */
+	enum options_complete complete;
+	const char *words;		/* COMPLETE_WORDS: space-separated */
+};
+
+/* The table, in --help order; *@n rows. */
+const struct options_spec *options_specs(size_t *n);
+
+/* The command's word ("" for live), or NULL out of range. */
+const char *options_command_name(enum options_command c);
 
 enum options_buckets { BUCKETS_POW2 = 0, BUCKETS_FINE };
 
@@ -73,6 +115,8 @@ struct options {
 	bool show_version;
 	bool show_keys;
 	bool show_columns;	/* --columns: the column glossary */
+	bool show_man;		/* --man (hidden): the man page, troff */
+	bool show_completion;	/* --bash-completion (hidden): the bash completion script */
 	const char *theme;
 	bool no_color;
 	bool mouse;
@@ -110,7 +154,11 @@ struct filter;
 /* The filter the command line asks for (-p, -c, -s), for snapshots. */
 void options_to_filter(const struct options *o, struct filter *f);
 
-/* The --help text. */
-const char *options_usage(void);
+/*
+ * The option lines of the options @cmd takes and no command in @skip
+ * (OPTIONS_CMD bits) takes, help layout (two columns), into @buf. Returns
+ * the length the whole text needs (as snprintf).
+ */
+size_t options_help_cmd(enum options_command cmd, unsigned int skip, char *buf, size_t len);
 
 #endif

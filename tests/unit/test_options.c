@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -174,7 +175,10 @@ static void test_simulate_profiles(void **state)
 	options_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--simulate=Spike"), -EINVAL);
 	/* the usage text lists them */
-	assert_non_null(strstr(options_usage(), "many-clients"));
+	static char help[8192];
+
+	options_help_cmd(CMD_LIVE, 0, help, sizeof(help));
+	assert_non_null(strstr(help, "many-clients"));
 }
 
 /* Subcommands: the word first, their options, and what belongs to which. */
@@ -277,13 +281,80 @@ static void test_commands(void **state)
 	assert_int_equal(PARSE(&o, err, "-b", "replay"), -EINVAL);
 }
 
+/* The option table: every row is an option the parser knows; per-command help picks by command. */
+static void test_table(void **state)
+{
+	size_t n;
+	const struct options_spec *t = options_specs(&n);
+	static char help[8192];
+	struct options o;
+	char err[OPTIONS_ERR_LEN], opt[64];
+
+	(void)state;
+	assert_true(n > 40);
+	for (size_t i = 0; i < n; i++) {
+		/* unknown option would say so; any other complaint is about the value */
+		snprintf(opt, sizeof(opt), "--%s", t[i].name);
+		options_defaults(&o);
+		char *argv[] = { "lattop", opt, "x", NULL };
+		int argc = t[i].arg == OPTIONS_ARG_REQUIRED ? 3 : 2;
+
+		argv[argc] = NULL;
+		options_parse(&o, argc, argv, err, sizeof(err));
+		assert_null(strstr(err, "unknown option"));
+		assert_true(t[i].cmds || !strcmp(t[i].name, "man") ||
+			    !strcmp(t[i].name, "bash-completion"));
+		assert_true((t[i].arg_name != NULL) == (t[i].arg != OPTIONS_ARG_NONE));
+	}
+	assert_true(options_help_cmd(CMD_SERVE, 0, help, sizeof(help)) < sizeof(help));
+	assert_non_null(strstr(help, "--listen ADDR:PORT"));
+	assert_non_null(strstr(help, "--metrics-buckets"));
+	assert_null(strstr(help, "--speed"));
+	assert_null(strstr(help, "--prometheus"));
+	assert_null(strstr(help, "--man"));	/* hidden */
+	options_help_cmd(CMD_REPLAY, 0, help, sizeof(help));
+	assert_non_null(strstr(help, "--speed N|max"));
+	assert_null(strstr(help, "--listen"));
+	/* too small a buffer: truncated, and the length needed said */
+	assert_true(options_help_cmd(CMD_LIVE, 0, help, 16) > 16);
+	assert_int_equal(strlen(help), 15);
+	/* hidden generators parse, and stop the command checks like --help */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--man"), 0);
+	assert_true(o.show_man);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "--bash-completion"), 0);
+	assert_true(o.show_completion);
+	assert_int_equal(o.command, CMD_SERVE);
+	/* the table's commands are enforced, after check_command's own messages */
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "-i", "2"), -EINVAL);
+	assert_string_equal(err, "-i/--interval is not an option of 'replay'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "--theme", "mono"), -EINVAL);
+	assert_string_equal(err, "--theme is not an option of 'serve'");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "-b"), -EINVAL);
+	assert_string_equal(err, "serve writes no report: no -b, --json or --ui");
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "serve", "--simulate", "-i", "0.5", "--host-label", "a",
+			       "--metrics-buckets", "fine", "-c", "nginx"), 0);
+	assert_int_equal(o.output, OUTPUT_NONE);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "export", "f.rec", "--json", "-s", "read"), 0);
+	options_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "replay", "f.rec", "--help"), 0);	/* help: no checks */
+	assert_string_equal(options_command_name(CMD_COMPARE), "compare");
+	assert_null(options_command_name(CMD_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults), cmocka_unit_test(test_interval),
 		cmocka_unit_test(test_filters), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_modes), cmocka_unit_test(test_simulate_profiles),
-		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_commands), cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,7 @@ if tier tsan; then
 		rm -f "$tsan_rec"
 		run "tsan/simulate-record" build-tsan/lattop record --simulate --json -i 0.1 -n 20 -o "$tsan_rec"
 		run "tsan/replay-json" sh -c "build-tsan/lattop replay '$tsan_rec' --speed 0 --json | wc -l | grep -qx 20"
+		run "tsan/exporter-scrapes" tests/helpers/tsan_exporter.sh build-tsan/lattop
 		rm -f "$tsan_rec"
 		unset TSAN_OPTIONS
 	else

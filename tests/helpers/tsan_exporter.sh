@@ -8,7 +8,8 @@ set -u
 LATTOP=${1:?usage: tsan_exporter.sh LATTOP}
 TMP=$(mktemp -d /tmp/lattop-tsan-exp.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-"$LATTOP" serve --simulate -i 0.1 -n 40 --listen 127.0.0.1:0 2>"$TMP/err" &
+# 40 ticks take 4 s (slower under TSan): a lattop still running after 60 s hangs.
+timeout -k 5 60 "$LATTOP" serve --simulate -i 0.1 -n 40 --listen 127.0.0.1:0 2>"$TMP/err" &
 pid=$!
 for ((i = 0; i < 100; i++)); do
 	url=$(grep -o 'http://[^ ]*' "$TMP/err" | head -1)
@@ -19,11 +20,11 @@ done
 for c in $(seq 16); do
 	(
 		n=0
-		while kill -0 $pid 2>/dev/null && [ $n -lt 400 ]; do
+		while kill -0 $pid 2>/dev/null && [ $n -lt 400 ]; do	# $pid: timeout, which waits for lattop
 			if [ $((c % 2)) = 0 ]; then
-				curl -s -m 5 -o /dev/null -w '%{http_code}\n' "$url"
+				curl -s -m 2 -o /dev/null -w '%{http_code}\n' "$url"
 			else
-				curl -s -m 5 -o /dev/null -w '%{http_code}\n' \
+				curl -s -m 2 -o /dev/null -w '%{http_code}\n' \
 					-H 'Accept: application/openmetrics-text; version=1.0.0' "$url"
 			fi
 			n=$((n + 1))
@@ -34,6 +35,7 @@ wait $pid
 rc=$?
 wait
 ok=$(cat "$TMP"/codes.* | grep -c '^200$')
+[ $rc = 124 ] && { echo "FAIL: lattop serve -n 40 did not exit within 60 s (hang)"; exit 1; }
 [ $rc = 0 ] || { echo "FAIL: lattop exited $rc"; head -40 "$TMP/err"; exit 1; }
 [ "$ok" -ge 50 ] || { echo "FAIL: only $ok scrapes answered 200"; exit 1; }
 echo "ok: $ok scrapes by 16 clients during 40 ticks, no TSan report"

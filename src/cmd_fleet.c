@@ -5,91 +5,25 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd_fleet.h"
+#include "cmd_live.h"
 #include "collect/collector.h"
 #include "collect/consumer.h"
 #include "collect/fleet_source.h"
 #include "core/filter.h"
 #include "core/options.h"
-#include "export/batch_text.h"
-#include "export/json.h"
 #include "net/prom_client.h"
 #include "ui/ui.h"
 
-#ifndef LATTOP_THEMES_DIR
-#define LATTOP_THEMES_DIR "/usr/local/share/lattop/themes"
-#endif
-
-static const char *fleet_themes_dir(void)
+/* The last tick's trouble reading Prometheus, for the exit status of batch and JSON. */
+static void keep_trouble(const struct snapshot *s, void *ctx)
 {
-	const char *env = getenv("LATTOP_THEMES_DIR");
+	char *trouble = ctx;
 
-	if (env && *env)
-		return env;
-	return access("themes/default.theme", R_OK) == 0 ? "themes" : LATTOP_THEMES_DIR;
-}
-
-static int write_tick(const struct snapshot *s, const struct options *o, const struct filter *f,
-		      const char *filter_text)
-{
-	if (o->output == OUTPUT_JSON) {
-		struct json_opts jo = {
-			.cumulative_only = o->cumulative,
-			.filter_text = filter_text,
-			.filter = f,
-		};
-
-		return json_write_tick(stdout, s, &jo);
-	}
-	struct batch_text_opts bo = { .cumulative = o->cumulative, .filter = f, .top_n = o->top_n };
-
-	return batch_text_write(stdout, s, &bo);
-}
-
-/*
- * Batch text or JSON: one report per snapshot; a stop signal ends after the
- * partial tick. When the last tick could not read Prometheus, its reason is
- * copied to @trouble (a script gets a failing status, not just stale data).
- */
-static int fleet_stream(struct collector *c, const struct options *o, const struct filter *f,
-			char *trouble, size_t len)
-{
-	char filter_text[FILTER_TEXT_MAX];
-	bool done = false, finishing = false;
-
-	filter_format(f, filter_text, sizeof(filter_text));
-	while (!done) {
-		struct snapshot *s;
-		uint64_t skipped = 0;
-		int sig, ev = consumer_wait(c, -1, -1, &sig);
-
-		if (ev < 0)
-			return ev;
-		if ((ev & CONSUMER_SIGNAL) && !finishing) {
-			finishing = true;
-			collector_finish(c);
-		}
-		if (!(ev & CONSUMER_SNAPSHOT))
-			continue;
-		s = consumer_take(c, &skipped, &done);
-		if (!s)
-			continue;
-		s->interval.dropped_snapshots += skipped;
-		snprintf(trouble, len, "%s", strncmp(s->note, "prometheus: ", 12) ? "" : s->note);
-		errno = 0;
-		if (write_tick(s, o, f, filter_text) || fflush(stdout)) {
-			if (errno == EPIPE)
-				return 0;
-			fprintf(stderr, "lattop: cannot write to stdout: %s\n",
-				strerror(errno ? errno : EIO));
-			return -EIO;
-		}
-	}
-	return collector_error(c);
+	snprintf(trouble, SNAP_NOTE_LEN, "%s", strncmp(s->note, "prometheus: ", 12) ? "" : s->note);
 }
 
 static int fleet_ui(struct collector *c, const struct options *o, const struct filter *f,
@@ -98,7 +32,7 @@ static int fleet_ui(struct collector *c, const struct options *o, const struct f
 	char features[256];
 	struct ui_opts uo = {
 		.theme = o->theme,
-		.themes_dir = fleet_themes_dir(),
+		.themes_dir = lattop_themes_dir(),
 		.no_color = o->no_color,
 		.mouse = o->mouse,
 		.cumulative = o->cumulative,
@@ -133,7 +67,7 @@ int cmd_fleet(const struct options *opts)
 	struct collector *c;
 	struct filter f;
 	void *fleet_ctx;
-	char err[512], trouble[SNAP_NOTE_LEN] = "";
+	char err[512], out_err[512] = "", trouble[SNAP_NOTE_LEN] = "";
 	int ret;
 
 	if (o.output == OUTPUT_AUTO || o.output == OUTPUT_NONE)
@@ -169,11 +103,12 @@ int cmd_fleet(const struct options *opts)
 	}
 	/* The collector owns the source now; its ctx stays valid until collector_stop. */
 	ret = o.output == OUTPUT_UI ? fleet_ui(c, &o, &f, fleet_ctx) :
-				      fleet_stream(c, &o, &f, trouble, sizeof(trouble));
+				      cmd_stream(c, &o, &f, keep_trouble, trouble, out_err,
+						 sizeof(out_err));
 	collector_stop(c);
 	prom_client_global_cleanup();
-	if (ret < 0 && ret != -EIO) {
-		fprintf(stderr, "lattop: %s\n", strerror(-ret));
+	if (ret < 0) {
+		fprintf(stderr, "lattop: %s\n", out_err[0] ? out_err : strerror(-ret));
 		return 1;
 	}
 	if (!ret && trouble[0]) {
@@ -182,5 +117,5 @@ int cmd_fleet(const struct options *opts)
 			trouble + strlen("prometheus: "));
 		return 1;
 	}
-	return ret < 0 ? 1 : 0;
+	return 0;
 }

@@ -93,13 +93,9 @@ static int stream_write(const struct snapshot *s, const struct options *o,
 	return batch_text_write(stdout, s, &bo);
 }
 
-/*
- * Batch text or JSON: one report per published snapshot, in order of
- * arrival. A stop signal asks the collector for the partial tick so far
- * (marked final), which is written like any other before the loop ends.
- */
-static int run_stream(struct collector *c, const struct options *o, const struct filter *f,
-		      char *err, size_t errlen)
+int cmd_stream(struct collector *c, const struct options *o, const struct filter *f,
+	       void (*on_tick)(const struct snapshot *s, void *ctx), void *ctx, char *err,
+	       size_t errlen)
 {
 	char filter_text[FILTER_TEXT_MAX];
 	bool done = false, finishing = false;
@@ -123,6 +119,8 @@ static int run_stream(struct collector *c, const struct options *o, const struct
 			continue;
 		/* Snapshots the consumer skipped are lost to this output too: say so. */
 		s->interval.dropped_snapshots += skipped;
+		if (on_tick)
+			on_tick(s, ctx);
 		errno = 0;
 		if (stream_write(s, o, f, filter_text) || fflush(stdout))
 			return stdout_error(err, errlen);
@@ -376,7 +374,7 @@ int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds)
 		bpf_log_quiet();
 		ret = ui_run(c, &uo);
 	} else {
-		ret = run_stream(c, o, &f, out_err, sizeof(out_err));
+		ret = cmd_stream(c, o, &f, NULL, NULL, out_err, sizeof(out_err));
 	}
 	collector_stop(c);
 	if (ret < 0) {

@@ -11,6 +11,22 @@
  */
 int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds);
 
+struct collector;
+struct filter;
+struct snapshot;
+
+/*
+ * Batch text or JSON (or nothing, o->output NONE): one report per published
+ * snapshot, in order of arrival; @on_tick (may be NULL) sees each first. A
+ * stop signal asks the collector for the partial tick so far (marked final),
+ * written like any other before the loop ends. 0 (a reader that went away,
+ * EPIPE, is a quiet end), or -errno with a one-line reason in @err for a
+ * write error, or the collector's error.
+ */
+int cmd_stream(struct collector *c, const struct options *o, const struct filter *f,
+	       void (*on_tick)(const struct snapshot *s, void *ctx), void *ctx, char *err,
+	       size_t errlen);
+
 /* Where themes are: $LATTOP_THEMES_DIR, ./themes, ../themes beside the binary, the installed ones. */
 const char *lattop_themes_dir(void);
 

@@ -7,6 +7,7 @@
 
 #include "core/sanitize.h"
 #include "export/compare_text.h"
+#include "export/json.h"
 #include "export/fmt_duration.h"
 
 #define NAME_OUT_LEN (CMP_NAME_LEN * 3)
@@ -168,19 +169,7 @@ int compare_text_write(FILE *f, const struct compare_report *r)
 
 static void json_str(FILE *f, const char *s)
 {
-	char clean[PATH_OUT_LEN];
-
-	sanitize_text(clean, sizeof(clean), s, strlen(s));
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	json_write_string(f, s, strlen(s));
 }
 
 /* JSON has no infinity: a ratio over a zero baseline is written as 1e308. */

@@ -4,6 +4,7 @@
 
 #include "core/sanitize.h"
 #include "export/features_fmt.h"
+#include "export/json.h"
 
 #define CLEAN_LEN (HF_TEXT_LEN * 2)
 
@@ -53,18 +54,7 @@ int features_write_text(FILE *f, const struct hf_report *r)
 
 static void json_str(FILE *f, const char *s)
 {
-	char buf[CLEAN_LEN];
-
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)clean(buf, s); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	json_write_string(f, s, strlen(s));
 }
 
 static void json_item(FILE *f, const struct hf_item *it)

@@ -312,10 +312,16 @@ int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds)
 		recorder_wrap(rec, &src);
 	}
 	if (exp) {
-		size_t n = strlen(features);
+		char probes[sizeof(features)];
 
-		snprintf(features + n, sizeof(features) - n, "%smetrics: %s", n ? "; " : "",
-			 exporter_address(exp));
+		/* First: the probes' line is long and cut on any terminal, the address must show. */
+		int n;
+
+		snprintf(probes, sizeof(probes), "%s", features);
+		n = snprintf(features, sizeof(features), "metrics on %s", exporter_address(exp));
+		if (probes[0] && n > 0 && (size_t)n < sizeof(features))
+			snprintf(features + n, sizeof(features) - (size_t)n, "; %.*s",
+				 (int)(sizeof(features) - (size_t)n), probes);
 		exporter_wrap(exp, &src);
 		/* Said once the source is up: a failed start says only why it failed. */
 		fprintf(stderr, "lattop: serving metrics on %s://%s/metrics\n",

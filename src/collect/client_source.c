@@ -79,6 +79,7 @@ static void *csv_main(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "lattop-csv");
 	while (!atomic_load(&cs->csv_stop)) {
 		if (ring_buffer__poll(cs->rb, 100) > 0 && !atomic_load(&cs->csv_err) &&
 		    cs->sink.flush)

@@ -186,6 +186,8 @@ static void *collector_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 
+	/* Named for top -H and for tests that wait until ticks follow. */
+	pthread_setname_np(pthread_self(), "lattop-collect");
 	if (c->src.stamped) {
 		ret = replay_main(c);
 		goto out;

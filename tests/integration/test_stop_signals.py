@@ -39,12 +39,35 @@ def slow_read(pipe, out):
         time.sleep(0.01)
 
 
-def run_once(args, delay_s, sig, workdir):
+def collector_running(pid):
+    """True once lattop's collector thread runs: every probe attached, ticks follow.
+    (The probes attach over a few hundred ms; a stop before the collector starts is a
+    start-up stop, with no tick to write.)"""
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().strip() == "lattop-collect":
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def run_once(args, delay_s, sig, workdir, after_attach):
+    """Signal after delay_s: from the start, or from the moment the collector runs
+    (start-up under ASan on a busy machine can take longer than any fixed delay)."""
     proc = subprocess.Popen([LATTOP] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             cwd=workdir)
     chunks = []
     reader = threading.Thread(target=slow_read, args=(proc.stdout, chunks), daemon=True)
     reader.start()
+    if after_attach:
+        deadline = time.monotonic() + 60
+        while not collector_running(proc.pid) and proc.poll() is None:
+            if time.monotonic() > deadline:
+                proc.kill()
+                fail(f"{args}: the collector did not start within 60 s")
+            time.sleep(0.01)
     time.sleep(delay_s)
     proc.send_signal(sig)
     try:
@@ -98,8 +121,9 @@ def main():
     for mode in modes:
         for i in range(RUNS + 1):
             sig = SIGNALS[i % len(SIGNALS)]
-            # The first run of each mode signals during start-up (BPF loading).
-            delay = rng.uniform(0.02, 0.25) if i == 0 else rng.uniform(0.4, 2.5)
+            # The first run of each mode signals during start-up (BPF loading), the
+            # others at a random moment after start-up (the collector runs).
+            delay = rng.uniform(0.02, 0.25) if i == 0 else rng.uniform(0.0, 2.2)
             rec = os.path.join(work, f"{mode}-{i}.rec")
             csvf = os.path.join(work, f"{mode}-{i}.csv")
             args = ["-i", "0.2"]
@@ -115,8 +139,8 @@ def main():
                 args = ["record", "-o", rec] + args
             elif mode == "csv":
                 args += ["--json", "--csv", csvf]
-            what = f"{mode} run {i} ({sig.name} after {delay:.2f}s)"
-            rc, out, err = run_once(args, delay, sig, work)
+            what = f"{mode} run {i} ({sig.name} {delay:.2f}s after {'start' if i == 0 else 'start-up'})"
+            rc, out, err = run_once(args, delay, sig, work, after_attach=i > 0)
             if rc != 0:
                 fail(f"{what}: exit {rc}, stderr: {err.strip()}")
             if "error" in err.lower():

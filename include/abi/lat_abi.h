@@ -34,6 +34,8 @@ enum abi_counter {
 	ABI_CNT_RB_DROPPED,	/* ring buffer reserve failed */
 	ABI_CNT_EXIT_EVENTS,	/* process exits reported */
 	ABI_CNT_TREE_FULL,	/* a fork in the followed tree found tree_pids full */
+	ABI_CNT_STACKS_DROPPED,	/* --slow: a slow call's stack not stored (stack map or
+				 * slow_stacks full) */
 	ABI_CNT_NR
 };
 
@@ -43,6 +45,7 @@ enum abi_counter {
 #define ABI_CFG_FILTER_TREE	(1u << 2)	/* only processes in the tree_pids map */
 #define ABI_CFG_BREAKDOWN	(1u << 3)	/* syscalls: split each timed call (enum abi_part) */
 #define ABI_CFG_PER_CPU		(1u << 4)	/* runqueue: one row per (process, CPU) */
+#define ABI_CFG_SLOW		(1u << 5)	/* --slow: stacks of calls slower than cfg_slow_ns */
 
 /* Processes a followed tree (lattop run) may hold; forks beyond it are counted and not followed. */
 #define ABI_TREE_MAX		8192
@@ -268,6 +271,49 @@ enum abi_fam_counter {
 };
 
 _Static_assert(sizeof(struct abi_fam_key) == 32, "abi_fam_key layout");
+
+/*
+ * Function latency (bpf/funcs.bpf.c; -u BINARY:FUNCTION, --usdt): rows on
+ * struct abi_fam_key with a = the probe's id (its index in the run's probe
+ * list, user space keeps binary and name) and b = enum abi_func_kind;
+ * values struct abi_hist. A glob's matches take one id each.
+ */
+#define ABI_MAX_FUNCS		64
+
+enum abi_func_kind {
+	ABI_FUNC_UPROBE = 0,	/* entry -> return of a function */
+	ABI_FUNC_USDT_COUNT,	/* a USDT probe, counted (no latency) */
+	ABI_FUNC_USDT_SPAN,	/* USDT START -> END on the same thread */
+	ABI_FUNC_KINDS
+};
+
+/*
+ * Stacks of slow calls (--slow): calls (syscalls, functions) slower than
+ * the threshold count their (kernel, user) stack pair per row, in the
+ * kernel. The kernel stack of a call that blocked is the one at its last
+ * switch-out inside the call. Stack ids index a BPF_MAP_TYPE_STACK_TRACE
+ * of ABI_STACK_DEPTH frames; a negative id: no stack of that side.
+ */
+#define ABI_STACK_DEPTH		64
+#define ABI_STACKS_DEFAULT	1024	/* distinct (row, stack pair) entries */
+#define ABI_STACK_FUNC		(1u << 30)	/* what: ABI_STACK_FUNC | probe id, not a syscall */
+
+struct abi_stack_key {
+	__u32 tgid;
+	__u32 what;		/* syscall number (no ABI_SYS_NR_WAIT), or ABI_STACK_FUNC | probe id */
+	__s32 kstack_id;
+	__s32 ustack_id;
+	__u64 pstart_ns;	/* the process's start, as abi_sys_key */
+};
+
+struct abi_stack_val {
+	__u64 count;
+	__u64 max_ns;
+	char comm[ABI_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct abi_stack_key) == 24, "abi_stack_key layout");
+_Static_assert(sizeof(struct abi_stack_val) == 32, "abi_stack_val layout");
 
 /* floor(log2(v)) for v > 0, branch-free so the BPF verifier sees no loop. */
 static inline __u32 abi_log2_u64(__u64 v)

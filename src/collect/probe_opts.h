@@ -23,6 +23,13 @@ struct bpf_source_opts {
 	bool runq_per_cpu;		/* its rows per (process, CPU) */
 	bool block;			/* block I/O latency family */
 	uint32_t max_fam_keys;		/* rows of each of those families in the kernel */
+	/* Functions (-u, --usdt): specs as typed, resolved and checked by the family. */
+	const char *const *uprobes;
+	size_t n_uprobes;
+	const char *const *usdts;
+	size_t n_usdts;
+	uint64_t slow_ns;		/* --slow: stacks of calls slower than this; 0 = off */
+	uint32_t max_stacks;		/* distinct (row, stack) entries in the kernel */
 	char *features;			/* out: one line saying what is active */
 	size_t features_len;
 };

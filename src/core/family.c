@@ -25,9 +25,20 @@ static const struct family_desc families[SNAP_FAM_NR] = {
 		.n_parts = 2,
 		.part_names = { "queue", "device" },
 	},
+	[SNAP_FAM_FUNC] = {
+		.name = "functions",
+		.term = "fn",
+		.title = "function latency",
+		.what = "function entry -> return (uprobe); USDT start -> end",
+		.n_fields = 4,
+		.fields = { FAM_F_PID, FAM_F_COMM, FAM_F_FUNC, FAM_F_BINARY },
+		.n_parts = 0,
+		.has_detail = true,
+	},
 };
 
-static const char *const field_names[FAM_F_NR] = { "pid", "comm", "cpu", "dev", "op" };
+static const char *const field_names[FAM_F_NR] = { "pid", "comm", "cpu", "dev", "op",
+						     "function", "binary" };
 static const char *const op_names[ABI_BLOCK_OPS] = { "read", "write", "flush", "discard",
 						     "other" };
 static const char *const part_names[ABI_PARTS] = { "oncpu", "runq", "io", "blocked" };
@@ -98,6 +109,12 @@ const char *family_field_fmt(const struct snap_fam_row *r, enum fam_field f, cha
 		break;
 	case FAM_F_OP:
 		snprintf(buf, len, "%s", family_block_op_name(r->key.b));
+		break;
+	case FAM_F_FUNC:
+		sanitize_text(buf, len, r->label, strnlen(r->label, SNAP_LABEL_LEN));
+		break;
+	case FAM_F_BINARY:
+		sanitize_text(buf, len, r->detail, strnlen(r->detail, SNAP_LABEL_LEN));
 		break;
 	default:
 		snprintf(buf, len, "?");

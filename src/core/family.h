@@ -7,6 +7,7 @@
 #ifndef LATTOP_CORE_FAMILY_H
 #define LATTOP_CORE_FAMILY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/snapshot.h"
@@ -18,6 +19,8 @@ enum fam_field {
 	FAM_F_CPU,	/* key.a, "all" for ABI_FAM_ANY */
 	FAM_F_DEV,	/* label (device name), key.a as MAJ:MIN when there is none */
 	FAM_F_OP,	/* key.b as enum abi_block_op: read, write, flush, discard, other */
+	FAM_F_FUNC,	/* label: the function, or the USDT probe ("provider:probe") */
+	FAM_F_BINARY,	/* detail: the binary's path */
 	FAM_F_NR
 };
 
@@ -31,6 +34,7 @@ struct family_desc {
 	unsigned int n_fields;
 	enum fam_field fields[FAM_MAX_FIELDS];
 	unsigned int n_parts;	/* parts carried in part[] (<= SNAP_FAM_PARTS) */
+	bool has_detail;	/* rows carry detail[] (recorded after the label) */
 	const char *part_names[SNAP_FAM_PARTS];	/* "queue", "device" */
 };
 

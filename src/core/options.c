@@ -28,6 +28,7 @@ void options_defaults(struct options *o)
 	o->sample_every = 1;
 	o->max_keys = ABI_SYS_KEYS_DEFAULT;
 	o->max_clients = ABI_CLIENTS_DEFAULT;
+	o->max_stacks = ABI_STACKS_DEFAULT;
 	o->top_n = 5;
 	o->output = OUTPUT_AUTO;
 	o->speed = 1.0;
@@ -73,6 +74,30 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* A duration with its unit: "10ms", "500us", "1.5s", "250000ns". */
+static int parse_duration(const char *s, uint64_t *out_ns)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v <= 0.0 || v > 3600.0 * 1e9)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v * units[i].ns < 1.0 || v * units[i].ns > 3600.0 * 1e9)
+			return -EINVAL;
+		*out_ns = (uint64_t)(v * units[i].ns);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 static int parse_interval(const char *s, uint64_t *out_ns)
@@ -139,6 +164,35 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 		return 0;
 	case 'b':
 		o->output = OUTPUT_BATCH;
+		return 0;
+	case 'u':
+		if (o->n_uprobes == OPTIONS_MAX_PROBES)
+			return fail(err, errlen, "too many -u options (at most %d)", OPTIONS_MAX_PROBES);
+		if (!strchr(arg, ':'))
+			return fail(err, errlen, "bad -u '%s': want BINARY:FUNCTION", arg);
+		o->uprobes[o->n_uprobes++] = arg;
+		return 0;
+	case OPT_USDT:
+		if (o->n_usdts == OPTIONS_MAX_PROBES)
+			return fail(err, errlen, "too many --usdt options (at most %d)", OPTIONS_MAX_PROBES);
+		if (!strchr(arg, ':'))
+			return fail(err, errlen, "bad --usdt '%s': want BINARY:PROVIDER:PROBE[:END]", arg);
+		o->usdts[o->n_usdts++] = arg;
+		return 0;
+	case OPT_SLOW:
+		if (parse_duration(arg, &o->slow_ns))
+			return fail(err, errlen, "bad --slow '%s': want a duration such as 10ms, 500us, 1s",
+				    arg);
+		return 0;
+	case OPT_MAX_STACKS:
+		if (parse_u64(arg, 16, 1u << 16, &v))
+			return fail(err, errlen, "bad --max-stacks '%s': want 16 to 65536", arg);
+		o->max_stacks = (uint32_t)v;
+		return 0;
+	case OPT_FOLDED:
+		if (o->export_format != EXPORT_NONE)
+			return fail(err, errlen, "export takes one of --csv, --json and --folded");
+		o->export_format = EXPORT_FOLDED;
 		return 0;
 	case OPT_JSON:
 		if (o->command == CMD_EXPORT && o->export_format == EXPORT_CSV)

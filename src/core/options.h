@@ -14,6 +14,7 @@
 
 #define OPTIONS_ERR_LEN 160
 #define OPTIONS_MAX_SLO 16
+#define OPTIONS_MAX_PROBES 16	/* -u and --usdt options, each */
 
 enum options_output {
 	OUTPUT_AUTO,		/* dashboard on a terminal, batch text otherwise */
@@ -77,7 +78,7 @@ const char *options_command_name(enum options_command c);
 
 enum options_buckets { BUCKETS_POW2 = 0, BUCKETS_FINE };
 
-enum options_export { EXPORT_NONE, EXPORT_CSV, EXPORT_JSON };
+enum options_export { EXPORT_NONE, EXPORT_CSV, EXPORT_JSON, EXPORT_FOLDED };
 
 struct options {
 	enum options_command command;
@@ -138,6 +139,13 @@ struct options {
 	bool show_features;
 	/* fleet. */
 	const char *prometheus_url;	/* --prometheus URL */
+	/* Inside the application: function latency and stacks of slow calls. */
+	const char *uprobes[OPTIONS_MAX_PROBES];	/* -u BINARY:FUNCTION (checked when opened) */
+	size_t n_uprobes;
+	const char *usdts[OPTIONS_MAX_PROBES];	/* --usdt BINARY:PROVIDER:PROBE[:END] */
+	size_t n_usdts;
+	uint64_t slow_ns;		/* --slow DURATION: stacks of slower calls; 0 = off */
+	uint32_t max_stacks;		/* --max-stacks N: (row, stack) entries in the kernel */
 };
 
 /* Defaults: live, 1 s interval, forever, every call timed, auto output, speed 1. */

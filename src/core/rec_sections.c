@@ -41,7 +41,8 @@ static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_fam
 
 		if (rec_put_u64(b, r->key.tgid) || rec_put_u64(b, r->key.a) ||
 		    rec_put_u64(b, r->key.b) || rec_put_str(b, r->key.comm, ABI_COMM_LEN) ||
-		    rec_put_str(b, r->label, SNAP_LABEL_LEN))
+		    rec_put_str(b, r->label, SNAP_LABEL_LEN) ||
+		    (d->has_detail && rec_put_str(b, r->detail, SNAP_LABEL_LEN)))
 			return -ENOMEM;
 		ret = rec_tick_put_hist(b, s, &r->interval) ?: rec_tick_put_hist(b, s, &r->total);
 		for (unsigned int p = 0; !ret && p < d->n_parts; p++)
@@ -103,6 +104,8 @@ static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f
 	      rec_get_u32(c, &r->key.b, "key field b") ?:
 	      rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
 	      rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
+	      (family_get(f)->has_detail ?
+	       rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
 	      rec_tick_get_hist(c, s, &r->interval) ?: rec_tick_get_hist(c, s, &r->total);
 	/* parts this lattop has no room for are read and dropped */
 	for (size_t p = 0; !ret && p < n_parts; p++) {

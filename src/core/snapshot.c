@@ -17,6 +17,9 @@ void snapshot_free(struct snapshot *s)
 	free(s->clients);
 	free(s->buckets);
 	free(s->hosts);
+	free(s->stacks);
+	free(s->frames);
+	free(s->frame_text);
 	for (int f = 0; f < SNAP_FAM_NR; f++)
 		free(s->fam[f].rows);
 	snapshot_init(s);
@@ -34,12 +37,19 @@ struct snap_arrays {
 	size_t cap_fam[SNAP_FAM_NR];
 	struct snap_host *hosts;
 	size_t cap_hosts;
+	struct snap_stack *stacks;
+	size_t cap_stacks;
+	uint32_t *frames;
+	size_t cap_frames;
+	char *frame_text;
+	size_t cap_frame_text;
 };
 
 static struct snap_arrays arrays_take(struct snapshot *s)
 {
 	struct snap_arrays a = { s->sys, s->cap_sys, s->clients, s->cap_clients,
-				 s->buckets, s->cap_buckets, { NULL }, { 0 }, NULL, 0 };
+				 s->buckets, s->cap_buckets, { NULL }, { 0 }, NULL, 0,
+				 NULL, 0, NULL, 0, NULL, 0 };
 
 	for (int f = 0; f < SNAP_FAM_NR; f++) {
 		a.fam[f] = s->fam[f].rows;
@@ -47,6 +57,12 @@ static struct snap_arrays arrays_take(struct snapshot *s)
 	}
 	a.hosts = s->hosts;
 	a.cap_hosts = s->cap_hosts;
+	a.stacks = s->stacks;
+	a.cap_stacks = s->cap_stacks;
+	a.frames = s->frames;
+	a.cap_frames = s->cap_frames;
+	a.frame_text = s->frame_text;
+	a.cap_frame_text = s->cap_frame_text;
 	return a;
 }
 
@@ -70,6 +86,15 @@ static void arrays_put(struct snapshot *s, const struct snap_arrays *a)
 	s->hosts = a->hosts;
 	s->cap_hosts = a->cap_hosts;
 	s->n_hosts = 0;
+	s->stacks = a->stacks;
+	s->cap_stacks = a->cap_stacks;
+	s->n_stacks = 0;
+	s->frames = a->frames;
+	s->cap_frames = a->cap_frames;
+	s->n_frames = 0;
+	s->frame_text = a->frame_text;
+	s->cap_frame_text = a->cap_frame_text;
+	s->frame_text_len = 0;
 }
 
 void snapshot_reset(struct snapshot *s)
@@ -199,9 +224,68 @@ struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f)
 	return r;
 }
 
+struct snap_stack *snapshot_add_stack(struct snapshot *s)
+{
+	struct snap_stack *st;
+	void *p;
+
+	if (grow(s->stacks, &s->cap_stacks, s->n_stacks + 1, sizeof(*s->stacks), &p)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->stacks = p;
+	st = &s->stacks[s->n_stacks++];
+	memset(st, 0, sizeof(*st));
+	st->first = (uint32_t)s->n_frames;
+	return st;
+}
+
+int snapshot_add_frame(struct snapshot *s, const char *name)
+{
+	size_t n = strlen(name) + 1;
+	void *p;
+
+	if (grow(s->frames, &s->cap_frames, s->n_frames + 1, sizeof(*s->frames), &p))
+		return -ENOMEM;
+	s->frames = p;
+	if (grow(s->frame_text, &s->cap_frame_text, s->frame_text_len + n, 1, &p))
+		return -ENOMEM;
+	s->frame_text = p;
+	memcpy(s->frame_text + s->frame_text_len, name, n);
+	s->frames[s->n_frames++] = (uint32_t)s->frame_text_len;
+	s->frame_text_len += n;
+	return 0;
+}
+
 int snapshot_reserve_buckets(struct snapshot *s, size_t n)
 {
 	return reserve_buckets(s, s->n_buckets + n);
+}
+
+/* @dst's stacks, frames and frame text = @src's (counts set by the caller's *dst = *src). */
+static int copy_stacks(struct snapshot *dst, const struct snapshot *src)
+{
+	void *p;
+
+	if (grow(dst->stacks, &dst->cap_stacks, src->n_stacks, sizeof(*dst->stacks), &p))
+		return -ENOMEM;
+	dst->stacks = p;
+	if (grow(dst->frames, &dst->cap_frames, src->n_frames, sizeof(*dst->frames), &p))
+		return -ENOMEM;
+	dst->frames = p;
+	if (grow(dst->frame_text, &dst->cap_frame_text, src->frame_text_len, 1, &p))
+		return -ENOMEM;
+	dst->frame_text = p;
+	if (src->n_stacks)
+		memcpy(dst->stacks, src->stacks, src->n_stacks * sizeof(*src->stacks));
+	if (src->n_frames)
+		memcpy(dst->frames, src->frames, src->n_frames * sizeof(*src->frames));
+	if (src->frame_text_len)
+		memcpy(dst->frame_text, src->frame_text, src->frame_text_len);
+	dst->n_stacks = src->n_stacks;
+	dst->n_frames = src->n_frames;
+	dst->frame_text_len = src->frame_text_len;
+	return 0;
 }
 
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
@@ -236,6 +320,8 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 		memcpy(dst->hosts, src->hosts, src->n_hosts * sizeof(*src->hosts));
 	}
 	dst->n_hosts = src->n_hosts;
+	if (copy_stacks(dst, src))
+		return -ENOMEM;
 	dst->n_sys = src->n_sys;
 	dst->n_clients = src->n_clients;
 	dst->n_buckets = src->n_buckets;

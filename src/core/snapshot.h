@@ -120,14 +120,16 @@ enum snap_clients_state {
  * histogram of the whole latency and up to SNAP_FAM_PARTS histograms of
  * its parts, this tick and since start.
  */
-enum snap_family { SNAP_FAM_RUNQ = 0, SNAP_FAM_BLOCK, SNAP_FAM_NR };
+enum snap_family { SNAP_FAM_RUNQ = 0, SNAP_FAM_BLOCK, SNAP_FAM_FUNC, SNAP_FAM_NR };
 
 #define SNAP_FAM_PARTS 2		/* block: queue, device */
-#define SNAP_LABEL_LEN 16
+#define SNAP_LABEL_LEN 64
 
 struct snap_fam_row {
 	struct abi_fam_key key;		/* comm: raw bytes from the kernel, untrusted */
-	char label[SNAP_LABEL_LEN];	/* block: device name ("loop3"); untrusted */
+	char label[SNAP_LABEL_LEN];	/* block: device name ("loop3"); functions: the function
+					 * (demangled) or "provider:probe[->end]"; untrusted */
+	char detail[SNAP_LABEL_LEN];	/* functions: the binary's path (its tail if longer) */
 	struct snap_hist interval;	/* this tick (tick + trunc) */
 	struct snap_hist total;		/* since lattop started */
 	struct snap_hist part[SNAP_FAM_PARTS];		/* this tick, by part */
@@ -149,7 +151,36 @@ struct snap_table {
 
 /* lattop's own BPF programs, by probe family (live only; not recorded). */
 enum snap_probe_family {
-	SNAP_PROBE_SYSCALLS, SNAP_PROBE_CLIENTS, SNAP_PROBE_RUNQ, SNAP_PROBE_BLOCK, SNAP_PROBE_NR
+	SNAP_PROBE_SYSCALLS, SNAP_PROBE_CLIENTS, SNAP_PROBE_RUNQ, SNAP_PROBE_BLOCK, SNAP_PROBE_FUNCS,
+	SNAP_PROBE_NR
+};
+
+/*
+ * One distinct stack of slow calls (--slow) of one row: a syscall row
+ * (what = syscall number) or a function row (what = SNAP_STACK_FUNC |
+ * its key.a). Frames are symbolised text in snapshot.frames: n_kernel
+ * kernel frames then n_user user frames, each innermost first. A frame
+ * that could not be resolved is "[unknown]". Names are untrusted.
+ */
+#define SNAP_STACK_FUNC ABI_STACK_FUNC
+
+enum snap_stack_flags {
+	SNAP_STACK_TRUNCATED = 1 << 0,	/* the user walk ended early: no frame pointers? */
+	SNAP_STACK_LEAF = 1 << 1,	/* starts in a frameless leaf: its first caller may be missing */
+	SNAP_STACK_REPAIRED = 1 << 2,	/* ... and was put back from the return address at sp */
+};
+
+struct snap_stack {
+	uint32_t pid;
+	uint32_t what;			/* syscall number, or SNAP_STACK_FUNC | probe id */
+	uint64_t pstart_ns;
+	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
+	uint64_t count;			/* this tick */
+	uint64_t count_total;		/* since lattop started */
+	uint64_t max_ns;		/* slowest call with this stack, since start */
+	uint32_t first;			/* its first frame in snapshot.frames */
+	uint16_t n_kernel, n_user;
+	uint32_t flags;			/* enum snap_stack_flags */
 };
 
 /*
@@ -206,6 +237,18 @@ struct snapshot {
 	size_t n_buckets;
 	size_t cap_buckets;
 	struct hist_bucket *buckets;	/* all rows' histograms (snap_hist, snap_lat: first/n) */
+	/* --slow: stacks of calls slower than slow_ns (0: off). */
+	uint64_t slow_ns;
+	uint64_t stacks_dropped, stacks_dropped_total;	/* not stored: the kernel's maps were full */
+	size_t n_stacks;
+	size_t cap_stacks;
+	struct snap_stack *stacks;	/* n_stacks, in no particular order */
+	size_t n_frames;
+	size_t cap_frames;
+	uint32_t *frames;		/* offsets into frame_text, one per frame */
+	size_t frame_text_len;
+	size_t cap_frame_text;
+	char *frame_text;		/* NUL-terminated frame names, back to back */
 	/* Fleet view only (source "fleet"); empty otherwise. */
 	char note[SNAP_NOTE_LEN];	/* the source's trouble, for the status line: "" if none */
 	bool stale;			/* the rows are the last good ones, not this tick's */
@@ -235,6 +278,19 @@ struct snap_host *snapshot_add_host(struct snapshot *s);
 
 /* Append a zeroed row to family @f's table; NULL with errno=ENOMEM when growing fails. */
 struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f);
+
+/* Append a zeroed stack (its first = s->n_frames); NULL with errno=ENOMEM. */
+struct snap_stack *snapshot_add_stack(struct snapshot *s);
+
+/* Append frame @name (copied; the caller counts it in its stack's n_kernel/n_user). 0 or -ENOMEM. */
+int snapshot_add_frame(struct snapshot *s, const char *name);
+
+/* Frame @i of @st of @s (0 .. n_kernel + n_user - 1: kernel frames, then user frames). */
+static inline const char *snap_stack_frame(const struct snapshot *s, const struct snap_stack *st,
+					   unsigned int i)
+{
+	return &s->frame_text[s->frames[st->first + i]];
+}
 
 /* Room for @n more buckets at s->buckets + s->n_buckets. 0 or -ENOMEM. */
 int snapshot_reserve_buckets(struct snapshot *s, size_t n);

@@ -58,8 +58,24 @@ static const enum fam_col block_shows[] = {
 	FAM_COL_PART1_P99,
 };
 
+/* Placeholder until the functions pane has its FUNCTION and BINARY columns. */
+static const struct table_col func_cols[] = {
+	{ .title = "PID", .width = 7, .right = true, .drop = 2 },
+	{ .title = "COMMAND", .width = 13, .wide = 15 },
+	{ .title = "CALLS/s", .width = 8, .right = true },
+	{ .title = "AVG", .width = 7, .right = true, .drop = 3 },
+	{ .title = "P99", .width = 7, .right = true },
+	{ .title = "MAX", .width = 7, .right = true, .drop = 1 },
+	{ .title = "TIME%", .width = 6, .right = true, .drop = 4 },
+};
+static const enum fam_col func_shows[] = {
+	FAM_COL_PID, FAM_COL_COMM, FAM_COL_RATE, FAM_COL_AVG, FAM_COL_P99, FAM_COL_MAX,
+	FAM_COL_SHARE,
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-_Static_assert(N(runq_cols) == N(runq_shows) && N(block_cols) == N(block_shows),
+_Static_assert(N(runq_cols) == N(runq_shows) && N(block_cols) == N(block_shows) &&
+	       N(func_cols) == N(func_shows),
 	       "a value for every column");
 
 static const struct fam_pane_desc fam_panes[SNAP_FAM_NR] = {
@@ -67,6 +83,8 @@ static const struct fam_pane_desc fam_panes[SNAP_FAM_NR] = {
 			    .ncols = N(runq_cols), .sort = FAM_COL_SHARE },
 	[SNAP_FAM_BLOCK] = { .tab = "Block I/O", .cols = block_cols, .shows = block_shows,
 			     .ncols = N(block_cols), .sort = FAM_COL_SHARE },
+	[SNAP_FAM_FUNC] = { .tab = "Functions", .cols = func_cols, .shows = func_shows,
+			    .ncols = N(func_cols), .sort = FAM_COL_SHARE },
 };
 
 void ui_fam_init(struct ui *ui)

@@ -54,6 +54,12 @@ struct source {
 	 * statistics on or let them go. 0 or -errno.
 	 */
 	int (*hold_stats)(void *ctx, bool on);
+	/*
+	 * Optional (live BPF with --slow support), main thread: record the
+	 * stacks of calls slower than @slow_ns from now on; 0 turns it off.
+	 * 0 or -errno (-EOPNOTSUPP: this source has no stacks).
+	 */
+	int (*set_slow_ns)(void *ctx, uint64_t slow_ns);
 	uint64_t (*wait_ns)(void *ctx);
 	int (*seek)(void *ctx, enum source_seek how);
 };

@@ -116,7 +116,7 @@ static int add_port(struct filter *f, const char *val, char *err, size_t errlen)
 }
 
 /*
- * A block device: its kernel name ([a-z0-9_.-], at most SNAP_LABEL_LEN - 1
+ * A block device: its kernel name ([a-z0-9_.-], at most BLKDEV_NAME_LEN - 1
  * bytes, as /sys/block has it) or MAJ:MIN. Names are not checked against
  * this host: a recording's devices are another host's.
  */
@@ -125,7 +125,7 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 	size_t len = strlen(val);
 	const char *colon = strchr(val, ':');
 
-	if (len >= SNAP_LABEL_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
+	if (len >= BLKDEV_NAME_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
 						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")] ||
 	    (colon && (colon == val || !colon[1] || strchr(colon + 1, ':') ||
 		       val[strspn(val, "0123456789:")]))) {

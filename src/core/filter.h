@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/blkdev.h"
 #include "core/snapshot.h"
 
 #define FILTER_MAX_TERMS 16
@@ -60,7 +61,7 @@ struct filter {
 	size_t n_port;
 	uint16_t port[FILTER_MAX_TERMS];
 	size_t n_dev;
-	char dev[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* device name or "MAJ:MIN" */
+	char dev[FILTER_MAX_TERMS][BLKDEV_NAME_LEN];	/* device name or "MAJ:MIN" */
 	size_t n_host;
 	char host[FILTER_MAX_TERMS][SNAP_HOST_LEN];	/* fleet view: host label or instance */
 	enum filter_waits waits;	/* not part of the text */

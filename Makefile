@@ -141,6 +141,12 @@ $(O)/tests/%.bpf.o: tests/helpers/%.bpf.c
 		-I/usr/include/$(shell gcc -dumpmachine) \
 		-c $< -o $@
 
+# Unit tests and fuzzers of src/collect/ code that needs only libelf (no libbpf, no threads).
+ELF_SYMS_SRCS := src/collect/elf_syms.c
+$(O)/tests/test_elf_syms: tests/unit/test_elf_syms.c $(ELF_SYMS_SRCS) $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(ELF_SYMS_SRCS) $(O)/libcore.a $(LDFLAGS) -lcmocka -lelf -lz
+
 test-unit: $(UNIT_BINS)
 
 helpers: $(HELPER_BINS) $(HELPER_BPF)
@@ -150,6 +156,10 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -ljansson -lm -lz
+
+$(O)/fuzz/fuzz_elf_syms: tests/fuzz/fuzz_elf_syms.c $(ELF_SYMS_SRCS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ELF_SYMS_SRCS) -lelf -lz
 
 fuzz: $(FUZZ_BINS)
 

@@ -26,7 +26,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DLATTOP_VERSION='"$(VERSION)"' \
 	-DLATTOP_THEMES_DIR='"$(PREFIX)/share/lattop/themes"' $(WARN) $(CFLAGS) \
 	-Iinclude -Isrc -I$(O) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm -lstdc++
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -98,7 +98,10 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/vmlinux.h $(wildcard bpf/lib/*.h) include/abi
 	@mkdir -p $(@D)
 	@# BPF_PROG() declares ctx and every argument, used or not.
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I$(O) -Iinclude -Ibpf -c $< -o $@
+		-I$(O) -Iinclude -Ibpf $(BPF_EXTRA_CFLAGS) -c $< -o $@
+
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the multiarch asm/ headers.
+$(O)/bpf/funcs.bpf.o: BPF_EXTRA_CFLAGS := -I/usr/include/$(shell gcc -dumpmachine)
 
 $(O)/%.skel.h: $(O)/bpf/%.bpf.o
 	@# DWARF is not needed at run time; BTF stays.

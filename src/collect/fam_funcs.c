@@ -169,8 +169,8 @@ static int funcs_open(void **ctx, const struct bpf_source_opts *o, char *note, s
 		return err;
 	}
 	snprintf(fn->features, sizeof(fn->features),
-		 "functions: %zu uprobes, %zu USDT (at most %d per glob, %d in all; a uprobe hit "
-		 "costs microseconds)%s%s", n_up, fn->probes.n - n_up, FUNC_PROBES_PER_GLOB,
+		 "functions %zu uprobes, %zu USDT (<=%d/glob, %d in all; a uprobe hit costs "
+		 "microseconds)%s%s", n_up, fn->probes.n - n_up, FUNC_PROBES_PER_GLOB,
 		 ABI_MAX_FUNCS, fn->probes.note[0] ? "; " : "", fn->probes.note);
 	*ctx = fn;
 	return 0;

@@ -115,8 +115,11 @@ static int add_port(struct filter *f, const char *val, char *err, size_t errlen)
 	return 0;
 }
 
+/* The kernel's DISK_NAME_LEN less its NUL: a longer name is no block device. */
+#define FILTER_DEV_NAME_MAX 31
+
 /*
- * A block device: its kernel name ([a-z0-9_.-], at most SNAP_LABEL_LEN - 1
+ * A block device: its kernel name ([a-z0-9_.-], at most FILTER_DEV_NAME_MAX
  * bytes, as /sys/block has it) or MAJ:MIN. Names are not checked against
  * this host: a recording's devices are another host's.
  */
@@ -125,7 +128,7 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 	size_t len = strlen(val);
 	const char *colon = strchr(val, ':');
 
-	if (len >= SNAP_LABEL_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
+	if (len > FILTER_DEV_NAME_MAX || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
 						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")] ||
 	    (colon && (colon == val || !colon[1] || strchr(colon + 1, ':') ||
 		       val[strspn(val, "0123456789:")]))) {

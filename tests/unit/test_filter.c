@@ -476,7 +476,8 @@ static void test_dev(void **state)
 	round_trip("dev:sda fio dev:7:3 pid:4", "fio pid:4 dev:sda,7:3");
 	round_trip("dev:nvme0n1,dm-0,md127", "dev:nvme0n1,dm-0,md127");
 	for (const char *const *bad = (const char *const[]){ "dev:", "dev:a,", "dev:a b:c",
-	     "dev:7:", "dev::3", "dev:7:3:1", "dev:sd:a", "dev:sd/a", "dev:0123456789abcdef",
+	     "dev:7:", "dev::3", "dev:7:3:1", "dev:sd:a", "dev:sd/a",
+	     "dev:0123456789abcdef0123456789abcdef",	/* longer than a kernel disk name */
 	     NULL }; *bad; bad++) {
 		if (filter_parse(&f, *bad, err, sizeof(err)) != -EINVAL)
 			fail_msg("'%s' parsed", *bad);

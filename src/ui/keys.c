@@ -584,7 +584,8 @@ const struct key_binding key_table[] = {
 	  { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
 	{ "F", "follow the selected row: it stays selected when it leaves the view and comes "
 	  "back (the selection always keeps its row across re-sorts)", act_follow, { 'F', 0 } },
-	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME (Enter keeps, "
+	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME fn:TEXT (Enter "
+	  "keeps, "
 	  "Esc restores, Esc on empty clears, Ctrl-U empties)", act_filter, { '/', KEY_F(4), 0 } },
 	{ "F3", "search: jump to a row whose name contains the text (F3 again or n: next)",
 	  act_search, { KEY_F(3), 0 } },

@@ -158,6 +158,9 @@ void header_build(struct ui *ui, struct header_line *l)
 	add_total(l, "clients lost", s ? s->total.client_lost : 0, false);
 	add_total(l, "clients evicted", s ? s->total.client_evicted : 0, false);
 	add_total(l, "dropped snapshots", s ? s->total.dropped_snapshots : 0, false);
+	/* The cost, said once (dropped first on a narrow terminal: the pane's status says it too). */
+	if (s && s->fam[SNAP_FAM_FUNC].state == SNAP_FAM_ON)
+		header_add(l, 5, a, "uprobes ~%s/call", UI_UPROBE_COST_TEXT);
 	{	/* families and the breakdown: on or off ('f' shows a family and why it is off) */
 		char fams[HEADER_FIELD_LEN];
 
@@ -165,8 +168,6 @@ void header_build(struct ui *ui, struct header_line *l)
 		if (fams[0])
 			header_add(l, 7, a, "%s", fams);	/* dropped before the host name */
 	}
-	if (s && s->fam[SNAP_FAM_FUNC].state == SNAP_FAM_ON)	/* the cost, said once */
-		header_add(l, 2, a, "uprobes ~%s/call", UI_UPROBE_COST_TEXT);
 	if (s && s->slow_ns) {	/* --slow: the threshold, and stacks the kernel could not keep */
 		char slow[16];
 

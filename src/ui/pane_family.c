@@ -184,10 +184,11 @@ int ui_fam_cycle(struct ui *ui)
 		if (t && t->state != SNAP_FAM_ON)
 			ui_set_status(ui, true, "%s: not collected%s%s", d->title, t->note[0] ?
 				      ": " : "", t->note);
+		else if (ui->fam_pane - 1 == SNAP_FAM_FUNC)	/* the cost first: 80 columns cut */
+			ui_set_status(ui, false, "functions: a uprobe costs ~" UI_UPROBE_COST_TEXT
+				      " a call (a trap); %s (f: next, Esc: processes)", d->what);
 		else
-			ui_set_status(ui, false, "%s: %s%s (f: next, Esc: processes)", d->title,
-				      d->what, ui->fam_pane - 1 == SNAP_FAM_FUNC ?
-				      "; a uprobe costs ~" UI_UPROBE_COST_TEXT " a call" : "");
+			ui_set_status(ui, false, "%s: %s (f: next, Esc: processes)", d->title, d->what);
 	} else {
 		if (ui->focus == TABLE_FAMILY)
 			ui->focus = TABLE_PROCS;
@@ -463,10 +464,13 @@ void ui_fam_header(const struct ui *ui, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!s)
 		return;
-	for (int f = 0; f < SNAP_FAM_NR && used < len; f++)
+	for (int f = 0; f < SNAP_FAM_NR && used < len; f++) {
+		if (f == SNAP_FAM_FUNC && s->fam[f].state != SNAP_FAM_ON)
+			continue;	/* only traced when asked for (-u, --usdt): no "off" noise */
 		used += (size_t)snprintf(buf + used, len - used, "%s%s:%s", f ? " " : "",
 					 family_get((enum snap_family)f)->term,
 					 s->fam[f].state == SNAP_FAM_ON ? "on" : "off");
+	}
 	if (used < len)
 		snprintf(buf + used, len - used, " why:%s", s->breakdown ? "on" : "off");
 }

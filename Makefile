@@ -122,6 +122,19 @@ $(O)/tests/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lpthread -lm
 
+# fn_target: the ground truth of function latency and slow-call stacks needs
+# frame pointers, no inlining and no sibling calls (each call keeps its frame),
+# and a shared library of its own (libfntarget.so, found through $$ORIGIN).
+FN_TARGET_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -fno-inline -Itests/helpers
+$(O)/tests/libfntarget.so: tests/helpers/libfntarget/fntarget_lib.c tests/helpers/libfntarget/fntarget_lib.h
+	@mkdir -p $(@D)
+	$(CC) $(FN_TARGET_CFLAGS) -fPIC -shared -Wl,-soname,libfntarget.so -o $@ $<
+
+$(O)/tests/fn_target: tests/helpers/fn_target.c $(O)/tests/libfntarget.so
+	@mkdir -p $(@D)
+	$(CC) $(FN_TARGET_CFLAGS) -o $@ $< -L$(O)/tests -lfntarget -Wl,-rpath,'$$ORIGIN'
+
 $(O)/tests/%.bpf.o: tests/helpers/%.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \

@@ -157,6 +157,8 @@ static int open_source(struct source *src, const struct options *o,
 		.runq_per_cpu = o->runq_per_cpu,
 		.block = !o->no_block,
 		.max_fam_keys = ABI_FAM_KEYS_DEFAULT,
+		.slow_ns = o->slow_ns,
+		.max_stacks = o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT,
 		.features = features,
 		.features_len = features_len,
 	};

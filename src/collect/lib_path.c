@@ -84,8 +84,8 @@ static int real_file(const char *what, const char *in, char *path, size_t pathle
 int lib_path_resolve(const char *binary, char *path, size_t pathlen, char *err, size_t errlen)
 {
 	char found[PATH_MAX];
-	void *cache;
-	size_t len;
+	void *cache = NULL;
+	size_t len = 0;
 	int ret;
 
 	if (strchr(binary, '/'))

@@ -149,7 +149,7 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 	struct textbuf t = { 0 };
 	struct usyms_proc *proc = NULL;
 	bool reached_start = false;
-	size_t n, i;
+	size_t n, i, resolved = 0;
 
 	if (!r->ksyms_tried) {
 		r->ksyms_tried = true;
@@ -174,14 +174,26 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 
 		usyms_lookup(r->usyms, proc, r->ips[i], &f);
 		tb_add(&t, f.name ? f.name : UNKNOWN);
+		resolved += f.name != NULL;
 		if (f.name && is_start_frame(f.name))
 			reached_start = true;
 		/* A syscall from a libc wrapper: frameless, its caller is not on the walk. */
 		if (i == 0 && f.in_libc)
 			e->flags |= SNAP_STACK_LEAF;
+		/*
+		 * The outermost frame in libc: its start code (__libc_start_call_main
+		 * is a local symbol, not in Debian's stripped libc's .dynsym).
+		 */
+		if (i == n - 1 && f.in_libc)
+			reached_start = true;
 	}
 	e->n_user = (uint16_t)n;
-	if (n && !reached_start)
+	/*
+	 * A walk that resolves but never reaches the program's or a thread's
+	 * start stopped early: a frame without a frame pointer broke the chain
+	 * (or ABI_STACK_DEPTH). All unknown (the process was gone) says nothing.
+	 */
+	if (resolved && !reached_start)
 		e->flags |= SNAP_STACK_TRUNCATED;
 	usyms_proc_free(proc);
 	if (t.oom) {

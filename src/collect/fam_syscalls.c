@@ -324,6 +324,8 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 		snprintf(note, notelen, "out of memory");
 		return -ENOMEM;
 	}
+	if (o->slow_ns)
+		stack_reader_preload(s->stacks);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
 	if (!s->rb) {
 		ret = -errno;

@@ -144,6 +144,14 @@ static bool is_tracing_frame(const char *name)
 	return false;
 }
 
+void stack_reader_preload(struct stack_reader *r)
+{
+	if (r->ksyms_tried)
+		return;
+	r->ksyms_tried = true;
+	r->ksyms = ksyms_load("/proc/kallsyms");
+}
+
 static void symbolise(struct stack_reader *r, struct rd_entry *e)
 {
 	struct textbuf t = { 0 };
@@ -151,10 +159,7 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 	bool reached_start = false;
 	size_t n, i, resolved = 0;
 
-	if (!r->ksyms_tried) {
-		r->ksyms_tried = true;
-		r->ksyms = ksyms_load("/proc/kallsyms");
-	}
+	stack_reader_preload(r);
 	n = read_ips(r, e->key.kstack_id);
 	e->n_kernel = 0;
 	for (i = 0; i < n; i++) {

@@ -19,6 +19,12 @@ struct stack_reader *stack_reader_new(int stacks_fd, int traces_fd, uint32_t max
 void stack_reader_free(struct stack_reader *r);
 
 /*
+ * Read /proc/kallsyms now (a few hundred ms) rather than at the first
+ * stack, when a tick would be late: at open when --slow is on.
+ */
+void stack_reader_preload(struct stack_reader *r);
+
+/*
  * Append every stack seen so far to @out (count = calls since the last
  * read, count_total, max_ns, frames). 0 or -ENOMEM.
  */

@@ -162,6 +162,8 @@ static int open_source(struct source *src, const struct options *o,
 		.n_uprobes = o->n_uprobes,
 		.usdts = o->usdts,
 		.n_usdts = o->n_usdts,
+		.slow_ns = o->slow_ns,
+		.max_stacks = o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT,
 		.features = features,
 		.features_len = features_len,
 	};

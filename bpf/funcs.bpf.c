@@ -22,6 +22,7 @@
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
+#include "lib/stacks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -63,6 +64,14 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* --slow: a slow call's stack not stored (stack maps full); one per-CPU u64. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} stack_drops SEC(".maps");
+
 static const struct abi_hist zero_hist;
 static const struct starts zero_starts;
 
@@ -81,7 +90,24 @@ static __always_inline bool make_key(struct abi_fam_key *key, __u32 id, __u32 ki
 				cfg_flags & ABI_CFG_FILTER_COMM);
 }
 
-static __always_inline void row_add(__u32 id, __u32 kind, __u64 lat_ns, bool timed)
+/*
+ * The process's start, as the syscall family keys it (abi_sys_key), so a
+ * function row's stacks and its syscalls' name the same process.
+ */
+static __always_inline __u64 proc_start_ns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, group_leader, start_time);
+}
+
+/*
+ * @ctx: the program's context, for a --slow stack of a timed call (NULL:
+ * none). Taken at the call's end: at a uretprobe the kernel has put the
+ * real return address back (regs->ip), so the user walk starts in the
+ * caller and is not broken by the uretprobe trampoline.
+ */
+static __always_inline void row_add(void *ctx, __u32 id, __u32 kind, __u64 lat_ns, bool timed)
 {
 	struct abi_fam_key key;
 	struct abi_hist *h;
@@ -95,6 +121,10 @@ static __always_inline void row_add(__u32 id, __u32 kind, __u64 lat_ns, bool tim
 		return;
 	}
 	hist_add(h, 0, lat_ns, timed);
+	if (ctx && timed && stacks_slow(lat_ns) &&
+	    stacks_record(ctx, key.tgid, proc_start_ns(), ABI_STACK_FUNC | id, key.comm,
+			  STACKS_ID_NOW, lat_ns))
+		counter_inc_in(&stack_drops, 0);
 }
 
 static __always_inline int on_start(__u32 id)
@@ -123,7 +153,7 @@ static __always_inline int on_start(__u32 id)
 	return 0;
 }
 
-static __always_inline int on_end(__u32 id, __u32 kind)
+static __always_inline int on_end(void *ctx, __u32 id, __u32 kind)
 {
 	struct start_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .id = id };
 	struct starts *s = bpf_map_lookup_elem(&fn_starts, &k);
@@ -139,7 +169,7 @@ static __always_inline int on_end(__u32 id, __u32 kind)
 	s->depth = d;
 	if (!d)
 		bpf_map_delete_elem(&fn_starts, &k);
-	row_add(id, kind, start && now >= start ? now - start : 0, start != 0);
+	row_add(ctx, id, kind, start && now >= start ? now - start : 0, start != 0);
 	return 0;
 }
 
@@ -152,13 +182,13 @@ int BPF_KPROBE(fn_entry)
 SEC("uretprobe")
 int BPF_KRETPROBE(fn_return)
 {
-	return on_end((__u32)bpf_get_attach_cookie(ctx), ABI_FUNC_UPROBE);
+	return on_end(ctx, (__u32)bpf_get_attach_cookie(ctx), ABI_FUNC_UPROBE);
 }
 
 SEC("usdt")
 int BPF_USDT(usdt_count)
 {
-	row_add((__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_COUNT, 0, false);
+	row_add(NULL, (__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_COUNT, 0, false);
 	return 0;
 }
 
@@ -171,5 +201,5 @@ int BPF_USDT(usdt_start)
 SEC("usdt")
 int BPF_USDT(usdt_end)
 {
-	return on_end((__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_SPAN);
+	return on_end(ctx, (__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_SPAN);
 }

@@ -6,16 +6,19 @@
  * tick, features, run_time: collector thread.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "collect/bpf_stats.h"
 #include "collect/fam_table.h"
 #include "collect/families.h"
 #include "collect/func_probes.h"
+#include "collect/stack_reader.h"
 /* The generated skeleton casts away const; that is bpftool's business. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -33,8 +36,19 @@ struct fam_funcs {
 	struct func_probes probes;
 	struct bpf_link **links;	/* up to 2 per probe */
 	size_t n_links;
+	struct stack_reader *stacks;	/* --slow stacks (the dashboard may turn them on later) */
+	_Atomic uint64_t slow_ns;	/* 0: off; written by the main thread (set_slow_ns) */
+	int nr_cpus;
+	uint64_t *cpu_vals;		/* nr_cpus */
+	uint64_t stacks_dropped_prev;
 	char features[384];
 };
+
+/* --max-stacks, or the default for callers that do not set it (lattop run). */
+static uint32_t max_stacks(const struct bpf_source_opts *o)
+{
+	return o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT;
+}
 
 static int funcs_configure(void *skel_v, enum probe_flavour f, void *ctx)
 {
@@ -42,6 +56,10 @@ static int funcs_configure(void *skel_v, enum probe_flavour f, void *ctx)
 	const struct bpf_source_opts *o = ((struct fam_funcs *)ctx)->o;
 
 	(void)f;
+	/* --slow, sized as the syscall family's: 4 stack ids per entry (pairs, collisions). */
+	bpf_map__set_max_entries(skel->maps.slow_stacks, max_stacks(o));
+	bpf_map__set_max_entries(skel->maps.stack_traces, 4 * max_stacks(o));
+	skel->data->cfg_slow_ns = o->slow_ns ? o->slow_ns : ~0ull;
 	skel->rodata->cfg_flags = probe_set_prefilter(skel->rodata->cfg_pids,
 						      skel->rodata->cfg_comm, o->pids, o->n_pids,
 						      o->comm, ABI_CFG_FILTER_PID,
@@ -60,6 +78,8 @@ static void funcs_close(void *ctx)
 	for (size_t i = 0; i < fn->n_links; i++)
 		bpf_link__destroy(fn->links[i]);
 	free(fn->links);
+	stack_reader_free(fn->stacks);
+	free(fn->cpu_vals);
 	fam_table_free(fn->table);
 	if (fn->skel)
 		fn->req.skel->destroy(fn->skel);
@@ -168,6 +188,18 @@ static int funcs_open(void **ctx, const struct bpf_source_opts *o, char *note, s
 		funcs_close(fn);
 		return err;
 	}
+	fn->nr_cpus = libbpf_num_possible_cpus();
+	fn->cpu_vals = calloc(fn->nr_cpus > 0 ? (size_t)fn->nr_cpus : 1, sizeof(*fn->cpu_vals));
+	fn->stacks = stack_reader_new(bpf_map__fd(fn->skel->maps.slow_stacks),
+				      bpf_map__fd(fn->skel->maps.stack_traces), max_stacks(o));
+	if (fn->nr_cpus <= 0 || !fn->cpu_vals || !fn->stacks) {
+		snprintf(note, notelen, "functions unavailable: out of memory");
+		funcs_close(fn);
+		return -ENOMEM;
+	}
+	atomic_store(&fn->slow_ns, o->slow_ns);
+	if (o->slow_ns)
+		stack_reader_preload(fn->stacks);
 	snprintf(fn->features, sizeof(fn->features),
 		 "functions %zu uprobes, %zu USDT (<=%d/glob, %d in all; a uprobe hit costs "
 		 "microseconds)%s%s", n_up, fn->probes.n - n_up, FUNC_PROBES_PER_GLOB,
@@ -176,10 +208,26 @@ static int funcs_open(void **ctx, const struct bpf_source_opts *o, char *note, s
 	return 0;
 }
 
+/* Slow calls whose stack was not stored since the last call; the total in stacks_dropped_prev. */
+static uint64_t stacks_dropped(struct fam_funcs *fn)
+{
+	uint32_t idx = 0;
+	uint64_t now = 0, d;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(fn->skel->maps.stack_drops), &idx, fn->cpu_vals))
+		return 0;
+	for (int c = 0; c < fn->nr_cpus; c++)
+		now += fn->cpu_vals[c];
+	d = now - fn->stacks_dropped_prev;
+	fn->stacks_dropped_prev = now;
+	return d;
+}
+
 static int funcs_tick(void *ctx, struct snapshot *out)
 {
 	struct fam_funcs *fn = ctx;
 	struct snap_table *t = &out->fam[SNAP_FAM_FUNC];
+	uint64_t dropped;
 	int err = fam_table_tick(fn->table, out);
 
 	if (err)
@@ -192,7 +240,12 @@ static int funcs_tick(void *ctx, struct snapshot *out)
 		memcpy(r->label, fn->probes.p[r->key.a].label, sizeof(r->label));
 		memcpy(r->detail, fn->probes.p[r->key.a].detail, sizeof(r->detail));
 	}
-	return 0;
+	/* After the syscall family's: its stacks come first, the drops add up. */
+	dropped = stacks_dropped(fn);
+	out->stacks_dropped += dropped;
+	out->stacks_dropped_total += fn->stacks_dropped_prev;
+	out->slow_ns = atomic_load(&fn->slow_ns);
+	return stack_reader_read(fn->stacks, out);
 }
 
 static const char *funcs_features(void *ctx)
@@ -212,6 +265,17 @@ static bool funcs_wanted(const struct bpf_source_opts *o)
 	return o->n_uprobes || o->n_usdts;
 }
 
+/* Main thread: the kernel reads cfg_slow_ns at each timed call's end (mapped .data). */
+static int funcs_set_slow_ns(void *ctx, uint64_t slow_ns)
+{
+	struct fam_funcs *fn = ctx;
+
+	__atomic_store_n(&fn->skel->data->cfg_slow_ns, slow_ns ? slow_ns : ~0ull,
+			 __ATOMIC_RELAXED);
+	atomic_store(&fn->slow_ns, slow_ns);
+	return 0;
+}
+
 static void funcs_off(struct snapshot *out, const char *note)
 {
 	out->fam[SNAP_FAM_FUNC].state = SNAP_FAM_OFF;
@@ -229,5 +293,6 @@ const struct probe_family probe_family_funcs = {
 	.tick = funcs_tick,
 	.features = funcs_features,
 	.run_time = funcs_run_time,
+	.set_slow_ns = funcs_set_slow_ns,
 	.close = funcs_close,
 };

@@ -5,7 +5,9 @@ main -> serve -> handle -> slow_path. With --slow 5ms lattop must count exactly 
 clock_nanosleep calls on one stack whose user frames are, in order, slow_path,
 handle, serve, main, and whose kernel frames are where the call blocked (the
 nanosleep path down to schedule), not the syscall exit. A process blocked in a pipe
-read has pipe_read in its kernel stack. A recording replays
+read has pipe_read in its kernel stack. With -u fn_target:slow_path, the
+function row has M slow stacks, taken at its return: user frames handle, serve,
+main in order. A recording replays
 the same frames, export --folded lines parse and sum to the counts, and with
 --max-stacks 16 and more distinct stacks than that, drops are counted and shown."""
 import os
@@ -36,7 +38,20 @@ pid = int(helper.stdout.readline().split()[1])
 reader = subprocess.Popen([sys.executable, "-c",
                            "import os, time\nos.read(0, 1)\nos.read(0, 1)\ntime.sleep(1)\n"],
                           stdin=subprocess.PIPE)
-common = ["-i", "0.2", "-p", str(pid), "-p", str(reader.pid), "--slow", "5ms"]
+# Its first read must be under way before lattop attaches (Python starts slowly
+# on a busy machine): /proc/PID/syscall starts with 0 (read) while it blocks.
+for _ in range(100):
+    try:
+        with open(f"/proc/{reader.pid}/syscall") as f:
+            if f.read().split()[0] == "0":
+                break
+    except (OSError, IndexError):
+        pass
+    time.sleep(0.05)
+else:
+    lattest.fail("the pipe reader never blocked in read()")
+common = ["-i", "0.2", "-p", str(pid), "-p", str(reader.pid), "--slow", "5ms",
+          "-u", HELPER + ":slow_path"]
 lt = lattest.Lattop(common)
 rec = subprocess.Popen([lattest.LATTOP, "record", "-o", rec_path] + common,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -64,9 +79,9 @@ rec.wait(timeout=15)
 lattest.check(rec.returncode == 0, f"record exited 0 ({rec.stderr.read().strip()})")
 
 
-def stacks_of(ticks, syscall, who=pid):
+def stacks_of(ticks, syscall, who=pid, key="syscall"):
     return [s for t in ticks for s in t.get("stacks", [])
-            if s["pid"] == who and s.get("syscall") == syscall]
+            if s["pid"] == who and s.get(key) == syscall]
 
 
 sleeps = stacks_of(lt.ticks, "clock_nanosleep")
@@ -88,7 +103,20 @@ lattest.check(any("schedule" in f for f in kernel), "kernel stack at the switch-
 lattest.check(any(f in ("do_nanosleep", "hrtimer_nanosleep") for f in kernel),
               "kernel stack is where it slept (do_nanosleep/hrtimer_nanosleep), not the exit path")
 
+# The function row's stacks: taken at slow_path's return, the walk starts in its caller.
+fstacks = stacks_of(lt.ticks, "slow_path", key="function")
+ftotal = sum(s["count"] for s in fstacks)
+lattest.check(ftotal == M, f"slow_path's function row: {M} slow stacks (got {ftotal})")
+fuser = fstacks[0]["user"] if fstacks else []
+print("function user:", fuser)
+lattest.check(fuser[:3] == ["handle", "serve", "main"],
+              f"slow_path's stack: handle, serve, main in order (got {fuser[:3]})")
+lattest.check(not fstacks[0]["kernel"], "a uprobe return has no kernel stack")
+fcount = sum(f["count"] for t in lt.ticks for f in t.get("functions", []) if f["pid"] == pid)
+lattest.check(fcount == M, f"slow_path counted {M} times (got {fcount})")
+
 reads = stacks_of(lt.ticks, "read", reader.pid)
+print("reads:", [(s["count"], s["user"][:3]) for s in reads])
 lattest.check(sum(s["count"] for s in reads) == 1, "one slow read (the blocked pipe read)")
 lattest.check(any("pipe_read" in f for f in reads[0]["kernel"]),
               f"the blocked read's kernel stack has pipe_read ({reads[0]['kernel']})")
@@ -105,6 +133,9 @@ rsleeps = stacks_of(rticks, "clock_nanosleep")
 lattest.check(sum(s["count"] for s in rsleeps) == M, "replay: the stack counted M times")
 lattest.check({(tuple(s["kernel"]), tuple(s["user"])) for s in rsleeps} == distinct,
               "replay shows the same kernel and user frames")
+rf = stacks_of(rticks, "slow_path", key="function")
+lattest.check(sum(s["count"] for s in rf) == M and all(s["user"] == fuser for s in rf),
+              "replay: slow_path's function stacks, M of them, the same frames")
 
 # export --folded: lines "comm;frames... COUNT" for flamegraph.pl, summing to the counts.
 out = subprocess.run([lattest.LATTOP, "export", rec_path, "--folded"],

@@ -154,6 +154,10 @@ $(O)/tests/test_ksyms: tests/unit/test_ksyms.c src/collect/ksyms.c $(O)/libcore.
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/ksyms.c $(O)/libcore.a $(LDFLAGS) -lcmocka
 
+$(O)/tests/test_demangle: tests/unit/test_demangle.c src/collect/demangle.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/demangle.c $(O)/libcore.a $(LDFLAGS) -lcmocka -lstdc++
+
 test-unit: $(UNIT_BINS)
 
 helpers: $(HELPER_BINS) $(HELPER_BPF)

@@ -10,25 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/demangle.h"
 #include "collect/elf_syms.h"
 #include "collect/lib_path.h"
 #include "core/probe_spec.h"
 
 #define NT_STAPSDT 3
-
-/* libstdc++'s demangler (C linkage); -lstdc++ in the Makefile. */
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
-
-void func_probes_demangle(const char *sym, char *buf, size_t len)
-{
-	int status = -1;
-	char *d = NULL;
-
-	if (!strncmp(sym, "_Z", 2))
-		d = __cxa_demangle(sym, NULL, NULL, &status);
-	snprintf(buf, len, "%s", d && !status ? d : sym);
-	free(d);
-}
 
 /* The path into a label-sized field: whole if it fits, else "..." and its tail. */
 static void path_tail(const char *path, char *buf, size_t len)
@@ -164,7 +151,7 @@ static int add_uprobes(struct func_probes *fp, const char *text, char *err, size
 			elf_syms_close(syms);
 			return -ENOENT;
 		}
-		func_probes_demangle(m[i]->name, p->label, sizeof(p->label));
+		demangle_sym(m[i]->name, p->label, sizeof(p->label));
 		path_tail(path, p->detail, sizeof(p->detail));
 	}
 	elf_syms_close(syms);

@@ -40,7 +40,4 @@ int func_probes_build(const char *const *uprobes, size_t n_uprobes, const char *
 
 void func_probes_free(struct func_probes *fp);
 
-/* A C++ symbol demangled into @buf (cut to fit), else @sym as it is. */
-void func_probes_demangle(const char *sym, char *buf, size_t len);
-
 #endif

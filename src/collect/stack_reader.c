@@ -13,11 +13,13 @@
 #include <bpf/bpf.h>
 
 #include "abi/lat_abi.h"
+#include "collect/demangle.h"
 #include "collect/ksyms.h"
 #include "collect/usyms.h"
 
 #define USYMS_MAX_BINS 64
 #define UNKNOWN "[unknown]"
+#define FRAME_NAME_MAX 256	/* a demangled user frame, cut to fit */
 
 struct rd_entry {
 	struct abi_stack_key key;
@@ -176,9 +178,12 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 		proc = usyms_proc_open(e->key.tgid);
 	for (i = 0; i < n; i++) {
 		struct usyms_frame f;
+		char name[FRAME_NAME_MAX];
 
 		usyms_lookup(r->usyms, proc, r->ips[i], &f);
-		tb_add(&t, f.name ? f.name : UNKNOWN);
+		if (f.name)
+			demangle_sym(f.name, name, sizeof(name));
+		tb_add(&t, f.name ? name : UNKNOWN);
 		resolved += f.name != NULL;
 		if (f.name && is_start_frame(f.name))
 			reached_start = true;

@@ -7,6 +7,7 @@
 #include "core/hist.h"
 #include "core/sanitize.h"
 #include "export/batch_fam.h"
+#include "export/batch_stacks.h"
 #include "export/fmt_duration.h"
 
 #define BF_KEY_LEN 96
@@ -79,9 +80,30 @@ static void bf_dur(char *buf, size_t len, const struct snap_hist *h, uint64_t ns
 		snprintf(buf, len, "-");
 }
 
-static int bf_block(FILE *out, const struct snapshot *s, const struct family_desc *d,
-		    const struct bf_sort *e)
+/*
+ * A function row's --slow stacks (what = SNAP_STACK_FUNC | probe id), its
+ * own process's only: the row already passed the view's filter, so a
+ * filter of its pid alone is enough.
+ */
+static void bf_func_stacks(FILE *out, const struct snapshot *s, const struct snap_fam_row *r,
+			   bool cumulative)
 {
+	static struct filter only;	/* ~3 KiB: not on the stack; batch output is one thread */
+	char label[BF_FIELD_LEN + SNAP_LABEL_LEN];
+
+	filter_clear(&only);
+	only.n_pid = 1;
+	only.pid[0] = r->key.tgid;
+	family_field_fmt(r, FAM_F_FUNC, label, sizeof(label));
+	batch_stacks_write(out, s, SNAP_STACK_FUNC | r->key.a, label, cumulative, &only,
+			   BATCH_STACKS_TOP_N);
+}
+
+static int bf_block(FILE *out, const struct snapshot *s, const struct family_desc *d,
+		    const struct bf_sort *e, enum snap_family f, bool cumulative)
+{
+	int ret;
+
 	static struct abi_hist h;	/* 2.4 KiB: not on the stack; batch output is one thread */
 	char key[BF_KEY_LEN], p50[FMT_DURATION_LEN], p99[FMT_DURATION_LEN];
 	char max[FMT_DURATION_LEN];
@@ -98,7 +120,10 @@ static int bf_block(FILE *out, const struct snapshot *s, const struct family_des
 		fputs("  (no timed events)\n", out);
 		return 0;
 	}
-	return batch_text_quantize(out, &h);
+	ret = batch_text_quantize(out, &h);
+	if (!ret && f == SNAP_FAM_FUNC)
+		bf_func_stacks(out, s, e->r, cumulative);
+	return ret;
 }
 
 static void bf_header(FILE *out, const struct family_desc *d)
@@ -195,7 +220,7 @@ static int bf_table(FILE *out, const struct snapshot *s, enum snap_family f,
 	qsort(e, n, sizeof(*e), bf_cmp);
 	fprintf(out, "\n  %s: %s\n", d->title, d->what);
 	for (size_t i = 0; !ret && i < n && i < top_n; i++)
-		ret = bf_block(out, s, d, &e[i]);
+		ret = bf_block(out, s, d, &e[i], f, o->cumulative);
 	if (ret)
 		goto out;
 	bf_header(out, d);

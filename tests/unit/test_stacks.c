@@ -1,7 +1,8 @@
 /*
  * test_stacks.c - --slow stacks downstream of the collector: folded lines
  * (outermost first, counts summed across ticks, ';' in names escaped), the
- * batch text block, and the recording section round trip.
+ * batch text block, a function row's stacks after its quantize block (its
+ * own process's only), and the recording section round trip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 
 #include "capture.h"
 #include "core/rec_format.h"
+#include "export/batch_fam.h"
 #include "export/batch_stacks.h"
+#include "export/batch_text.h"
 #include "export/folded.h"
 
 /* One stack: kernel frames @k (innermost first), user frames @u, @count calls this tick. */
@@ -111,6 +114,76 @@ static void test_batch(void **state)
 	snapshot_free(&s);
 }
 
+/* A function row (probe id 2) of pid 42 in the functions table, 10 calls of 20 ms. */
+static void add_func_row(struct snapshot *s, uint32_t pid)
+{
+	static struct abi_hist h;
+	struct snap_fam_row *r = snapshot_add_fam(s, SNAP_FAM_FUNC);
+
+	assert_non_null(r);
+	r->key.tgid = pid;
+	r->key.a = 2;
+	r->key.b = ABI_FUNC_UPROBE;
+	memcpy(r->key.comm, "fn_target", 10);
+	strcpy(r->label, "slow_path");
+	strcpy(r->detail, "/t/fn_target");
+	memset(&h, 0, sizeof(h));
+	h.count = h.timed = 10;
+	h.sum_ns = 10 * 20000000ull;
+	h.max_ns = 20000000;
+	h.slots[abi_hist_slot(20000000)] = 10;
+	assert_int_equal(snapshot_put_hist(s, &r->interval, &h), 0);
+	assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+}
+
+static void test_batch_func(void **state)
+{
+	static const char *const caller[] = { "handle", "serve", "main" };
+	struct batch_text_opts o = { .top_n = 5 };
+	struct snapshot s;
+	struct capture c;
+	const char *q, *st;
+	char *text;
+
+	(void)state;
+	build(&s);
+	s.fam[SNAP_FAM_FUNC].state = SNAP_FAM_ON;
+	add_func_row(&s, 42);
+	/* Its stack (taken at the return: the caller's frames, no kernel side). */
+	add(&s, 42, SNAP_STACK_FUNC | 2, "fn_target", NULL, 0, caller, 3, 10);
+	/* The same probe in another process: not this row's. */
+	add(&s, 77, SNAP_STACK_FUNC | 2, "other", NULL, 0, caller, 1, 4);
+	/* Another probe of the same process: not this row's either. */
+	add(&s, 42, SNAP_STACK_FUNC | 3, "fn_target", NULL, 0, user, 4, 6);
+	capture_open(&c);
+	assert_int_equal(batch_fam_write(c.f, &s, &o), 0);
+	text = capture_close(&c);
+	q = strstr(text, "functions fn_target[42] slow_path /t/fn_target (ns)  [10 events,");
+	assert_non_null(q);
+	st = strstr(text, "\n  slow stacks of slow_path (>= 5.00ms): 1 distinct, 2 dropped\n"
+			  "    fn_target[42]  count 10  max 21.0ms\n"
+			  "              handle\n"
+			  "              serve\n"
+			  "              main\n");
+	assert_non_null(st);
+	/* After the row's quantize block (its distribution lines come first). */
+	assert_true(st > q);
+	assert_non_null(strstr(q, "value  ------------- Distribution"));
+	assert_true(strstr(q, "value  ------------- Distribution") < st);
+	assert_null(strstr(text, "other[77]"));
+	assert_ptr_equal(strstr(text, "slow stacks of"), st + 3);	/* the only stacks block */
+	free(text);
+	/* --slow off: the row's block without stacks. */
+	s.slow_ns = 0;
+	capture_open(&c);
+	assert_int_equal(batch_fam_write(c.f, &s, &o), 0);
+	text = capture_close(&c);
+	assert_non_null(strstr(text, "functions fn_target[42] slow_path"));
+	assert_null(strstr(text, "slow stacks"));
+	free(text);
+	snapshot_free(&s);
+}
+
 /* The recording keeps the stacks with calls this tick, frames as text. */
 static void test_rec_round_trip(void **state)
 {
@@ -159,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_func),
 		cmocka_unit_test(test_rec_round_trip),
 	};
 

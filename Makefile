@@ -26,7 +26,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DLATTOP_VERSION='"$(VERSION)"' \
 	-DLATTOP_THEMES_DIR='"$(PREFIX)/share/lattop/themes"' $(WARN) $(CFLAGS) \
 	-Iinclude -Isrc -I$(O) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm -lstdc++
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -98,7 +98,10 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/vmlinux.h $(wildcard bpf/lib/*.h) include/abi
 	@mkdir -p $(@D)
 	@# BPF_PROG() declares ctx and every argument, used or not.
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I$(O) -Iinclude -Ibpf -c $< -o $@
+		-I$(O) -Iinclude -Ibpf $(BPF_EXTRA_CFLAGS) -c $< -o $@
+
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the multiarch asm/ headers.
+$(O)/bpf/funcs.bpf.o: BPF_EXTRA_CFLAGS := -I/usr/include/$(shell gcc -dumpmachine)
 
 $(O)/%.skel.h: $(O)/bpf/%.bpf.o
 	@# DWARF is not needed at run time; BTF stays.
@@ -122,11 +125,30 @@ $(O)/tests/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lpthread -lm
 
+# fn_target: the ground truth of function latency and slow-call stacks needs
+# frame pointers, no inlining and no sibling calls (each call keeps its frame),
+# and a shared library of its own (libfntarget.so, found through $$ORIGIN).
+FN_TARGET_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -fno-inline -Itests/helpers
+$(O)/tests/libfntarget.so: tests/helpers/libfntarget/fntarget_lib.c tests/helpers/libfntarget/fntarget_lib.h
+	@mkdir -p $(@D)
+	$(CC) $(FN_TARGET_CFLAGS) -fPIC -shared -Wl,-soname,libfntarget.so -o $@ $<
+
+$(O)/tests/fn_target: tests/helpers/fn_target.c $(O)/tests/libfntarget.so
+	@mkdir -p $(@D)
+	$(CC) $(FN_TARGET_CFLAGS) -o $@ $< -L$(O)/tests -lfntarget -Wl,-rpath,'$$ORIGIN'
+
 $(O)/tests/%.bpf.o: tests/helpers/%.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \
 		-I/usr/include/$(shell gcc -dumpmachine) \
 		-c $< -o $@
+
+# Unit tests and fuzzers of src/collect/ code that needs only libelf (no libbpf, no threads).
+ELF_SYMS_SRCS := src/collect/elf_syms.c
+$(O)/tests/test_elf_syms: tests/unit/test_elf_syms.c $(ELF_SYMS_SRCS) $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(ELF_SYMS_SRCS) $(O)/libcore.a $(LDFLAGS) -lcmocka -lelf -lz
 
 test-unit: $(UNIT_BINS)
 
@@ -137,6 +159,10 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -ljansson -lm -lz
+
+$(O)/fuzz/fuzz_elf_syms: tests/fuzz/fuzz_elf_syms.c $(ELF_SYMS_SRCS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ELF_SYMS_SRCS) -lelf -lz
 
 fuzz: $(FUZZ_BINS)
 

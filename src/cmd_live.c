@@ -17,6 +17,7 @@
 #include "cmd_live.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/func_probes.h"
 #include "collect/collector.h"
 #include "collect/exporter.h"
 #include "collect/sim_source.h"
@@ -157,11 +158,36 @@ static int open_source(struct source *src, const struct options *o,
 		.runq_per_cpu = o->runq_per_cpu,
 		.block = !o->no_block,
 		.max_fam_keys = ABI_FAM_KEYS_DEFAULT,
+		.uprobes = o->uprobes,
+		.n_uprobes = o->n_uprobes,
+		.usdts = o->usdts,
+		.n_usdts = o->n_usdts,
 		.features = features,
 		.features_len = features_len,
 	};
 
 	return bpf_source_open(src, &bo, err, errlen);
+}
+
+/*
+ * -u / --usdt naming a binary, function or probe that does not exist is a
+ * usage error: found here, before any BPF is loaded or attached. A glob cut
+ * at its cap is said here too (and in the features line).
+ */
+static int check_probes(const struct options *o, char *err, size_t errlen)
+{
+	struct func_probes fp;
+	int ret;
+
+	if (!o->n_uprobes && !o->n_usdts)
+		return 0;
+	ret = func_probes_build(o->uprobes, o->n_uprobes, o->usdts, o->n_usdts, &fp, err, errlen);
+	if (ret)
+		return ret;
+	if (fp.note[0])
+		fprintf(stderr, "lattop: %s (at most %d per glob)\n", fp.note, FUNC_PROBES_PER_GLOB);
+	func_probes_free(&fp);
+	return 0;
 }
 
 /* -p of a process that does not exist is a mistake, not a wait. */
@@ -266,6 +292,10 @@ int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds)
 		return 2;
 	}
 	if (o->command != CMD_REPLAY && !o->simulate && check_pids(o, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 2;
+	}
+	if (o->command != CMD_REPLAY && !o->simulate && check_probes(o, err, sizeof(err))) {
 		fprintf(stderr, "lattop: %s\n", err);
 		return 2;
 	}

@@ -370,6 +370,10 @@ int cmd_run(int argc, char **argv)
 		.sample_every = a.opts.sample_every,
 		.max_keys = a.opts.max_keys,
 		.clients = false,
+		.uprobes = a.opts.uprobes,
+		.n_uprobes = a.opts.n_uprobes,
+		.usdts = a.opts.usdts,
+		.n_usdts = a.opts.n_usdts,
 		.features = features,
 		.features_len = sizeof(features),
 	};

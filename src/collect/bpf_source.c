@@ -23,6 +23,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_clients,
 	&probe_family_runq,
 	&probe_family_block,
+	&probe_family_funcs,
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -164,8 +165,10 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		int ret;
 
 		if (pf->wanted && !pf->wanted(o)) {
-			snprintf(s->note[i], sizeof(s->note[i]), "%s off (%s)", pf->name,
-				 pf->off_option);
+			/* A family with no off option is off unless asked for: nothing to say. */
+			if (pf->off_option)
+				snprintf(s->note[i], sizeof(s->note[i]), "%s off (%s)", pf->name,
+					 pf->off_option);
 			continue;
 		}
 		ret = pf->open(&s->ctx[i], o, s->note[i], sizeof(s->note[i]));

@@ -11,5 +11,6 @@ extern const struct probe_family probe_family_syscalls;	/* required */
 extern const struct probe_family probe_family_clients;
 extern const struct probe_family probe_family_runq;
 extern const struct probe_family probe_family_block;
+extern const struct probe_family probe_family_funcs;	/* required when -u / --usdt asks for it */
 
 #endif

@@ -117,6 +117,8 @@ static int parse_metric(struct scan *sc, struct assert_expr *out)
 			 "count, calls or errors", seen(sc, what, sizeof(what)));
 }
 
+static int parse_field_value(struct scan *sc, struct assert_expr *out);
+
 /* ", FIELD:VALUE" after a family: a key field of that family and its text. */
 static int parse_fam_field(struct scan *sc, struct assert_expr *out)
 {
@@ -150,6 +152,15 @@ static int parse_fam_field(struct scan *sc, struct assert_expr *out)
 				 family_field_name((enum fam_field)out->field),
 				 seen(sc, what, sizeof(what)));
 	sc->pos++;
+	return parse_field_value(sc, out);
+}
+
+/* The VALUE after "FIELD:" (or after "fn:"), up to the next blank or ')'. */
+static int parse_field_value(struct scan *sc, struct assert_expr *out)
+{
+	char what[24];
+	size_t start, n;
+
 	skip_ws(sc);
 	start = sc->pos;
 	n = word_len(sc, ".-/:+@");
@@ -197,8 +208,15 @@ static int parse_syscall(struct scan *sc, struct assert_expr *out)
 
 		out->fam = (int)fam;
 		sc->pos += n;
+		/* fn:NAME is short for (fn, function:NAME), as the dashboard's filter writes it. */
+		if (fam == SNAP_FAM_FUNC && sc->s[sc->pos] == ':') {
+			sc->pos++;
+			out->field = FAM_F_FUNC;
+			if ((ret = parse_field_value(sc, out)))
+				return ret;
+		}
 		skip_ws(sc);
-		if (sc->s[sc->pos] == ',' && (ret = parse_fam_field(sc, out)))
+		if (out->field < 0 && sc->s[sc->pos] == ',' && (ret = parse_fam_field(sc, out)))
 			return ret;
 		if (sc->s[sc->pos] != ')')
 			return scan_fail(sc, sc->pos, "expected ')' or ', FIELD:VALUE' after '%s', "

@@ -481,6 +481,48 @@ static void add_fam_row(struct snapshot *s, enum snap_family f, const char *labe
 	assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
 }
 
+/* p99(fn:NAME) is p99(fn, function:NAME): parse, canonical text, evaluation by label. */
+static void test_functions(void **state)
+{
+	struct assert_expr e;
+	struct snapshot s;
+	char err[160], text[ASSERT_EXPR_MAX];
+	uint64_t actual;
+	bool passed;
+
+	(void)state;
+	e = parse_ok("p99(fn:slow_path) < 15ms");
+	assert_int_equal(e.fam, SNAP_FAM_FUNC);
+	assert_int_equal(e.field, FAM_F_FUNC);
+	assert_string_equal(e.field_value, "slow_path");
+	assert_expr_text(&e, text, sizeof(text));
+	assert_string_equal(text, "p99(fn, function:slow_path) < 15ms");
+	e = parse_ok("count(fn, function:fast_path) == 500");
+	assert_int_equal(e.field, FAM_F_FUNC);
+	assert_int_equal(assert_expr_parse("p99(fn:) < 1ms", &e, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "expected a value for 'function'"));
+	/* fn:NAME is the functions family's only shorthand */
+	assert_int_equal(assert_expr_parse("p99(block:sda) < 1ms", &e, err, sizeof(err)), -EINVAL);
+
+	snapshot_init(&s);
+	add_fam_row(&s, SNAP_FAM_FUNC, "slow_path", ABI_FUNC_UPROBE, 10, 10000000, 20);
+	add_fam_row(&s, SNAP_FAM_FUNC, "fast_path", ABI_FUNC_UPROBE, 10, 1000, 500);
+	s.fam[SNAP_FAM_FUNC].state = SNAP_FAM_ON;
+	e = parse_ok("p99(fn:slow_path) < 15ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_true(actual >= 9375000 && actual <= 10625000);
+	e = parse_ok("p99(fn:slow_path) < 5ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_false(passed);
+	e = parse_ok("count(fn:fast_path) == 500");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	e = parse_ok("p99(fn:nope) < 5ms");
+	assert_int_equal(assert_expr_eval(&e, &s, &passed, &actual, err, sizeof(err)), -ENODATA);
+	snapshot_free(&s);
+}
+
 /* p99(runq), p99(block), p99(block, dev:loop0): parse, canonical text, errors, evaluation. */
 static void test_families(void **state)
 {
@@ -566,7 +608,7 @@ int main(void)
 		cmocka_unit_test(test_units),	  cmocka_unit_test(test_whitespace),
 		cmocka_unit_test(test_text),	  cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_eval),	  cmocka_unit_test(test_eval_no_data),
-		cmocka_unit_test(test_format),	  cmocka_unit_test(test_families),
+		cmocka_unit_test(test_format),	  cmocka_unit_test(test_families), cmocka_unit_test(test_functions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

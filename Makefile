@@ -150,6 +150,10 @@ $(O)/tests/test_elf_syms: tests/unit/test_elf_syms.c $(ELF_SYMS_SRCS) $(O)/libco
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(ELF_SYMS_SRCS) $(O)/libcore.a $(LDFLAGS) -lcmocka -lelf -lz
 
+$(O)/tests/test_ksyms: tests/unit/test_ksyms.c src/collect/ksyms.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/ksyms.c $(O)/libcore.a $(LDFLAGS) -lcmocka
+
 test-unit: $(UNIT_BINS)
 
 helpers: $(HELPER_BINS) $(HELPER_BPF)

@@ -17,6 +17,7 @@
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
+#include "lib/stacks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -42,7 +43,8 @@ struct task_slot {
 	__u8 switched;			/* the call in flight left the CPU: part[] is valid */
 	__u8 off;			/* 0 on CPU, else the part its off-CPU time goes to */
 	__u8 pend_part;			/* the part of a stretch not yet split (pend_off_ns) */
-	__u8 pad[5];
+	__u8 pad;
+	__s32 kstack_id;		/* --slow: kernel stack at the last switch-out (if switched) */
 	__u64 seg_ns;			/* last switch-out (off CPU) or switch-in (on CPU) */
 	__u64 pend_off_ns;		/* blocked stretch to split once run_delay has its wait */
 	__u64 pend_run_delay;		/* sched_info.run_delay at that switch-in */
@@ -299,12 +301,9 @@ static __always_inline void breakdown_settle(struct task_slot *t, struct task_st
 	t->pend_off_ns = 0;
 }
 
-static __always_inline void breakdown_switch_out(struct task_struct *prev, bool preempt, __u64 now)
+static __always_inline void breakdown_parts_out(struct task_slot *t, struct task_struct *prev,
+						bool preempt, __u64 now)
 {
-	struct task_slot *t = bpf_task_storage_get(&task_slots, prev, 0, 0);
-
-	if (!t || t->nr == NR_NONE || !t->start_ns)
-		return;
 	if (!t->switched) {
 		t->switched = 1;
 		t->pend_off_ns = 0;
@@ -323,6 +322,27 @@ static __always_inline void breakdown_switch_out(struct task_struct *prev, bool 
 		t->off = ABI_PART_IO;
 	else
 		t->off = ABI_PART_BLOCKED;
+}
+
+static __always_inline void breakdown_switch_out(void *ctx, struct task_struct *prev, bool preempt,
+						 __u64 now)
+{
+	struct task_slot *t = bpf_task_storage_get(&task_slots, prev, 0, 0);
+
+	if (!t || t->nr == NR_NONE || !t->start_ns)
+		return;
+	/*
+	 * --slow: where the call blocked. Taken at every switch-out of a timed
+	 * call (whether it will be slow is known only at its exit); the last
+	 * one wins. prev is the current task in this tracepoint. Breakdown
+	 * first: it owns `switched` when on.
+	 */
+	if (cfg_flags & ABI_CFG_BREAKDOWN)
+		breakdown_parts_out(t, prev, preempt, now);
+	if (cfg_slow_ns != STACKS_OFF) {
+		t->switched = 1;
+		t->kstack_id = stacks_kernel_id(ctx);
+	}
 }
 
 static __always_inline void breakdown_switch_in(struct task_struct *next, __u64 now)
@@ -344,13 +364,27 @@ static __always_inline void breakdown_switch_in(struct task_struct *next, __u64 
 	t->off = 0;
 }
 
-static __always_inline int on_exit(long ret, long nr)
+/*
+ * --slow: count this slow call's stacks. The kernel one is from its last
+ * switch-out when it left the CPU (where it blocked), else taken now.
+ */
+static __noinline void slow_record(void *ctx, struct task_slot *t, const struct abi_sys_key *key,
+				   __u32 nr, __u64 lat_ns)
+{
+	__s32 kid = t->switched ? t->kstack_id : STACKS_ID_NOW;
+
+	if (stacks_record(ctx, key->tgid, key->pstart_ns, nr, key->comm, kid, lat_ns))
+		counter_inc(ABI_CNT_STACKS_DROPPED);
+}
+
+static __always_inline int on_exit(void *ctx, long ret, long nr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct abi_sys_key key = {};
 	struct task_slot *t;
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
+	__u32 nr_raw = 0;
 	bool created;
 
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
@@ -367,6 +401,7 @@ static __always_inline int on_exit(long ret, long nr)
 		 * newest name (a plain load from a BTF task, as key_from_task).
 		 */
 		__builtin_memcpy(key.comm, task->group_leader->comm, ABI_COMM_LEN);
+		nr_raw = t->nr & ABI_SYS_NR_MASK;
 		key.nr = nr_classified(t->nr, task);
 		t->nr = NR_NONE;
 	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
@@ -393,6 +428,9 @@ static __always_inline int on_exit(long ret, long nr)
 		return 0;
 	}
 	hist_add(h, ret, lat_ns, start_ns != 0);
+	/* Off is ~0: one compare a call (untimed calls have lat_ns 0). */
+	if (stacks_slow(lat_ns) && t)
+		slow_record(ctx, t, &key, nr_raw, lat_ns);
 	if (start_ns && t && (cfg_flags & ABI_CFG_BREAKDOWN)) {
 		if (!t->switched) {
 			__sync_fetch_and_add(&h->part_ns[ABI_PART_ONCPU], lat_ns);
@@ -467,7 +505,8 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
 	/* regs is BTF-typed here: a plain load. */
-	return on_exit(ret, sampling() && REGS_SYSCALL_NR_KNOWN ? REGS_SYSCALL_NR_BTF(regs) : -1);
+	return on_exit(ctx, ret,
+		       sampling() && REGS_SYSCALL_NR_KNOWN ? REGS_SYSCALL_NR_BTF(regs) : -1);
 }
 
 SEC("tp_btf/sched_switch")
@@ -475,8 +514,9 @@ int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task
 {
 	__u64 now = bpf_ktime_get_ns();
 
-	breakdown_switch_out(prev, preempt, now);
-	breakdown_switch_in(next, now);
+	breakdown_switch_out(ctx, prev, preempt, now);
+	if (cfg_flags & ABI_CFG_BREAKDOWN)
+		breakdown_switch_in(next, now);
 	return 0;
 }
 
@@ -508,7 +548,7 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_exit")
 int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_exit(ret, sampling() ? REGS_SYSCALL_NR(regs) : -1);
+	return on_exit(ctx, ret, sampling() ? REGS_SYSCALL_NR(regs) : -1);
 }
 
 SEC("raw_tp/sched_process_exec")
@@ -539,7 +579,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/raw_syscalls/sys_exit")
 int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit(ctx->ret, ctx->id);
+	return on_exit(ctx, ctx->ret, ctx->id);
 }
 
 SEC("tp/sched/sched_process_exec")

@@ -1,7 +1,8 @@
 /*
  * cmd_export.c - 'lattop export FILE --csv|--json [--samples] [-o OUT]':
  * a recording as per-tick CSV rows, as JSON Lines (byte for byte what
- * 'replay --json' prints), or its raw samples as --csv rows.
+ * 'replay --json' prints), its raw samples as --csv rows, or its --slow
+ * stacks folded for flame graphs (--folded: summed over the recording).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "collect/consumer.h"
 #include "core/filter.h"
 #include "export/csv.h"
+#include "export/folded.h"
 #include "export/json.h"
 #include "export/rec_reader.h"
 #include "export/tick_csv.h"
@@ -52,6 +54,31 @@ static int export_samples(struct rec_reader *r, FILE *out, char *err, size_t err
 	return ret;
 }
 
+/* Every tick's stacks summed, written at the end (folded lines are totals). */
+static int export_folded(struct rec_reader *r, FILE *out, const struct filter *f, char *err,
+			 size_t errlen)
+{
+	struct folded *fd = folded_new();
+	struct snapshot s;
+	int ret = 0;
+
+	if (!fd)
+		return -ENOMEM;
+	snapshot_init(&s);
+	while (!stop_signals_take() && (ret = rec_reader_next(r, &s, err, errlen)) == 1) {
+		ret = folded_add(fd, &s, f);
+		if (ret) {
+			snprintf(err, errlen, "export --folded: out of memory");
+			break;
+		}
+	}
+	if (ret == 0)
+		ret = folded_write(fd, out);
+	snapshot_free(&s);
+	folded_free(fd);
+	return ret;
+}
+
 static int export_ticks(struct rec_reader *r, FILE *out, const struct options *o, char *err,
 			size_t errlen)
 {
@@ -72,6 +99,8 @@ static int export_ticks(struct rec_reader *r, FILE *out, const struct options *o
 
 	if (o->export_format == EXPORT_CSV && tick_csv_header(out))
 		return -EIO;
+	if (o->export_format == EXPORT_FOLDED)
+		return export_folded(r, out, &f, err, errlen);
 	ret = 0;
 	snapshot_init(&s);
 	/* A stop signal ends the export after the tick in flight (its lines are whole). */

@@ -138,7 +138,7 @@ static int open_source(struct source *src, const struct options *o,
 			 "SIMULATED data (profile %s, seed %llu): no kernel tracing",
 			 sim_profile_name(o->sim_profile), (unsigned long long)o->seed);
 		if (sim_source_open(src, o->seed, o->sim_profile, !o->no_breakdown, !o->no_runq,
-				    !o->no_block)) {
+				    !o->no_block, o->slow_ns)) {
 			snprintf(err, errlen, "cannot start the simulation: out of memory");
 			return -ENOMEM;
 		}
@@ -162,6 +162,8 @@ static int open_source(struct source *src, const struct options *o,
 		.n_uprobes = o->n_uprobes,
 		.usdts = o->usdts,
 		.n_usdts = o->n_usdts,
+		.slow_ns = o->slow_ns,
+		.max_stacks = o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT,
 		.features = features,
 		.features_len = features_len,
 	};

@@ -92,6 +92,14 @@ static int rec_published(void *ctx, const struct snapshot *s)
 	return ret;
 }
 
+/* Main thread: the dashboard's --slow key reaches the recorded source. */
+static int rec_set_slow_ns(void *ctx, uint64_t slow_ns)
+{
+	struct recorder *rec = ctx;
+
+	return rec->inner.set_slow_ns(rec->inner.ctx, slow_ns);
+}
+
 static void rec_destroy(void *ctx)
 {
 	struct recorder *rec = ctx;
@@ -182,6 +190,8 @@ void recorder_wrap(struct recorder *rec, struct source *src)
 	src->tick = rec_tick;
 	src->published = rec_published;
 	src->destroy = rec_destroy;
+	if (rec->inner.set_slow_ns)
+		src->set_slow_ns = rec_set_slow_ns;
 }
 
 int recorder_error(struct recorder *rec)

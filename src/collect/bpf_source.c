@@ -34,6 +34,22 @@ struct bpf_source {
 	_Atomic int stats_fd;		/* BPF_ENABLE_STATS fd held by 'B' (main thread), -1: none */
 };
 
+/* Main thread: every open family with stacks takes the new --slow threshold. */
+static int bpf_source_set_slow_ns(void *ctx, uint64_t slow_ns)
+{
+	struct bpf_source *s = ctx;
+	int ret = -EOPNOTSUPP;
+
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		if (!s->ctx[i] || !families[i]->set_slow_ns)
+			continue;
+		ret = families[i]->set_slow_ns(s->ctx[i], slow_ns);
+		if (ret)
+			return ret;
+	}
+	return ret;
+}
+
 /* What lattop's own programs cost this tick, when the kernel counts it. */
 static void read_probe_cost(struct bpf_source *s, struct snap_probe_cost *pc)
 {
@@ -187,5 +203,6 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	src->tick = bpf_source_tick;
 	src->destroy = bpf_source_destroy;
 	src->hold_stats = bpf_source_hold_stats;
+	src->set_slow_ns = bpf_source_set_slow_ns;
 	return 0;
 }

@@ -350,6 +350,11 @@ int collector_hold_bpf_stats(struct collector *c, bool on)
 	return c->src.hold_stats ? c->src.hold_stats(c->src.ctx, on) : -EOPNOTSUPP;
 }
 
+int collector_set_slow_ns(struct collector *c, uint64_t slow_ns)
+{
+	return c->src.set_slow_ns ? c->src.set_slow_ns(c->src.ctx, slow_ns) : -EOPNOTSUPP;
+}
+
 bool collector_seekable(const struct collector *c)
 {
 	return c->src.stamped && c->src.seek;

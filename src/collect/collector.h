@@ -55,6 +55,13 @@ uint64_t collector_interval(const struct collector *c);
 int collector_hold_bpf_stats(struct collector *c, bool on);
 
 /*
+ * Main thread. --slow from the dashboard: stacks of calls slower than
+ * @slow_ns from the next tick on, 0 turns them off (source.h set_slow_ns).
+ * -EOPNOTSUPP when the source has no stacks (a replay).
+ */
+int collector_set_slow_ns(struct collector *c, uint64_t slow_ns);
+
+/*
  * Any thread; replay (a stamped source with seek) only, no-ops otherwise.
  * Pause or resume the replay's progress; step or seek (SOURCE_SEEK_NEXT is
  * one step forward): the collector thread moves the source and publishes

@@ -141,6 +141,13 @@ static void exp_destroy(void *ctx)
 		e->inner.destroy(e->inner.ctx);
 }
 
+static int exp_set_slow_ns(void *ctx, uint64_t slow_ns)
+{
+	struct exporter *e = ctx;
+
+	return e->inner.set_slow_ns(e->inner.ctx, slow_ns);
+}
+
 static int exp_hold_stats(void *ctx, bool on)
 {
 	struct exporter *e = ctx;
@@ -297,6 +304,8 @@ void exporter_wrap(struct exporter *e, struct source *src)
 	src->hold_at_end = e->inner.hold_at_end;
 	if (e->inner.hold_stats)
 		src->hold_stats = exp_hold_stats;
+	if (e->inner.set_slow_ns)
+		src->set_slow_ns = exp_set_slow_ns;
 	if (e->inner.wait_ns)
 		src->wait_ns = exp_wait_ns;
 	if (e->inner.seek)

@@ -5,6 +5,7 @@
  * Collector thread after open.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "collect/bpf_stats.h"
 #include "collect/fam_syscalls.h"
+#include "collect/stack_reader.h"
 #include "collect/families.h"
 #include "core/model.h"
 #include "core/wait_class.h"
@@ -47,11 +49,21 @@ struct sys_family {
 	struct abi_hist *vals;		/* READ_BATCH */
 	uint64_t *cpu_vals;		/* nr_cpus */
 	uint64_t counters_prev[ABI_CNT_NR];
+	uint64_t stacks_dropped_total;
+	struct stack_reader *stacks;	/* --slow stacks (always there: the dashboard may turn it on) */
+	_Atomic uint64_t slow_ns;	/* 0: off; written by the main thread (set_slow_ns) */
+	bool switch_attached;		/* sched_switch runs: kernel stacks where calls blocked */
 	struct snap_counters total;
 	struct exit_rec *exits;		/* exits seen this tick */
 	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
 	char features[160];
 };
+
+/* --max-stacks, or the default for callers that do not set it (lattop run). */
+static uint32_t max_stacks(const struct bpf_source_opts *o)
+{
+	return o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT;
+}
 
 static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 {
@@ -83,7 +95,17 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 		bpf_program__set_autoload(skel->progs.raw_proc_fork, false);
 		bpf_program__set_autoload(skel->progs.tp_proc_fork, false);
 	}
-	bpf_program__set_autoload(skel->progs.btf_sys_switch, s->breakdown && f == PROBE_TP_BTF);
+	/*
+	 * sched_switch: the breakdown, and --slow's kernel stack where a call
+	 * blocked. Without it (other flavours, or --slow first set from the
+	 * dashboard under --no-breakdown) the kernel stack is the one at exit.
+	 */
+	s->switch_attached = (s->breakdown || o->slow_ns) && f == PROBE_TP_BTF;
+	bpf_program__set_autoload(skel->progs.btf_sys_switch, s->switch_attached);
+	/* --slow: 4 stack ids per entry leave room for the (kernel, user) pairs and collisions. */
+	bpf_map__set_max_entries(skel->maps.slow_stacks, max_stacks(o));
+	bpf_map__set_max_entries(skel->maps.stack_traces, 4 * max_stacks(o));
+	skel->data->cfg_slow_ns = o->slow_ns ? o->slow_ns : ~0ull;
 	return 0;
 }
 
@@ -161,7 +183,7 @@ static int read_map(struct sys_family *s)
 	}
 }
 
-static void read_counters(struct sys_family *s, struct snap_counters *iv)
+static void read_counters(struct sys_family *s, struct snap_counters *iv, uint64_t *stacks_dropped)
 {
 	int fd = bpf_map__fd(s->skel->maps.counters);
 	uint64_t now[ABI_CNT_NR] = { 0 };
@@ -176,6 +198,7 @@ static void read_counters(struct sys_family *s, struct snap_counters *iv)
 		   (now[ABI_CNT_NO_TASK_STORE] - s->counters_prev[ABI_CNT_NO_TASK_STORE]) +
 		   (now[ABI_CNT_RB_DROPPED] - s->counters_prev[ABI_CNT_RB_DROPPED]) +
 		   (now[ABI_CNT_TREE_FULL] - s->counters_prev[ABI_CNT_TREE_FULL]);
+	*stacks_dropped = now[ABI_CNT_STACKS_DROPPED] - s->counters_prev[ABI_CNT_STACKS_DROPPED];
 	memcpy(s->counters_prev, now, sizeof(now));
 }
 
@@ -183,6 +206,7 @@ static int sys_tick(void *ctx, struct snapshot *out)
 {
 	struct sys_family *s = ctx;
 	struct snap_counters iv = { 0 };
+	uint64_t stacks_dropped = 0;
 	int ret;
 
 	/* Exits first: a process that ended this tick still has its last counts read below. */
@@ -198,7 +222,7 @@ static int sys_tick(void *ctx, struct snapshot *out)
 	for (size_t i = 0; i < s->n_exits; i++)
 		model_mark_exited(s->model, s->exits[i].tgid, s->exits[i].pstart_ns);
 	s->n_exits = 0;
-	read_counters(s, &iv);
+	read_counters(s, &iv, &stacks_dropped);
 	ret = model_emit(s->model, out, &iv.evicted, retire_key, s);
 	if (ret)
 		return ret;
@@ -215,7 +239,11 @@ static int sys_tick(void *ctx, struct snapshot *out)
 	out->total.evicted = s->total.evicted;
 	out->sample_every = s->sample_every;
 	out->breakdown = s->breakdown;
-	return 0;
+	s->stacks_dropped_total += stacks_dropped;
+	out->slow_ns = atomic_load(&s->slow_ns);
+	out->stacks_dropped = stacks_dropped;
+	out->stacks_dropped_total = s->stacks_dropped_total;
+	return stack_reader_read(s->stacks, out);
 }
 
 static void sys_close(void *ctx)
@@ -225,6 +253,7 @@ static void sys_close(void *ctx)
 	if (!s)
 		return;
 	ring_buffer__free(s->rb);
+	stack_reader_free(s->stacks);
 	syscalls_bpf__destroy(s->skel);
 	model_free(s->model);
 	free(s->keys);
@@ -287,6 +316,16 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 			return ret;
 		}
 	}
+	atomic_store(&s->slow_ns, o->slow_ns);
+	s->stacks = stack_reader_new(bpf_map__fd(s->skel->maps.slow_stacks),
+				     bpf_map__fd(s->skel->maps.stack_traces), max_stacks(o));
+	if (!s->stacks) {
+		sys_close(s);
+		snprintf(note, notelen, "out of memory");
+		return -ENOMEM;
+	}
+	if (o->slow_ns)
+		stack_reader_preload(s->stacks);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
 	if (!s->rb) {
 		ret = -errno;
@@ -298,10 +337,12 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	if (s->sample_every > 1)
 		snprintf(timing, sizeof(timing), "1 in %u timed", s->sample_every);
 	snprintf(s->features, sizeof(s->features),
-		 "syscalls: %s + task storage, %s, %u keys max%s; exits: ring buffer",
+		 "syscalls: %s + task storage, %s, %u keys max%s; exits: ring buffer%s",
 		 probe_flavour_name(used), timing, o->max_keys,
 		 s->breakdown ? ", breakdown (sched_switch)" :
-		 o->breakdown ? ", no breakdown (needs tp_btf)" : ", no breakdown (--no-breakdown)");
+		 o->breakdown ? ", no breakdown (needs tp_btf)" : ", no breakdown (--no-breakdown)",
+		 !o->slow_ns ? "" : s->switch_attached ? "; slow stacks: where calls blocked" :
+		 "; slow stacks: at exit (needs tp_btf)");
 	*ctx = s;
 	return 0;
 }
@@ -323,6 +364,16 @@ const char *fam_syscalls_proc_comm(void *ctx, uint32_t tgid)
 	return model_proc_comm(((struct sys_family *)ctx)->model, tgid);
 }
 
+/* Main thread: the kernel reads cfg_slow_ns at each call's exit (mapped .data). */
+static int sys_set_slow_ns(void *ctx, uint64_t slow_ns)
+{
+	struct sys_family *s = ctx;
+
+	__atomic_store_n(&s->skel->data->cfg_slow_ns, slow_ns ? slow_ns : ~0ull, __ATOMIC_RELAXED);
+	atomic_store(&s->slow_ns, slow_ns);
+	return 0;
+}
+
 const struct probe_family probe_family_syscalls = {
 	.name = "syscalls",
 	.cost = SNAP_PROBE_SYSCALLS,
@@ -330,5 +381,6 @@ const struct probe_family probe_family_syscalls = {
 	.tick = sys_tick,
 	.features = sys_features,
 	.run_time = sys_run_time,
+	.set_slow_ns = sys_set_slow_ns,
 	.close = sys_close,
 };

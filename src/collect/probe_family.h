@@ -105,6 +105,8 @@ struct probe_family {
 	const char *(*features)(void *ctx);
 	/* Cumulative run time and runs of its programs (kernel BPF statistics). */
 	void (*run_time)(void *ctx, uint64_t *run_ns, uint64_t *run_cnt);
+	/* Optional, main thread: --slow threshold from now on (0: off). 0 or -errno. */
+	int (*set_slow_ns)(void *ctx, uint64_t slow_ns);
 	void (*close)(void *ctx);
 };
 

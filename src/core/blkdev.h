@@ -13,7 +13,7 @@
 
 /* The kernel's internal dev_t (MINORBITS 20), as the block family's key carries it. */
 #define BLKDEV_MINOR_BITS 20
-#define BLKDEV_NAME_LEN 16	/* == SNAP_LABEL_LEN: longer names stay MAJ:MIN */
+#define BLKDEV_NAME_LEN 16	/* <= SNAP_LABEL_LEN: longer names stay MAJ:MIN */
 #define BLKDEV_CACHE_MAX 64
 
 static inline uint32_t blkdev_major(uint32_t dev) { return dev >> BLKDEV_MINOR_BITS; }

@@ -60,6 +60,8 @@ int fam_view_build(struct fam_view *v, const struct snapshot *s, const struct fi
 		o->idx = i;
 		o->key = r->key;
 		memcpy(o->label, r->label, sizeof(o->label));
+		memcpy(o->detail, r->detail, sizeof(o->detail));
+		o->label[SNAP_LABEL_LEN - 1] = o->detail[SNAP_LABEL_LEN - 1] = '\0';
 		o->count = h->count;
 		o->sum_ns = h->sum_ns;
 		o->max_ns = h->max_ns;
@@ -83,14 +85,22 @@ bool fam_key_same(const struct abi_fam_key *a, const struct abi_fam_key *b)
 
 bool fam_col_natural_up(enum fam_col key)
 {
-	return key <= FAM_COL_OP;
+	return key <= FAM_COL_BINARY;
+}
+
+const char *fam_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
 }
 
 const char *fam_col_sort_name(enum fam_col key)
 {
 	static const char *const names[FAM_COL_NR] = {
 		[FAM_COL_PID] = "pid", [FAM_COL_COMM] = "comm", [FAM_COL_CPU] = "cpu",
-		[FAM_COL_DEV] = "dev", [FAM_COL_OP] = "op", [FAM_COL_RATE] = "count",
+		[FAM_COL_DEV] = "dev", [FAM_COL_OP] = "op", [FAM_COL_FUNC] = "function",
+		[FAM_COL_BINARY] = "binary", [FAM_COL_RATE] = "count",
 		[FAM_COL_AVG] = "avg", [FAM_COL_P99] = "p99", [FAM_COL_MAX] = "max",
 		[FAM_COL_SHARE] = "time", [FAM_COL_PART0_AVG] = "part1 avg",
 		[FAM_COL_PART0_P99] = "part1 p99", [FAM_COL_PART1_AVG] = "part2 avg",
@@ -130,6 +140,10 @@ static int cmp_key(const struct fam_view_row *a, const struct fam_view_row *b, e
 {
 	if (key == FAM_COL_COMM)
 		return strncmp(a->key.comm, b->key.comm, ABI_COMM_LEN);
+	if (key == FAM_COL_FUNC)	/* labels are NUL-terminated within SNAP_LABEL_LEN */
+		return strncmp(a->label, b->label, SNAP_LABEL_LEN);
+	if (key == FAM_COL_BINARY)
+		return strncmp(fam_basename(a->detail), fam_basename(b->detail), SNAP_LABEL_LEN);
 	if (key == FAM_COL_DEV && (a->label[0] || b->label[0])) {
 		int c = strncmp(a->label, b->label, SNAP_LABEL_LEN);
 

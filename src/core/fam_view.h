@@ -24,6 +24,8 @@ enum fam_col {
 	FAM_COL_CPU,
 	FAM_COL_DEV,
 	FAM_COL_OP,
+	FAM_COL_FUNC,		/* functions: the function (label) */
+	FAM_COL_BINARY,		/* functions: the binary's file name (basename of detail) */
 	FAM_COL_RATE,		/* count per second (sorts by count) */
 	FAM_COL_AVG,
 	FAM_COL_P99,
@@ -40,6 +42,7 @@ struct fam_view_row {
 	size_t idx;			/* its row in snapshot.fam[f].rows */
 	struct abi_fam_key key;
 	char label[SNAP_LABEL_LEN];
+	char detail[SNAP_LABEL_LEN];	/* functions: the binary's path */
 	uint64_t count, sum_ns, max_ns, p50_ns, p99_ns;
 	uint64_t part_avg_ns[SNAP_FAM_PARTS], part_p99_ns[SNAP_FAM_PARTS];
 };
@@ -65,7 +68,7 @@ int fam_view_build(struct fam_view *v, const struct snapshot *s, const struct fi
 /* Stable sort by column @key; ties by pid, then key a, then key b. */
 void fam_view_sort(struct fam_view *v, enum fam_col key, bool descending);
 
-/* The order a sort key reads naturally: true = ascending (names, pids, devices). */
+/* The order a sort key reads naturally: true = ascending (names, pids, devices, functions). */
 bool fam_col_natural_up(enum fam_col key);
 
 /* Sort key name as the title says it: "pid", "comm", "p99", "time". */
@@ -73,6 +76,9 @@ const char *fam_col_sort_name(enum fam_col key);
 
 /* Same row (identity across ticks): same pid and key words, comm aside (a rename). */
 bool fam_key_same(const struct abi_fam_key *a, const struct abi_fam_key *b);
+
+/* The file name of @path (its last component; @path itself when it has no '/'). */
+const char *fam_basename(const char *path);
 
 /* Average of @sum over @count, 0 when empty. */
 static inline uint64_t fam_avg_ns(uint64_t sum_ns, uint64_t count)

@@ -21,7 +21,7 @@ void filter_clear(struct filter *f)
 bool filter_is_empty(const struct filter *f)
 {
 	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port && !f->n_dev &&
-	       !f->n_host &&
+	       !f->n_fn && !f->n_host &&
 	       f->waits == FILTER_WAITS_ALL;
 }
 
@@ -116,7 +116,7 @@ static int add_port(struct filter *f, const char *val, char *err, size_t errlen)
 }
 
 /*
- * A block device: its kernel name ([a-z0-9_.-], at most SNAP_LABEL_LEN - 1
+ * A block device: its kernel name ([a-z0-9_.-], at most BLKDEV_NAME_LEN - 1
  * bytes, as /sys/block has it) or MAJ:MIN. Names are not checked against
  * this host: a recording's devices are another host's.
  */
@@ -125,7 +125,7 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 	size_t len = strlen(val);
 	const char *colon = strchr(val, ':');
 
-	if (len >= SNAP_LABEL_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
+	if (len >= BLKDEV_NAME_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz"
 						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")] ||
 	    (colon && (colon == val || !colon[1] || strchr(colon + 1, ':') ||
 		       val[strspn(val, "0123456789:")]))) {
@@ -138,6 +138,34 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	memcpy(f->dev[f->n_dev++], val, len + 1);
+	return 0;
+}
+
+/*
+ * Part of a function's name (or "provider:probe"): printable ASCII without
+ * the filter's separators, shorter than a function row's label.
+ */
+static int add_fn(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	size_t len = strlen(val);
+
+	for (const char *p = val; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f) {
+			snprintf(err, errlen, "bad function '%.20s' (want fn:TEXT, printable, no "
+				 "spaces)", val);
+			return -EINVAL;
+		}
+	}
+	if (len >= SNAP_LABEL_LEN) {
+		snprintf(err, errlen, "function '%.20s...' longer than %d bytes", val,
+			 SNAP_LABEL_LEN - 1);
+		return -EINVAL;
+	}
+	if (f->n_fn == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many functions (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	memcpy(f->fn[f->n_fn++], val, len + 1);
 	return 0;
 }
 
@@ -234,6 +262,7 @@ static const struct {
 	{ "ip:", add_net },
 	{ "port:", add_port },
 	{ "dev:", add_dev },
+	{ "fn:", add_fn },
 	{ "host:", add_host },
 };
 
@@ -283,7 +312,7 @@ static int parse_term(struct filter *f, const char *term, size_t len, char *err,
 					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N, dev:NAME or host:NAME)",
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N, dev:NAME, fn:TEXT or host:NAME)",
 			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
@@ -372,6 +401,8 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 	}
 	for (size_t i = 0; i < f->n_dev; i++)
 		out_put(&o, i ? "," : (o.need ? " dev:" : "dev:"), f->dev[i]);
+	for (size_t i = 0; i < f->n_fn; i++)
+		out_put(&o, i ? "," : (o.need ? " fn:" : "fn:"), f->fn[i]);
 	for (size_t i = 0; i < f->n_host; i++)
 		out_put(&o, i ? "," : (o.need ? " host:" : "host:"), f->host[i]);
 	return o.need;
@@ -503,6 +534,18 @@ bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct
 
 		for (size_t i = 0; i < f->n_dev && !ok; i++)
 			ok = dev_matches(f->dev[i], r);
+		if (!ok)
+			return false;
+	}
+	if (fam == SNAP_FAM_FUNC && f->n_fn) {
+		bool ok = false;
+		char label[SNAP_LABEL_LEN];
+
+		/* untrusted bytes: NUL-terminated here whatever the row holds */
+		memcpy(label, r->label, sizeof(label));
+		label[sizeof(label) - 1] = '\0';
+		for (size_t i = 0; i < f->n_fn && !ok; i++)
+			ok = strstr(label, f->fn[i]) != NULL;
 		if (!ok)
 			return false;
 	}

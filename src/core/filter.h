@@ -11,11 +11,13 @@
  *   port:N[,N...]   client row's port (local port of accepted connections,
  *                   remote port of outgoing ones)
  *   dev:NAME[,NAME] block I/O row's device: its name ("sda", "loop3") or MAJ:MIN
+ *   fn:TEXT[,TEXT]  function row's function (or USDT probe) contains TEXT
+ *                   (case-sensitive substring: fn:query matches "exec_simple_query")
  *   host:NAME[,NAME] the fleet view: merge these hosts only (the source applies it;
  *                   rows carry no host, so it matches every row here)
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
  * sys: applies to syscall rows only, ip: and port: to client rows only,
- * dev: to block I/O rows only; names and pids to all.
+ * dev: to block I/O rows only, fn: to function rows only; names and pids to all.
  *
  * Next to the text, a filter says which side of the work/wait split of
  * syscall rows it keeps (enum filter_waits): the dashboard's work view and
@@ -29,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/blkdev.h"
 #include "core/snapshot.h"
 
 #define FILTER_MAX_TERMS 16
@@ -60,7 +63,9 @@ struct filter {
 	size_t n_port;
 	uint16_t port[FILTER_MAX_TERMS];
 	size_t n_dev;
-	char dev[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* device name or "MAJ:MIN" */
+	char dev[FILTER_MAX_TERMS][BLKDEV_NAME_LEN];	/* device name or "MAJ:MIN" */
+	size_t n_fn;
+	char fn[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* substring of a function row's label */
 	size_t n_host;
 	char host[FILTER_MAX_TERMS][SNAP_HOST_LEN];	/* fleet view: host label or instance */
 	enum filter_waits waits;	/* not part of the text */
@@ -87,7 +92,10 @@ bool filter_match_proc(const struct filter *f, uint32_t pid, const char *comm);
 bool filter_match_host(const struct filter *f, const char *name);
 bool filter_match_sys(const struct filter *f, const struct snap_sys_row *r);
 bool filter_match_client(const struct filter *f, const struct snap_client_row *r);
-/* A row of family table @fam (run queue, block I/O): its process terms; dev: for block rows. */
+/*
+ * A row of family table @fam (run queue, block I/O, functions): its process
+ * terms; dev: for block rows, fn: for function rows.
+ */
 bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r);
 
 #endif

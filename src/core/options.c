@@ -100,6 +100,11 @@ static int parse_duration(const char *s, uint64_t *out_ns)
 	return -EINVAL;
 }
 
+int options_parse_duration(const char *s, uint64_t *out_ns)
+{
+	return parse_duration(s, out_ns);
+}
+
 static int parse_interval(const char *s, uint64_t *out_ns)
 {
 	char *end;

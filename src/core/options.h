@@ -157,6 +157,9 @@ void options_defaults(struct options *o);
  */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 
+/* A duration as --slow takes it ("10ms", "500us", "1.5s"): 0, or -EINVAL. */
+int options_parse_duration(const char *s, uint64_t *out_ns);
+
 struct filter;
 
 /* The filter the command line asks for (-p, -c, -s), for snapshots. */

@@ -12,6 +12,9 @@
 #define MIN_SECTION_BYTES 2
 #define MIN_FAM_ROW_BYTES (5 + 2 * 6)
 #define MAX_SECTIONS 64
+/* A stack: pid, what, pstart, comm, 3 counts, flags, n_kernel, n_user at a byte each at least. */
+#define MIN_STACK_BYTES 10
+#define REC_FRAME_MAX 255	/* longer symbol names are cut in recordings */
 
 static int put_breakdown(struct rec_buf *b, const struct snapshot *s)
 {
@@ -54,6 +57,38 @@ static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_fam
 	return 0;
 }
 
+/*
+ * --slow: the stacks with calls this tick (a tick's data, like its rows),
+ * frames as the text symbolised at record time so a replay anywhere shows
+ * the same names. Nothing when --slow is off.
+ */
+static int put_stacks(struct rec_buf *b, const struct snapshot *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_stacks; i++)
+		n += s->stacks[i].count > 0;
+	if (rec_put_u64(b, s->slow_ns) || rec_put_u64(b, s->stacks_dropped) ||
+	    rec_put_u64(b, s->stacks_dropped_total) || rec_put_u64(b, n))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_stacks; i++) {
+		const struct snap_stack *st = &s->stacks[i];
+
+		if (!st->count)
+			continue;
+		if (rec_put_u64(b, st->pid) || rec_put_u64(b, st->what) ||
+		    rec_put_u64(b, st->pstart_ns) || rec_put_str(b, st->comm, ABI_COMM_LEN) ||
+		    rec_put_u64(b, st->count) || rec_put_u64(b, st->count_total) ||
+		    rec_put_u64(b, st->max_ns) || rec_put_u64(b, st->flags) ||
+		    rec_put_u64(b, st->n_kernel) || rec_put_u64(b, st->n_user))
+			return -ENOMEM;
+		for (unsigned int f = 0; f < (unsigned int)st->n_kernel + st->n_user; f++)
+			if (rec_put_str(b, snap_stack_frame(s, st, f), REC_FRAME_MAX))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
 /* One section: its tag, the length of the body written by @put, the body. */
 static int put_section(struct rec_buf *b, struct rec_buf *tmp, enum rec_section tag,
 		       int ret_of_put)
@@ -71,10 +106,12 @@ int rec_sections_put(struct rec_buf *b, const struct snapshot *s)
 	struct rec_buf tmp = { 0 };
 	int ret;
 
-	ret = rec_put_u64(b, 1 + SNAP_FAM_NR) ? -ENOMEM :
+	ret = rec_put_u64(b, 1 + SNAP_FAM_NR + (s->slow_ns != 0)) ? -ENOMEM :
 	      put_section(b, &tmp, REC_SEC_BREAKDOWN, put_breakdown(&tmp, s));
 	for (int f = 0; !ret && f < SNAP_FAM_NR; f++)
 		ret = put_section(b, &tmp, REC_SEC_FAMILY, put_family(&tmp, s, (enum snap_family)f));
+	if (!ret && s->slow_ns)
+		ret = put_section(b, &tmp, REC_SEC_STACKS, put_stacks(&tmp, s));
 	rec_buf_free(&tmp);
 	return ret;
 }
@@ -155,6 +192,51 @@ static int get_family(struct rec_cur *c, struct snapshot *s)
 	return ret;
 }
 
+static int get_stack(struct rec_cur *c, struct snapshot *s)
+{
+	struct snap_stack *st = snapshot_add_stack(s);
+	uint64_t flags = 0, nk = 0, nu = 0;
+	char frame[REC_FRAME_MAX + 1];
+	int ret;
+
+	if (!st)
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	ret = rec_get_u32(c, &st->pid, "stack pid") ?: rec_get_u32(c, &st->what, "stack row") ?:
+	      rec_get_u64(c, &st->pstart_ns) ?:
+	      rec_get_str(c, st->comm, sizeof(st->comm), ABI_COMM_LEN, "stack process name") ?:
+	      rec_get_u64(c, &st->count) ?: rec_get_u64(c, &st->count_total) ?:
+	      rec_get_u64(c, &st->max_ns) ?: rec_get_max(c, UINT32_MAX, &flags, "stack flags") ?:
+	      rec_get_max(c, ABI_STACK_DEPTH, &nk, "kernel frames") ?:
+	      rec_get_max(c, ABI_STACK_DEPTH + 1, &nu, "user frames");
+	st->flags = (uint32_t)flags;
+	for (uint64_t f = 0; !ret && f < nk + nu; f++) {
+		ret = rec_get_str(c, frame, sizeof(frame), REC_FRAME_MAX, "stack frame");
+		if (!ret && snapshot_add_frame(s, frame))
+			ret = rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	}
+	/* Set last: a failed read leaves no frames counted that are not there. */
+	if (!ret) {
+		st->n_kernel = (uint16_t)nk;
+		st->n_user = (uint16_t)nu;
+	}
+	return ret;
+}
+
+static int get_stacks(struct rec_cur *c, struct snapshot *s)
+{
+	size_t n = 0;
+	int ret;
+
+	if (s->slow_ns || s->n_stacks)
+		return rec_fail_at(c->e, c->base, -EINVAL, "stacks twice in one tick");
+	ret = rec_get_u64(c, &s->slow_ns) ?: rec_get_u64(c, &s->stacks_dropped) ?:
+	      rec_get_u64(c, &s->stacks_dropped_total) ?:
+	      rec_get_count(c, MIN_STACK_BYTES, &n, "stack");
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = get_stack(c, s);
+	return ret;
+}
+
 int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 {
 	size_t count = 0;
@@ -187,6 +269,8 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 			ret = get_breakdown(&sub, s);
 		else if (tag == REC_SEC_FAMILY)
 			ret = get_family(&sub, s);
+		else if (tag == REC_SEC_STACKS)
+			ret = get_stacks(&sub, s);
 		else
 			continue;	/* newer than this lattop: skipped */
 		if (!ret && sub.off != sub.n)

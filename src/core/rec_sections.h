@@ -13,6 +13,11 @@
  *                      number of parts P, rows; per row tgid, a, b, comm,
  *                      label, interval and total histograms, then P x
  *                      (part, part_total) histograms.
+ *   REC_SEC_STACKS:    --slow only: slow_ns, stacks_dropped, stacks_dropped_total,
+ *                      the stacks with calls this tick; per stack pid, what,
+ *                      pstart_ns, comm, count, count_total, max_ns, flags,
+ *                      n_kernel, n_user, then that many frames (text,
+ *                      symbolised when recorded, at most 255 bytes each).
  * A format-2 tick ends before the sections: no breakdown, tables off.
  */
 #ifndef LATTOP_CORE_REC_SECTIONS_H
@@ -21,7 +26,7 @@
 #include "core/rec_format.h"
 #include "core/rec_varint.h"
 
-enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2 };
+enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2, REC_SEC_STACKS = 3 };
 
 /* Append the sections of @s. 0, -ENOMEM, or -EINVAL for a corrupt histogram reference. */
 int rec_sections_put(struct rec_buf *b, const struct snapshot *s);

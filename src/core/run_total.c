@@ -14,13 +14,31 @@ struct run_entry {
 	uint32_t cap;
 };
 
+/* A row of a family table (run queue, block, functions): the whole latency only. */
+struct run_fam_entry {
+	struct abi_fam_key key;		/* first: key_index reads it there */
+	char label[SNAP_LABEL_LEN];
+	char detail[SNAP_LABEL_LEN];
+	struct snap_hist sum;
+	struct hist_bucket *b;
+	uint32_t cap;
+};
+
 _Static_assert(sizeof(struct abi_sys_key) == KEY_INDEX_KEY_LEN, "key_index key size");
+_Static_assert(sizeof(struct abi_fam_key) == KEY_INDEX_KEY_LEN, "key_index key size");
+
+struct run_fam {
+	struct run_fam_entry *entries;
+	size_t n, cap;
+	struct key_index index;
+};
 
 struct run_total {
 	struct run_entry *entries;
 	size_t n, cap, max_keys;
 	uint64_t dropped_keys;
 	struct key_index index;
+	struct run_fam fam[SNAP_FAM_NR];
 	struct snapshot last;		/* header and counters of the newest snapshot, no rows */
 };
 
@@ -32,12 +50,17 @@ struct run_total *run_total_new(size_t max_keys)
 		return NULL;
 	rt->max_keys = max_keys ? max_keys : 1;
 	snapshot_init(&rt->last);
-	if (key_index_reserve(&rt->index, &(struct key_array){ NULL, sizeof(*rt->entries), 0 })) {
-		free(rt);
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (key_index_reserve(&rt->index, &(struct key_array){ NULL, sizeof(*rt->entries), 0 }))
+		goto fail;
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		if (key_index_reserve(&rt->fam[f].index,
+				      &(struct key_array){ NULL, sizeof(*rt->fam[f].entries), 0 }))
+			goto fail;
 	return rt;
+fail:
+	run_total_free(rt);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void run_total_free(struct run_total *rt)
@@ -48,8 +71,58 @@ void run_total_free(struct run_total *rt)
 		free(rt->entries[i].b);
 	free(rt->entries);
 	key_index_free(&rt->index);
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		for (size_t i = 0; i < rt->fam[f].n; i++)
+			free(rt->fam[f].entries[i].b);
+		free(rt->fam[f].entries);
+		key_index_free(&rt->fam[f].index);
+	}
 	snapshot_free(&rt->last);
 	free(rt);
+}
+
+/* *@b (capacity *@cap) = the buckets of @h of @s; 0 or -ENOMEM. */
+static int keep_buckets(struct hist_bucket **b, uint32_t *cap, const struct snapshot *s,
+			const struct snap_hist *h)
+{
+	if (h->n > *cap) {
+		struct hist_bucket *nb = realloc(*b, h->n * sizeof(*nb));
+
+		if (!nb)
+			return -ENOMEM;
+		*b = nb;
+		*cap = h->n;
+	}
+	if (h->n)
+		memcpy(*b, snap_hist_buckets(s, h), h->n * sizeof(**b));
+	return 0;
+}
+
+static int observe_fam(struct run_total *rt, const struct snapshot *s, enum snap_family f)
+{
+	struct run_fam *rf = &rt->fam[f];
+
+	for (size_t i = 0; i < s->fam[f].n; i++) {
+		const struct snap_fam_row *r = &s->fam[f].rows[i];
+		struct key_entries ke = { (void **)&rf->entries, &rf->n, &rf->cap, sizeof(*rf->entries) };
+		struct run_fam_entry *e;
+		bool created;
+		long pos = key_index_get(&rf->index, &ke, &r->key, rt->max_keys, &created);
+
+		if (pos == -ENOSPC) {
+			rt->dropped_keys++;
+			continue;
+		}
+		if (pos < 0)
+			return (int)pos;
+		e = &rf->entries[pos];
+		if (keep_buckets(&e->b, &e->cap, s, &r->total))
+			return -ENOMEM;
+		e->sum = r->total;
+		memcpy(e->label, r->label, sizeof(e->label));
+		memcpy(e->detail, r->detail, sizeof(e->detail));
+	}
+	return 0;
 }
 
 int run_total_observe(struct run_total *rt, const struct snapshot *s)
@@ -72,18 +145,16 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 		if (pos < 0)
 			return (int)pos;
 		e = &rt->entries[pos];
-		if (r->total.n > e->cap) {
-			struct hist_bucket *b = realloc(e->b, r->total.n * sizeof(*b));
-
-			if (!b)
-				return -ENOMEM;
-			e->b = b;
-			e->cap = r->total.n;
-		}
-		if (r->total.n)
-			memcpy(e->b, snap_hist_buckets(s, &r->total), r->total.n * sizeof(*e->b));
+		if (keep_buckets(&e->b, &e->cap, s, &r->total))
+			return -ENOMEM;
 		e->sum = r->total;
 		e->exited = r->exited;
+	}
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		int ret = observe_fam(rt, s, (enum snap_family)f);
+
+		if (ret)
+			return ret;
 	}
 	snapshot_copy_header(&rt->last, s);	/* header and counters; the rows are ours */
 	return 0;
@@ -109,6 +180,21 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))
 			return -ENOMEM;
 		r->interval = r->total;
+	}
+	for (int f = 0; f < SNAP_FAM_NR; f++) {
+		for (size_t i = 0; i < rt->fam[f].n; i++) {
+			const struct run_fam_entry *e = &rt->fam[f].entries[i];
+			struct snap_fam_row *r = snapshot_add_fam(out, (enum snap_family)f);
+
+			if (!r)
+				return -ENOMEM;
+			r->key = e->key;
+			memcpy(r->label, e->label, sizeof(r->label));
+			memcpy(r->detail, e->detail, sizeof(r->detail));
+			if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))
+				return -ENOMEM;
+			r->interval = r->total;
+		}
 	}
 	return 0;
 }

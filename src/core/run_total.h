@@ -1,7 +1,8 @@
 /*
  * run_total.h - the totals of a whole `lattop run`: the newest cumulative
  * histogram of every (process, syscall) key seen in any snapshot, kept after
- * the key ages out of the live snapshots (exited children of a long command
+ * the key ages out of the live snapshots (the family tables' rows too, by
+ * their whole latency; not their parts) (exited children of a long command
  * leave them after a few ticks). Cumulative totals are exact whatever the
  * consumer skipped, so missing a snapshot loses nothing as long as a later
  * one still carries the key. Pure.

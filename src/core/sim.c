@@ -21,6 +21,7 @@
 #include "core/sim_clients.h"
 #include "core/sim_families.h"
 #include "core/sim_rand.h"
+#include "core/sim_stacks.h"
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
 
@@ -120,6 +121,8 @@ struct sim {
 	int profile;			/* enum sim_profile */
 	struct sim_clients *clients;
 	struct sim_fams *fams;
+	struct sim_stacks *stacks;
+	uint64_t slow_ns;		/* sim_set_slow_ns: 0 = no stacks */
 	bool breakdown;			/* sim_set_families */
 	bool fam_on[SNAP_FAM_NR];
 	uint64_t tick;
@@ -186,9 +189,11 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 	sim_set_families(sim, true, true, true);
 	sim->clients = sim_clients_new(seed, profile);
 	sim->fams = sim_fams_new(seed, profile == SIM_REGRESSION);
-	if (!sim->clients || !sim->fams) {
+	sim->stacks = sim_stacks_new();
+	if (!sim->clients || !sim->fams || !sim->stacks) {
 		sim_clients_free(sim->clients);
 		sim_fams_free(sim->fams);
+		sim_stacks_free(sim->stacks);
 		free(sim);
 		errno = ENOMEM;
 		return NULL;
@@ -210,6 +215,12 @@ void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block)
 	sim->breakdown = breakdown;
 	sim->fam_on[SNAP_FAM_RUNQ] = runq;
 	sim->fam_on[SNAP_FAM_BLOCK] = block;
+	sim->fam_on[SNAP_FAM_FUNC] = true;	/* as if -u and --usdt were given */
+}
+
+void sim_set_slow_ns(struct sim *sim, uint64_t slow_ns)
+{
+	sim->slow_ns = slow_ns;
 }
 
 void sim_free(struct sim *sim)
@@ -218,6 +229,7 @@ void sim_free(struct sim *sim)
 		return;
 	sim_clients_free(sim->clients);
 	sim_fams_free(sim->fams);
+	sim_stacks_free(sim->stacks);
 	free(sim);
 }
 
@@ -335,7 +347,8 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 			return -ENOMEM;
 	}
 	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out) ?:
-	      sim_fams_tick(sim->fams, sim->tick, interval_ns, sim->fam_on, out);
+	      sim_fams_tick(sim->fams, sim->tick, interval_ns, sim->fam_on, out) ?:
+	      sim_stacks_tick(sim->stacks, sim->slow_ns, out);
 	if (ret)
 		return ret;
 	out->breakdown = sim->breakdown;

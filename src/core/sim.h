@@ -74,6 +74,12 @@ struct sim *sim_new_profile(uint64_t seed, int profile);
  * leaves part_ns 0. The data of what stays on does not change.
  */
 void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block);
+
+/*
+ * --slow: from the next tick, stacks of calls at or above @slow_ns (0: none)
+ * for a few syscall and function rows (sim_stacks.h). Off by default.
+ */
+void sim_set_slow_ns(struct sim *sim, uint64_t slow_ns);
 void sim_free(struct sim *sim);
 
 /*

@@ -44,28 +44,52 @@ struct sim_fam_spec {
 	double rate_per_s;
 	struct sim_lat lat;		/* runq: the wait; block: the device part */
 	struct sim_lat queue;		/* block only */
+	const char *detail;		/* functions: the binary (label: the function) */
 };
 
+#define PG_BIN "/usr/lib/postgresql/15/bin/postgres"
+#define NGINX_BIN "/usr/sbin/nginx"
+
+
 static const struct sim_fam_spec specs[] = {
-	{ SNAP_FAM_RUNQ, 1201, "nginx", 0, NULL, 0, 900, { 12000, 0.8, 0.01 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 1202, "nginx", 0, NULL, 0, 700, { 14000, 0.8, 0.01 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 1203, "nginx", 0, NULL, 0, 500, { 15000, 0.8, 0.01 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 842, "postgres", 0, NULL, 0, 600, { 25000, 1.0, 0.02 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 977, "redis-server", 0, NULL, 0, 1500, { 6000, 0.6, 0.005 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 2301, "java", 0, NULL, 0, 2500, { 40000, 1.2, 0.03 }, { 0, 0, 0 } },
-	{ SNAP_FAM_RUNQ, 37, "kworker/0:1", 0, NULL, 0, 120, { 4000, 0.5, 0.01 }, { 0, 0, 0 } },
+	{ SNAP_FAM_RUNQ, 1201, "nginx", 0, NULL, 0, 900, { 12000, 0.8, 0.01 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 1202, "nginx", 0, NULL, 0, 700, { 14000, 0.8, 0.01 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 1203, "nginx", 0, NULL, 0, 500, { 15000, 0.8, 0.01 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 842, "postgres", 0, NULL, 0, 600, { 25000, 1.0, 0.02 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 977, "redis-server", 0, NULL, 0, 1500, { 6000, 0.6, 0.005 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 2301, "java", 0, NULL, 0, 2500, { 40000, 1.2, 0.03 }, { 0, 0, 0 }, NULL },
+	{ SNAP_FAM_RUNQ, 37, "kworker/0:1", 0, NULL, 0, 120, { 4000, 0.5, 0.01 }, { 0, 0, 0 }, NULL },
 	{ SNAP_FAM_BLOCK, 842, "postgres", DEV_NVME, "nvme0n1", ABI_BLOCK_READ, 300,
-	  { 110000, 0.6, 0.01 }, { 3000, 0.5, 0.01 } },
+	  { 110000, 0.6, 0.01 }, { 3000, 0.5, 0.01 }, NULL },
 	{ SNAP_FAM_BLOCK, 851, "postgres", DEV_NVME, "nvme0n1", ABI_BLOCK_WRITE, 85,
-	  { 60000, 0.5, 0.01 }, { 5000, 0.5, 0.01 } },
+	  { 60000, 0.5, 0.01 }, { 5000, 0.5, 0.01 }, NULL },
 	{ SNAP_FAM_BLOCK, 851, "postgres", DEV_NVME, "nvme0n1", ABI_BLOCK_FLUSH, 40,
-	  { 1500000, 0.7, 0.03 }, { 2000, 0.4, 0.01 } },
+	  { 1500000, 0.7, 0.03 }, { 2000, 0.4, 0.01 }, NULL },
 	{ SNAP_FAM_BLOCK, 412, "jbd2/nvme0n1p1-", DEV_NVME, "nvme0n1", ABI_BLOCK_WRITE, 10,
-	  { 80000, 0.5, 0.01 }, { 4000, 0.5, 0.01 } },
+	  { 80000, 0.5, 0.01 }, { 4000, 0.5, 0.01 }, NULL },
 	{ SNAP_FAM_BLOCK, 2301, "java", DEV_SDA, "sda", ABI_BLOCK_READ, 50,
-	  { 4000000, 0.6, 0.02 }, { 200000, 0.8, 0.02 } },
+	  { 4000000, 0.6, 0.02 }, { 200000, 0.8, 0.02 }, NULL },
 	{ SNAP_FAM_BLOCK, 95, "kworker/u4:2", DEV_SDA, "sda", ABI_BLOCK_WRITE, 20,
-	  { 6000000, 0.6, 0.02 }, { 1000000, 0.8, 0.02 } },
+	  { 6000000, 0.6, 0.02 }, { 1000000, 0.8, 0.02 }, NULL },
+	/*
+	 * Functions (-u, --usdt): dev = the probe id, op = enum abi_func_kind.
+	 * Last, so that the rows above keep their random streams.
+	 */
+	{ .fam = SNAP_FAM_FUNC, .pid = 842, .comm = "postgres", .dev = 0,
+	  .label = "exec_simple_query", .op = ABI_FUNC_UPROBE, .rate_per_s = 250,
+	  .lat = { 2500000, 0.9, 0.03 }, .detail = PG_BIN },
+	{ .fam = SNAP_FAM_FUNC, .pid = 842, .comm = "postgres", .dev = 1,
+	  .label = "postgresql:query__start->query__done", .op = ABI_FUNC_USDT_SPAN,
+	  .rate_per_s = 250, .lat = { 2300000, 0.9, 0.03 }, .detail = PG_BIN },
+	{ .fam = SNAP_FAM_FUNC, .pid = 1201, .comm = "nginx", .dev = 2,
+	  .label = "ngx_http_process_request", .op = ABI_FUNC_UPROBE, .rate_per_s = 400,
+	  .lat = { 45000, 0.8, 0.02 }, .detail = NGINX_BIN },
+	{ .fam = SNAP_FAM_FUNC, .pid = 1202, .comm = "nginx", .dev = 2,
+	  .label = "ngx_http_process_request", .op = ABI_FUNC_UPROBE, .rate_per_s = 300,
+	  .lat = { 50000, 0.8, 0.02 }, .detail = NGINX_BIN },
+	{ .fam = SNAP_FAM_FUNC, .pid = 1201, .comm = "nginx", .dev = 3,
+	  .label = "ngx_http_static_handler", .op = ABI_FUNC_UPROBE, .rate_per_s = 150,
+	  .lat = { 12000, 0.7, 0.02 }, .detail = NGINX_BIN },
 };
 
 #define N_SPECS (sizeof(specs) / sizeof(specs[0]))
@@ -164,11 +188,13 @@ static int put_row(struct sim_fams *fs, size_t i, struct snapshot *out)
 	if (!r)
 		return -ENOMEM;
 	r->key.tgid = sp->pid;
-	r->key.a = sp->fam == SNAP_FAM_BLOCK ? sp->dev : ABI_FAM_ANY;
+	r->key.a = sp->fam != SNAP_FAM_RUNQ ? sp->dev : ABI_FAM_ANY;
 	r->key.b = sp->op;
 	strncpy(r->key.comm, sp->comm, sizeof(r->key.comm) - 1);
 	if (sp->label)
 		strncpy(r->label, sp->label, sizeof(r->label) - 1);
+	if (sp->detail)
+		strncpy(r->detail, sp->detail, sizeof(r->detail) - 1);
 	if (snapshot_put_hist(out, &r->interval, &fs->iv) ||
 	    snapshot_put_hist(out, &r->total, &row->total))
 		return -ENOMEM;

@@ -6,7 +6,9 @@
  * (tens of microseconds, a tail into milliseconds). Block I/O: two devices,
  * nvme0n1 (postgres reads, WAL writes and flushes, jbd2) and sda (java
  * reads, kworker writeback), each request's time split into queue and
- * device time that add up exactly to it. The regression profile slows
+ * device time that add up exactly to it. Functions (as -u and --usdt give
+ * them): postgres' exec_simple_query and its query__start -> query__done
+ * USDT span, nginx' request handler in two workers. The regression profile slows
  * every family row as it slows busy syscall rows (sim_rand.h).
  */
 #ifndef LATTOP_CORE_SIM_FAMILIES_H

@@ -13,7 +13,7 @@
 #define BF_FIELD_LEN 48
 
 /* Column widths of the key fields in the summary table (enum fam_field). */
-static const int field_width[FAM_F_NR] = { 7, 16, 4, 12, 7 };
+static const int field_width[FAM_F_NR] = { 7, 16, 4, 12, 7, 24, 24 };
 
 static bool has_field(const struct family_desc *d, enum fam_field f)
 {

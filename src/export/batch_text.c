@@ -13,6 +13,7 @@
 #include "core/view.h"
 #include "export/batch_fam.h"
 #include "export/batch_text.h"
+#include "export/batch_stacks.h"
 #include "export/fmt_breakdown.h"
 #include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
@@ -89,8 +90,10 @@ static void bt_header(FILE *out, const struct snapshot *s, bool cumulative)
 			c->client_lost);
 }
 
-static void bt_block(FILE *out, const struct view_row *r, bool breakdown)
+static void bt_block(FILE *out, const struct snapshot *s, const struct view_row *r,
+		     const struct batch_text_opts *o)
 {
+	bool breakdown = s->breakdown;
 	char name[BT_NAME_LEN], p50[FMT_DURATION_LEN], p99[FMT_DURATION_LEN];
 	char max[FMT_DURATION_LEN];
 
@@ -114,6 +117,7 @@ static void bt_block(FILE *out, const struct view_row *r, bool breakdown)
 		return;
 	}
 	batch_text_quantize(out, &r->hist);
+	batch_stacks_write(out, s, r->nr, name, o->cumulative, o->filter, BATCH_STACKS_TOP_N);
 }
 
 static void bt_summary_row(FILE *out, const struct view_row *r, bool breakdown)
@@ -316,7 +320,7 @@ int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_tex
 		view_sort(&v, VIEW_SORT_TIME, true);
 		n = v.n < top_n ? v.n : top_n;
 		for (size_t i = 0; i < n; i++)
-			bt_block(out, &v.rows[i], s->breakdown);
+			bt_block(out, s, &v.rows[i], o);
 		ret = bt_summary(out, s, o);
 		fputc('\n', out);
 	}

@@ -375,6 +375,83 @@ static void json_hosts(struct jw *w, const struct snapshot *s)
 	jw_close(w, ']');
 }
 
+/* The label of function row @probe_id (any process), or NULL. */
+static const char *func_label(const struct snapshot *s, uint32_t probe_id)
+{
+	const struct snap_table *t = &s->fam[SNAP_FAM_FUNC];
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].key.a == probe_id)
+			return t->rows[i].label;
+	return NULL;
+}
+
+static void json_frames(struct jw *w, const char *key, const struct snapshot *s,
+			const struct snap_stack *st, unsigned int from, unsigned int n)
+{
+	jw_key(w, key);
+	jw_open(w, '[');
+	for (unsigned int i = from; i < from + n; i++) {
+		const char *f = snap_stack_frame(s, st, i);
+
+		jw_sep(w);
+		jw_str(w, f, strlen(f));
+	}
+	jw_close(w, ']');
+}
+
+/*
+ * --slow: "slow_ns", "stacks_dropped(_total)" and "stacks", those with calls
+ * in the view's period; nothing at all when --slow is off.
+ */
+static void json_stacks(struct jw *w, const struct snapshot *s, const struct json_opts *o)
+{
+	bool cum = o->cumulative_only;
+
+	if (!s->slow_ns)
+		return;
+	jw_kv_u64(w, "slow_ns", s->slow_ns);
+	jw_kv_u64(w, "stacks_dropped", s->stacks_dropped);
+	jw_kv_u64(w, "stacks_dropped_total", s->stacks_dropped_total);
+	jw_key(w, "stacks");
+	jw_open(w, '[');
+	for (size_t i = 0; i < s->n_stacks; i++) {
+		const struct snap_stack *st = &s->stacks[i];
+
+		if (!(cum ? st->count_total : st->count))
+			continue;
+		if (o->filter && !filter_match_proc(o->filter, st->pid, st->comm))
+			continue;
+		jw_sep(w);
+		jw_open(w, '{');
+		jw_kv_u64(w, "pid", st->pid);
+		jw_kv_str(w, "comm", st->comm, sizeof(st->comm));
+		if (st->what & SNAP_STACK_FUNC) {
+			const char *label = func_label(s, st->what & ~SNAP_STACK_FUNC);
+			char id[32];
+
+			snprintf(id, sizeof(id), "probe_%u", st->what & ~SNAP_STACK_FUNC);
+			jw_kv_str(w, "function", label ? label : id,
+				  label ? SNAP_LABEL_LEN : sizeof(id));
+		} else {
+			char nbuf[32];
+			const char *name = syscall_name_or_nr(st->what, nbuf, sizeof(nbuf));
+
+			jw_kv_str(w, "syscall", name, strlen(name));
+		}
+		jw_kv_u64(w, "count", st->count);
+		jw_kv_u64(w, "count_total", st->count_total);
+		jw_kv_u64(w, "max_ns", st->max_ns);
+		json_frames(w, "kernel", s, st, 0, st->n_kernel);
+		json_frames(w, "user", s, st, st->n_kernel, st->n_user);
+		jw_kv_bool(w, "truncated", st->flags & SNAP_STACK_TRUNCATED);
+		jw_kv_bool(w, "leaf", st->flags & SNAP_STACK_LEAF);
+		jw_kv_bool(w, "repaired", st->flags & SNAP_STACK_REPAIRED);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts *o)
 {
 	static const struct json_opts defaults;
@@ -417,6 +494,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	jw_kv_bool(&w, "breakdown", s->breakdown);
 	json_families(&w, s, o);
 	json_hosts(&w, s);
+	json_stacks(&w, s, o);
 	if (o->extra)
 		o->extra(out, o->extra_ctx);
 	jw_close(&w, '}');

@@ -8,6 +8,7 @@
 #include "collect/collector.h"
 #include "ui/draw.h"
 #include "core/clock_ns.h"
+#include "export/fmt_duration.h"
 #include "ui/header.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
@@ -80,7 +81,7 @@ void header_fmt_uptime(char *buf, size_t len, uint64_t ns)
 }
 
 /* A count in few cells: 812, 11071, 102k, 3.4M. */
-static void fmt_count(char *buf, size_t len, uint64_t n)
+static void hdr_count(char *buf, size_t len, uint64_t n)
 {
 	if (n >= 10000000)
 		snprintf(buf, len, "%.1fM", (double)n / 1e6);
@@ -97,7 +98,7 @@ static void add_total(struct header_line *l, const char *what, uint64_t n, bool 
 
 	if (!n && !always)
 		return;
-	fmt_count(c, sizeof(c), n);
+	hdr_count(c, sizeof(c), n);
 	header_add(l, n ? 1 : 5, n ? theme_attr(THEME_ROLE_warn) : theme_attr(THEME_ROLE_header),
 		   "%s %s total", what, c);
 }
@@ -157,6 +158,9 @@ void header_build(struct ui *ui, struct header_line *l)
 	add_total(l, "clients lost", s ? s->total.client_lost : 0, false);
 	add_total(l, "clients evicted", s ? s->total.client_evicted : 0, false);
 	add_total(l, "dropped snapshots", s ? s->total.dropped_snapshots : 0, false);
+	/* The cost, said once (dropped first on a narrow terminal: the pane's status says it too). */
+	if (s && s->fam[SNAP_FAM_FUNC].state == SNAP_FAM_ON)
+		header_add(l, 5, a, "uprobes ~%s/call", UI_UPROBE_COST_TEXT);
 	{	/* families and the breakdown: on or off ('f' shows a family and why it is off) */
 		char fams[HEADER_FIELD_LEN];
 
@@ -164,11 +168,21 @@ void header_build(struct ui *ui, struct header_line *l)
 		if (fams[0])
 			header_add(l, 7, a, "%s", fams);	/* dropped before the host name */
 	}
+	if (s && s->slow_ns) {	/* --slow: the threshold, and stacks the kernel could not keep */
+		char slow[16];
+
+		fmt_duration_ns(slow, sizeof(slow), s->slow_ns);
+		header_add(l, 1, s->stacks_dropped_total ? theme_attr(THEME_ROLE_warn) : a,
+			   "slow>%s stacks dropped %llu", slow,
+			   (unsigned long long)s->stacks_dropped_total);
+	}
 	if (ui->chrome.have_cpu)
 		header_add(l, 4, a, "lattop %.1f%% cpu", ui->chrome.cpu_pct);
 	if (s && s->probe_cost.on) {
 		add_probe_cost(l, s, SNAP_PROBE_SYSCALLS, "syscalls");
 		add_probe_cost(l, s, SNAP_PROBE_CLIENTS, "clients");
+		if (s->fam[SNAP_FAM_FUNC].state == SNAP_FAM_ON)
+			add_probe_cost(l, s, SNAP_PROBE_FUNCS, "uprobes");
 	}
 	if (ui->o->host && ui->o->host[0])
 		header_add(l, 6, a, "%s", ui->o->host);

@@ -53,4 +53,13 @@ void header_tick(struct ui *ui);
 /* "3m12s", "1h04m", "45s": time since start, short. */
 void header_fmt_uptime(char *buf, size_t len, uint64_t ns);
 
+/*
+ * What one uprobe hit costs: a trap into the kernel and back (entry and
+ * return), microseconds, against well under one for a tracepoint. The BPF
+ * programs' own run time is in the 'B' statistics; `make bench` measures
+ * the whole against bpftrace. Said in the header and when the Functions
+ * pane is shown.
+ */
+#define UI_UPROBE_COST_TEXT "1-3us"
+
 #endif

@@ -7,6 +7,7 @@
 #include "collect/collector.h"
 #include "core/interval_ladder.h"
 #include "core/syscall_names.h"
+#include "export/fmt_duration.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -152,6 +153,8 @@ static int act_enter(struct ui *ui)
 {
 	struct ui_table_state *t;
 
+	if (ui->hist_focus)	/* from the histogram: the stacks of its slow calls */
+		return ui_stacks_toggle(ui);
 	if (ui->focus == TABLE_CLIENTS)
 		return pin_client(ui);
 	if (ui->focus == TABLE_FAMILY)
@@ -559,6 +562,20 @@ static int act_bpf_stats(struct ui *ui)
 /* 'f': the family tables (run queue, block I/O) in turn in the processes pane. */
 static int act_families(struct ui *ui) { return ui_fam_cycle(ui); }
 
+/* 'S': the selected row's stacks of slow calls (--slow). */
+static int act_stacks(struct ui *ui) { return ui_stacks_toggle(ui); }
+
+/* 'D': the --slow threshold from the dashboard, as a duration or "off". */
+static int act_slow(struct ui *ui)
+{
+	char now[24] = "";
+
+	if (ui->snap && ui->snap->slow_ns)
+		fmt_duration_ns(now, sizeof(now), ui->snap->slow_ns);
+	ui_prompt_open(ui, PROMPT_SLOW, now);
+	return REDRAW_STATUS;
+}
+
 static int act_snapshot(struct ui *ui)
 {
 	ui_snapshot_write(ui);
@@ -584,7 +601,8 @@ const struct key_binding key_table[] = {
 	  { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
 	{ "F", "follow the selected row: it stays selected when it leaves the view and comes "
 	  "back (the selection always keeps its row across re-sorts)", act_follow, { 'F', 0 } },
-	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME (Enter keeps, "
+	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME fn:TEXT (Enter "
+	  "keeps, "
 	  "Esc restores, Esc on empty clears, Ctrl-U empties)", act_filter, { '/', KEY_F(4), 0 } },
 	{ "F3", "search: jump to a row whose name contains the text (F3 again or n: next)",
 	  act_search, { KEY_F(3), 0 } },
@@ -615,7 +633,8 @@ const struct key_binding key_table[] = {
 	  "calls, wait rows marked \"(wait)\")", act_waits, { 'w', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
-	{ "f", "run queue, then block I/O, then processes again in the processes pane (same keys: "
+	{ "f", "run queue, then block I/O, then functions (when traced: -u, --usdt), then "
+	  "processes again in the processes pane (same keys: "
 	  "filter, sort, F6, I, F, search; Enter: the histogram's parts, queue / device; Esc: "
 	  "processes)", act_families, { 'f', 0 } },
 	{ "l", "histogram: powers of two vs finer log-linear buckets", act_fine, { 'l', 0 } },
@@ -628,7 +647,13 @@ const struct key_binding key_table[] = {
 	{ "B", "BPF run-time statistics on/off (kernel.bpf_stats_enabled; costs a little per "
 	  "call): the header shows each probe family's BPF time per second", act_bpf_stats,
 	  { 'B', 0 } },
-	{ "s", "snapshot the screen and the tick's data to files", act_snapshot, { 's', 0 } },
+	{ "S", "stacks of the selected row's slow calls (--slow): slowest first, counts, max, "
+	  "kernel and user frames; scrolls (Up/Down, PgUp/PgDn); Enter in the histogram opens it "
+	  "too; S or Esc closes", act_stacks, { 'S', 0 } },
+	{ "D", "--slow threshold: type a duration (5ms, 500us) or off; stacks of slower calls "
+	  "from the next tick", act_slow, { 'D', 0 } },
+	{ "s", "snapshot the screen and the tick's data to files (with the selected row's stacks)",
+	  act_snapshot, { 's', 0 } },
 	{ "Ctrl-L", "redraw the terminal", act_redraw, { CTRL('l'), 0 } },
 };
 const size_t key_table_len = sizeof(key_table) / sizeof(key_table[0]);

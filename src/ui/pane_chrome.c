@@ -42,6 +42,18 @@ void pane_status_draw(struct ui *ui, WINDOW *w)
 {
 	int width = getmaxx(w);
 
+	if (ui->prompt == PROMPT_SLOW) {
+		char line[FILTER_TEXT_MAX + 160];
+		int x;
+
+		snprintf(line, sizeof(line), "slow calls' stacks above> %s", ui->prompt_buf);
+		x = draw_text(w, 0, 0, width, line, theme_attr(THEME_ROLE_status), false);
+		snprintf(line, sizeof(line), "   %s", ui->prompt_error[0] ? ui->prompt_error :
+			 "a duration (5ms, 500us, 1s) or off; Enter: apply  Esc: cancel");
+		draw_text(w, 0, x, width - x, line, theme_attr(ui->prompt_error[0] ?
+			  THEME_ROLE_error : THEME_ROLE_dim), true);
+		return;
+	}
 	if (ui->prompt == PROMPT_FILTER || ui->prompt == PROMPT_SEARCH) {
 		char line[FILTER_TEXT_MAX + 160];
 		int x;

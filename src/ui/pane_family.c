@@ -11,6 +11,7 @@
 #include "core/sanitize.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
+#include "ui/header.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
@@ -58,19 +59,21 @@ static const enum fam_col block_shows[] = {
 	FAM_COL_PART1_P99,
 };
 
-/* Placeholder until the functions pane has its FUNCTION and BINARY columns. */
+/* Functions (-u, --usdt): the function first, it names the row. */
 static const struct table_col func_cols[] = {
+	{ .title = "FUNCTION", .width = 22, .wide = 40 },
+	{ .title = "BINARY", .width = 10, .wide = 18, .drop = 3 },
 	{ .title = "PID", .width = 7, .right = true, .drop = 2 },
-	{ .title = "COMMAND", .width = 13, .wide = 15 },
+	{ .title = "COMMAND", .width = 10, .wide = 15, .drop = 5 },
 	{ .title = "CALLS/s", .width = 8, .right = true },
-	{ .title = "AVG", .width = 7, .right = true, .drop = 3 },
+	{ .title = "AVG", .width = 7, .right = true, .drop = 4 },
 	{ .title = "P99", .width = 7, .right = true },
 	{ .title = "MAX", .width = 7, .right = true, .drop = 1 },
 	{ .title = "TIME%", .width = 6, .right = true, .drop = 4 },
 };
 static const enum fam_col func_shows[] = {
-	FAM_COL_PID, FAM_COL_COMM, FAM_COL_RATE, FAM_COL_AVG, FAM_COL_P99, FAM_COL_MAX,
-	FAM_COL_SHARE,
+	FAM_COL_FUNC, FAM_COL_BINARY, FAM_COL_PID, FAM_COL_COMM, FAM_COL_RATE, FAM_COL_AVG,
+	FAM_COL_P99, FAM_COL_MAX, FAM_COL_SHARE,
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -159,9 +162,18 @@ static const struct fam_pane_desc *shown_desc(const struct ui *ui)
 	return ui->fam_pane > 0 ? &fam_panes[ui->fam_pane - 1] : NULL;
 }
 
+/* Functions are traced only when asked for (-u, --usdt): their pane is skipped otherwise. */
+static bool fam_skipped(const struct ui *ui, int pane)
+{
+	return pane - 1 == SNAP_FAM_FUNC &&
+	       (!ui->snap || ui->snap->fam[SNAP_FAM_FUNC].state != SNAP_FAM_ON);
+}
+
 int ui_fam_cycle(struct ui *ui)
 {
-	ui->fam_pane = (ui->fam_pane + 1) % (SNAP_FAM_NR + 1);
+	do
+		ui->fam_pane = (ui->fam_pane + 1) % (SNAP_FAM_NR + 1);
+	while (ui->fam_pane && fam_skipped(ui, ui->fam_pane));
 	if (ui->fam_pane) {
 		const struct snap_table *t = ui->snap ? &ui->snap->fam[ui->fam_pane - 1] : NULL;
 		const struct family_desc *d = family_get((enum snap_family)(ui->fam_pane - 1));
@@ -172,12 +184,16 @@ int ui_fam_cycle(struct ui *ui)
 		if (t && t->state != SNAP_FAM_ON)
 			ui_set_status(ui, true, "%s: not collected%s%s", d->title, t->note[0] ?
 				      ": " : "", t->note);
+		else if (ui->fam_pane - 1 == SNAP_FAM_FUNC)	/* the cost first: 80 columns cut */
+			ui_set_status(ui, false, "functions: a uprobe costs ~" UI_UPROBE_COST_TEXT
+				      " a call (a trap); %s (f: next, Esc: processes)", d->what);
 		else
 			ui_set_status(ui, false, "%s: %s (f: next, Esc: processes)", d->title, d->what);
 	} else {
 		if (ui->focus == TABLE_FAMILY)
 			ui->focus = TABLE_PROCS;
-		ui_set_status(ui, false, "processes (f: run queue, block I/O)");
+		ui_set_status(ui, false, "processes (f: run queue, block I/O%s)",
+			      fam_skipped(ui, SNAP_FAM_FUNC + 1) ? "" : ", functions");
 	}
 	return REDRAW_DATA | REDRAW_TABLES | REDRAW_STATUS;
 }
@@ -254,8 +270,18 @@ static void fam_cell_text(const struct ui *ui, enum snap_family f, const struct 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.key = r->key;
 	memcpy(tmp.label, r->label, sizeof(tmp.label));
+	memcpy(tmp.detail, r->detail, sizeof(tmp.detail));
 	sr = &tmp;
 	switch (c) {
+	case FAM_COL_FUNC:	/* sanitised by family_field_fmt */
+		family_field_fmt(sr, FAM_F_FUNC, buf, len);
+		return;
+	case FAM_COL_BINARY: {	/* the file name: the path is in the histogram's title */
+		const char *base = fam_basename(r->detail);
+
+		sanitize_text(buf, len, base, strnlen(base, SNAP_LABEL_LEN));
+		return;
+	}
 	case FAM_COL_PID:
 		snprintf(buf, len, r->key.tgid ? "%u" : "-", r->key.tgid);
 		return;
@@ -328,7 +354,8 @@ void pane_family_draw(struct ui *ui, WINDOW *w)
 	snprintf(title, sizeof(title), " %s  sort:%s%s%s%s  (f: %s) ", d->tab,
 		 fam_col_sort_name(st->sort), st->ascending ? (descending(st) ? " desc" : " asc") :
 		 "", st->follow ? "  FOLLOW" : "", st->hist_part ? "  hist:part" : "",
-		 f + 1 < SNAP_FAM_NR ? fam_panes[f + 1].tab : "processes");
+		 f + 1 < SNAP_FAM_NR && !fam_skipped(ui, f + 2) ? fam_panes[f + 1].tab :
+		 "processes");
 	draw_title(w, title, focused);
 	spec = (struct table_spec){
 		.cols = d->cols, .ncols = d->ncols, .sort_col = column_of(d, (int)st->sort),
@@ -362,7 +389,7 @@ void ui_fam_row_title(const struct ui *ui, enum snap_family f, const struct fam_
 		      char *buf, size_t len)
 {
 	const struct family_desc *d = family_get(f);
-	char field[4][48], comm[ABI_COMM_LEN * 2];
+	char field[4][SNAP_LABEL_LEN * 2], comm[ABI_COMM_LEN * 2];
 	size_t n = 0, used = 0;
 
 	(void)ui;
@@ -378,6 +405,7 @@ void ui_fam_row_title(const struct ui *ui, enum snap_family f, const struct fam_
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.key = r->key;
 		memcpy(tmp.label, r->label, sizeof(tmp.label));
+		memcpy(tmp.detail, r->detail, sizeof(tmp.detail));
 		if (d->fields[i] == FAM_F_CPU) {	/* "cpu 3": a bare number reads as a pid */
 			char cpu[16];
 
@@ -436,10 +464,13 @@ void ui_fam_header(const struct ui *ui, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!s)
 		return;
-	for (int f = 0; f < SNAP_FAM_NR && used < len; f++)
+	for (int f = 0; f < SNAP_FAM_NR && used < len; f++) {
+		if (f == SNAP_FAM_FUNC && s->fam[f].state != SNAP_FAM_ON)
+			continue;	/* only traced when asked for (-u, --usdt): no "off" noise */
 		used += (size_t)snprintf(buf + used, len - used, "%s%s:%s", f ? " " : "",
 					 family_get((enum snap_family)f)->term,
 					 s->fam[f].state == SNAP_FAM_ON ? "on" : "off");
+	}
 	if (used < len)
 		snprintf(buf + used, len - used, " why:%s", s->breakdown ? "on" : "off");
 }

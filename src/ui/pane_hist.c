@@ -238,7 +238,7 @@ static bool draw_family(struct ui *ui, WINDOW *w)
 	const struct family_desc *d;
 	const struct snap_fam_row *sr;
 	const struct snap_hist *sh;
-	char title[160], name[120], info[96], parts[160] = "";
+	char title[280], name[200], info[96], parts[160] = "";
 	int part;
 
 	if (ui->fam_pane <= 0 || ui->focus != TABLE_FAMILY)
@@ -259,11 +259,13 @@ static bool draw_family(struct ui *ui, WINDOW *w)
 		    (ui->cumulative ? &sr->total : &sr->interval);
 	ui_fam_row_title(ui, f, r, name, sizeof(name));
 	snprintf(title, sizeof(title), " %s%s%s %s%s ", part ? d->part_names[part - 1] : "",
-		 part ? " of " : "", f == SNAP_FAM_RUNQ ? "run queue" : "block", name,
+		 part ? " of " : "", f == SNAP_FAM_RUNQ ? "run queue" : f == SNAP_FAM_BLOCK ? "block" :
+		 "function", name,
 		 ui->fine_hist ? " (fine)" : "");
 	draw_title(w, title, ui->hist_focus);
 	snapshot_hist_expand(ui->snap, sh, &h);
-	summary(info, sizeof(info), getmaxx(w) - 2, f == SNAP_FAM_RUNQ ? "waits" : "requests",
+	summary(info, sizeof(info), getmaxx(w) - 2, f == SNAP_FAM_RUNQ ? "waits" :
+		f == SNAP_FAM_FUNC ? "calls" : "requests",
 		sh->count, hist_percentile_ns(&h, 50), hist_percentile_ns(&h, 99), sh->max_ns, "");
 	for (unsigned int p = 0; p < d->n_parts; p++) {
 		char a[16], b[16];

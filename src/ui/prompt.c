@@ -4,9 +4,12 @@
  * the process and syscall pickers (type-ahead) and the F6 sort menu.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "collect/collector.h"
+#include "core/options.h"
 #include "core/sanitize.h"
 #include "core/syscall_names.h"
 #include "export/fmt_addr.h"
@@ -344,9 +347,49 @@ static int sortmenu_key(struct ui *ui, int key)
 	}
 }
 
+/* 'D': a --slow threshold; applied on Enter through the source (the next tick has it). */
+static int slow_key(struct ui *ui, int key)
+{
+	uint64_t ns = 0;
+	int ret;
+
+	if (key == KEY_ESCAPE) {
+		ui->prompt = PROMPT_NONE;
+		ui_set_status(ui, false, "--slow unchanged");
+		return REDRAW_STATUS;
+	}
+	if (!is_enter(key)) {
+		if (!edit_line(ui, key))
+			return REDRAW_NONE;
+		ui->prompt_error[0] = '\0';
+		return REDRAW_STATUS;
+	}
+	if (strcmp(ui->prompt_buf, "off") && strcmp(ui->prompt_buf, "0") &&
+	    options_parse_duration(ui->prompt_buf, &ns)) {
+		snprintf(ui->prompt_error, sizeof(ui->prompt_error),
+			 "'%.20s' is no duration: want 5ms, 500us, 1s or off", ui->prompt_buf);
+		return REDRAW_STATUS;
+	}
+	ui->prompt = PROMPT_NONE;
+	ret = collector_set_slow_ns(ui->c, ns);
+	if (ret == -EOPNOTSUPP)
+		ui_set_status(ui, true, "--slow: this source has no stacks (a replay shows the "
+			      "recorded ones)");
+	else if (ret)
+		ui_set_status(ui, true, "--slow: cannot set: %s", strerror(-ret));
+	else if (ns)
+		ui_set_status(ui, false, "--slow %s: stacks of slower calls from the next tick "
+			      "(S shows them)", ui->prompt_buf);
+	else
+		ui_set_status(ui, false, "--slow off: no more stacks are recorded");
+	return REDRAW_STATUS | REDRAW_HEADER;
+}
+
 int ui_prompt_key(struct ui *ui, int key)
 {
 	switch (ui->prompt) {
+	case PROMPT_SLOW:
+		return slow_key(ui, key);
 	case PROMPT_FILTER:
 		return filter_key(ui, key);
 	case PROMPT_SEARCH:

@@ -45,7 +45,8 @@ static int write_all(int fd, const char *buf, size_t len)
 static bool bar_cell(const struct ui *ui, int y, int x, wchar_t wc, attr_t a, bool run)
 {
 	const struct layout_rect *r = &ui->layout.area[AREA_HIST];
-	bool overlay = ui->help || ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL;
+	bool overlay = ui->help || ui->stacks_open || ui->prompt == PICK_PROCESS ||
+		       ui->prompt == PICK_SYSCALL;
 
 	if (overlay || ui->layout.too_small || !ui->win[AREA_HIST] || wc != L' ' ||
 	    !(a & A_REVERSE))
@@ -143,6 +144,8 @@ static int write_heatmap_text(const struct ui *ui, int fd)
 	if (!f)
 		return -errno;
 	ret = heatmap_write_text(ui, f);
+	if (!ret)
+		ret = ui_stacks_write_text(ui, f);
 	if (fclose(f) && !ret)
 		ret = -EIO;
 	if (!ret)

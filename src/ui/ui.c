@@ -89,10 +89,11 @@ static void draw_overlay(struct ui *ui)
 {
 	WINDOW *w = NULL;
 
-	if (ui->help || ui->cfg.open) {
+	if (ui->help || ui->cfg.open || ui->stacks_open) {
 		w = newwin(LINES - 4, COLS, 2, 0);
 		if (w)
-			(ui->cfg.open ? pane_setup_draw : pane_help_draw)(ui, w);
+			(ui->cfg.open ? pane_setup_draw : ui->help ? pane_help_draw :
+			 pane_stacks_draw)(ui, w);
 	} else if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
 		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
 
@@ -116,7 +117,7 @@ static void draw_overlay(struct ui *ui)
 
 bool ui_overlay_open(const struct ui *ui)
 {
-	return ui->help || ui->cfg.open || ui->prompt == PICK_PROCESS ||
+	return ui->help || ui->cfg.open || ui->stacks_open || ui->prompt == PICK_PROCESS ||
 	       ui->prompt == PICK_SYSCALL || ui->prompt == PROMPT_SORT;
 }
 
@@ -145,7 +146,7 @@ static void draw_frame(struct ui *ui, unsigned int redraw)
 		WINDOW *w = ui->win[p->area];
 
 		if (!w || !(redraw & p->stale_on) ||
-		    ((ui->help || ui->cfg.open) && pane_under_help(p->area)))
+		    ((ui->help || ui->cfg.open || ui->stacks_open) && pane_under_help(p->area)))
 			continue;
 		werase(w);
 		p->draw(ui, w);
@@ -173,6 +174,13 @@ int ui_key(struct ui *ui, int key)
 	}
 	if (ui->cfg.open)
 		return pane_setup_key(ui, key);
+	if (ui->stacks_open && !ui->help) {	/* it scrolls; the other keys act as usual */
+		bool handled;
+		int r = ui_stacks_key(ui, key, &handled);
+
+		if (handled)
+			return r;
+	}
 	for (size_t i = 0; i < key_table_len; i++)
 		for (int k = 0; k < 4 && key_table[i].codes[k]; k++)
 			if (key_table[i].codes[k] == key)

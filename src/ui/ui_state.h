@@ -43,6 +43,7 @@ enum ui_prompt {
 	PICK_PROCESS,		/* p: type-ahead list of processes */
 	PICK_SYSCALL,		/* y: type-ahead list of syscalls */
 	PROMPT_SORT,		/* F6: menu of the visible columns */
+	PROMPT_SLOW,		/* D: the --slow threshold, a duration or "off" */
 };
 
 /*
@@ -199,6 +200,8 @@ struct ui {
 	/* History and thresholds (ui_history.c, ui_slo.c, pane_heatmap.c). */
 	struct row_history *history;	/* NULL: could not be allocated (said on the status line) */
 	bool heatmap;			/* 'H': the histogram pane shows the selected row's heatmap */
+	bool stacks_open;		/* 'S' (or Enter in the histogram): the stacks view */
+	int stacks_top;			/* its first line shown (it scrolls) */
 	struct ui_slo_state slo;
 	char source_note[SNAP_NOTE_LEN];
 	struct table_pos hosts_pos;		/* the fleet view's hosts pane */
@@ -364,5 +367,14 @@ int heatmap_write_json(const struct ui *ui, FILE *f);
 
 /* Column of the histogram pane where bars start (the text snapshot turns them into '@'). */
 #define PANE_HIST_BAR_X 10
+
+/* The stacks of slow calls of the selected row (pane_stacks.c). */
+/* 'S', Enter in the histogram: open or close the stacks view. */
+int ui_stacks_toggle(struct ui *ui);
+/* Keys while the stacks view is open: scrolling and closing; REDRAW_NONE for the others. */
+int ui_stacks_key(struct ui *ui, int key, bool *handled);
+void pane_stacks_draw(struct ui *ui, WINDOW *w);
+/* The selected row's stacks as text (the snapshot file). 0 or -errno. */
+int ui_stacks_write_text(const struct ui *ui, FILE *out);
 
 #endif

@@ -27,7 +27,8 @@ same_as_v1() {
 import json, sys
 NEW = {"wait": False, "adopted": 0, "final": False, "breakdown": False,
        "runqueue_state": "off", "runqueue_note": "", "runqueue": [],
-       "block_state": "off", "block_note": "", "block": [], "schema": 2}
+       "block_state": "off", "block_note": "", "block": [],
+       "functions_state": "off", "functions_note": "", "functions": [], "schema": 2}
 def strip(o):
     if isinstance(o, dict):
         for k, neutral in NEW.items():

@@ -70,7 +70,7 @@ __attribute__((noinline)) void app_handler(int x)
 }
 
 /* clock_nanosleep(CLOCK_MONOTONIC, 0, ts, NULL) issued right here. */
-static long raw_nanosleep(const struct timespec *ts)
+static inline __attribute__((always_inline)) long raw_nanosleep(const struct timespec *ts)
 {
 	long ret;
 	register long r10 __asm__("r10") = 0;

@@ -49,8 +49,10 @@ for size in 80x24 200x50; do
 	ok "$size: Esc on a family pane gives the processes back"
 
 	keys f f f
+	wait_for "Functions  sort:"
+	keys f
 	wait_for "Processes  sort:"
-	ok "$size: f cycles run queue, block I/O, processes"
+	ok "$size: f cycles run queue, block I/O, functions (the simulation traces some), processes"
 
 	keys / 'dev:sda' Enter
 	wait_for "filter: dev:sda"

@@ -30,7 +30,7 @@ fields_ok() {
 		case $f in
 		lattop | PAUSED | SIMULATED | "$HOST" | "$KREL") ;;
 		*)
-			grep -qE '^([0-9]{2}:[0-9]{2}:[0-9]{2}|every [0-9.]+s|up [0-9hms]+|events [0-9.]+[kM]?/s|(lost|evicted|clients lost|clients evicted|dropped snapshots) [0-9.]+[kM]? total|lattop [0-9.]+% cpu|runq:o(n|ff) block:o(n|ff) why:o(n|ff)|bpf (syscalls|clients) [0-9.]+ms/s [0-9]+ns/run)$' <<<"$f" ||
+			grep -qE '^([0-9]{2}:[0-9]{2}:[0-9]{2}|every [0-9.]+s|up [0-9hms]+|events [0-9.]+[kM]?/s|(lost|evicted|clients lost|clients evicted|dropped snapshots) [0-9.]+[kM]? total|lattop [0-9.]+% cpu|runq:o(n|ff) block:o(n|ff)( fn:on)? why:o(n|ff)|uprobes ~[0-9-]+us/call|slow>[0-9.]+[mun]?s stacks dropped [0-9]+|bpf (syscalls|clients|uprobes) [0-9.]+ms/s [0-9]+ns/run)$' <<<"$f" ||
 				{ echo "field '$f'"; return 1; }
 			;;
 		esac

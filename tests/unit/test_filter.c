@@ -476,7 +476,8 @@ static void test_dev(void **state)
 	round_trip("dev:sda fio dev:7:3 pid:4", "fio pid:4 dev:sda,7:3");
 	round_trip("dev:nvme0n1,dm-0,md127", "dev:nvme0n1,dm-0,md127");
 	for (const char *const *bad = (const char *const[]){ "dev:", "dev:a,", "dev:a b:c",
-	     "dev:7:", "dev::3", "dev:7:3:1", "dev:sd:a", "dev:sd/a", "dev:0123456789abcdef",
+	     "dev:7:", "dev::3", "dev:7:3:1", "dev:sd:a", "dev:sd/a",
+	     "dev:0123456789abcdef0123456789abcdef",	/* longer than a kernel disk name */
 	     NULL }; *bad; bad++) {
 		if (filter_parse(&f, *bad, err, sizeof(err)) != -EINVAL)
 			fail_msg("'%s' parsed", *bad);
@@ -484,6 +485,57 @@ static void test_dev(void **state)
 	}
 	assert_int_equal(filter_parse(&f, "dev:a b:c", err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "dev:NAME"));
+}
+
+/* fn: keeps function rows whose label contains the text; other tables keep their rows. */
+static void test_fn(void **state)
+{
+	struct filter f;
+	char err[128];
+	struct snap_fam_row q = fam_row(842, "postgres", 0, "exec_simple_query");
+	struct snap_fam_row span = fam_row(842, "postgres", 1, "postgresql:query__start->query__done");
+	struct snap_fam_row ngx = fam_row(1201, "nginx", 2, "ngx_http_process_request");
+	struct snap_fam_row full = fam_row(9, "x", 3, "");
+	struct snap_fam_row sda = fam_row(10, "dd", 8u << 20 | 0, "sda");
+	struct snap_sys_row a = row(842, "postgres", "read");
+
+	(void)state;
+	assert_int_equal(filter_parse(&f, "fn:query", err, sizeof(err)), 0);
+	assert_false(filter_is_empty(&f));
+	assert_true(filter_match_fam(&f, SNAP_FAM_FUNC, &q));
+	assert_true(filter_match_fam(&f, SNAP_FAM_FUNC, &span));
+	assert_false(filter_match_fam(&f, SNAP_FAM_FUNC, &ngx));
+	/* Not a function row: fn: does not apply (as dev: on the run queue). */
+	assert_true(filter_match_fam(&f, SNAP_FAM_BLOCK, &sda));
+	assert_true(filter_match_fam(&f, SNAP_FAM_RUNQ, &ngx));
+	assert_true(filter_match_sys(&f, &a));
+	/* Case-sensitive, a substring anywhere; a USDT probe's ':' is part of the value. */
+	assert_int_equal(filter_parse(&f, "fn:Query", err, sizeof(err)), 0);
+	assert_false(filter_match_fam(&f, SNAP_FAM_FUNC, &q));
+	assert_int_equal(filter_parse(&f, "fn:postgresql:query__start", err, sizeof(err)), 0);
+	assert_true(filter_match_fam(&f, SNAP_FAM_FUNC, &span));
+	assert_false(filter_match_fam(&f, SNAP_FAM_FUNC, &q));
+	/* Values OR, kinds AND. */
+	assert_int_equal(filter_parse(&f, "fn:ngx_,exec_ postgres", err, sizeof(err)), 0);
+	assert_true(filter_match_fam(&f, SNAP_FAM_FUNC, &q));
+	assert_false(filter_match_fam(&f, SNAP_FAM_FUNC, &ngx));	/* comm nginx */
+	assert_false(filter_match_fam(&f, SNAP_FAM_FUNC, &span));
+	/* A label filling the whole field, without its NUL, is still read safely. */
+	memset(full.label, 'a', sizeof(full.label));
+	assert_int_equal(filter_parse(&f, "fn:aaaa", err, sizeof(err)), 0);
+	assert_true(filter_match_fam(&f, SNAP_FAM_FUNC, &full));
+	round_trip("fn:query pid:842 fn:ngx", "pid:842 fn:query,ngx");
+	round_trip("dev:sda fn:a", "dev:sda fn:a");
+	for (const char *const *bad = (const char *const[]){ "fn:", "fn:a,", "fn:a,,b",
+	     "fn:\x01", "fn:\xc3\xa9",
+	     "fn:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL };
+	     *bad; bad++) {
+		if (filter_parse(&f, *bad, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s' parsed", *bad);
+		assert_true(err[0] != '\0');
+	}
+	assert_int_equal(filter_parse(&f, "fx:a", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "fn:TEXT"));
 }
 
 /* host: (the fleet view) parses, formats canonically, matches hosts and every row. */
@@ -522,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_match_client),
 		cmocka_unit_test(test_client_terms_keep_sys_rows),
 		cmocka_unit_test(test_dev),
+		cmocka_unit_test(test_fn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

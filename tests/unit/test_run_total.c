@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,60 @@ static const struct snap_sys_row *find(const struct snapshot *s, uint32_t pid, u
 		if (s->sys[i].pid == pid && s->sys[i].nr == nr)
 			return &s->sys[i];
 	return NULL;
+}
+
+/* A function row (probe @id of @pid) whose total is @n calls of @lat_ns. */
+static void add_fn_row(struct snapshot *s, uint32_t pid, uint32_t id, uint64_t n, uint64_t lat_ns)
+{
+	struct snap_fam_row *r = snapshot_add_fam(s, SNAP_FAM_FUNC);
+	struct abi_hist h;
+
+	assert_non_null(r);
+	memset(&h, 0, sizeof(h));
+	h.count = h.timed = n;
+	h.sum_ns = n * lat_ns;
+	h.max_ns = lat_ns;
+	h.slots[abi_hist_slot(lat_ns)] = n;
+	r->key.tgid = pid;
+	r->key.a = id;
+	memcpy(r->key.comm, "server", 7);
+	snprintf(r->label, sizeof(r->label), "handle_%u", id);
+	snprintf(r->detail, sizeof(r->detail), "/usr/bin/server");
+	assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+}
+
+/* run --assert 'p99(fn:...)' reads family rows of the whole run, kept like syscall rows. */
+static void test_family_rows_kept(void **state)
+{
+	struct run_total *rt = run_total_new(100);
+	struct snapshot s, out;
+	const struct snap_fam_row *r;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_init(&out);
+	add_fn_row(&s, 20, 0, 3, 5000000);
+	add_fn_row(&s, 20, 1, 40, 2000);
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	snapshot_reset(&s);
+	add_fn_row(&s, 20, 0, 8, 5000000);	/* probe 1's row aged out */
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	assert_int_equal(run_total_emit(rt, &out), 0);
+	assert_int_equal(out.fam[SNAP_FAM_FUNC].n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		r = &out.fam[SNAP_FAM_FUNC].rows[i];
+		assert_int_equal(r->total.count, r->key.a == 0 ? 8 : 40);
+		assert_int_equal(r->interval.count, r->total.count);
+		assert_string_equal(r->label, r->key.a == 0 ? "handle_0" : "handle_1");
+		assert_string_equal(r->detail, "/usr/bin/server");
+		/* within the bucket error (1/16) of the one latency it holds */
+		assert_in_range(snapshot_hist_percentile_ns(&out, &r->total, 99),
+				(r->key.a == 0 ? 5000000 : 2000) * 15 / 16,
+				(r->key.a == 0 ? 5000000 : 2000) * 17 / 16);
+	}
+	snapshot_free(&s);
+	snapshot_free(&out);
+	run_total_free(rt);
 }
 
 static void test_newest_totals_survive_ageing(void **state)
@@ -104,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_newest_totals_survive_ageing),
+		cmocka_unit_test(test_family_rows_kept),
 		cmocka_unit_test(test_key_limit_counted),
 	};
 

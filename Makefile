@@ -183,7 +183,8 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps
-	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_scrape
+	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_scrape \
+		$(O)/bench/uprobe_loop
 	O=$(O) tests/bench/run.sh
 
 # Soak and fault suite (not part of `make test`): live lattop under floods,
@@ -201,6 +202,11 @@ soak: deps
 $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
+
+# The uprobe part's load: K calls of one noinline function (tests/bench/uprobe_bench.py).
+$(O)/bench/uprobe_loop: tests/bench/uprobe_loop.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # One /metrics render at 100, 1,000, the default and the largest series limit (pure code).
 $(O)/bench/bench_scrape: tests/bench/bench_scrape.c $(O)/libcore.a

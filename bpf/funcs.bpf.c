@@ -6,11 +6,13 @@
  * it once per function or note with the probe's id as the attach cookie
  * (bpf_get_attach_cookie; USDT: bpf_usdt_cookie, libbpf keeps the first).
  *
- * Timing a call needs its start on the same thread: a small per-(thread,
- * probe) stack of ABI_FUNC_NEST start times, so recursion and nested
- * spans are timed innermost first; calls nested deeper are still counted,
- * untimed. An LRU map holds the starts, so a return that never comes
- * (longjmp, exit) cannot fill it for good.
+ * Timing a call needs its start on the same thread: a per-thread stack
+ * (task storage: one lookup at entry and at return, nothing to delete) of
+ * FUNC_NEST (probe, start) pairs, so recursion and nested calls of other
+ * probes are timed innermost first; calls nested deeper are still
+ * counted, untimed. A return that never comes (longjmp) leaves an entry
+ * that the next return of an outer probe pops past; the storage goes with
+ * the thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -26,28 +28,23 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-#define FUNC_NEST	4	/* start times kept per (thread, probe) */
-#define STARTS_MAX	16384	/* (thread, probe) pairs inside a call at once */
+#define FUNC_NEST	4	/* (probe, start) pairs kept per thread; a power of two */
 
 const volatile __u32 cfg_flags = 0;
 
-struct start_key {
-	__u32 tid;
-	__u32 id;
-};
-
-struct starts {
+struct fn_thread {
 	__u64 ns[FUNC_NEST];
+	__u32 id[FUNC_NEST];
 	__u32 depth;		/* calls open on this thread, may exceed FUNC_NEST */
 	__u32 pad;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, STARTS_MAX);
-	__type(key, struct start_key);
-	__type(value, struct starts);
-} fn_starts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct fn_thread);
+} fn_threads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -73,32 +70,19 @@ struct {
 } stack_drops SEC(".maps");
 
 static const struct abi_hist zero_hist;
-static const struct starts zero_starts;
 
 /* The current process's key for probe @id, or false when the pre-filter excludes it. */
-static __always_inline bool make_key(struct abi_fam_key *key, __u32 id, __u32 kind)
+static __always_inline bool make_key(struct abi_fam_key *key, struct task_struct *task, __u32 id,
+				     __u32 kind)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-
-	__builtin_memset(key, 0, sizeof(*key));
-	key->tgid = bpf_get_current_pid_tgid() >> 32;
+	key->tgid = task->tgid;
 	key->a = id;
 	key->b = kind;
-	BPF_CORE_READ_STR_INTO(&key->comm, leader, comm);
+	key->pad = 0;
+	/* The leader's name, as the syscall rows (a plain load from a BTF task). */
+	__builtin_memcpy(key->comm, task->group_leader->comm, ABI_COMM_LEN);
 	return !filter_excludes(key->tgid, key->comm, cfg_flags & ABI_CFG_FILTER_PID,
 				cfg_flags & ABI_CFG_FILTER_COMM);
-}
-
-/*
- * The process's start, as the syscall family keys it (abi_sys_key), so a
- * function row's stacks and its syscalls' name the same process.
- */
-static __always_inline __u64 proc_start_ns(void)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, group_leader, start_time);
 }
 
 /*
@@ -107,13 +91,14 @@ static __always_inline __u64 proc_start_ns(void)
  * real return address back (regs->ip), so the user walk starts in the
  * caller and is not broken by the uretprobe trampoline.
  */
-static __always_inline void row_add(void *ctx, __u32 id, __u32 kind, __u64 lat_ns, bool timed)
+static __always_inline void row_add(void *ctx, struct task_struct *task, __u32 id, __u32 kind,
+				    __u64 lat_ns, bool timed)
 {
 	struct abi_fam_key key;
 	struct abi_hist *h;
 	bool created;
 
-	if (!make_key(&key, id, kind))
+	if (!make_key(&key, task, id, kind))
 		return;
 	h = map_lookup_or_init(&rows, &key, &zero_hist, &created);
 	if (!h) {
@@ -121,55 +106,69 @@ static __always_inline void row_add(void *ctx, __u32 id, __u32 kind, __u64 lat_n
 		return;
 	}
 	hist_add(h, 0, lat_ns, timed);
+	/* pstart_ns: the process's start, as the syscall family keys it (abi_sys_key). */
 	if (ctx && timed && stacks_slow(lat_ns) &&
-	    stacks_record(ctx, key.tgid, proc_start_ns(), ABI_STACK_FUNC | id, key.comm,
-			  STACKS_ID_NOW, lat_ns))
+	    stacks_record(ctx, key.tgid, task->group_leader->start_time, ABI_STACK_FUNC | id,
+			  key.comm, STACKS_ID_NOW, lat_ns))
 		counter_inc_in(&stack_drops, 0);
 }
 
 static __always_inline int on_start(__u32 id)
 {
-	struct start_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .id = id };
-	struct starts *s;
-	bool created;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fn_thread *t;
 	__u32 d;
 
-	/* Filtered here too, so that an excluded process never fills fn_starts. */
+	/* Filtered here too, so that an excluded process keeps no storage. */
 	if (cfg_flags & (ABI_CFG_FILTER_PID | ABI_CFG_FILTER_COMM)) {
 		struct abi_fam_key key;
 
-		if (!make_key(&key, id, 0))
+		if (!make_key(&key, task, id, 0))
 			return 0;
 	}
-	s = map_lookup_or_init(&fn_starts, &k, &zero_starts, &created);
-	if (!s) {
+	t = bpf_task_storage_get(&fn_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
 		counter_inc_in(&counters, ABI_FCNT_INFLIGHT_FULL);
 		return 0;
 	}
-	d = s->depth;
-	if (d < FUNC_NEST)
-		s->ns[d] = bpf_ktime_get_ns();
-	s->depth = d + 1;
+	d = t->depth;
+	if (d < FUNC_NEST) {
+		t->id[d] = id;
+		t->ns[d] = bpf_ktime_get_ns();
+	}
+	t->depth = d + 1;
 	return 0;
 }
 
 static __always_inline int on_end(void *ctx, __u32 id, __u32 kind)
 {
-	struct start_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .id = id };
-	struct starts *s = bpf_map_lookup_elem(&fn_starts, &k);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fn_thread *t = bpf_task_storage_get(&fn_threads, task, 0, 0);
 	__u64 now = bpf_ktime_get_ns(), start = 0;
 	__u32 d;
 
 	/* No start seen: the call began before lattop attached (or was filtered). */
-	if (!s || !s->depth)
+	if (!t || !t->depth)
 		return 0;
-	d = s->depth - 1;
-	if (d < FUNC_NEST)
-		start = s->ns[d];
-	s->depth = d;
-	if (!d)
-		bpf_map_delete_elem(&fn_starts, &k);
-	row_add(ctx, id, kind, start && now >= start ? now - start : 0, start != 0);
+	d = t->depth - 1;
+	if (d < FUNC_NEST) {
+		/*
+		 * The innermost open call should be this probe's; one whose return
+		 * never came (longjmp) is popped past. Not found: untimed, pop one.
+		 */
+		__u32 top = d;
+
+		/* Constant indices: the verifier sees every access in bounds. */
+		for (int k = FUNC_NEST - 1; k >= 0; k--) {
+			if ((__u32)k <= top && t->id[k] == id) {
+				start = t->ns[k];
+				d = (__u32)k;
+				break;
+			}
+		}
+	}
+	t->depth = d;
+	row_add(ctx, task, id, kind, start && now >= start ? now - start : 0, start != 0);
 	return 0;
 }
 
@@ -188,7 +187,8 @@ int BPF_KRETPROBE(fn_return)
 SEC("usdt")
 int BPF_USDT(usdt_count)
 {
-	row_add(NULL, (__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_COUNT, 0, false);
+	row_add(NULL, bpf_get_current_task_btf(), (__u32)bpf_usdt_cookie(ctx), ABI_FUNC_USDT_COUNT,
+		0, false);
 	return 0;
 }
 

@@ -60,7 +60,7 @@ static const struct options_spec specs[] = {
 	{ "no-block", 0, OPT_NO_BLOCK, NONE, NULL, "no block I/O latency table", TRACE, COMPLETE_NONE, NULL },
 	{ "uprobe", 'u', 'u', REQ, "BINARY:FUNCTION",
 	  "time a function of a program or library, entry to return\n"
-	  "(FUNCTION may be a glob; repeatable; a uprobe costs ~1-3 us a call)", TRACE, COMPLETE_NONE, NULL },
+	  "(FUNCTION may be a glob; repeatable; a uprobe costs microseconds a call)", TRACE, COMPLETE_NONE, NULL },
 	{ "usdt", 0, OPT_USDT, REQ, "BIN:PROV:PROBE[:END]",
 	  "count a USDT probe, or time PROBE -> END on one thread (repeatable)", TRACE, COMPLETE_NONE, NULL },
 	{ "slow", 0, OPT_SLOW, REQ, "DURATION",

@@ -11,11 +11,35 @@ static const char *const syscall_table[] = {
 
 #define SYSCALL_TABLE_LEN (sizeof(syscall_table) / sizeof(syscall_table[0]))
 
+#if defined(__x86_64__)
+/*
+ * x86_64 calls newer than the build host's headers (Debian 12's stop at
+ * 450): a kernel that has them shows names, not sys_N. uretprobe is what
+ * every uretprobe hit costs on kernels >= 6.11 (lattop's own -u included).
+ */
+static const struct { uint32_t nr; const char *name; } newer_calls[] = {
+	{ 335, "uretprobe" }, { 336, "uprobe" },
+	{ 451, "cachestat" }, { 452, "fchmodat2" }, { 453, "map_shadow_stack" },
+	{ 454, "futex_wake" }, { 455, "futex_wait" }, { 456, "futex_requeue" },
+	{ 457, "statmount" }, { 458, "listmount" }, { 459, "lsm_get_self_attr" },
+	{ 460, "lsm_set_self_attr" }, { 461, "lsm_list_modules" }, { 462, "mseal" },
+	{ 463, "setxattrat" }, { 464, "getxattrat" }, { 465, "listxattrat" },
+	{ 466, "removexattrat" },
+};
+#define NEWER_CALLS_LEN (sizeof(newer_calls) / sizeof(newer_calls[0]))
+#else
+static const struct { uint32_t nr; const char *name; } newer_calls[1];
+#define NEWER_CALLS_LEN 0
+#endif
+
 const char *syscall_name(uint32_t nr)
 {
-	if (nr >= SYSCALL_TABLE_LEN)
-		return NULL;
-	return syscall_table[nr];
+	if (nr < SYSCALL_TABLE_LEN && syscall_table[nr])
+		return syscall_table[nr];
+	for (size_t i = 0; i < NEWER_CALLS_LEN; i++)
+		if (newer_calls[i].nr == nr)
+			return newer_calls[i].name;
+	return NULL;
 }
 
 const char *syscall_name_or_nr(uint32_t nr, char *buf, unsigned int len)
@@ -44,6 +68,9 @@ int syscall_lookup(const char *name)
 		if (syscall_table[i] && !strcmp(syscall_table[i], name))
 			return (int)i;
 	}
+	for (size_t i = 0; i < NEWER_CALLS_LEN; i++)
+		if (!strcmp(newer_calls[i].name, name))
+			return (int)newer_calls[i].nr;
 	return -ENOENT;
 }
 

@@ -185,6 +185,37 @@ def report_storm(data):
         print(f"  lattop --sample 16 / bpftrace (added ns): {r:.2f}x")
 
 
+def report_uprobe(data):
+    """tests/bench/uprobe_bench.py: ns added per traced call of bench_target()."""
+    metric = "cpu_ns_per_call"
+    cfgs = [c for c in ("none", "lattop", "bpftrace") if ("uprobe", c, metric) in data]
+    if "none" not in cfgs:
+        return
+    values = lambda c, m=metric: list(data.get(("uprobe", c, m), {}).values())
+    rounds = len(values("none"))
+    print(f"\n## uprobe: a loop calling one function ({rounds} interleaved rounds;"
+          " median [min-max])\n")
+    base = med(values("none"))
+    added = {c: med(values(c)) - base for c in cfgs}
+    rows = []
+    for c in cfgs:
+        pair = paired(data, "uprobe", c, "none", metric, lambda a, b: b - a)
+        rows.append([c, spread(values(c), 1), "-" if c == "none" else fmt(added[c], 1),
+                     "-" if c == "none" else spread(pair, 1)])
+    table(["tracer", "CPU ns/call", "added ns/call", "added ns, paired by round"], rows)
+    print("  (uprobe + uretprobe on the function: two traps per call; added = median(tracer)"
+          " - median(none), from the loop's CPU time)")
+    print()
+    target("lattop / bpftrace (added ns per call)",
+           ratio(added.get("lattop"), added.get("bpftrace")), 1.0)
+    bpf = {c: med(values(c, "bpf_ns_per_call")) for c in cfgs if c != "none"}
+    if any(v is not None for v in bpf.values()):
+        print("  BPF programs' own run time per call (kernel.bpf_stats_enabled, entry + return):"
+              + ", ".join(f" {c} {fmt(v, 1)} ns" for c, v in bpf.items()))
+        target("lattop / bpftrace (BPF run time per call)",
+               ratio(bpf.get("lattop"), bpf.get("bpftrace")), 1.0)
+
+
 def report_ui(data):
     tools = [t for t in ("lattop", "htop") if any(k[0] == "ui" and k[1] == t for k in data)]
     if not tools:
@@ -307,6 +338,7 @@ def main():
         print(open(env).read().rstrip())
     report_nginx(data)
     report_storm(data)
+    report_uprobe(data)
     report_ui(data)
     report_churn(data)
     report_history(data)

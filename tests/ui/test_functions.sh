@@ -21,8 +21,8 @@ for size in 80x24 120x40; do
 	wait_match '(^| )FUNCTION +'
 	wait_match '(^| )exec_simple_query +[0-9a-z]'
 	wait_match '(^| )ngx_http_process_reques'
-	wait_for "functions: a uprobe costs ~1-3us a call"
-	[ "$cols" -ge 120 ] && wait_for "uprobes ~1-3us/call"
+	wait_for "functions: a uprobe costs ~2-15us a call"
+	[ "$cols" -ge 120 ] && wait_for "uprobes ~2-15us/call"
 	screen=$(capture)
 	grep -qF "Processes  sort" <<<"$screen" && fail "$size: processes still shown next to Functions"
 	ok "$size: f f f shows the Functions pane with FUNCTION values and says the uprobe cost"

@@ -348,6 +348,20 @@ static void test_table(void **state)
 	assert_null(options_command_name(CMD_COUNT));
 }
 
+/* Calls newer than the build host's headers still have names (x86_64). */
+static void test_newer_syscall_names(void **state)
+{
+	(void)state;
+#if defined(__x86_64__)
+	assert_string_equal(syscall_name(335), "uretprobe");
+	assert_int_equal(syscall_lookup("uretprobe"), 335);
+	assert_string_equal(syscall_name(462), "mseal");
+	assert_int_equal(syscall_lookup("sys_335"), 335);
+#endif
+	assert_string_equal(syscall_name(0), "read");
+	assert_null(syscall_name(4000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_filters), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_modes), cmocka_unit_test(test_simulate_profiles),
 		cmocka_unit_test(test_commands), cmocka_unit_test(test_table),
+		cmocka_unit_test(test_newer_syscall_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,12 +57,7 @@ struct {
 	__type(value, struct abi_block_val);
 } rows SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ABI_FCNT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+FAM_COUNTERS_MAP(counters);
 
 /* Source of new rows; too big for the 512-byte BPF stack. */
 static const struct abi_block_val zero_val;

@@ -54,12 +54,7 @@ struct {
 	__type(value, struct abi_hist);
 } rows SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ABI_FCNT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+FAM_COUNTERS_MAP(counters);
 
 /* --slow: a slow call's stack not stored (stack maps full); one per-CPU u64. */
 struct {

@@ -45,12 +45,7 @@ struct {
 	__type(value, struct abi_hist);
 } rows SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ABI_FCNT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+FAM_COUNTERS_MAP(counters);
 
 /* timestamps method: when the task became runnable (0: not waiting). */
 struct {

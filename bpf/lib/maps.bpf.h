@@ -3,6 +3,15 @@
 #ifndef LATTOP_BPF_MAPS_H
 #define LATTOP_BPF_MAPS_H
 
+/* The per-CPU counters (enum abi_fam_counter) of a family on abi_fam_key; user space sums them. */
+#define FAM_COUNTERS_MAP(name)					\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);	\
+		__uint(max_entries, ABI_FCNT_NR);		\
+		__type(key, __u32);				\
+		__type(value, __u64);				\
+	} name SEC(".maps")
+
 /* Add one to entry @idx of the per-CPU array @map (no other writer: a plain add). */
 static __always_inline void counter_inc_in(void *map, __u32 idx)
 {

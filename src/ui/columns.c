@@ -33,7 +33,11 @@ const struct column_doc column_docs[] = {
 			 "process; CPU: the CPU waited on (--runq-per-cpu), else \"all\"" },
 	{ "DEV OP IO/s", "block I/O (f): device (name or MAJ:MIN), read/write/flush/discard, "
 			 "requests per second; PID/COMMAND: the task that issued the request" },
-	{ "AVG", "run queue, block I/O: mean latency" },
+	{ "FUNCTION BINARY", "functions (f; -u, --usdt): the function (demangled) or USDT probe "
+			     "(provider:probe, provider:start->end) and the file it is in; a "
+			     "function's latency is entry to return, a uprobe costs microseconds "
+			     "a call" },
+	{ "AVG", "run queue, block I/O, functions: mean latency" },
 	{ "Q-AVG Q-P99 D-AVG D-P99", "block I/O: queue time (insert -> issue; 0 without an "
 				     "I/O scheduler) and device time (issue -> complete)" },
 	{ "CLIENT PORT", "clients: remote address; PORT is our local port (we accepted), >PORT "

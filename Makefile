@@ -17,7 +17,8 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config libcmocka-dev tmux linux-libc-dev make gcc python3 procps \
 	nginx wrk bpftrace libbpf-tools libclang-rt-14-dev htop jq \
 	libmicrohttpd-dev libgnutls28-dev libcrypt-dev libcurl4-gnutls-dev libjansson-dev \
-	prometheus python3-prometheus-client systemd curl openssl groff-base
+	prometheus python3-prometheus-client systemd curl openssl groff-base \
+	libstdc++-12-dev postgresql-15
 
 PKGS := libbpf libelf zlib ncursesw libmicrohttpd libcurl jansson
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

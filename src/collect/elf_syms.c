@@ -160,7 +160,8 @@ static int finish(struct elf_syms *s, struct builder *b)
 {
 	size_t i, n = 0;
 
-	qsort(b->v, b->n, sizeof(*b->v), cmp_tmp);
+	if (b->n)	/* qsort of no array (NULL) is undefined behaviour */
+		qsort(b->v, b->n, sizeof(*b->v), cmp_tmp);
 	s->syms = calloc(b->n ? b->n : 1, sizeof(*s->syms));
 	if (!s->syms)
 		return -ENOMEM;

@@ -105,7 +105,8 @@ struct ksyms *ksyms_parse(const char *text, size_t len)
 		}
 		i += l + 1;
 	}
-	qsort(k->syms, k->n, sizeof(*k->syms), cmp_addr);
+	if (k->n)	/* qsort of no array (NULL) is undefined behaviour */
+		qsort(k->syms, k->n, sizeof(*k->syms), cmp_addr);
 	return k;
 }
 

@@ -196,10 +196,13 @@ def main():
         rows = [r for _, r in dev_rows(ticks, dev)]
         lattest.check(rows and all(r["pid"] == pid for r in rows),
                       f"[-p] only pid {pid}'s rows ({sorted({r['pid'] for r in rows})})")
-        lattest.check(sums([r for r in rows if r["op"] == "read"], "count") == N_READS,
-                      f"[-p] exactly {N_READS} reads")
-        lattest.check(sums([r for r in rows if r["op"] == "write"], "count") == M_WRITES,
-                      f"[-p] exactly {M_WRITES} writes")
+        for r in rows:
+            print(f"  [-p] {r['dev']} pid={r['pid']} {r['op']} count={r['count']} "
+                  f"queue={r['queue']['count']} device={r['device']['count']}")
+        got = sums([r for r in rows if r["op"] == "read"], "count")
+        lattest.check(got == N_READS, f"[-p] exactly {N_READS} reads (got {got})")
+        got = sums([r for r in rows if r["op"] == "write"], "count")
+        lattest.check(got == M_WRITES, f"[-p] exactly {M_WRITES} writes (got {got})")
     finally:
         if loop:
             for _ in range(50):         # a closing opener may hold it for a moment

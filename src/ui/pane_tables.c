@@ -286,11 +286,11 @@ int ui_views_rebuild(struct ui *ui)
 const struct view_row *ui_selected_row(const struct ui *ui, enum ui_table *from)
 {
 	enum ui_table t = ui->focus;
-	const struct ui_table_state *ts = &ui->tables[t];
+	const struct ui_table_state *ts;
 
 	if (t >= TABLE_NR)	/* clients, families: the syscalls table's selection */
 		t = TABLE_SYSCALLS;
-	ts = &ui->tables[t];
+	ts = &ui->tables[t];	/* only now: tables[] has no clients or families entry */
 	if (!ts->view.n) {
 		t = t == TABLE_SYSCALLS ? TABLE_PROCS : TABLE_SYSCALLS;
 		ts = &ui->tables[t];

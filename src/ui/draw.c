@@ -105,6 +105,21 @@ int draw_untrusted(WINDOW *w, int y, int x, int width, const char *s, size_t len
 	return draw_text(w, y, x, width, clean, a, pad);
 }
 
+int draw_text_mid(WINDOW *w, int y, int x, int width, const char *s, attr_t a)
+{
+	size_t n = strlen(s), head;
+	int used;
+
+	/* Only ASCII is cut by bytes; other text (rare in symbol names) is cut at the end. */
+	if (width < 5 || n <= (size_t)width || draw_width(s) != (int)n)
+		return draw_text_cut(w, y, x, width, s, a, false);
+	head = (size_t)(width - 1) / 2;
+	used = draw_text(w, y, x, (int)head, s, a, false);
+	used += draw_text(w, y, x + used, 1, ascii_only ? "~" : "\u2026", a, false);
+	used += draw_text(w, y, x + used, width - used, s + n - (size_t)(width - used), a, false);
+	return used;
+}
+
 void draw_text_right(WINDOW *w, int y, int x, int width, const char *s, attr_t a)
 {
 	int tw = draw_width(s);

@@ -26,6 +26,12 @@ int draw_text_cut(WINDOW *w, int y, int x, int width, const char *s, attr_t a, b
 int draw_untrusted(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t a,
 		   bool pad);
 
+/*
+ * draw_text, but an ASCII text wider than @width keeps its head and its
+ * tail around a cut mark ("ngx_http_pr…request_uri").
+ */
+int draw_text_mid(WINDOW *w, int y, int x, int width, const char *s, attr_t a);
+
 /* Right-aligned trusted text in @width columns. */
 void draw_text_right(WINDOW *w, int y, int x, int width, const char *s, attr_t a);
 

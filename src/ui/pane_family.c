@@ -61,7 +61,7 @@ static const enum fam_col block_shows[] = {
 
 /* Functions (-u, --usdt): the function first, it names the row. */
 static const struct table_col func_cols[] = {
-	{ .title = "FUNCTION", .width = 22, .wide = 40 },
+	{ .title = "FUNCTION", .width = 22, .wide = 40, .mid_cut = true },
 	{ .title = "BINARY", .width = 10, .wide = 18, .drop = 3 },
 	{ .title = "PID", .width = 7, .right = true, .drop = 2 },
 	{ .title = "COMMAND", .width = 10, .wide = 15, .drop = 5 },

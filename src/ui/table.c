@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ui/draw.h"
+#include "core/sanitize.h"
 #include "ui/table.h"
 #include "ui/theme.h"
 
@@ -98,7 +99,14 @@ void table_draw(WINDOW *w, int y0, int h, const struct table_spec *t, size_t nro
 				cw = width[c] - 1;
 			}
 			mark = false;
-			if (untrusted)
+			if (untrusted && t->cols[c].mid_cut) {
+				char clean[sizeof(buf)];
+
+				sanitize_text(clean, sizeof(clean), buf, strnlen(buf, sizeof(buf)));
+				draw_text_mid(w, y, cx, cw, clean, a);
+			} else if (t->cols[c].mid_cut)
+				draw_text_mid(w, y, cx, cw, buf, a);
+			else if (untrusted)
 				draw_untrusted(w, y, cx, cw, buf, strnlen(buf, sizeof(buf)), a, false);
 			else if (t->cols[c].right)
 				draw_text_right(w, y, cx, cw, buf, a);

@@ -25,6 +25,8 @@ struct table_col {
 	int wide;		/* 0, or the width it grows to when there is room (IPv6 addresses) */
 	int min_pane;		/* 0, or shown only in a pane at least this wide (costly columns) */
 	bool off;		/* hidden until the operator shows it (F2; the settings file) */
+	bool mid_cut;		/* text too wide keeps its head and tail (names that
+				 * differ at the end: ngx_http_process_request_line, ..._uri) */
 };
 
 /* Cell text; set *@untrusted when it comes from the traced system. */

@@ -197,9 +197,8 @@ static int funcs_open(void **ctx, const struct bpf_source_opts *o, char *note, s
 		funcs_close(fn);
 		return -ENOMEM;
 	}
+	/* No kallsyms preload: a uprobe's or USDT's stack has no kernel frames. */
 	atomic_store(&fn->slow_ns, o->slow_ns);
-	if (o->slow_ns)
-		stack_reader_preload(fn->stacks);
 	snprintf(fn->features, sizeof(fn->features),
 		 "functions %zu uprobes, %zu USDT (<=%d/glob, %d in all; a uprobe hit costs "
 		 "microseconds)%s%s", n_up, fn->probes.n - n_up, FUNC_PROBES_PER_GLOB,

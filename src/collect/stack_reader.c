@@ -7,12 +7,14 @@
 #include "collect/stack_reader.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
 
 #include "abi/lat_abi.h"
+#include "core/key_index.h"
 #include "collect/demangle.h"
 #include "collect/ksyms.h"
 #include "collect/usyms.h"
@@ -22,7 +24,8 @@
 #define FRAME_NAME_MAX 256	/* a demangled user frame, cut to fit */
 
 struct rd_entry {
-	struct abi_stack_key key;
+	struct abi_stack_key key;	/* first, with key_pad: the index's 32-byte key */
+	uint64_t key_pad;		/* always 0 */
 	uint64_t prev_count;
 	uint64_t count, max_ns;
 	char comm[ABI_COMM_LEN];
@@ -31,11 +34,16 @@ struct rd_entry {
 	uint32_t flags;
 };
 
+_Static_assert(sizeof(struct abi_stack_key) + sizeof(uint64_t) == KEY_INDEX_KEY_LEN &&
+	       offsetof(struct rd_entry, key_pad) == sizeof(struct abi_stack_key),
+	       "rd_entry starts with a key_index key");
+
 struct stack_reader {
 	int stacks_fd, traces_fd;
 	uint32_t max;
-	struct rd_entry *e;
-	size_t n;
+	struct rd_entry *e;	/* grown as the kernel map grows, at most max */
+	size_t n, cap;
+	struct key_index index;	/* finds a kernel key's entry: a tick reads every key */
 	struct ksyms *ksyms;
 	bool ksyms_tried;
 	struct usyms *usyms;
@@ -51,9 +59,8 @@ struct stack_reader *stack_reader_new(int stacks_fd, int traces_fd, uint32_t max
 	r->stacks_fd = stacks_fd;
 	r->traces_fd = traces_fd;
 	r->max = max_stacks;
-	r->e = calloc(max_stacks ? max_stacks : 1, sizeof(*r->e));
 	r->usyms = usyms_new(USYMS_MAX_BINS);
-	if (!r->e || !r->usyms) {
+	if (!r->usyms || key_index_reserve(&r->index, &(struct key_array){ NULL, sizeof(*r->e), 0 })) {
 		stack_reader_free(r);
 		errno = ENOMEM;
 		return NULL;
@@ -68,6 +75,7 @@ void stack_reader_free(struct stack_reader *r)
 	for (size_t i = 0; i < r->n; i++)
 		free(r->e[i].text);
 	free(r->e);
+	key_index_free(&r->index);
 	ksyms_free(r->ksyms);
 	usyms_free(r->usyms);
 	free(r);
@@ -161,8 +169,9 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 	bool reached_start = false;
 	size_t n, i, resolved = 0;
 
-	stack_reader_preload(r);
 	n = read_ips(r, e->key.kstack_id);
+	if (n)	/* function stacks have no kernel side: no kallsyms for them */
+		stack_reader_preload(r);
 	e->n_kernel = 0;
 	for (i = 0; i < n; i++) {
 		const char *name = ksyms_lookup(r->ksyms, r->ips[i]);
@@ -214,14 +223,6 @@ static void symbolise(struct stack_reader *r, struct rd_entry *e)
 	e->text = t.p;
 }
 
-static struct rd_entry *find(struct stack_reader *r, const struct abi_stack_key *key)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (!memcmp(&r->e[i].key, key, sizeof(*key)))
-			return &r->e[i];
-	return NULL;
-}
-
 static int emit(struct snapshot *out, const struct rd_entry *e)
 {
 	struct snap_stack *st = snapshot_add_stack(out);
@@ -262,15 +263,18 @@ int stack_reader_read(struct stack_reader *r, struct snapshot *out)
 		prev = &key;
 		if (bpf_map_lookup_elem(r->stacks_fd, &key, &val))
 			continue;
-		e = find(r, &key);
-		if (!e) {
-			if (r->n >= r->max)
-				continue;	/* the kernel map holds at most max: cannot happen */
-			e = &r->e[r->n++];
-			memset(e, 0, sizeof(*e));
-			e->key = key;
+		struct { struct abi_stack_key k; uint64_t pad; } ik = { key, 0 };
+		struct key_entries ke = { (void **)&r->e, &r->n, &r->cap, sizeof(*r->e) };
+		bool created;
+		long pos = key_index_get(&r->index, &ke, &ik, r->max, &created);
+
+		if (pos == -ENOSPC)
+			continue;	/* the kernel map holds at most max: cannot happen */
+		if (pos < 0)
+			return (int)pos;
+		e = &r->e[pos];
+		if (created)
 			symbolise(r, e);
-		}
 		e->count = val.count;
 		e->max_ns = val.max_ns;
 		memcpy(e->comm, val.comm, sizeof(e->comm));

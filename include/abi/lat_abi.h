@@ -24,6 +24,7 @@
 
 #define ABI_COMM_LEN		16
 #define ABI_MAX_PID_FILTER	8
+#define ABI_MAX_CGROUP_FILTER	8	/* --cgroup PATH options */
 #define ABI_SYS_KEYS_DEFAULT	4096
 #define ABI_RINGBUF_BYTES	(256 * 1024)
 
@@ -98,6 +99,7 @@ struct abi_sys_key {
 	__u32 nr;		/* syscall number | ABI_SYS_NR_WAIT */
 	__u64 pstart_ns;	/* group leader's start_time, CLOCK_MONOTONIC */
 	char comm[ABI_COMM_LEN];
+	__u64 cgid;		/* the task's cgroup v2 id when the call was attributed */
 };
 
 /*
@@ -130,7 +132,7 @@ struct abi_event {
 	char comm[ABI_COMM_LEN];
 };
 
-_Static_assert(sizeof(struct abi_sys_key) == 32, "abi_sys_key layout");
+_Static_assert(sizeof(struct abi_sys_key) == 40, "abi_sys_key layout");
 _Static_assert(ABI_SYS_CLASS_NR - 1 <= ABI_SYS_NR_MASK, "classified numbers fit beside the wait bit");
 _Static_assert((ABI_SYS_NR_WAIT & ABI_SYS_NR_MASK) == 0, "wait bit outside the number");
 _Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_PARTS + ABI_HIST_SLOTS), "abi_hist layout");
@@ -174,6 +176,7 @@ struct abi_client_key {
 	__u32 tgid;		/* owning process; 0 if no process touched the socket */
 	__u8 dir;		/* enum abi_conn_dir */
 	__u8 pad[7];
+	__u64 cgid;		/* cgroup v2 id of the owning process's task */
 };
 
 /*
@@ -220,10 +223,10 @@ struct abi_client_event {
 	char comm[ABI_COMM_LEN];
 };
 
-_Static_assert(sizeof(struct abi_client_key) == 32, "abi_client_key layout");
+_Static_assert(sizeof(struct abi_client_key) == 40, "abi_client_key layout");
 _Static_assert(sizeof(struct abi_client_val) == 8 * 14 + ABI_COMM_LEN + 8 * ABI_HIST_SLOTS,
 	       "abi_client_val layout");
-_Static_assert(sizeof(struct abi_client_event) == 40 + 32 + ABI_COMM_LEN, "abi_client_event layout");
+_Static_assert(sizeof(struct abi_client_event) == 40 + 40 + ABI_COMM_LEN, "abi_client_event layout");
 
 /*
  * The families after syscalls and clients (run queue, block I/O, ...) share
@@ -241,6 +244,7 @@ struct abi_fam_key {
 	__u32 b;		/* block: enum abi_block_op; runqueue: 0 */
 	__u32 pad;
 	char comm[ABI_COMM_LEN];
+	__u64 cgid;		/* cgroup v2 id of the waiting (runqueue) or issuing (block) task */
 };
 
 enum abi_block_op {
@@ -270,7 +274,7 @@ enum abi_fam_counter {
 	ABI_FCNT_NR
 };
 
-_Static_assert(sizeof(struct abi_fam_key) == 32, "abi_fam_key layout");
+_Static_assert(sizeof(struct abi_fam_key) == 40, "abi_fam_key layout");
 
 /*
  * Function latency (bpf/funcs.bpf.c; -u BINARY:FUNCTION, --usdt): rows on
@@ -304,6 +308,7 @@ struct abi_stack_key {
 	__s32 kstack_id;
 	__s32 ustack_id;
 	__u64 pstart_ns;	/* the process's start, as abi_sys_key */
+	__u64 cgid;		/* as the row's key */
 };
 
 struct abi_stack_val {
@@ -312,7 +317,7 @@ struct abi_stack_val {
 	char comm[ABI_COMM_LEN];
 };
 
-_Static_assert(sizeof(struct abi_stack_key) == 24, "abi_stack_key layout");
+_Static_assert(sizeof(struct abi_stack_key) == 32, "abi_stack_key layout");
 _Static_assert(sizeof(struct abi_stack_val) == 32, "abi_stack_val layout");
 
 /* floor(log2(v)) for v > 0, branch-free so the BPF verifier sees no loop. */

@@ -30,6 +30,10 @@ struct bpf_source_opts {
 	size_t n_usdts;
 	uint64_t slow_ns;		/* --slow: stacks of calls slower than this; 0 = off */
 	uint32_t max_stacks;		/* distinct (row, stack) entries in the kernel */
+	/* --cgroup: trace only tasks in these cgroups or below (paths as typed, resolved by the source). */
+	const char *const *cgroups;
+	size_t n_cgroups;
+	bool cgroup_ids;		/* rows keyed by cgroup v2 id (off: --no-cgroups, ids 0) */
 	char *features;			/* out: one line saying what is active */
 	size_t features_len;
 };

@@ -1,4 +1,4 @@
-/* key_index.c - linear-probing index of 32-byte keys. */
+/* key_index.c - linear-probing index of 40-byte keys. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +7,16 @@
 
 static uint64_t key_hash(const void *key)
 {
-	uint64_t w[4];
+	uint64_t w[KEY_INDEX_KEY_LEN / 8];
 
 	memcpy(w, key, sizeof(w));
-	/* splitmix-style mixing of the four words. */
+	/* splitmix-style mixing of the five words. */
 	uint64_t h = w[0] * 0x9E3779B97F4A7C15ull;
 
 	h ^= (w[1] + 0xBF58476D1CE4E5B9ull) * 0x94D049BB133111EBull;
 	h ^= (w[2] ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
 	h ^= (w[3] ^ (h >> 32)) * 0x94D049BB133111EBull;
+	h ^= (w[4] ^ (h >> 27)) * 0xBF58476D1CE4E5B9ull;
 	return h ^ (h >> 31);
 }
 

@@ -1,6 +1,6 @@
 /*
  * key_index.h - open-addressing index over a caller's dense array of
- * entries whose first member is a 32-byte key (abi_sys_key, abi_client_key).
+ * entries whose first member is a 40-byte key (abi_sys_key, abi_client_key, abi_fam_key).
  * The array owns the entries; the index holds positions. Deletions are done
  * by the caller on the array, followed by key_index_rebuild: no tombstones.
  */
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEY_INDEX_KEY_LEN 32
+#define KEY_INDEX_KEY_LEN 40
 
 struct key_index {
 	uint32_t *pos;		/* positions into the array, KEY_INDEX_EMPTY when free */
@@ -46,7 +46,7 @@ static inline void key_index_set(struct key_index *ix, size_t slot, size_t pos)
 
 /*
  * A caller's growable entry array: *@base holds *@n entries of @stride bytes
- * (capacity *@cap), each starting with its 32-byte key.
+ * (capacity *@cap), each starting with its 40-byte key.
  */
 struct key_entries {
 	void **base;

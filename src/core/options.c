@@ -189,6 +189,20 @@ static int parse_one(struct options *o, int opt, const char *arg, char *err, siz
 			return fail(err, errlen, "bad --slow '%s': want a duration such as 10ms, 500us, 1s",
 				    arg);
 		return 0;
+	case OPT_CGROUP:
+		if (o->n_cgroups == ABI_MAX_CGROUP_FILTER)
+			return fail(err, errlen, "too many --cgroup options (at most %d)",
+				    ABI_MAX_CGROUP_FILTER);
+		if (!*arg)
+			return fail(err, errlen, "bad --cgroup '': want a cgroup v2 path");
+		o->cgroups[o->n_cgroups++] = arg;
+		return 0;
+	case OPT_NO_CGROUPS:
+		o->no_cgroups = true;
+		return 0;
+	case OPT_METRICS_CGROUP:
+		o->metrics_cgroup = true;
+		return 0;
 	case OPT_MAX_STACKS:
 		if (parse_u64(arg, 16, 1u << 16, &v))
 			return fail(err, errlen, "bad --max-stacks '%s': want 16 to 65536", arg);

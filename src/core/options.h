@@ -146,6 +146,12 @@ struct options {
 	size_t n_usdts;
 	uint64_t slow_ns;		/* --slow DURATION: stacks of slower calls; 0 = off */
 	uint32_t max_stacks;		/* --max-stacks N: (row, stack) entries in the kernel */
+	/* Containers and services. */
+	const char *cgroups[ABI_MAX_CGROUP_FILTER];	/* --cgroup PATH: kernel pre-filter (resolved
+							 * when opened: missing is an error then) */
+	size_t n_cgroups;
+	bool no_cgroups;		/* --no-cgroups: no cgroup attribution (ids 0) */
+	bool metrics_cgroup;		/* --metrics-cgroup: a cgroup label on exported series */
 };
 
 /* Defaults: live, 1 s interval, forever, every call timed, auto output, speed 1. */

@@ -49,6 +49,9 @@ enum options_long_only {
 	OPT_FOLDED,
 	OPT_MAN,
 	OPT_BASH_COMPLETION,
+	OPT_CGROUP,
+	OPT_NO_CGROUPS,
+	OPT_METRICS_CGROUP,
 };
 
 #endif

@@ -67,6 +67,11 @@ static const struct options_spec specs[] = {
 	  "stacks of calls slower than DURATION (10ms, 500us), kernel and user", TRACE, COMPLETE_NONE, NULL },
 	{ "max-stacks", 0, OPT_MAX_STACKS, REQ, "N",
 	  "limit of distinct slow stacks in the kernel (default 1024)", TRACE, COMPLETE_NONE, NULL },
+	{ "no-cgroups", 0, OPT_NO_CGROUPS, NONE, NULL,
+	  "rows not split by cgroup (no CGROUP column, Containers pane)", TRACE, COMPLETE_NONE, NULL },
+	{ "cgroup", 0, OPT_CGROUP, REQ, "PATH",
+	  "trace only tasks in cgroup PATH or below it, in the kernel\n"
+	  "(v2 path, absolute or below the v2 mount; repeatable)", TRACE, COMPLETE_DIR, NULL },
 	{ "csv", 0, OPT_CSV, REQ, "FILE",
 	  "raw samples, one row per request and per connection (new file);\n"
 	  "export: the CSV format (no FILE)", TRACE | E, COMPLETE_FILE, NULL },
@@ -99,6 +104,8 @@ static const struct options_spec specs[] = {
 	  "label sets exported (default 2000); the rest are summed\ninto comm=\"other\"", TRACE, COMPLETE_NONE, NULL },
 	{ "metrics-buckets", 0, OPT_METRICS_BUCKETS, REQ, "pow2|fine",
 	  "le bounds: powers of two (default) or log-linear", TRACE, COMPLETE_WORDS, "pow2 fine" },
+	{ "metrics-cgroup", 0, OPT_METRICS_CGROUP, NONE, NULL,
+	  "a cgroup=\"NAME\" label on every series (bounded by\n--metrics-max-series)", TRACE, COMPLETE_NONE, NULL },
 	{ "host-label", 0, OPT_HOST_LABEL, REQ, "NAME",
 	  "host=\"NAME\" on every series (the fleet view groups by it)", TRACE, COMPLETE_NONE, NULL },
 	{ "features", 0, OPT_FEATURES, NONE, NULL,

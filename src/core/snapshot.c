@@ -20,6 +20,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->stacks);
 	free(s->frames);
 	free(s->frame_text);
+	free(s->cgroups);
 	for (int f = 0; f < SNAP_FAM_NR; f++)
 		free(s->fam[f].rows);
 	snapshot_init(s);
@@ -43,13 +44,15 @@ struct snap_arrays {
 	size_t cap_frames;
 	char *frame_text;
 	size_t cap_frame_text;
+	struct snap_cgroup *cgroups;
+	size_t cap_cgroups;
 };
 
 static struct snap_arrays arrays_take(struct snapshot *s)
 {
 	struct snap_arrays a = { s->sys, s->cap_sys, s->clients, s->cap_clients,
 				 s->buckets, s->cap_buckets, { NULL }, { 0 }, NULL, 0,
-				 NULL, 0, NULL, 0, NULL, 0 };
+				 NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
 
 	for (int f = 0; f < SNAP_FAM_NR; f++) {
 		a.fam[f] = s->fam[f].rows;
@@ -63,6 +66,8 @@ static struct snap_arrays arrays_take(struct snapshot *s)
 	a.cap_frames = s->cap_frames;
 	a.frame_text = s->frame_text;
 	a.cap_frame_text = s->cap_frame_text;
+	a.cgroups = s->cgroups;
+	a.cap_cgroups = s->cap_cgroups;
 	return a;
 }
 
@@ -95,6 +100,9 @@ static void arrays_put(struct snapshot *s, const struct snap_arrays *a)
 	s->frame_text = a->frame_text;
 	s->cap_frame_text = a->cap_frame_text;
 	s->frame_text_len = 0;
+	s->cgroups = a->cgroups;
+	s->cap_cgroups = a->cap_cgroups;
+	s->n_cgroups = 0;
 }
 
 void snapshot_reset(struct snapshot *s)
@@ -173,6 +181,49 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s)
 	r = &s->sys[s->n_sys++];
 	memset(r, 0, sizeof(*r));
 	return r;
+}
+
+struct snap_cgroup *snapshot_add_cgroup(struct snapshot *s)
+{
+	void *p;
+
+	if (grow(s->cgroups, &s->cap_cgroups, s->n_cgroups + 1, sizeof(*s->cgroups), &p)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->cgroups = p;
+	memset(&s->cgroups[s->n_cgroups], 0, sizeof(*s->cgroups));
+	return &s->cgroups[s->n_cgroups++];
+}
+
+static int cgroup_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct snap_cgroup *)a)->id, y = ((const struct snap_cgroup *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+void snapshot_sort_cgroups(struct snapshot *s)
+{
+	if (s->n_cgroups > 1)
+		qsort(s->cgroups, s->n_cgroups, sizeof(*s->cgroups), cgroup_cmp);
+}
+
+const struct snap_cgroup *snapshot_cgroup(const struct snapshot *s, uint64_t id)
+{
+	size_t lo = 0, hi = s->n_cgroups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->cgroups[mid].id == id)
+			return &s->cgroups[mid];
+		if (s->cgroups[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 struct snap_host *snapshot_add_host(struct snapshot *s)
@@ -320,6 +371,15 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 		memcpy(dst->hosts, src->hosts, src->n_hosts * sizeof(*src->hosts));
 	}
 	dst->n_hosts = src->n_hosts;
+	if (src->n_cgroups) {
+		void *p;
+
+		if (grow(dst->cgroups, &dst->cap_cgroups, src->n_cgroups, sizeof(*dst->cgroups), &p))
+			return -ENOMEM;
+		dst->cgroups = p;
+		memcpy(dst->cgroups, src->cgroups, src->n_cgroups * sizeof(*src->cgroups));
+	}
+	dst->n_cgroups = src->n_cgroups;
 	if (copy_stacks(dst, src))
 		return -ENOMEM;
 	dst->n_sys = src->n_sys;

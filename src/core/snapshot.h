@@ -53,6 +53,7 @@ struct snap_sys_row {
 	bool exited;			/* process has exited; row ages out */
 	bool wait;			/* calls that waited for an event (enum abi_sys_class):
 					 * one syscall of one process can have a work and a wait row */
+	uint64_t cgroup_id;		/* cgroup v2 id (snapshot.cgroups names it); part of the key */
 	struct snap_hist interval;	/* this tick only (tick + trunc) */
 	struct snap_hist total;		/* since lattop started */
 };
@@ -174,6 +175,7 @@ struct snap_stack {
 	uint32_t pid;
 	uint32_t what;			/* syscall number, or SNAP_STACK_FUNC | probe id */
 	uint64_t pstart_ns;
+	uint64_t cgroup_id;		/* the row's cgroup v2 id */
 	char comm[ABI_COMM_LEN];	/* raw bytes from the kernel: untrusted */
 	uint64_t count;			/* this tick */
 	uint64_t count_total;		/* since lattop started */
@@ -192,6 +194,43 @@ struct snap_probe_cost {
 	bool held;			/* lattop holds them on (the 'B' key) */
 	uint64_t run_ns[SNAP_PROBE_NR];
 	uint64_t run_cnt[SNAP_PROBE_NR];
+};
+
+/*
+ * What a cgroup v2 id is, for the operator: rows carry only the id
+ * (sys row cgroup_id, client/family key.cgid); the snapshot names every id
+ * its rows use. Kinds are what the path was recognised as.
+ */
+enum snap_cgroup_kind {
+	SNAP_CG_UNRESOLVED = 0,		/* no path known for the id (no v2 hierarchy, or gone) */
+	SNAP_CG_ROOT,			/* the hierarchy's root: not in any container or service */
+	SNAP_CG_PATH,			/* a cgroup not recognised as below: named by its path */
+	SNAP_CG_SYSTEMD,		/* a systemd unit: service, scope, slice ("nginx.service") */
+	SNAP_CG_DOCKER,			/* a container: docker, containerd (cri-containerd), CRI-O, */
+	SNAP_CG_CONTAINERD,		/* Podman (libpod); name "docker:3f2a1b0c9d8e" (12 hex) or */
+	SNAP_CG_CRIO,			/* the runtime's own name when it is readable */
+	SNAP_CG_PODMAN,
+	SNAP_CG_POD,			/* a Kubernetes pod or its container ("pod 5f1c…/3f2a1b0c9d8e") */
+	SNAP_CG_KINDS
+};
+
+#define SNAP_CGROUP_PATH_LEN 256
+#define SNAP_CGROUP_NAME_LEN 96
+
+struct snap_cgroup {
+	uint64_t id;			/* cgroup v2 id: the kernfs inode number of its directory */
+	uint32_t kind;			/* enum snap_cgroup_kind */
+	bool gone;			/* removed since: its rows age out */
+	char path[SNAP_CGROUP_PATH_LEN];/* below the v2 mount ("/" for the root; "" unresolved;
+					 * tail kept if longer); untrusted */
+	char name[SNAP_CGROUP_NAME_LEN];/* what an operator recognises (see kinds); untrusted */
+};
+
+/* Whether rows carry cgroups this run. */
+enum snap_cgroups_state {
+	SNAP_CGROUPS_OFF = 0,		/* not known (recordings before cgroups, simulation off) */
+	SNAP_CGROUPS_NO_V2,		/* no cgroup v2 hierarchy mounted: ids without names */
+	SNAP_CGROUPS_ON,
 };
 
 #define SNAP_SOURCE_LEN 16
@@ -249,6 +288,14 @@ struct snapshot {
 	size_t frame_text_len;
 	size_t cap_frame_text;
 	char *frame_text;		/* NUL-terminated frame names, back to back */
+	/* cgroups named by the rows' ids (every id a row uses), sorted by id. */
+	uint32_t cgroups_state;		/* enum snap_cgroups_state */
+	char cgroups_note[SNAP_NOTE_LEN];/* "no cgroup v2 hierarchy" etc.; "" if none */
+	size_t n_cgroups;
+	size_t cap_cgroups;
+	struct snap_cgroup *cgroups;
+	/* The PID namespace pids are shown in (live): 0 when it is the initial one. */
+	uint64_t pidns_ino;
 	/* Fleet view only (source "fleet"); empty otherwise. */
 	char note[SNAP_NOTE_LEN];	/* the source's trouble, for the status line: "" if none */
 	bool stale;			/* the rows are the last good ones, not this tick's */
@@ -278,6 +325,16 @@ struct snap_host *snapshot_add_host(struct snapshot *s);
 
 /* Append a zeroed row to family @f's table; NULL with errno=ENOMEM when growing fails. */
 struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f);
+
+/*
+ * Append a zeroed cgroup; NULL with errno=ENOMEM. Add them in id order (or
+ * call snapshot_sort_cgroups after): snapshot_cgroup searches by id.
+ */
+struct snap_cgroup *snapshot_add_cgroup(struct snapshot *s);
+void snapshot_sort_cgroups(struct snapshot *s);
+
+/* The cgroup named @id in @s, or NULL. */
+const struct snap_cgroup *snapshot_cgroup(const struct snapshot *s, uint64_t id);
 
 /* Append a zeroed stack (its first = s->n_frames); NULL with errno=ENOMEM. */
 struct snap_stack *snapshot_add_stack(struct snapshot *s);

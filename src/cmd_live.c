@@ -104,7 +104,6 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 	filter_format(f, filter_text, sizeof(filter_text));
 	while (!done) {
 		struct snapshot *s;
-		uint64_t skipped = 0;
 		int sig, ev = consumer_wait(c, -1, -1, &sig);
 
 		if (ev < 0)
@@ -115,16 +114,19 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 		}
 		if (!(ev & CONSUMER_SNAPSHOT))
 			continue;
-		s = consumer_take(c, &skipped, &done);
-		if (!s)
-			continue;
-		/* Snapshots the consumer skipped are lost to this output too: say so. */
-		s->interval.dropped_snapshots += skipped;
-		if (on_tick)
-			on_tick(s, ctx);
-		errno = 0;
-		if (stream_write(s, o, f, filter_text) || fflush(stdout))
-			return stdout_error(err, errlen);
+		/*
+		 * Every tick, in order: a stream is summed by scripts, so a slow
+		 * reader must not lose an interval. When it falls behind, the
+		 * ring fills and the collector reads a tick later (counted in
+		 * dropped_snapshots): that tick's interval covers both.
+		 */
+		while ((s = consumer_take_next(c, &done))) {
+			if (on_tick)
+				on_tick(s, ctx);
+			errno = 0;
+			if (stream_write(s, o, f, filter_text) || fflush(stdout))
+				return stdout_error(err, errlen);
+		}
 	}
 	return collector_error(c);
 }

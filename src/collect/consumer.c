@@ -102,3 +102,12 @@ struct snapshot *consumer_take(struct collector *c, uint64_t *skipped, bool *don
 	*skipped += n;
 	return s;
 }
+
+struct snapshot *consumer_take_next(struct collector *c, bool *done)
+{
+	/* As consumer_take: ack, then "done", then take. */
+	collector_ack_wake(c);
+	if (done)
+		*done = collector_done(c);
+	return spsc_take_next(collector_ring(c));
+}

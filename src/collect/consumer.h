@@ -55,4 +55,11 @@ int consumer_wait(struct collector *c, int input_fd, int timeout_ms, int *sig);
  */
 struct snapshot *consumer_take(struct collector *c, uint64_t *skipped, bool *done);
 
+/*
+ * Consumer thread, for streams (JSON, batch text): the oldest snapshot not
+ * taken yet (NULL if none), so that no tick's interval is lost to a slow
+ * reader; call it until NULL after each wake-up. *@done as consumer_take's.
+ */
+struct snapshot *consumer_take_next(struct collector *c, bool *done);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * spsc.c - single-producer/single-consumer ring, latest wins.
+ * spsc.c - single-producer/single-consumer ring: latest wins, or in order.
  *
  * head: slots published so far (written by the producer only).
  * tail: slots released so far (written by the consumer only).
@@ -113,6 +113,21 @@ void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped)
 	r->held_end = head;
 	atomic_store_explicit(&r->taken, head, memory_order_release);
 	return r->slots[(head - 1) % r->n];
+}
+
+void *spsc_take_next(struct spsc_ring *r)
+{
+	/* acquire: pairs with spsc_publish, so the slot taken is complete. */
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint64_t next = r->held_end ? r->held_end : atomic_load_explicit(&r->tail, memory_order_relaxed);
+
+	if (head == next)
+		return NULL;	/* nothing new: keep holding the current slot */
+	/* release: our reads of the previously held slot are done before the producer reuses it. */
+	atomic_store_explicit(&r->tail, next, memory_order_release);
+	r->held_end = next + 1;
+	atomic_store_explicit(&r->taken, next + 1, memory_order_release);
+	return r->slots[next % r->n];
 }
 
 uint64_t spsc_unread(const struct spsc_ring *r)

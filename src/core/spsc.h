@@ -9,9 +9,11 @@
  * is done with a slot; the producer loads tail with acquire before reusing
  * the slot, so it never writes a slot still being read.
  *
- * Latest wins: the consumer takes only the newest published slot and
- * releases the older ones unread (counted as skipped); when every slot is in
- * use the producer does not wait, it counts a dropped snapshot.
+ * Two ways to take: latest wins (the dashboard: only the newest published
+ * slot, the older ones released unread and counted as skipped), or in order
+ * (streams: every published slot, oldest first, none skipped). When every
+ * slot is in use the producer does not wait, it counts a dropped snapshot
+ * (the collector then reads its source a tick later: nothing is lost).
  *
  * The consumer holds the slot it last took until it takes a newer one, so the
  * ring needs n >= 3 (one held, one being filled, one spare).
@@ -40,6 +42,13 @@ void spsc_publish(struct spsc_ring *r);
  * unread.
  */
 void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped);
+
+/*
+ * Consumer thread only. The oldest published slot not taken yet (NULL if
+ * none), releasing the previously taken one: in order, nothing skipped.
+ * Do not mix with spsc_take_latest on one ring.
+ */
+void *spsc_take_next(struct spsc_ring *r);
 
 /* Any thread. Snapshots the producer could not publish because all slots were busy. */
 uint64_t spsc_dropped(const struct spsc_ring *r);

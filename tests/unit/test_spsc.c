@@ -1,4 +1,4 @@
-/* test_spsc.c - the snapshot ring: wraparound, full, latest-wins, held slot. */
+/* test_spsc.c - the snapshot ring: wraparound, full, latest-wins, in order, held slot. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,9 +197,39 @@ static void test_held_slot_never_offered(void **state)
 	spsc_free(r);
 }
 
+/* In order: every published slot, oldest first; the held slot is never handed to the producer. */
+static void test_take_next_in_order(void **state)
+{
+	struct spsc_ring *r = spsc_new(slots, N);
+	int *got;
+
+	(void)state;
+	assert_non_null(r);
+	assert_null(spsc_take_next(r));
+	for (int round = 0; round < 100; round++) {
+		int base = round * 10;
+
+		/* N - 1 published while the consumer holds one: the ring is then full. */
+		for (int i = 0; i < N - 1; i++)
+			publish(r, base + i);
+		if (round > 0)
+			assert_null(spsc_producer_slot(r));	/* the held slot is not free */
+		for (int i = 0; i < N - 1; i++) {
+			got = spsc_take_next(r);
+			assert_non_null(got);
+			assert_int_equal(*got, base + i);
+		}
+		assert_null(spsc_take_next(r));	/* nothing new: still holding the last */
+		assert_int_equal(spsc_unread(r), 0);
+		assert_int_equal(*got, base + N - 2);
+	}
+	spsc_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_take_next_in_order),
 		cmocka_unit_test(test_rejects_bad_args),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_wraparound_bursts),

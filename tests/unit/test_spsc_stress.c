@@ -7,7 +7,8 @@
  *
  * The producer publishes every item: when the ring is full it counts a drop
  * (as the collector does) and offers the item again. LATTOP_STRESS_ITEMS sets
- * the number of items (default 5,000,000).
+ * the number of items (default 5,000,000). Two consumers: latest wins (the
+ * dashboard) and in order (streams), which must see every item, in sequence.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -84,14 +85,16 @@ static void check_item(const struct item *it, uint64_t last_seq)
 			 (unsigned long long)last_seq);
 }
 
-static void test_stress(void **state)
+static void run_stress(bool in_order)
 {
 	struct spsc_ring *r;
 	pthread_t t;
-	uint64_t last_seq = 0, taken = 0, skipped_total = 0, skipped, pub, held_checks = 0;
+	uint64_t last_seq = 0, taken = 0, skipped_total = 0, skipped = 0, pub, held_checks = 0;
 	const char *env = getenv("LATTOP_STRESS_ITEMS");
 
-	(void)state;
+	atomic_store(&producer_done, false);
+	atomic_store(&published, 0);
+	failed_offers = 0;
 	total_items = env ? strtoull(env, NULL, 10) : STRESS_DEFAULT_ITEMS;
 	assert_true(total_items > 0);
 	for (int i = 0; i < SLOTS; i++)
@@ -102,10 +105,13 @@ static void test_stress(void **state)
 	for (;;) {
 		/* Read before taking: once done is seen, one more take drains the ring. */
 		bool done = atomic_load(&producer_done);
-		struct item *it = spsc_take_latest(r, &skipped);
+		struct item *it = in_order ? spsc_take_next(r) : spsc_take_latest(r, &skipped);
 
 		if (it) {
 			check_item(it, last_seq);
+			if (in_order && it->seq != last_seq + 1)
+				fail_msg("in order: seq %llu after %llu", (unsigned long long)it->seq,
+					 (unsigned long long)last_seq);
 			last_seq = it->seq;
 			taken++;
 			skipped_total += skipped;
@@ -140,17 +146,35 @@ static void test_stress(void **state)
 	assert_int_equal(spsc_dropped(r), failed_offers);
 	assert_int_equal(last_seq > 0, 1);
 	assert_true(taken > 0);
-	print_message("items %llu: published %llu, taken %llu, skipped %llu, dropped %llu, "
+	if (in_order)
+		assert_int_equal(skipped_total, 0);
+	print_message("%s: items %llu: published %llu, taken %llu, skipped %llu, dropped %llu, "
 		      "held re-checks %llu\n",
-		      (unsigned long long)total_items, (unsigned long long)pub,
+		      in_order ? "in order" : "latest wins", (unsigned long long)total_items,
+		      (unsigned long long)pub,
 		      (unsigned long long)taken, (unsigned long long)skipped_total,
 		      (unsigned long long)spsc_dropped(r), (unsigned long long)held_checks);
 	spsc_free(r);
 }
 
+static void test_stress_latest(void **state)
+{
+	(void)state;
+	run_stress(false);
+}
+
+static void test_stress_in_order(void **state)
+{
+	(void)state;
+	run_stress(true);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_stress) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stress_latest),
+		cmocka_unit_test(test_stress_in_order),
+	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,7 +75,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 		const struct snap_hist *h = snap_row_hist(r, cumulative);
 		struct view_row *vr;
 
-		if (!h->count || (f && !filter_match_sys(f, r)))
+		if (!h->count || (f && !filter_match_sys_in(f, s, r)))
 			continue;
 		/* Snapshot rows are unique per (process, syscall): nothing to merge. */
 		vr = g == VIEW_BY_PROC_SYSCALL ? NULL : find_group(v, r, g);

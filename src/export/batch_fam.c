@@ -209,7 +209,7 @@ static int bf_table(FILE *out, const struct snapshot *s, enum snap_family f,
 		const struct snap_fam_row *r = &t->rows[i];
 		const struct snap_hist *h = o->cumulative ? &r->total : &r->interval;
 
-		if (!h->count || (o->filter && !filter_match_fam(o->filter, f, r)))
+		if (!h->count || (o->filter && !filter_match_fam_in(o->filter, s, f, r)))
 			continue;
 		e[n++] = (struct bf_sort){ r, h };
 	}

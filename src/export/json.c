@@ -218,7 +218,7 @@ static void json_families(struct jw *w, const struct snapshot *s, const struct j
 
 			if (!(cum ? r->total.count : r->interval.count))
 				continue;
-			if (o->filter && !filter_match_fam(o->filter, (enum snap_family)f, r))
+			if (o->filter && !filter_match_fam_in(o->filter, s, (enum snap_family)f, r))
 				continue;
 			json_fam_row(w, s, d, r, cum);
 		}
@@ -339,7 +339,7 @@ static void json_clients(struct jw *w, const struct snapshot *s, const struct js
 		/* A row with nothing to say this interval is left out, as for syscalls. */
 		if (!client_row_active(r, cum))
 			continue;
-		if (o->filter && !filter_match_client(o->filter, r))
+		if (o->filter && !filter_match_client_in(o->filter, s, r))
 			continue;
 		json_client(w, s, r, cum);
 	}
@@ -420,7 +420,7 @@ static void json_stacks(struct jw *w, const struct snapshot *s, const struct jso
 
 		if (!(cum ? st->count_total : st->count))
 			continue;
-		if (o->filter && !filter_match_proc(o->filter, st->pid, st->comm))
+		if (o->filter && !filter_match_stack_in(o->filter, s, st))
 			continue;
 		jw_sep(w);
 		jw_open(w, '{');
@@ -485,7 +485,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 
 		if (!snap_row_hist(r, cum)->count)
 			continue;
-		if (o->filter && !filter_match_sys(o->filter, r))
+		if (o->filter && !filter_match_sys_in(o->filter, s, r))
 			continue;
 		json_row(&w, s, r, cum);
 	}

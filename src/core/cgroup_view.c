@@ -27,15 +27,16 @@ static int cmp_cg_pid(const void *pa, const void *pb)
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
 }
 
-static bool sys_counts(const struct snap_sys_row *r, const struct filter *f, bool cumulative)
+static bool sys_counts(const struct snapshot *s, const struct snap_sys_row *r,
+		       const struct filter *f, bool cumulative)
 {
-	return snap_row_hist(r, cumulative)->count && (!f || filter_match_sys(f, r));
+	return snap_row_hist(r, cumulative)->count && (!f || filter_match_sys_in(f, s, r));
 }
 
-static bool client_counts_in(const struct snap_client_row *r, const struct filter *f,
-			     bool cumulative)
+static bool client_counts_in(const struct snapshot *s, const struct snap_client_row *r,
+			     const struct filter *f, bool cumulative)
 {
-	return client_row_active(r, cumulative) && (!f || filter_match_client(f, r));
+	return client_row_active(r, cumulative) && (!f || filter_match_client_in(f, s, r));
 }
 
 static int cmp_sum_id(const void *key, const void *elem)
@@ -130,10 +131,10 @@ int cgroup_view_build(const struct snapshot *s, const struct filter *f, bool cum
 	if (!pairs)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->n_sys; i++)
-		if (sys_counts(&s->sys[i], f, cumulative))
+		if (sys_counts(s, &s->sys[i], f, cumulative))
 			pairs[n_pairs++] = (struct cg_pid){ s->sys[i].cgroup_id, s->sys[i].pid };
 	for (size_t i = 0; i < s->n_clients; i++)
-		if (client_counts_in(&s->clients[i], f, cumulative))
+		if (client_counts_in(s, &s->clients[i], f, cumulative))
 			pairs[n_pairs++] = (struct cg_pid){ s->clients[i].key.cgid,
 							    s->clients[i].key.tgid };
 	qsort(pairs, n_pairs, sizeof(*pairs), cmp_cg_pid);
@@ -146,7 +147,7 @@ int cgroup_view_build(const struct snapshot *s, const struct filter *f, bool cum
 		const struct snap_sys_row *r = &s->sys[i];
 		struct cgroup_sum *c;
 
-		if (!sys_counts(r, f, cumulative))
+		if (!sys_counts(s, r, f, cumulative))
 			continue;
 		c = bsearch(&r->cgroup_id, *out, *n, sizeof(**out), cmp_sum_id);
 		if (c)
@@ -156,7 +157,7 @@ int cgroup_view_build(const struct snapshot *s, const struct filter *f, bool cum
 		const struct snap_client_row *r = &s->clients[i];
 		struct cgroup_sum *c;
 
-		if (!client_counts_in(r, f, cumulative))
+		if (!client_counts_in(s, r, f, cumulative))
 			continue;
 		c = bsearch(&r->key.cgid, *out, *n, sizeof(**out), cmp_sum_id);
 		if (c)

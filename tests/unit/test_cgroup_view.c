@@ -224,6 +224,19 @@ static void test_filter(void **state)
 	assert_int_equal(v[0].n_procs, 1);
 	assert_int_equal(v[0].calls, 25);
 	assert_int_equal(v[0].requests, 0);
+	/* cg: by name, and by a path substring; id 0 never matches a cg: term. */
+	assert_int_equal(filter_parse(&f, "cg:docker", err, sizeof(err)), 0);
+	assert_int_equal(cgroup_view_build(&s, &f, false, &v, &n, &cap), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, CG_APP);
+	assert_int_equal(v[0].calls, 25);
+	assert_int_equal(v[0].n_procs, 2);
+	assert_int_equal(v[0].requests, 4);
+	assert_int_equal(filter_parse(&f, "cg:nginx.service,docker:", err, sizeof(err)), 0);
+	assert_int_equal(cgroup_view_build(&s, &f, false, &v, &n, &cap), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, CG_WEB);
+	assert_int_equal(v[1].id, CG_APP);
 	/* Nothing matches: no entries. */
 	assert_int_equal(filter_parse(&f, "pid:999", err, sizeof(err)), 0);
 	assert_int_equal(cgroup_view_build(&s, &f, false, &v, &n, &cap), 0);

@@ -36,19 +36,20 @@ static const struct table_col sys_cols[] = {
 	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
 };
 
-enum proc_col { PC_PID, PC_COMM, PC_CGROUP, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST, PC_CMD };
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_CGROUP, PC_SPARK, PC_SLOWEST, PC_CMD };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
 	[PC_COMM] = { "COMMAND", 13, false, false, 0, 15 },
-	/*
-	 * Hidden when the run has no cgroups. At 80 columns it stays (PID and SLOWEST
-	 * go first): "which service" is the question; long names keep head and tail.
-	 */
-	[PC_CGROUP] = { "CGROUP", 12, false, false, 1, 28, 0, false, true },
 	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
+	/*
+	 * Hidden when the run has no cgroups. At 80 columns it takes SLOWEST's place
+	 * ("which service" first), cut head…tail; it grows with the pane.
+	 */
+	[PC_CGROUP] = { "CGROUP", 10, false, false, 1, 28, 0, false, true },
 	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
-	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 1, 16 },
+	/* Goes before PID (its equal, further right): at 80 columns CGROUP takes its place. */
+	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 2, 16 },
 	[PC_CMD] = { "CMD", 12, false, true, 3 },	/* the command line takes what is left */
 };
 

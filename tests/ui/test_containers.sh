@@ -61,12 +61,12 @@ fi
 mkdir -p "$TMPD/snaps"
 start 200 50 --simulate --seed "$SEED" --no-color --snapshot-dir "$TMPD/snaps"
 wait_for "futex"
-wait_match 'PID COMMAND +CGROUP +CALLS/s'
-wait_match "^ +[0-9]+ nginx +nginx\.service +[0-9]"
-wait_match "^ +[0-9]+ postgres +$DOCKER_RE +[0-9]"
-wait_match "^ +[0-9]+ redis-server +$POD_RE +[0-9]"
-wait_match "^ +[0-9]+ sshd +/ +[0-9]"
-wait_for "java            $EVIL_SHOWN"
+wait_match 'PID COMMAND +CALLS/s +P99 +CGROUP'
+wait_match "^ +[0-9]+ nginx +[0-9.k]+ +[0-9.]+[mun]?s +nginx\.service "
+wait_match "^ +[0-9]+ postgres +[0-9.k]+ +[0-9.]+[mun]?s +$DOCKER_RE "
+wait_match "^ +[0-9]+ redis-server +[0-9.k]+ +[0-9.]+[mun]?s +$POD_RE "
+wait_match "^ +[0-9]+ sshd +[0-9.k]+ +[0-9.]+[mun]?s +/ "
+wait_match "^ +2301 java +[0-9.k]+ +[0-9.]+[mun]?s +/lattop-sim/evil\?\[2J\?name "
 ok "200x50: the processes table's CGROUP column names each process's cgroup"
 # The clients table (own area when wide): a CGROUP column too.
 wait_match "CGROUP +PROCESS"
@@ -125,7 +125,7 @@ wait_for "Processes  sort:"
 sleep 1.2	# a tick with the filter
 procs=$(capture | sed -n '/ Processes  sort:/,/ Clients  sort:/p' | grep -E '^ +[0-9]+ [a-z]' || true)
 [ "$(wc -l <<<"$procs")" -eq 3 ] || fail "cg:nginx.service: want 3 processes, got: $procs"
-grep -qvE '^ +[0-9]+ nginx +nginx\.service ' <<<"$procs" && fail "cg:nginx.service shows other rows: $procs"
+grep -qvE '^ +[0-9]+ nginx +[0-9.k]+ +[0-9.]+[mun]?s +nginx\.service ' <<<"$procs" && fail "cg:nginx.service shows other rows: $procs"
 ok "200x50: Enter on nginx.service shows its 3 nginx processes only (filter cg:nginx.service)"
 keys Enter	# a process: its syscalls
 wait_match "Syscalls of nginx\[120[123]\]"
@@ -167,11 +167,11 @@ tagged_gone 5 >/dev/null
 # ---------------------------------------------------------------- 80x24, then a resize
 start 80 24 --simulate --seed "$SEED" --no-color
 wait_for "futex"
-wait_match 'COMMAND +CGROUP +CALLS/s'
-wait_match ' nginx +nginx\.service +[0-9]'
-# Too narrow for a docker name: head and tail around the cut.
-wait_match ' postgres +docker[:0-9a-f]*(…|~)[0-9a-f]+ +[0-9]| postgres +docker:[0-9a-f]{12} +[0-9]'
-wait_match ' java +/latto[a-z-]*(…|~)[^ ]*name +[0-9]'
+wait_match 'PID COMMAND +CALLS/s +P99 +CGROUP'
+wait_match ' nginx +[0-9.k]+ +[0-9.]+[mun]?s +ngin(x\.service|.?(…|~)[a-z.]*ice)$'
+# 80 columns: CGROUP in SLOWEST's place, 10 cells: names keep head and tail around the cut.
+wait_match ' postgres +[0-9.k]+ +[0-9.]+[mun]?s +dock[:0-9a-f]*(…|~)[0-9a-f]+$'
+wait_match ' java +[0-9.k]+ +[0-9.]+[mun]?s +/lat[a-z-]*(…|~)[^ ]*me$'
 ok "80x24: CGROUP column, long names cut head…tail"
 keys g
 wait_for "Containers  5 cgroups"
@@ -187,7 +187,7 @@ kill -0 "$LATTOP_PID" 2>/dev/null || fail "lattop died on resize"
 ok "resize 80x24 -> 200x50 -> 80x24: the Containers pane follows"
 keys Enter	# the top cgroup (the hostile one, java's): its processes
 wait_match 'filter: cg:[^ ]*evil'
-wait_match ' java +/latto'
+wait_match ' java +[0-9.k]+ +[0-9.]+[mun]?s +/lat'
 capture | grep -qE ' (nginx|postgres|redis-server|sshd) ' && fail "80x24: other processes under the hostile cgroup's filter"
 ok "80x24: Enter on the top cgroup: its one process"
 keys q

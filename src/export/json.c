@@ -188,7 +188,6 @@ static void json_fam_row(struct jw *w, const struct snapshot *s, const struct fa
 	}
 	if (d->fields[0] == FAM_F_DEV)
 		jw_kv_u64(w, "dev_t", r->key.a);
-	jw_cgroup(w, s, r->key.cgid);
 	json_hist_fields(w, s, cum ? &r->total : &r->interval);
 	for (unsigned int p = 0; p < d->n_parts; p++) {
 		jw_key(w, d->part_names[p]);
@@ -204,6 +203,7 @@ static void json_fam_row(struct jw *w, const struct snapshot *s, const struct fa
 		jw_kv_u64(w, "max_ns", r->total.max_ns);
 		jw_close(w, '}');
 	}
+	jw_cgroup(w, s, r->key.cgid);
 	jw_close(w, '}');
 }
 
@@ -253,7 +253,6 @@ static void json_row(struct jw *w, const struct snapshot *s, const struct snap_s
 	jw_kv_u64(w, "nr", r->nr);
 	jw_kv_bool(w, "exited", r->exited);
 	jw_kv_bool(w, "wait", r->wait);
-	jw_cgroup(w, s, r->cgroup_id);
 	jw_kv_u64(w, "count", h->count);
 	jw_kv_u64(w, "errors", h->errors);
 	jw_kv_u64(w, "timed", h->timed);
@@ -275,6 +274,7 @@ static void json_row(struct jw *w, const struct snapshot *s, const struct snap_s
 		jw_kv_u64(w, "max_ns", r->total.max_ns);
 		jw_close(w, '}');
 	}
+	jw_cgroup(w, s, r->cgroup_id);
 	jw_close(w, '}');
 }
 
@@ -318,7 +318,6 @@ static void json_client(struct jw *w, const struct snapshot *s, const struct sna
 	jw_kv_u64(w, "pid", r->key.tgid);
 	jw_kv_str(w, "comm", r->comm, sizeof(r->comm));
 	jw_kv_u64(w, "open", r->open);
-	jw_cgroup(w, s, r->key.cgid);
 	json_client_counts(w, cum ? &r->total : &r->interval);
 	/* The request summary at the top level too: the common question, one lookup. */
 	jw_kv_u64(w, "p50_ns", req->p50_ns);
@@ -333,6 +332,7 @@ static void json_client(struct jw *w, const struct snapshot *s, const struct sna
 		json_client_counts(w, &r->total);
 		jw_close(w, '}');
 	}
+	jw_cgroup(w, s, r->key.cgid);
 	jw_close(w, '}');
 }
 
@@ -487,7 +487,6 @@ static void json_stacks(struct jw *w, const struct snapshot *s, const struct jso
 		jw_open(w, '{');
 		jw_kv_u64(w, "pid", st->pid);
 		jw_kv_str(w, "comm", st->comm, sizeof(st->comm));
-		jw_cgroup(w, s, st->cgroup_id);
 		if (st->what & SNAP_STACK_FUNC) {
 			const char *label = func_label(s, st->what & ~SNAP_STACK_FUNC);
 			char id[32];
@@ -509,6 +508,7 @@ static void json_stacks(struct jw *w, const struct snapshot *s, const struct jso
 		jw_kv_bool(w, "truncated", st->flags & SNAP_STACK_TRUNCATED);
 		jw_kv_bool(w, "leaf", st->flags & SNAP_STACK_LEAF);
 		jw_kv_bool(w, "repaired", st->flags & SNAP_STACK_REPAIRED);
+		jw_cgroup(w, s, st->cgroup_id);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');

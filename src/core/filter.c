@@ -604,34 +604,37 @@ bool filter_match_client(const struct filter *f, const struct snap_client_row *r
 	return filter_match_proc(f, r->key.tgid, r->comm);
 }
 
-/* @field (untrusted, maybe unterminated, @len bytes) contains one of the cg: terms? */
-static bool cg_text_matches(const struct filter *f, const char *field, size_t len)
+/* @field (untrusted, maybe unterminated, @len bytes) contains @want? */
+static bool cg_text_has(const char *field, size_t len, const char *want)
 {
 	char text[SNAP_CGROUP_PATH_LEN + 1];
 	size_t n = strnlen(field, len < SNAP_CGROUP_PATH_LEN ? len : SNAP_CGROUP_PATH_LEN);
 
 	memcpy(text, field, n);
 	text[n] = '\0';
-	for (size_t i = 0; i < f->n_cg; i++)
-		if (strstr(text, f->cg[i]))
-			return true;
-	return false;
+	return strstr(text, want) != NULL;
 }
 
-bool filter_match_cgroup(const struct filter *f, const struct snapshot *s, uint64_t id)
+bool filter_cgroup_has(const struct snapshot *s, uint64_t id, const char *text)
 {
 	const struct snap_cgroup *cg;
 
-	if (!f->n_cg)
-		return true;
 	/* id 0 is "not attributed": no cgroup to name, so no cg: term can hold */
 	if (!id || !s)
 		return false;
 	cg = snapshot_cgroup(s, id);
-	if (!cg)
-		return false;
-	return cg_text_matches(f, cg->name, sizeof(cg->name)) ||
-	       cg_text_matches(f, cg->path, sizeof(cg->path));
+	return cg && (cg_text_has(cg->name, sizeof(cg->name), text) ||
+		      cg_text_has(cg->path, sizeof(cg->path), text));
+}
+
+bool filter_match_cgroup(const struct filter *f, const struct snapshot *s, uint64_t id)
+{
+	if (!f->n_cg)
+		return true;
+	for (size_t i = 0; i < f->n_cg; i++)
+		if (filter_cgroup_has(s, id, f->cg[i]))
+			return true;
+	return false;
 }
 
 bool filter_match_sys_in(const struct filter *f, const struct snapshot *s,

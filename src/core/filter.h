@@ -119,6 +119,11 @@ bool filter_match_fam_in(const struct filter *f, const struct snapshot *s, enum 
 			 const struct snap_fam_row *r);
 bool filter_match_stack_in(const struct filter *f, const struct snapshot *s,
 			   const struct snap_stack *st);
+/*
+ * Is @text part of the name or path of cgroup @id in @s (the cg: match, for
+ * run --assert too)? Never for id 0, an id @s does not name, or a NULL @s.
+ */
+bool filter_cgroup_has(const struct snapshot *s, uint64_t id, const char *text);
 /* Does cgroup @id of @s pass the cg: terms (true when there are none; id 0 never does)? */
 bool filter_match_cgroup(const struct filter *f, const struct snapshot *s, uint64_t id);
 

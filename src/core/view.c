@@ -85,6 +85,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 				return -ENOMEM;
 			vr->nr = g == VIEW_BY_PROCESS ? UINT32_MAX : r->nr;
 			vr->wait = g != VIEW_BY_PROCESS && r->wait;
+			vr->cgroup_id = r->cgroup_id;
 			if (g != VIEW_BY_SYSCALL) {
 				vr->pid = r->pid;
 				vr->pstart_ns = r->pstart_ns;

@@ -234,7 +234,8 @@ static struct exporter *listen_start(const struct options *o, int *status)
 		.http = { .listen = o->listen, .insecure = o->listen_insecure,
 			  .web_config = o->web_config },
 		.metrics = { .max_series = o->metrics_max_series,
-			     .fine_buckets = o->metrics_buckets == BUCKETS_FINE },
+			     .fine_buckets = o->metrics_buckets == BUCKETS_FINE,
+			     .cgroup_label = o->metrics_cgroup },
 		.host_label = o->host_label,
 	};
 	struct exporter *e;

@@ -6,7 +6,7 @@
 #include "core/client_view.h"
 
 static const char *const sort_names[CLIENT_SORT_NR] = {
-	"requests", "p99", "p50", "connections", "bytes", "resets", "address",
+	"requests", "p99", "p50", "connections", "bytes", "resets", "address", "cgroup",
 };
 
 const char *client_sort_name(enum client_sort key)
@@ -38,10 +38,11 @@ int client_view_build(struct client_view *v, const struct snapshot *s, const str
 {
 	v->n = 0;
 	v->cumulative = cumulative;
+	v->snap = s;
 	for (size_t i = 0; i < s->n_clients; i++) {
 		const struct snap_client_row *r = &s->clients[i];
 
-		if (!client_row_active(r, cumulative) || (f && !filter_match_client(f, r)))
+		if (!client_row_active(r, cumulative) || (f && !filter_match_client_in(f, s, r)))
 			continue;
 		if (v->n == v->cap) {
 			size_t cap = v->cap ? v->cap * 2 : 64;
@@ -90,7 +91,15 @@ struct sort_ctx {
 	enum client_sort key;
 	bool cumulative;
 	bool descending;
+	const struct snapshot *snap;
 };
+
+static const char *cgroup_name(const struct snapshot *s, uint64_t id)
+{
+	const struct snap_cgroup *cg = s && id ? snapshot_cgroup(s, id) : NULL;
+
+	return cg ? cg->name : "";
+}
 
 static int row_cmp(const void *pa, const void *pb, void *pctx)
 {
@@ -99,7 +108,13 @@ static int row_cmp(const void *pa, const void *pb, void *pctx)
 	const struct sort_ctx *ctx = pctx;
 	int c = 0;
 
-	if (ctx->key != CLIENT_SORT_ADDR) {
+	if (ctx->key == CLIENT_SORT_CGROUP) {
+		c = strcmp(cgroup_name(ctx->snap, a->key.cgid), cgroup_name(ctx->snap, b->key.cgid));
+		if (!c && a->key.cgid != b->key.cgid)
+			c = a->key.cgid < b->key.cgid ? -1 : 1;
+		if (c)
+			return ctx->descending ? -c : c;
+	} else if (ctx->key != CLIENT_SORT_ADDR) {
 		uint64_t va = sort_value(a, ctx->key, ctx->cumulative);
 		uint64_t vb = sort_value(b, ctx->key, ctx->cumulative);
 
@@ -114,7 +129,7 @@ static int row_cmp(const void *pa, const void *pb, void *pctx)
 
 void client_view_sort(struct client_view *v, enum client_sort key, bool descending)
 {
-	struct sort_ctx ctx = { key, v->cumulative, descending };
+	struct sort_ctx ctx = { key, v->cumulative, descending, v->snap };
 
 	if (v->n > 1)
 		qsort_r(v->rows, v->n, sizeof(*v->rows), row_cmp, &ctx);

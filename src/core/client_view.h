@@ -19,6 +19,7 @@ enum client_sort {
 	CLIENT_SORT_BYTES,	/* in + out */
 	CLIENT_SORT_RESETS,	/* resets + retransmits */
 	CLIENT_SORT_ADDR,
+	CLIENT_SORT_CGROUP,	/* cgroup name, then address */
 	CLIENT_SORT_NR
 };
 
@@ -27,6 +28,7 @@ struct client_view {
 	size_t cap;
 	const struct snap_client_row **rows;	/* into the snapshot: valid while it is */
 	bool cumulative;
+	const struct snapshot *snap;	/* the rows' snapshot: their cgroups' names */
 };
 
 void client_view_init(struct client_view *v);

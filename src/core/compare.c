@@ -511,9 +511,13 @@ int compare_all(struct cmp_set *set, const struct cmp_opts *o, struct cmp_result
 	return 0;
 }
 
+_Static_assert(CMP_FAMILY + SNAP_FAM_NR <= CMP_CGROUP, "family kinds below CMP_CGROUP");
+
 const char *compare_kind_name(enum cmp_kind k)
 {
 	switch (k) {
+	case CMP_CGROUP:
+		return "cgroup";
 	case CMP_SYSCALL:
 		return "syscall";
 	case CMP_CLIENT:

@@ -57,6 +57,12 @@ enum cmp_kind {
 	CMP_SYSCALL,		/* a syscall over every process */
 	CMP_CLIENT,		/* request latency of one client (address, port, direction) */
 	CMP_FAMILY,		/* a row of a family table: CMP_FAMILY + enum snap_family */
+	/*
+	 * A syscall of one cgroup, over its processes ("nginx.service read"):
+	 * a regression in one service is named even when the host-wide
+	 * syscall series hides it. After every family kind.
+	 */
+	CMP_CGROUP = 64,
 };
 
 enum cmp_run {

@@ -28,6 +28,7 @@ struct folded_set {
 struct metrics {
 	size_t max_series;
 	bool fine;
+	bool cg;			/* the cgroup label (metrics_opts.cgroup_label) */
 	struct metrics_series *s;	/* every series, in admission order */
 	uint64_t *hash;			/* hash of s[i]'s label set */
 	size_t n, cap;
@@ -41,10 +42,11 @@ struct metrics {
 	struct metrics_process proc;
 };
 
-static const char *const labels_sys[] = { "comm", "syscall" };
-static const char *const labels_cli[] = { "client", "port", "dir", "comm" };
-static const char *const labels_runq[] = { "comm" };
-static const char *const labels_block[] = { "device", "op", "comm" };
+/* Each group's labels, then "cgroup" (exported with --metrics-cgroup only). */
+static const char *const labels_sys[] = { "comm", "syscall", "cgroup" };
+static const char *const labels_cli[] = { "client", "port", "dir", "comm", "cgroup" };
+static const char *const labels_runq[] = { "comm", "cgroup" };
+static const char *const labels_block[] = { "device", "op", "comm", "cgroup" };
 
 static const struct {
 	const char *const *names;
@@ -63,6 +65,12 @@ const char *const *metrics_group_labels(enum metrics_group g, size_t *n)
 	return groups[g].names;
 }
 
+const char *const *metrics_labels(const struct metrics *m, enum metrics_group g, size_t *n)
+{
+	*n = groups[g].n + m->cg;
+	return groups[g].names;
+}
+
 const char *metrics_group_family(enum metrics_group g)
 {
 	return groups[g].family;
@@ -78,7 +86,8 @@ static uint64_t key_hash(const struct series_key *k)
 {
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)k->g;
 
-	for (size_t i = 0; i < groups[k->g].n; i++) {
+	/* + 1: the cgroup slot, "" in every key when the label is off */
+	for (size_t i = 0; i < groups[k->g].n + 1; i++) {
 		for (const unsigned char *p = (const unsigned char *)k->l[i];; p++) {
 			h = (h ^ *p) * 1099511628211ull;
 			if (!*p)
@@ -92,7 +101,7 @@ static bool key_equal(const struct series_key *k, const struct metrics_series *s
 {
 	if (k->g != s->group)
 		return false;
-	for (size_t i = 0; i < groups[k->g].n; i++)
+	for (size_t i = 0; i < groups[k->g].n + 1; i++)
 		if (strcmp(k->l[i], s->label[i]))
 			return false;
 	return true;
@@ -100,10 +109,12 @@ static bool key_equal(const struct series_key *k, const struct metrics_series *s
 
 static bool key_is_other(const struct series_key *k)
 {
+	const char *cg = k->l[groups[k->g].n];
+
 	for (size_t i = 0; i < groups[k->g].n; i++)
 		if (strcmp(k->l[i], METRICS_OTHER))
 			return false;
-	return true;
+	return !cg[0] || !strcmp(cg, METRICS_OTHER);
 }
 
 struct metrics *metrics_new(const struct metrics_opts *o)
@@ -120,6 +131,7 @@ struct metrics *metrics_new(const struct metrics_opts *o)
 		return NULL;
 	m->max_series = o->max_series;
 	m->fine = o->fine_buckets;
+	m->cg = o->cgroup_label;
 	/* At most half full: every series the limit allows, without rehashing. */
 	while (tab < 2 * o->max_series)
 		tab *= 2;
@@ -267,7 +279,7 @@ static struct metrics_series *series_get(struct metrics *m, struct series_key *k
 		return series_add(m, k, h, slot, false);
 	if (!other) {
 		folded_note(&m->folded[k->g], h);
-		for (size_t i = 0; i < groups[k->g].n; i++)
+		for (size_t i = 0; i < groups[k->g].n + m->cg; i++)
 			snprintf(k->l[i], sizeof(k->l[i]), "%s", METRICS_OTHER);
 		h = key_hash(k);
 		slot = tab_find(m, k, h);
@@ -326,6 +338,17 @@ static void label_comm(char *dst, const char *comm)
 	sanitize_text_hex(dst, METRICS_LABEL_LEN, comm, ABI_COMM_LEN);
 }
 
+/* The cgroup label of a row: its cgroup's name, \xNN-escaped like comm; "" for none. */
+static void label_cgroup(const struct metrics *m, struct series_key *k, const struct snapshot *s,
+			 uint64_t id)
+{
+	const struct snap_cgroup *cg = m->cg && id ? snapshot_cgroup(s, id) : NULL;
+
+	if (cg)
+		sanitize_text_hex(k->l[groups[k->g].n], METRICS_LABEL_LEN, cg->name,
+				  strnlen(cg->name, sizeof(cg->name)));
+}
+
 static int ingest_sys(struct metrics *m, const struct snapshot *s)
 {
 	struct series_key k;
@@ -341,6 +364,7 @@ static int ingest_sys(struct metrics *m, const struct snapshot *s)
 		k.g = METRICS_SYSCALLS;
 		label_comm(k.l[0], r->comm);
 		syscall_name_or_nr(r->nr, k.l[1], METRICS_LABEL_LEN);
+		label_cgroup(m, &k, s, r->cgroup_id);
 		se = series_get(m, &k);
 		if (!se)
 			return -ENOMEM;
@@ -375,6 +399,7 @@ static int ingest_clients(struct metrics *m, const struct snapshot *s)
 		snprintf(k.l[1], METRICS_LABEL_LEN, "%u", (unsigned int)r->key.port);
 		snprintf(k.l[2], METRICS_LABEL_LEN, "%s", r->key.dir == ABI_DIR_OUT ? "out" : "in");
 		label_comm(k.l[3], r->comm);
+		label_cgroup(m, &k, s, r->key.cgid);
 		se = series_get(m, &k);
 		if (!se)
 			return -ENOMEM;
@@ -415,6 +440,7 @@ static int ingest_fam(struct metrics *m, const struct snapshot *s, enum snap_fam
 			snprintf(k.l[1], METRICS_LABEL_LEN, "%s", family_block_op_name(r->key.b));
 			label_comm(k.l[2], r->key.comm);
 		}
+		label_cgroup(m, &k, s, r->key.cgid);
 		se = series_get(m, &k);
 		if (!se)
 			return -ENOMEM;
@@ -440,7 +466,7 @@ static int cmp_series(const void *a, const void *b, void *arg)
 	const struct metrics_series *x = &m->s[*(const uint32_t *)a];
 	const struct metrics_series *y = &m->s[*(const uint32_t *)b];
 
-	for (size_t i = 0; i < groups[x->group].n; i++) {
+	for (size_t i = 0; i < groups[x->group].n + m->cg; i++) {
 		int c = strcmp(x->label[i], y->label[i]);
 
 		if (c)

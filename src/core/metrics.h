@@ -35,6 +35,9 @@ enum metrics_group {
 struct metrics_opts {
 	size_t max_series;	/* label sets over all groups, catch-alls included */
 	bool fine_buckets;	/* every log-linear bound as le, not only powers of two */
+	bool cgroup_label;	/* --metrics-cgroup: a last label "cgroup" (the row's cgroup
+				 * name; "" when not attributed) on every series; its label
+				 * sets count against max_series like any other */
 };
 
 struct metrics;
@@ -60,12 +63,16 @@ bool metrics_folded_saturated(const struct metrics *m, enum metrics_group g);
 
 /* --- what the exposition walks (src/export/prom_expo.c) --- */
 
-#define METRICS_LABELS_MAX 4
-#define METRICS_LABEL_LEN 72	/* a 15-byte comm fully escaped as \xNN is 60 */
+#define METRICS_LABELS_MAX 5	/* clients' 4 and the optional cgroup */
+#define METRICS_LABEL_LEN 72	/* a 15-byte comm fully escaped as \xNN is 60; longer
+				 * cgroup names are cut */
 #define METRICS_OTHER "other"
 
 /* Variable label names of @g, in series order; their number in *@n. */
 const char *const *metrics_group_labels(enum metrics_group g, size_t *n);
+
+/* The same for @m: with "cgroup" last when @m was made with cgroup_label. */
+const char *const *metrics_labels(const struct metrics *m, enum metrics_group g, size_t *n);
 
 /* Family names of the process-wide {family} label, by enum metrics_group. */
 const char *metrics_group_family(enum metrics_group g);

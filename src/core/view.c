@@ -75,7 +75,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 		const struct snap_hist *h = snap_row_hist(r, cumulative);
 		struct view_row *vr;
 
-		if (!h->count || (f && !filter_match_sys(f, r)))
+		if (!h->count || (f && !filter_match_sys_in(f, s, r)))
 			continue;
 		/* Snapshot rows are unique per (process, syscall): nothing to merge. */
 		vr = g == VIEW_BY_PROC_SYSCALL ? NULL : find_group(v, r, g);
@@ -85,6 +85,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 				return -ENOMEM;
 			vr->nr = g == VIEW_BY_PROCESS ? UINT32_MAX : r->nr;
 			vr->wait = g != VIEW_BY_PROCESS && r->wait;
+			vr->cgroup_id = r->cgroup_id;
 			if (g != VIEW_BY_SYSCALL) {
 				vr->pid = r->pid;
 				vr->pstart_ns = r->pstart_ns;
@@ -93,6 +94,12 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 		}
 		snapshot_hist_merge(s, h, &vr->hist);
 		vr->n_merged++;
+		if (g != VIEW_BY_SYSCALL && (vr->n_merged == 1 || h->count > vr->cgroup_calls)) {
+			vr->cgroup_calls = h->count;
+			if (vr->n_merged == 1 || vr->cgroup_id != r->cgroup_id)
+				vr->cg = snapshot_cgroup(s, r->cgroup_id);
+			vr->cgroup_id = r->cgroup_id;
+		}
 		v->total_sum_ns += h->sum_ns;
 		if (g == VIEW_BY_PROCESS) {
 			uint64_t p99 = snapshot_hist_percentile_ns(s, h, 99);
@@ -157,6 +164,11 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 	case VIEW_SORT_PID:
 		c = cmp_u64(a->pid, b->pid);
 		break;
+	case VIEW_SORT_CGROUP:
+		c = strcmp(a->cg ? a->cg->name : "", b->cg ? b->cg->name : "");
+		if (!c)
+			c = cmp_u64(a->cgroup_id, b->cgroup_id);
+		break;
 	case VIEW_SORT_NR:
 		c = cmp_u64(a->nr, b->nr);
 		break;
@@ -192,6 +204,7 @@ const char *view_sort_name(enum view_sort key)
 		[VIEW_SORT_ERRORS] = "errors", [VIEW_SORT_P50] = "p50",
 		[VIEW_SORT_P99] = "p99", [VIEW_SORT_MAX] = "max",
 		[VIEW_SORT_NAME] = "name", [VIEW_SORT_PID] = "pid",
+		[VIEW_SORT_CGROUP] = "cgroup",
 		[VIEW_SORT_NR] = "nr",
 	};
 

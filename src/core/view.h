@@ -28,6 +28,7 @@ enum view_sort {
 	VIEW_SORT_MAX,
 	VIEW_SORT_NAME,		/* syscall name, or comm for processes */
 	VIEW_SORT_PID,
+	VIEW_SORT_CGROUP,	/* cgroup name ("" for rows without one first), then pid */
 	VIEW_SORT_NR
 };
 
@@ -40,6 +41,11 @@ struct view_row {
 	uint32_t n_merged;	/* snapshot rows merged into this one */
 	uint32_t slowest_nr;	/* VIEW_BY_PROCESS: syscall with the highest p99 */
 	uint64_t slowest_p99_ns;
+	uint64_t cgroup_id;	/* VIEW_BY_PROC_SYSCALL: the row's; VIEW_BY_PROCESS (a process
+				 * moved between cgroups): its merged row's with the most calls;
+				 * VIEW_BY_SYSCALL: the first merged row's */
+	const struct snap_cgroup *cg;	/* its name in the snapshot (valid while it is), or NULL */
+	uint64_t cgroup_calls;	/* calls of the row cgroup_id was taken from */
 	struct abi_hist hist;
 };
 

@@ -80,6 +80,31 @@ void compare_input_fam_name(char *buf, size_t len, const struct family_desc *d,
 	}
 }
 
+/*
+ * The same syscall series of the row's cgroup ("nginx.service read"), when it
+ * has one with a name: cgroups are matched across runs by name (ids differ
+ * between boots and hosts). Raw bytes: outputs sanitise series names.
+ */
+static int add_cgroup_syscall(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
+			      const struct snap_sys_row *r, const char *sys,
+			      const struct abi_hist *h, size_t *dropped)
+{
+	const struct snap_cgroup *cg = r->cgroup_id ? snapshot_cgroup(s, r->cgroup_id) : NULL;
+	char name[CMP_NAME_LEN];
+	int ret;
+
+	if (!cg || !cg->name[0])
+		return 0;
+	snprintf(name, sizeof(name), "%.*s %s", (int)strnlen(cg->name, sizeof(cg->name)),
+		 cg->name, sys);
+	ret = cmp_add_hist(set, run, CMP_CGROUP, name, strlen(name), h);
+	if (ret == -E2BIG) {
+		(*dropped)++;
+		return 0;
+	}
+	return ret;
+}
+
 /* Every family table's rows, summed per series over processes and ticks. */
 static int add_families(struct cmp_set *set, enum cmp_run run, const struct snapshot *s,
 			struct abi_hist *h, size_t *dropped)
@@ -133,7 +158,8 @@ int compare_input_snapshot(struct cmp_set *set, enum cmp_run run, const struct s
 		snapshot_hist_expand(s, &r->interval, &h);
 		/* Work and wait rows of a syscall are series of their own ("read (wait)"). */
 		wait_class_label(r->nr, r->wait, name, sizeof(name));
-		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &h);
+		ret = cmp_add_hist(set, run, CMP_SYSCALL, name, strlen(name), &h) ?:
+		      add_cgroup_syscall(set, run, s, r, name, &h, dropped);
 		if (ret)
 			return ret;
 	}

@@ -387,7 +387,7 @@ static int group_family(struct render *r, const struct gdef *gd)
 		return 0;
 	if (family_head(r, &gd->d))
 		return -ENOMEM;
-	names = metrics_group_labels(gd->g, &nl);
+	names = metrics_labels(m, gd->g, &nl);
 	for (size_t i = 0; i < ns && !err; i++) {
 		const struct metrics_series *s = metrics_group_series(m, gd->g, i);
 

@@ -24,7 +24,17 @@ const struct column_doc column_docs[] = {
 	{ "CMD", "processes: the command line (/proc/PID/cmdline, sanitised, read again every "
 		 "10 s); \"-\" when unknown: replay, simulation, kernel threads, gone processes" },
 	{ "SLOWEST", "processes: the syscall with the highest p99 in that process (drilled into a "
-		     "syscall: that syscall)" },
+		     "syscall: that syscall); Containers (g): the syscall of the cgroup's worst p99" },
+	{ "CGROUP", "the cgroup v2 of the process (sanitised): a systemd unit (nginx.service), a "
+		    "container (docker:<12 hex>, containerd:, crio:, podman:), a Kubernetes pod "
+		    "(pod:<uid>/<container>), else its path (\"/\": the root); \"-\": none (a "
+		    "run without cgroups, rows not attributed, or no v2 hierarchy: the header "
+		    "says so); a long name keeps its head and tail. A process moved to another "
+		    "cgroup shows the one with most of its calls. Shown only when the run has "
+		    "cgroups" },
+	{ "PROCS", "Containers (g): processes with calls (or client rows) in the cgroup; the "
+		   "row \"(no cgroup)\" sums the rows not attributed to one. P99 there is the "
+		   "worst p99 of its syscall rows, REQ/s the requests its processes answered" },
 	{ "WHY", "syscalls: the largest part of the calls' time and its share: cpu (on CPU), runq "
 		 "(runnable, waiting for a CPU), io (blocked in I/O wait), blk (blocked otherwise: "
 		 "sleep, lock, pipe, socket); \"-\" when the breakdown is off (--no-breakdown, "

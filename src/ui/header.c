@@ -8,6 +8,7 @@
 #include "collect/collector.h"
 #include "ui/draw.h"
 #include "core/clock_ns.h"
+#include "core/sanitize.h"
 #include "export/fmt_duration.h"
 #include "ui/header.h"
 #include "ui/theme.h"
@@ -141,6 +142,17 @@ void header_build(struct ui *ui, struct header_line *l)
 		header_add(l, 0, theme_attr(THEME_ROLE_paused), "PAUSED");
 	if (s && s->simulated)
 		header_add(l, 0, a | A_BOLD, "SIMULATED");
+	/* Pids are this namespace's: say which when it is not the initial one. */
+	if (s && s->pidns_ino)
+		header_add(l, 1, a, "pid ns %llu", (unsigned long long)s->pidns_ino);
+	if (s && s->cgroups_state == SNAP_CGROUPS_NO_V2) {
+		/* Said once here, not in every CGROUP cell; a replay's note comes from a file. */
+		char note[SNAP_NOTE_LEN * 4];
+		const char *why = s->cgroups_note[0] ? s->cgroups_note : "cgroups: no v2 hierarchy";
+
+		sanitize_text(note, sizeof(note), why, strnlen(why, sizeof(s->cgroups_note)));
+		header_add(l, 2, theme_attr(THEME_ROLE_warn), "%s", note);
+	}
 	{	/* thresholds early and never dropped: a broken one must survive 80 columns */
 		char slo[64];
 		bool broken = ui_slo_header(ui, slo, sizeof(slo));

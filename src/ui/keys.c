@@ -103,7 +103,11 @@ static int move_by(struct ui *ui, long delta)
 		table_move(&ui_fam_focused(ui)->pos, ui_focused_rows(ui), delta);
 	else if (ui->focus == TABLE_CLIENTS)
 		table_move(&ui->clients.pos, ui->clients.view.n, delta);
-	else if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
+	else if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui)) {
+		table_move(&ui->cgroups.pos, ui->cgroups.n, delta);
+		ui_cgroups_moved(ui);
+		return REDRAW_TABLES;
+	} else if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
 		table_move(&ui->hosts_pos, ui->snap->n_hosts, delta);
 	else
 		table_move(&focused(ui)->pos, focused(ui)->view.n, delta);
@@ -159,6 +163,8 @@ static int act_enter(struct ui *ui)
 		return pin_client(ui);
 	if (ui->focus == TABLE_FAMILY)
 		return ui_fam_enter(ui);
+	if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+		return ui_cgroups_enter(ui);
 	if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
 		return ui_fleet_host_enter(ui);
 	t = focused(ui);
@@ -193,6 +199,9 @@ static int act_back(struct ui *ui)
 	}
 	if (ui_fam_focused(ui))
 		return ui_fam_back(ui);
+	/* The Containers pane closes; a cgroup's processes go back to it. */
+	if (ui->drill == DRILL_NONE && (ui_cgroups_shown(ui) || ui->cgroups.drilled))
+		return ui_cgroups_back(ui);
 	if (ui->drill == DRILL_NONE && ui->fleet_host[0])
 		return ui_fleet_host_back(ui);
 	if (ui->drill == DRILL_NONE)
@@ -271,6 +280,8 @@ static int open_picker(struct ui *ui, enum ui_prompt kind)
 }
 
 static int act_pick_process(struct ui *ui) { return open_picker(ui, PICK_PROCESS); }
+static int act_pick_cgroup(struct ui *ui) { return ui_cgpick_open(ui); }
+static int act_containers(struct ui *ui) { return ui_cgroups_toggle(ui); }
 static int act_pick_syscall(struct ui *ui) { return open_picker(ui, PICK_SYSCALL); }
 
 static int current_sort(const struct ui *ui)
@@ -471,6 +482,8 @@ static int act_clients(struct ui *ui)
 	if (ui->clients.in_procs)
 		ui->fam_pane = 0;	/* one table at a time in the processes pane */
 	if (ui->clients.in_procs)
+		ui->cgroups.open = false;
+	if (ui->clients.in_procs)
 		ui->focus = TABLE_CLIENTS;
 	else if (ui->focus == TABLE_CLIENTS && !ui_clients_visible(ui))
 		ui->focus = TABLE_PROCS;
@@ -601,7 +614,8 @@ const struct key_binding key_table[] = {
 	  { KEY_ESCAPE, KEY_BACKSPACE, 127, 0 } },
 	{ "F", "follow the selected row: it stays selected when it leaves the view and comes "
 	  "back (the selection always keeps its row across re-sorts)", act_follow, { 'F', 0 } },
-	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME fn:TEXT (Enter "
+	{ "/ F4", "filter as you type: NAME pid:N sys:a,b ip:ADDR[/BITS] port:N dev:NAME fn:TEXT "
+	  "cg:TEXT (Enter "
 	  "keeps, "
 	  "Esc restores, Esc on empty clears, Ctrl-U empties)", act_filter, { '/', KEY_F(4), 0 } },
 	{ "F3", "search: jump to a row whose name contains the text (F3 again or n: next)",
@@ -609,6 +623,8 @@ const struct key_binding key_table[] = {
 	{ "n", "next search match", act_search_next, { 'n', 0 } },
 	{ "p", "pick a process to filter on (type to jump)", act_pick_process, { 'p', 0 } },
 	{ "y", "pick a syscall to filter on (type to jump)", act_pick_syscall, { 'y', 0 } },
+	{ "G", "pick a cgroup (container, pod, service) to filter on: sets the cg: term (type to "
+	  "jump)", act_pick_cgroup, { 'G', 0 } },
 	{ "F6", "sort menu: the columns shown", act_sort_menu, { KEY_F(6), 0 } },
 	{ "> <", "sort by the next / previous column shown", act_sort_next, { '>', 0 } },
 	{ "", "", act_sort_prev, { '<', 0 } },
@@ -633,6 +649,10 @@ const struct key_binding key_table[] = {
 	  "calls, wait rows marked \"(wait)\")", act_waits, { 'w', 0 } },
 	{ "c", "interval vs cumulative values", act_cumulative, { 'c', 0 } },
 	{ "C", "clients table in place of the processes pane", act_clients, { 'C', 0 } },
+	{ "g", "Containers pane in place of the processes pane: per cgroup (systemd unit, "
+	  "container, pod) processes, calls, errors, worst p99 and its syscall, requests; Enter: "
+	  "its processes (filter cg:NAME), Enter again: a process's syscalls; Esc: back",
+	  act_containers, { 'g', 0 } },
 	{ "f", "run queue, then block I/O, then functions (when traced: -u, --usdt), then "
 	  "processes again in the processes pane (same keys: "
 	  "filter, sort, F6, I, F, search; Enter: the histogram's parts, queue / device; Esc: "

@@ -12,7 +12,7 @@
 /* Fixed-width numbers, the text column last; a narrow pane drops by `drop` priority. */
 enum client_col {
 	CC_ADDR, CC_PORT, CC_REQ_RATE, CC_P50, CC_P99, CC_CONN_RATE, CC_OPEN, CC_CONN_P99,
-	CC_IN, CC_OUT, CC_RST, CC_RTX, CC_PROC
+	CC_IN, CC_OUT, CC_RST, CC_RTX, CC_CGROUP, CC_PROC
 };
 static const struct table_col client_cols[] = {
 	[CC_ADDR] = { "CLIENT", 15, false, false, 0 },	/* grows to the longest address shown */
@@ -27,6 +27,8 @@ static const struct table_col client_cols[] = {
 	[CC_OUT] = { "OUT", 6, true, false, 8 },
 	[CC_RST] = { "RST", 4, true, false, 5 },
 	[CC_RTX] = { "RTX", 4, true, false, 5 },
+	/* Hidden when the run has no cgroups; on a narrow pane it goes before PROCESS. */
+	[CC_CGROUP] = { "CGROUP", 12, false, false, 3, 24, 0, false, true },
 	[CC_PROC] = { "PROCESS", 16, false, true, 2 },	/* the flexible text column goes last */
 };
 
@@ -57,6 +59,11 @@ static void client_cell(void *ctx, size_t row, size_t col, char *buf, size_t len
 		break;
 	case CC_PROC:
 		snprintf(buf, len, "%u %.*s", r->key.tgid, ABI_COMM_LEN, r->comm);
+		*untrusted = true;
+		break;
+	case CC_CGROUP:
+		ui_fmt_cgroup(ui, r->key.cgid, r->key.cgid ? snapshot_cgroup(ui->snap, r->key.cgid) :
+			      NULL, buf, len);
 		*untrusted = true;
 		break;
 	case CC_REQ_RATE:
@@ -104,7 +111,7 @@ int ui_clients_sort_column(int sort)
 		[CLIENT_SORT_REQUESTS] = CC_REQ_RATE, [CLIENT_SORT_P99] = CC_P99,
 		[CLIENT_SORT_P50] = CC_P50, [CLIENT_SORT_CONNECTIONS] = CC_CONN_RATE,
 		[CLIENT_SORT_BYTES] = CC_IN, [CLIENT_SORT_RESETS] = CC_RST,
-		[CLIENT_SORT_ADDR] = CC_ADDR,
+		[CLIENT_SORT_ADDR] = CC_ADDR, [CLIENT_SORT_CGROUP] = CC_CGROUP,
 	};
 
 	return sort >= 0 && sort < CLIENT_SORT_NR ? of[sort] : -1;
@@ -141,7 +148,7 @@ void pane_clients_draw(struct ui *ui, WINDOW *w)
 	struct table_col cols[sizeof(client_cols) / sizeof(client_cols[0])];
 	const struct table_spec spec = {
 		.cols = cols, .ncols = sizeof(cols) / sizeof(cols[0]),
-		.hidden = ui->col_hidden[COLS_CLIENTS],
+		.hidden = ui_cols_hidden(ui, COLS_CLIENTS),
 		.sort_col = ui_clients_sort_column((int)cs->sort),
 		.focused = ui->focus == TABLE_CLIENTS && !ui->hist_focus,
 		.no_selection = cs->follow && cs->sel_gone, .cell = client_cell,

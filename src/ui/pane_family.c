@@ -171,6 +171,7 @@ static bool fam_skipped(const struct ui *ui, int pane)
 
 int ui_fam_cycle(struct ui *ui)
 {
+	ui->cgroups.open = false;	/* one table at a time in the processes pane */
 	do
 		ui->fam_pane = (ui->fam_pane + 1) % (SNAP_FAM_NR + 1);
 	while (ui->fam_pane && fam_skipped(ui, ui->fam_pane));

@@ -36,14 +36,20 @@ static const struct table_col sys_cols[] = {
 	[SC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
 };
 
-enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_SPARK, PC_SLOWEST, PC_CMD };
+enum proc_col { PC_PID, PC_COMM, PC_RATE, PC_P99, PC_CGROUP, PC_SPARK, PC_SLOWEST, PC_CMD };
 static const struct table_col proc_cols[] = {
 	[PC_PID] = { "PID", 7, true, false, 2 },
 	[PC_COMM] = { "COMMAND", 13, false, false, 0, 15 },
 	[PC_RATE] = { "CALLS/s", 7, true, false, 0 },
 	[PC_P99] = { "P99", 7, true, false, 0 },
+	/*
+	 * Hidden when the run has no cgroups. At 80 columns it takes SLOWEST's place
+	 * ("which service" first), cut head…tail; it grows with the pane.
+	 */
+	[PC_CGROUP] = { "CGROUP", 10, false, false, 1, 28, 0, false, true },
 	[PC_SPARK] = { "P99~", UI_SPARK_CELLS, false, false, 5, 0, UI_SPARK_MIN_PANE, true },
-	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 1, 16 },
+	/* Goes before PID (its equal, further right): at 80 columns CGROUP takes its place. */
+	[PC_SLOWEST] = { "SLOWEST", 10, false, false, 2, 16 },
 	[PC_CMD] = { "CMD", 12, false, true, 3 },	/* the command line takes what is left */
 };
 
@@ -139,6 +145,10 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		snprintf(buf, len, "%.*s", ABI_COMM_LEN, r->comm);
 		*untrusted = true;
 		break;
+	case PC_CGROUP:
+		ui_fmt_cgroup(ui, r->cgroup_id, r->cg, buf, len);
+		*untrusted = true;
+		break;
 	case PC_RATE:
 		ui_fmt_rate(buf, len, ui_per_second(ui, r->hist.count));
 		break;
@@ -196,11 +206,13 @@ int ui_sort_column(enum ui_cols t, int sort)
 		[VIEW_SORT_TIME] = SC_SHARE, [VIEW_SORT_COUNT] = SC_RATE,
 		[VIEW_SORT_ERRORS] = SC_ERRS, [VIEW_SORT_P50] = SC_P50, [VIEW_SORT_P99] = SC_P99,
 		[VIEW_SORT_MAX] = SC_MAX, [VIEW_SORT_NAME] = SC_NAME, [VIEW_SORT_PID] = -1,
+		[VIEW_SORT_CGROUP] = -1,
 	};
 	static const int proc_of[VIEW_SORT_NR] = {
 		[VIEW_SORT_TIME] = -1, [VIEW_SORT_COUNT] = PC_RATE, [VIEW_SORT_ERRORS] = -1,
 		[VIEW_SORT_P50] = -1, [VIEW_SORT_P99] = PC_P99, [VIEW_SORT_MAX] = -1,
 		[VIEW_SORT_NAME] = PC_COMM, [VIEW_SORT_PID] = PC_PID,
+		[VIEW_SORT_CGROUP] = PC_CGROUP,
 	};
 
 	if (t == COLS_CLIENTS)
@@ -213,8 +225,8 @@ int ui_sort_column(enum ui_cols t, int sort)
 bool ui_sort_descending(enum ui_cols t, int sort, bool inverted)
 {
 	/* Names and addresses read A to Z, pids upwards; numbers biggest first. */
-	bool natural_up = t == COLS_CLIENTS ? sort == CLIENT_SORT_ADDR :
-			  sort == VIEW_SORT_NAME || sort == VIEW_SORT_PID;
+	bool natural_up = t == COLS_CLIENTS ? sort == CLIENT_SORT_ADDR || sort == CLIENT_SORT_CGROUP :
+			  sort == VIEW_SORT_NAME || sort == VIEW_SORT_PID || sort == VIEW_SORT_CGROUP;
 
 	return natural_up == inverted;
 }
@@ -280,6 +292,8 @@ int ui_views_rebuild(struct ui *ui)
 	ui_selection_restore(ui);
 	if (!ret)
 		ret = ui_fam_rebuild(ui);
+	if (!ret)
+		ret = ui_cgroups_rebuild(ui);
 	return ret;
 }
 
@@ -343,6 +357,10 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 		pane_family_draw(ui, w);
 		return;
 	}
+	if (ui_cgroups_shown(ui)) {
+		pane_cgroups_draw(ui, w);
+		return;
+	}
 	if (ui_fleet_hosts_shown(ui)) {
 		pane_hosts_draw(ui, w);
 		return;
@@ -358,7 +376,7 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 	draw_title(w, title, ui->focus == TABLE_PROCS && !ui->hist_focus);
 	spec = (struct table_spec){
 		.cols = proc_cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
-		.hidden = ui->col_hidden[COLS_PROCS],
+		.hidden = ui_cols_hidden(ui, COLS_PROCS),
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
 		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus,
 		.no_selection = t->follow && t->sel_gone, .cell = proc_cell,
@@ -394,10 +412,12 @@ void pane_picker_draw(struct ui *ui, WINDOW *w)
 		{ .title = "NAME", .width = 16, .flex = true },
 		{ .title = "CALLS/s", .width = 9, .right = true, .drop = 1 },
 	};
+	bool cg = ui->prompt == PICK_CGROUP;
 	const struct table_spec spec = {
-		.cols = cols, .ncols = 2, .sort_col = -1, .focused = true, .cell = pick_cell,
-		.ctx = ui,
+		.cols = cols, .ncols = 2, .sort_col = -1, .focused = true,
+		.cell = cg ? ui_cgpick_cell : pick_cell, .ctx = ui,
 	};
+	size_t n = cg ? ui->cgroups.pick_n : ui->pick.n;
 
 	werase(w);
 	box(w, 0, 0);
@@ -406,7 +426,7 @@ void pane_picker_draw(struct ui *ui, WINDOW *w)
 
 		/* What was typed (type-ahead), or how to use the list. */
 		snprintf(title, sizeof(title), " Pick a %s: %s%s%s ",
-			 ui->prompt == PICK_SYSCALL ? "syscall" : "process",
+			 cg ? "cgroup" : ui->prompt == PICK_SYSCALL ? "syscall" : "process",
 			 ui->prompt_len ? ui->prompt_buf : "type to jump, Enter, Esc",
 			 ui->prompt_error[0] ? "  " : "", ui->prompt_error);
 		draw_text(w, 0, 2, getmaxx(w) - 4, title, theme_attr(THEME_ROLE_title), false);
@@ -415,7 +435,7 @@ void pane_picker_draw(struct ui *ui, WINDOW *w)
 		WINDOW *inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
 
 		if (inner) {
-			table_draw(inner, 0, getmaxy(inner), &spec, ui->pick.n, &ui->pick_pos);
+			table_draw(inner, 0, getmaxy(inner), &spec, n, &ui->pick_pos);
 			delwin(inner);
 		}
 	}

@@ -140,6 +140,8 @@ size_t ui_focused_rows(const struct ui *ui)
 {
 	if (ui->focus == TABLE_FAMILY)
 		return ui->fam_pane > 0 ? ui->fam[ui->fam_pane - 1].view.n : 0;
+	if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+		return ui->cgroups.n;
 	if (ui->focus == TABLE_PROCS && ui_fleet_hosts_shown(ui))
 		return ui->snap->n_hosts;
 	return ui->focus == TABLE_CLIENTS ? ui->clients.view.n : ui->tables[ui->focus].view.n;
@@ -151,6 +153,8 @@ static struct table_pos *focused_pos(struct ui *ui)
 
 	if (fs)
 		return &fs->pos;
+	if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+		return &ui->cgroups.pos;
 	return ui->focus == TABLE_CLIENTS ? &ui->clients.pos : &ui->tables[ui->focus].pos;
 }
 
@@ -168,13 +172,18 @@ static bool search_from(struct ui *ui, size_t from)
 
 		if (ui->focus == TABLE_FAMILY)
 			ui_fam_row_text(ui, i, text, sizeof(text));
+		else if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+			ui_cgroups_row_text(ui, i, text, sizeof(text));
 		else if (ui->focus == TABLE_CLIENTS)
 			client_row_text(ui->clients.view.rows[i], text, sizeof(text));
 		else
 			view_row_text(&ui->tables[ui->focus].view.rows[i], text, sizeof(text));
 		if (contains_nocase(text, ui->prompt_buf)) {
 			focused_pos(ui)->sel = i;
-			ui_selection_moved(ui);
+			if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+				ui_cgroups_moved(ui);
+			else
+				ui_selection_moved(ui);
 			return true;
 		}
 	}
@@ -235,6 +244,31 @@ static void picker_jump(struct ui *ui)
 	snprintf(ui->prompt_error, sizeof(ui->prompt_error), "no match");
 }
 
+/* 'G': the same keys over the cgroups (pane_cgroups.c has the list). */
+static int cgpick_key(struct ui *ui, int key)
+{
+	size_t n = ui->cgroups.pick_n;
+
+	switch (key) {
+	case KEY_ESCAPE:
+		ui->prompt = PROMPT_NONE;
+		return REDRAW_ALL;
+	case KEY_UP: case KEY_DOWN: case KEY_PPAGE: case KEY_NPAGE: case KEY_HOME: case KEY_END:
+		table_move(&ui->pick_pos, n, key == KEY_UP ? -1 : key == KEY_DOWN ? 1 :
+			   key == KEY_PPAGE ? -10 : key == KEY_NPAGE ? 10 :
+			   key == KEY_HOME ? -(long)n : (long)n);
+		return REDRAW_OVERLAY;
+	case '\n': case '\r': case KEY_ENTER:
+		return ui_cgpick_choose(ui);
+	default:
+		if (!edit_line(ui, key))
+			return REDRAW_NONE;
+		if (ui->prompt_len)
+			ui_cgpick_jump(ui, ui->prompt_buf);
+		return REDRAW_OVERLAY;
+	}
+}
+
 static int picker_key(struct ui *ui, int key)
 {
 	struct filter f = ui->filter;
@@ -291,6 +325,8 @@ size_t ui_sort_choices(const struct ui *ui, int *keys, size_t cap)
 {
 	if (ui->focus == TABLE_FAMILY)
 		return ui_fam_sort_choices(ui, keys, cap);
+	if (ui->focus == TABLE_PROCS && ui_cgroups_shown(ui))
+		return 0;	/* the Containers pane is sorted by calls */
 	enum ui_cols t = ui->focus == TABLE_CLIENTS ? COLS_CLIENTS :
 			 ui->focus == TABLE_PROCS ? COLS_PROCS : COLS_SYSCALLS;
 	enum layout_area area = t == COLS_SYSCALLS ? AREA_SYSCALLS :
@@ -302,7 +338,7 @@ size_t ui_sort_choices(const struct ui *ui, int *keys, size_t cap)
 	int width[TABLE_MAX_COLS];
 
 	/* The columns on screen (hidden by the operator or dropped for width: not offered). */
-	table_fit(cols, ncols, ui->col_hidden[t], ui->layout.area[area].w, shown, width);
+	table_fit(cols, ncols, ui_cols_hidden(ui, t), ui->layout.area[area].w, shown, width);
 	/* In column order, as the operator reads them. */
 	for (size_t c = 0; c < ncols && c < TABLE_MAX_COLS; c++) {
 		if (!shown[c])
@@ -397,6 +433,8 @@ int ui_prompt_key(struct ui *ui, int key)
 	case PICK_PROCESS:
 	case PICK_SYSCALL:
 		return picker_key(ui, key);
+	case PICK_CGROUP:
+		return cgpick_key(ui, key);
 	case PROMPT_SORT:
 		return sortmenu_key(ui, key);
 	case PROMPT_NONE:

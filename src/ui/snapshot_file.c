@@ -46,7 +46,7 @@ static bool bar_cell(const struct ui *ui, int y, int x, wchar_t wc, attr_t a, bo
 {
 	const struct layout_rect *r = &ui->layout.area[AREA_HIST];
 	bool overlay = ui->help || ui->stacks_open || ui->prompt == PICK_PROCESS ||
-		       ui->prompt == PICK_SYSCALL;
+		       ui->prompt == PICK_SYSCALL || ui->prompt == PICK_CGROUP;
 
 	if (overlay || ui->layout.too_small || !ui->win[AREA_HIST] || wc != L' ' ||
 	    !(a & A_REVERSE))

@@ -94,7 +94,8 @@ static void draw_overlay(struct ui *ui)
 		if (w)
 			(ui->cfg.open ? pane_setup_draw : ui->help ? pane_help_draw :
 			 pane_stacks_draw)(ui, w);
-	} else if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL) {
+	} else if (ui->prompt == PICK_PROCESS || ui->prompt == PICK_SYSCALL ||
+		   ui->prompt == PICK_CGROUP) {
 		int h = LINES - 6, wd = COLS > 50 ? 50 : COLS - 2;
 
 		w = newwin(h, wd, 3, (COLS - wd) / 2);
@@ -118,7 +119,7 @@ static void draw_overlay(struct ui *ui)
 bool ui_overlay_open(const struct ui *ui)
 {
 	return ui->help || ui->cfg.open || ui->stacks_open || ui->prompt == PICK_PROCESS ||
-	       ui->prompt == PICK_SYSCALL || ui->prompt == PROMPT_SORT;
+	       ui->prompt == PICK_SYSCALL || ui->prompt == PICK_CGROUP || ui->prompt == PROMPT_SORT;
 }
 
 static void draw_frame(struct ui *ui, unsigned int redraw)
@@ -219,6 +220,7 @@ static void ui_fini(struct ui *ui)
 		view_free(&ui->tables[t].view);
 	view_free(&ui->pick);
 	ui_fam_fini(ui);
+	ui_cgroups_fini(ui);
 	client_view_free(&ui->clients.view);
 	snapshot_free(&ui->paused_copy);
 	proc_cmdline_free(ui->cmdlines);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/cgroup_view.h"
 #include "core/client_view.h"
 #include "core/fam_view.h"
 #include "core/filter.h"
@@ -44,6 +45,7 @@ enum ui_prompt {
 	PICK_SYSCALL,		/* y: type-ahead list of syscalls */
 	PROMPT_SORT,		/* F6: menu of the visible columns */
 	PROMPT_SLOW,		/* D: the --slow threshold, a duration or "off" */
+	PICK_CGROUP,		/* G: type-ahead list of cgroups (sets a cg: term) */
 };
 
 /*
@@ -121,6 +123,20 @@ struct ui_fam_state {
 	struct abi_fam_key sel_key;
 	bool sel_known, follow, sel_gone;
 	int hist_part;			/* Enter: the histogram shows part hist_part - 1; 0: all */
+};
+
+/* The Containers pane ('g', pane_cgroups.c) and the cgroup picker ('G'). */
+struct ui_cgroups_state {
+	bool open;			/* 'g': the Containers pane takes the processes pane */
+	struct cgroup_sum *rows;	/* cgroup_view_build of the snapshot, sorted by calls */
+	size_t n, cap;
+	struct table_pos pos;
+	uint64_t sel_id;		/* selection identity: the cgroup id */
+	bool sel_known;
+	bool drilled;			/* Enter: the processes filtered by its cg: term; Esc: back */
+	struct filter saved_filter;	/* the filter before Enter (Esc restores it) */
+	struct cgroup_sum *pick;	/* 'G': the picker's choices */
+	size_t pick_n, pick_cap;
 };
 
 /* Counters that are abnormal when not zero: coloured 'warn', a remedy on the status line. */
@@ -204,6 +220,7 @@ struct ui {
 	int stacks_top;			/* its first line shown (it scrolls) */
 	struct ui_slo_state slo;
 	char source_note[SNAP_NOTE_LEN];
+	struct ui_cgroups_state cgroups;	/* Containers pane and cgroup picker */
 	struct table_pos hosts_pos;		/* the fleet view's hosts pane */
 	char fleet_host[SNAP_HOST_LEN];		/* the host Enter narrowed to; "" = all */	/* the source's trouble last said on the status line */
 };
@@ -358,6 +375,33 @@ void ui_fam_row_title(const struct ui *ui, enum snap_family f, const struct fam_
 		      char *buf, size_t len);
 /* "run queue: on; block: off (not root)" for the header; "" without a source. */
 void ui_fam_header(const struct ui *ui, char *buf, size_t len);
+
+/* Cgroups (pane_cgroups.c): the Containers pane, its drill-down, the picker, the CGROUP cells. */
+/* Is the Containers pane in the processes pane (g, and nothing else took it)? */
+bool ui_cgroups_shown(const struct ui *ui);
+int ui_cgroups_toggle(struct ui *ui);
+int ui_cgroups_rebuild(struct ui *ui);
+void ui_cgroups_fini(struct ui *ui);
+void ui_cgroups_moved(struct ui *ui);
+/* Enter on a cgroup: the processes filtered by its cg: term. Esc: the filter before, the pane. */
+int ui_cgroups_enter(struct ui *ui);
+int ui_cgroups_back(struct ui *ui);
+void pane_cgroups_draw(struct ui *ui, WINDOW *w);
+/* Text a search matches in Containers row @row. */
+void ui_cgroups_row_text(const struct ui *ui, size_t row, char *buf, size_t len);
+/* 'G': the picker of cgroups; its keys' effects; its rows for pane_picker_draw. */
+int ui_cgpick_open(struct ui *ui);
+void ui_cgpick_jump(struct ui *ui, const char *typed);
+int ui_cgpick_choose(struct ui *ui);
+void ui_cgpick_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, bool *untrusted);
+/*
+ * A CGROUP cell: the cgroup's name (raw: the caller marks it untrusted), "-"
+ * when the row has none (id 0, or ids without names: the header says why).
+ */
+void ui_fmt_cgroup(const struct ui *ui, uint64_t id, const struct snap_cgroup *cg, char *buf,
+		   size_t len);
+/* The CGROUP column's hidden bit when this snapshot has no cgroups, with the operator's. */
+uint32_t ui_cols_hidden(const struct ui *ui, enum ui_cols t);
 
 /* Heatmap (pane_heatmap.c). */
 void pane_heatmap_draw(struct ui *ui, WINDOW *w);

@@ -64,7 +64,7 @@ grep -qE '^  epoll_wait \(wait\) p99 [0-9.]+[mu]?s - 9[0-9]% blocked' batch.txt 
 	fail "no breakdown sentence under the epoll_wait block"
 blocks=$(grep -cE '^  (runqueue|block) .* \(ns\)  \[[0-9]+ events' batch.txt)
 [ "$blocks" -eq 8 ] || fail "$blocks family quantize blocks in 2 ticks, want 2 x 2 per family"
-grep -qE '^  nvme0n1 +842 +postgres +read +[0-9]+ +0 ' batch.txt || fail "no block summary row"
+grep -qE '^  docker:[0-9a-f]{12} +nvme0n1 +842 +postgres +read +[0-9]+ +0 ' batch.txt || fail "no block summary row (with its CGROUP cell)"
 [ $fails = 0 ] && ok "batch text: summary, quantize blocks per family, breakdown columns and sentence"
 
 "$L" record --simulate --seed 5 -i 0.1 -n 4 -b -o run.rec >rec.txt 2>err || fail "record -b: $(cat err)"

@@ -92,6 +92,13 @@ assert up["syscalls"] == (1, ""), up
 PY
 done
 
+# --metrics-cgroup: the cgroup label (a hostile name among them) passes promtool too.
+if [ -s "$T/cgroup.prom" ] && out=$(promtool check metrics <"$T/cgroup.prom" 2>&1) && [ -z "$out" ] &&
+	grep -q 'cgroup="web.service"' "$T/cgroup.prom"; then
+	ok "cgroup label: promtool check metrics reports nothing ($(grep -c 'cgroup=' "$T/cgroup.prom") labelled samples)"
+else
+	fail "cgroup label exposition: ${out:-no cgroup.prom or no web.service label}"
+fi
 # The checks can fail: promtool flags a counter without _total, the parser a missing # EOF.
 printf '# HELP x_count c\n# TYPE x_count counter\nx_count 1\n' >"$T/bad.prom"
 if out=$(promtool check metrics <"$T/bad.prom" 2>&1) && [ -z "$out" ]; then

@@ -40,6 +40,14 @@ static int check_tick(void *ctx, const struct snapshot *s)
 	for (int f = 0; f < SNAP_FAM_NR; f++)
 		if (again.fam[f].n != s->fam[f].n || again.fam[f].state != s->fam[f].state)
 			abort();
+	/* the cgroup table and every row's id (sys and client rows: compared above) */
+	if (again.cgroups_state != s->cgroups_state || again.n_cgroups != s->n_cgroups ||
+	    (s->n_cgroups && memcmp(again.cgroups, s->cgroups, s->n_cgroups * sizeof(*s->cgroups))))
+		abort();
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		for (size_t i = 0; i < s->fam[f].n; i++)
+			if (again.fam[f].rows[i].key.cgid != s->fam[f].rows[i].key.cgid)
+				abort();
 	json_write_tick(sink, s, NULL);
 	batch_text_write(sink, s, NULL);
 	tick_csv_write(sink, s, false, NULL);

@@ -112,10 +112,87 @@ static void test_series(void **state)
 	snapshot_free(&cur);
 }
 
+/* A read row of @pid in cgroup @cgid: @n calls of @lat_ns, this tick. */
+static void add_sys(struct snapshot *s, uint32_t pid, uint64_t cgid, uint64_t lat_ns, uint64_t n)
+{
+	static struct abi_hist h;
+	struct snap_sys_row *r = snapshot_add_sys(s);
+
+	assert_non_null(r);
+	memset(&h, 0, sizeof(h));
+	h.count = h.timed = n;
+	h.sum_ns = n * lat_ns;
+	h.max_ns = lat_ns;
+	h.slots[abi_hist_slot(lat_ns)] = n;
+	r->pid = pid;
+	r->nr = 0;	/* read */
+	r->cgroup_id = cgid;
+	assert_int_equal(snapshot_put_hist(s, &r->interval, &h), 0);
+}
+
+static void name_cgroup(struct snapshot *s, uint64_t id, const char *name)
+{
+	struct snap_cgroup *cg = snapshot_add_cgroup(s);
+
+	assert_non_null(cg);
+	cg->id = id;
+	strcpy(cg->name, name);
+	snapshot_sort_cgroups(s);
+	s->cgroups_state = SNAP_CGROUPS_ON;
+}
+
+/*
+ * web.service's reads double while docker's (ten times as many) stay: the
+ * host-wide read series barely moves, the cgroup series names the service.
+ * Cgroups match across runs by name, not id; id 0 rows make no cgroup series.
+ */
+static void test_cgroup_series(void **state)
+{
+	struct snapshot base, cur;
+	struct cmp_set set;
+	struct cmp_opts o;
+	struct cmp_result *res = NULL;
+	struct cmp_summary sum;
+	const struct cmp_result *r;
+	size_t dropped = 0;
+
+	(void)state;
+	compare_opts_default(&o);
+	cmp_set_init(&set);
+	snapshot_init(&base);
+	snapshot_init(&cur);
+	name_cgroup(&base, 7, "web.service");
+	name_cgroup(&base, 9, "docker:3f2a");
+	name_cgroup(&cur, 70, "web.service");	/* another boot: other ids */
+	name_cgroup(&cur, 90, "docker:3f2a");
+	add_sys(&base, 1, 7, 100000, 500);
+	add_sys(&cur, 1, 70, 200000, 500);
+	add_sys(&base, 2, 9, 1000000, 20000);
+	add_sys(&cur, 2, 90, 1000000, 20000);
+	add_sys(&base, 3, 0, 1000000, 100);
+	add_sys(&cur, 3, 0, 1000000, 100);
+	assert_int_equal(compare_input_snapshot(&set, CMP_BASELINE, &base, &dropped), 0);
+	assert_int_equal(compare_input_snapshot(&set, CMP_CURRENT, &cur, &dropped), 0);
+	assert_int_equal(compare_all(&set, &o, &res, &sum), 0);
+	assert_int_equal(sum.series, 3);	/* read, web.service read, docker:3f2a read */
+	r = find(res, sum.series, "syscall", "read");
+	assert_int_equal(r->verdict, CMP_OK);
+	r = find(res, sum.series, "cgroup", "web.service read");
+	assert_int_equal(r->verdict, CMP_REGRESSION);
+	assert_true(r->p99.est > 1.8 && r->p99.est < 2.2);
+	r = find(res, sum.series, "cgroup", "docker:3f2a read");
+	assert_int_equal(r->verdict, CMP_OK);
+	free(res);
+	cmp_set_free(&set);
+	snapshot_free(&base);
+	snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_cgroup_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -339,6 +339,8 @@ static void dump(const char *dir, const char *name, const char *text)
 	close(fd);
 }
 
+static struct metrics *cgroup_metrics(struct snapshot *s);
+
 /* Full expositions to $PROM_EXPO_DUMP_DIR for promtool and the python parser. */
 static void test_dump(void **state)
 {
@@ -359,6 +361,77 @@ static void test_dump(void **state)
 		metrics_free(m);
 		snapshot_free(&s);
 	}
+	if (dir) {	/* --metrics-cgroup's labels, hostile name included */
+		struct snapshot s;
+		struct metrics *m = cgroup_metrics(&s);
+		char *text = render(m, "host-a", PROM_TEXT_004), *om = render(m, "host-a",
+									   PROM_OPENMETRICS_1);
+
+		dump(dir, "cgroup.prom", text);
+		dump(dir, "cgroup.om", om);
+		free(text);
+		free(om);
+		metrics_free(m);
+		snapshot_free(&s);
+	}
+}
+
+/*
+ * --metrics-cgroup: a cgroup label on every series, label sets of different
+ * cgroups apart, hostile names escaped, id 0 as "", and the label sets
+ * bounded by max_series (past it: comm, syscall and cgroup all "other").
+ */
+static struct metrics *cgroup_metrics(struct snapshot *s)
+{
+	struct metrics_opts o = { .max_series = METRICS_GROUP_NR + 4, .cgroup_label = true };
+	struct metrics *m = metrics_new(&o);
+	const uint64_t lat[] = { 1000, 2000 };
+	int rd = syscall_lookup("read");
+	struct snap_cgroup *cg;
+
+	assert_non_null(m);
+	snapshot_init(s);
+	cg = snapshot_add_cgroup(s);
+	cg->id = 7;
+	strcpy(cg->name, "web.service");
+	cg = snapshot_add_cgroup(s);
+	cg->id = 9;
+	strcpy(cg->name, "ev\"il\n\xff");
+	s->cgroups_state = SNAP_CGROUPS_ON;
+	fx_sys(s, 1, "web", (uint32_t)rd, false, 4, 0, lat, 2)->cgroup_id = 7;
+	fx_sys(s, 2, "web", (uint32_t)rd, false, 3, 0, lat, 2)->cgroup_id = 9;
+	fx_sys(s, 3, "web", (uint32_t)rd, false, 2, 0, lat, 2)->cgroup_id = 0;
+	fx_client(s, "web", 9, 443, ABI_DIR_IN, lat, 2)->key.cgid = 7;
+	fx_fam(s, SNAP_FAM_RUNQ, "web", NULL, ABI_FAM_ANY, 0, lat, 2)->key.cgid = 7;	/* 5th: folded */
+	assert_int_equal(metrics_ingest(m, s), 0);
+	return m;
+}
+
+static void test_cgroup_label(void **state)
+{
+	struct snapshot s;
+	struct metrics *m = cgroup_metrics(&s);
+	char *text;
+
+	(void)state;
+	assert_true(metrics_series(m) <= METRICS_GROUP_NR + 4);
+	text = render(m, NULL, PROM_TEXT_004);
+	assert_non_null(strstr(text, "lattop_syscall_calls_total{comm=\"web\",syscall=\"read\","
+				     "cgroup=\"web.service\"} 4\n"));
+	assert_non_null(strstr(text, "lattop_syscall_calls_total{comm=\"web\",syscall=\"read\","
+				     "cgroup=\"ev\\\"il\\\\x0a\\\\xff\"} 3\n"));
+	assert_non_null(strstr(text, "lattop_syscall_calls_total{comm=\"web\",syscall=\"read\","
+				     "cgroup=\"\"} 2\n"));
+	assert_non_null(strstr(text, "lattop_client_connections_total{client=\"127.0.0.9\","
+				     "port=\"443\",dir=\"in\",comm=\"web\",cgroup=\"web.service\"}"));
+	/* the runq row found no room: its group's catch-all, cgroup "other" too */
+	assert_non_null(strstr(text, "lattop_runq_latency_seconds_count{comm=\"other\","
+				     "cgroup=\"other\"} 2\n"));
+	assert_int_equal(metrics_folded(m, METRICS_RUNQ), 1);
+	assert_null(strchr(text, '\xff'));
+	free(text);
+	metrics_free(m);
+	snapshot_free(&s);
 }
 
 int main(void)
@@ -371,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_cgroup_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

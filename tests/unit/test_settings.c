@@ -132,7 +132,7 @@ static void test_bad_lines(void **state)
 	assert_string_equal(p.msg[2], "/h/.config/lattop/lattoprc:5: interval 'fast': want "
 				      "seconds from 0.1 to 60");
 	assert_non_null(strstr(p.msg[3], "lattoprc:6: sort.syscalls: unknown key 'speed': want "
-					 "one of time calls errors p50 p99 max name pid nr"));
+					 "one of time calls errors p50 p99 max name pid cgroup nr"));
 	assert_string_equal(p.msg[4], "/h/.config/lattop/lattoprc:7: hide.processes: no column "
 				      "'NOPE' in that table");
 	assert_string_equal(p.msg[5], "/h/.config/lattop/lattoprc:8: 'no equals sign here': want "

@@ -18,6 +18,7 @@
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
 #include "collect/func_probes.h"
+#include "collect/pidns.h"
 #include "collect/collector.h"
 #include "collect/exporter.h"
 #include "collect/sim_source.h"
@@ -129,6 +130,31 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 	return collector_error(c);
 }
 
+/*
+ * -p takes pids of the namespace lattop runs in; the BPF pre-filter wants the
+ * kernel's (the same pids in the initial namespace).
+ */
+static int kernel_pids_of(const struct options *o, uint32_t *kernel_pids, char *err,
+			  size_t errlen)
+{
+	struct pidns *ns;
+	int ret = 0;
+
+	memcpy(kernel_pids, o->pids, o->n_pids * sizeof(*kernel_pids));
+	if (!o->n_pids)
+		return 0;
+	ns = pidns_open(NULL);
+	for (size_t i = 0; ns && pidns_ino(ns) && i < o->n_pids && !ret; i++) {
+		ret = pidns_to_kernel(ns, o->pids[i], &kernel_pids[i]);
+		if (ret)
+			snprintf(err, errlen, "-p %u: cannot find its pid in the kernel's namespace "
+				 "(lattop runs in PID namespace %llu): %s", o->pids[i],
+				 (unsigned long long)pidns_ino(ns), strerror(-ret));
+	}
+	pidns_free(ns);
+	return ret;
+}
+
 static int open_source(struct source *src, const struct options *o,
 		       const struct client_sample_sink *samples, char *features,
 		       size_t features_len, char *err, size_t errlen)
@@ -144,8 +170,13 @@ static int open_source(struct source *src, const struct options *o,
 		}
 		return 0;
 	}
+	uint32_t kernel_pids[ABI_MAX_PID_FILTER];
+	int ret = kernel_pids_of(o, kernel_pids, err, errlen);
+
+	if (ret)
+		return ret;
 	struct bpf_source_opts bo = {
-		.pids = o->pids,
+		.pids = kernel_pids,
 		.n_pids = o->n_pids,
 		.comm = o->comm,
 		.sample_every = o->sample_every,

@@ -15,6 +15,7 @@
 #include "collect/bpf_stats.h"
 #include "collect/families.h"
 #include "collect/fam_syscalls.h"
+#include "collect/pidns.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
@@ -32,6 +33,7 @@ struct bpf_source {
 	char note[N_FAMILIES][320];	/* a required family's is the error message */
 	uint64_t run_prev[2 * SNAP_PROBE_NR];	/* BPF statistics at the last tick: ns, cnt */
 	_Atomic int stats_fd;		/* BPF_ENABLE_STATS fd held by 'B' (main thread), -1: none */
+	struct pidns *pidns;		/* kernel pids -> ours; NULL: initial namespace */
 };
 
 /* Main thread: every open family with stacks takes the new --slow threshold. */
@@ -124,7 +126,7 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 	read_probe_cost(s, &out->probe_cost);
 	out->simulated = false;
 	snprintf(out->source, sizeof(out->source), "bpf");
-	return 0;
+	return pidns_translate(s->pidns, out);
 }
 
 static void bpf_source_destroy(void *ctx)
@@ -138,6 +140,7 @@ static void bpf_source_destroy(void *ctx)
 	for (size_t i = N_FAMILIES; i-- > 0;)
 		if (s->ctx[i])
 			families[i]->close(s->ctx[i]);
+	pidns_free(s->pidns);
 	free(s);
 }
 
@@ -196,6 +199,8 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		if (ret)
 			s->ctx[i] = NULL;
 	}
+	/* Out of memory here: pids stay the kernel's, as in the initial namespace. */
+	s->pidns = pidns_open(NULL);
 	if (o->features)
 		describe(s, o->features, o->features_len);
 	src->name = "bpf";

@@ -146,3 +146,48 @@ class Tree:
             self._evacuate(d)
             self._rmdir(d)
         self.made = []
+
+
+class Calls:
+    """tests/helpers/cg_calls.py: exactly N getppid calls when asked."""
+
+    def __init__(self, env=None):
+        import json
+        import subprocess
+        self._json = json
+        self.proc = subprocess.Popen([sys.executable, os.path.join(
+            lattest.ROOT, "tests", "helpers", "cg_calls.py")], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, env=env)
+        self.pid = json.loads(self.proc.stdout.readline())["pid"]
+
+    def calls(self, n):
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        done = self._json.loads(self.proc.stdout.readline())["done"]
+        if done != n:
+            lattest.fail(f"helper {self.pid} made {done} calls, not {n}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def getppid_by(ticks, pid, cgid=None):
+    """Interval getppid calls of @pid (in cgroup @cgid when given) over @ticks."""
+    return sum(r["count"] for t in ticks for r in t.get("syscalls", [])
+               if r["pid"] == pid and r["syscall"] == "getppid"
+               and (cgid is None or r.get("cgroup_id") == cgid))
+
+
+def cgroup_entry(ticks, cgid):
+    """The newest entry of the tick "cgroups" arrays with id @cgid, or None."""
+    for t in reversed(ticks):
+        for c in t.get("cgroups", []):
+            if c.get("id") == cgid:
+                return c
+    return None

@@ -17,6 +17,7 @@
 #include "cmd_live.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/cgroup_filter.h"
 #include "collect/func_probes.h"
 #include "collect/pidns.h"
 #include "collect/collector.h"
@@ -195,10 +196,17 @@ static int open_source(struct source *src, const struct options *o,
 		.n_usdts = o->n_usdts,
 		.slow_ns = o->slow_ns,
 		.max_stacks = o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT,
+		.cgroups = o->cgroups,
+		.n_cgroups = o->n_cgroups,
+		.n_cgroup_filter = o->n_cgroups,
+		.cgroup_ids = !o->no_cgroups,
 		.features = features,
 		.features_len = features_len,
 	};
+	int ret = cgroup_filter_resolve(o->cgroups, o->n_cgroups, bo.cgroup_filter, err, errlen);
 
+	if (ret)
+		return ret;
 	return bpf_source_open(src, &bo, err, errlen);
 }
 
@@ -221,6 +229,14 @@ static int check_probes(const struct options *o, char *err, size_t errlen)
 		fprintf(stderr, "lattop: %s (at most %d per glob)\n", fp.note, FUNC_PROBES_PER_GLOB);
 	func_probes_free(&fp);
 	return 0;
+}
+
+/* --cgroup of a path that is no cgroup is a mistake: said before any BPF is loaded. */
+static int check_cgroups(const struct options *o, char *err, size_t errlen)
+{
+	uint64_t ids[ABI_MAX_CGROUP_FILTER];
+
+	return cgroup_filter_resolve(o->cgroups, o->n_cgroups, ids, err, errlen);
 }
 
 /* -p of a process that does not exist is a mistake, not a wait. */
@@ -329,6 +345,10 @@ int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds)
 		return 2;
 	}
 	if (o->command != CMD_REPLAY && !o->simulate && check_probes(o, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 2;
+	}
+	if (o->command != CMD_REPLAY && !o->simulate && check_cgroups(o, err, sizeof(err))) {
 		fprintf(stderr, "lattop: %s\n", err);
 		return 2;
 	}

@@ -203,8 +203,7 @@ static int open_source(struct source *src, const struct options *o,
 		.features = features,
 		.features_len = features_len,
 	};
-	int ret = cgroup_filter_resolve(o->cgroups, o->n_cgroups, bo.cgroup_filter, err, errlen);
-
+	ret = cgroup_filter_resolve(o->cgroups, o->n_cgroups, bo.cgroup_filter, err, errlen);
 	if (ret)
 		return ret;
 	return bpf_source_open(src, &bo, err, errlen);

@@ -148,12 +148,13 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 			return ret;
 	}
 	newest_names(s, out);
-	if (name_cgroups(s, out))
+	/* First: the cgroup table names only the rows our namespace shows. */
+	if (pidns_translate(s->pidns, out) || name_cgroups(s, out))
 		return -ENOMEM;
 	read_probe_cost(s, &out->probe_cost);
 	out->simulated = false;
 	snprintf(out->source, sizeof(out->source), "bpf");
-	return pidns_translate(s->pidns, out);
+	return 0;
 }
 
 static void bpf_source_destroy(void *ctx)

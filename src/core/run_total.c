@@ -130,7 +130,7 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
 		struct abi_sys_key key = { .tgid = r->pid, .nr = snap_sys_key_nr(r),
-					   .pstart_ns = r->pstart_ns };
+					   .pstart_ns = r->pstart_ns, .cgid = r->cgroup_id };
 		struct key_entries ke = { (void **)&rt->entries, &rt->n, &rt->cap, sizeof(*rt->entries) };
 		struct run_entry *e;
 		bool created;
@@ -175,6 +175,7 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		r->pid = e->key.tgid;
 		snap_sys_set_key_nr(r, e->key.nr);
 		r->pstart_ns = e->key.pstart_ns;
+		r->cgroup_id = e->key.cgid;
 		memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 		r->exited = e->exited;
 		if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))

@@ -9,6 +9,7 @@
 
 #include "core/assert_expr.h"
 #include "core/family.h"
+#include "core/filter.h"
 #include "core/hist.h"
 #include "core/syscall_names.h"
 
@@ -180,6 +181,57 @@ static int parse_field_value(struct scan *sc, struct assert_expr *out)
 	return 0;
 }
 
+/* "cg", blanks, ':' at pos: its length; 0 when not there. */
+static size_t at_cg(const struct scan *sc)
+{
+	size_t n = 2;
+
+	if (strncmp(sc->s + sc->pos, "cg", 2))
+		return 0;
+	while (sc->s[sc->pos + n] == ' ' || sc->s[sc->pos + n] == '\t')
+		n++;
+	return sc->s[sc->pos + n] == ':' ? n + 1 : 0;
+}
+
+/* "cg:TEXT": printable, up to a blank, ',' or ')'. */
+static int parse_cg(struct scan *sc, struct assert_expr *out)
+{
+	size_t start, n = 0;
+
+	if (out->cg[0])
+		return scan_fail(sc, sc->pos, "one cg: per assertion");
+	sc->pos += at_cg(sc);
+	skip_ws(sc);
+	start = sc->pos;
+	while (sc->s[start + n] > 0x20 && sc->s[start + n] < 0x7f && sc->s[start + n] != ')' &&
+	       sc->s[start + n] != ',')
+		n++;
+	if (!n)
+		return scan_fail(sc, start, "expected part of a cgroup's name or path after 'cg:'");
+	if (n >= sizeof(out->cg))
+		return scan_fail(sc, start, "cgroup text longer than %zu characters",
+				 sizeof(out->cg) - 1);
+	memcpy(out->cg, sc->s + start, n);
+	out->cg[n] = '\0';
+	sc->pos += n;
+	skip_ws(sc);
+	return 0;
+}
+
+/* ')' closing the selection after @name, or a message. */
+static int parse_close(struct scan *sc, const char *name, bool fam)
+{
+	char what[24];
+
+	if (sc->s[sc->pos] == ')') {
+		sc->pos++;
+		return 0;
+	}
+	return scan_fail(sc, sc->pos, "expected ')'%s after '%s', found %s",
+			 fam ? ", ', FIELD:VALUE' or ', cg:TEXT'" : " or ', cg:TEXT'", name,
+			 seen(sc, what, sizeof(what)));
+}
+
 static int parse_syscall(struct scan *sc, struct assert_expr *out)
 {
 	char name[64], what[24];
@@ -194,6 +246,11 @@ static int parse_syscall(struct scan *sc, struct assert_expr *out)
 		return 0;
 	sc->pos++;
 	skip_ws(sc);
+	if (at_cg(sc)) {	/* every syscall of a cgroup */
+		int ret = parse_cg(sc, out);
+
+		return ret ?: parse_close(sc, "cg:", false);
+	}
 	start = sc->pos;
 	n = word_len(sc, "");
 	if (!n)
@@ -216,13 +273,25 @@ static int parse_syscall(struct scan *sc, struct assert_expr *out)
 				return ret;
 		}
 		skip_ws(sc);
-		if (out->field < 0 && sc->s[sc->pos] == ',' && (ret = parse_fam_field(sc, out)))
-			return ret;
-		if (sc->s[sc->pos] != ')')
-			return scan_fail(sc, sc->pos, "expected ')' or ', FIELD:VALUE' after '%s', "
-					 "found %s", name, seen(sc, what, sizeof(what)));
-		sc->pos++;
-		return 0;
+		while (sc->s[sc->pos] == ',') {
+			size_t comma = sc->pos;
+
+			sc->pos++;
+			skip_ws(sc);
+			if (at_cg(sc)) {
+				ret = parse_cg(sc, out);
+			} else if (out->field < 0) {
+				sc->pos = comma;
+				ret = parse_fam_field(sc, out);
+			} else {
+				ret = scan_fail(sc, sc->pos, "expected 'cg:TEXT' after ',', found %s",
+						seen(sc, what, sizeof(what)));
+			}
+			if (ret)
+				return ret;
+			skip_ws(sc);
+		}
+		return parse_close(sc, name, true);
 	}
 	nr = syscall_lookup(name);
 	if (nr < 0)
@@ -230,11 +299,18 @@ static int parse_syscall(struct scan *sc, struct assert_expr *out)
 	out->nr = nr;
 	sc->pos += n;
 	skip_ws(sc);
-	if (sc->s[sc->pos] != ')')
-		return scan_fail(sc, sc->pos, "expected ')' after '%s', found %s", name,
-				 seen(sc, what, sizeof(what)));
-	sc->pos++;
-	return 0;
+	if (sc->s[sc->pos] == ',') {
+		int ret;
+
+		sc->pos++;
+		skip_ws(sc);
+		if (!at_cg(sc))
+			return scan_fail(sc, sc->pos, "expected 'cg:TEXT' after ',', found %s",
+					 seen(sc, what, sizeof(what)));
+		if ((ret = parse_cg(sc, out)))
+			return ret;
+	}
+	return parse_close(sc, name, false);
 }
 
 static int parse_op(struct scan *sc, struct assert_expr *out)
@@ -465,11 +541,13 @@ static int eval_fam(const struct assert_expr *e, const struct snapshot *s, bool 
 	static struct abi_hist h;	/* 2.4 KiB: not on the stack (callers are one thread) */
 	const struct family_desc *d = family_get((enum snap_family)e->fam);
 	const struct snap_table *t = &s->fam[e->fam];
-	char v[64], rows[64] = "";
+	char v[64], rows[160] = "";
 	int ret;
 
 	memset(&h, 0, sizeof(h));
 	for (size_t i = 0; i < t->n; i++) {
+		if (e->cg[0] && !filter_cgroup_has(s, t->rows[i].key.cgid, e->cg))
+			continue;
 		if (e->field >= 0 &&
 		    strcmp(family_field_fmt(&t->rows[i], (enum fam_field)e->field, v, sizeof(v)),
 			   e->field_value))
@@ -480,6 +558,8 @@ static int eval_fam(const struct assert_expr *e, const struct snapshot *s, bool 
 	if (e->field >= 0)
 		snprintf(rows, sizeof(rows), " with %s %s",
 			 family_field_name((enum fam_field)e->field), e->field_value);
+	if (e->cg[0])
+		snprintf(rows + strlen(rows), sizeof(rows) - strlen(rows), " in cgroup %s", e->cg);
 	if (ret == -ENODATA)
 		snprintf(err, errlen, "no %s%s events%s%s", h.count ? "timed " : "", d->name, rows,
 			 t->state == SNAP_FAM_ON ? "" : " (not collected)");
@@ -507,15 +587,18 @@ int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulat
 		return eval_fam(e, cumulative, passed, actual, err, errlen);
 	memset(&h, 0, sizeof(h));
 	for (size_t i = 0; i < cumulative->n_sys; i++)
-		if (e->nr < 0 || cumulative->sys[i].nr == (uint32_t)e->nr)
+		if ((e->nr < 0 || cumulative->sys[i].nr == (uint32_t)e->nr) &&
+		    (!e->cg[0] || filter_cgroup_has(cumulative, cumulative->sys[i].cgroup_id, e->cg)))
 			snapshot_hist_merge(cumulative, &cumulative->sys[i].total, &h);
 	ret = assert_expr_eval_hist(e, &h, passed, actual);
 	if (ret == -ENODATA) {
+		const char *in = e->cg[0] ? " in cgroup " : "";
+
 		if (e->nr < 0)
-			snprintf(err, errlen, "no %scalls", h.count ? "timed " : "");
+			snprintf(err, errlen, "no %scalls%s%s", h.count ? "timed " : "", in, e->cg);
 		else
-			snprintf(err, errlen, "no %s%s calls", h.count ? "timed " : "",
-				 syscall_name_or_nr((uint32_t)e->nr, name, sizeof(name)));
+			snprintf(err, errlen, "no %s%s calls%s%s", h.count ? "timed " : "",
+				 syscall_name_or_nr((uint32_t)e->nr, name, sizeof(name)), in, e->cg);
 	} else if (ret) {
 		snprintf(err, errlen, "bad metric");
 	}
@@ -524,17 +607,22 @@ int assert_expr_eval(const struct assert_expr *e, const struct snapshot *cumulat
 
 size_t assert_expr_text(const struct assert_expr *e, char *buf, size_t len)
 {
-	char name[80] = "", sys[32];
+	char name[160] = "", sys[32];
 	int n;
 
 	if (e->fam >= 0 && e->field >= 0)
-		snprintf(name, sizeof(name), "(%s, %s:%s)", family_get((enum snap_family)e->fam)->term,
+		snprintf(name, sizeof(name), "(%s, %s:%s", family_get((enum snap_family)e->fam)->term,
 			 family_field_name((enum fam_field)e->field), e->field_value);
 	else if (e->fam >= 0)
-		snprintf(name, sizeof(name), "(%s)", family_get((enum snap_family)e->fam)->term);
+		snprintf(name, sizeof(name), "(%s", family_get((enum snap_family)e->fam)->term);
 	else if (e->nr >= 0)
-		snprintf(name, sizeof(name), "(%s)",
+		snprintf(name, sizeof(name), "(%s",
 			 syscall_name_or_nr((uint32_t)e->nr, sys, sizeof(sys)));
+	if (e->cg[0])
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "%scg:%s",
+			 name[0] ? ", " : "(", e->cg);
+	if (name[0])
+		strcat(name, ")");
 	n = snprintf(buf, len, "%s%s %s %s", metric_text[e->metric % ASSERT_METRIC_NR], name,
 		     op_text[e->op], e->value_text);
 	return n < 0 ? 0 : (size_t)n;

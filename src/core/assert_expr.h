@@ -15,6 +15,16 @@
  * whose key field equals a value: METRIC(block, dev:loop0),
  * METRIC(runq, comm:nginx), METRIC(block, op:write) (the field as outputs
  * print it, family_field_fmt). count is then events (waits, requests).
+ *
+ * Any of them over one cgroup's rows only, one syntax for every family:
+ * METRIC(read, cg:web), METRIC(cg:web) (every syscall of that cgroup),
+ * METRIC(block, cg:web), METRIC(block, dev:loop0, cg:web),
+ * METRIC(fn:slow_path, cg:web). TEXT is part of the cgroup's name or path
+ * (as the filter's cg:, core/filter.h): the rows of every cgroup it names,
+ * merged; rows with no cgroup (id 0) never count.
+ *
+ *	METRIC[(SEL[, FIELD:VALUE][, cg:TEXT] | cg:TEXT)] OP VALUE[UNIT]
+ *
  * Whitespace is allowed between tokens; names are lower case.
  *
  * Pure: no I/O. Formatting with durations is in export/assert_expr_fmt.h.
@@ -50,6 +60,7 @@ struct assert_expr {
 	int fam;		/* enum snap_family; -1: syscalls */
 	int field;		/* enum fam_field the rows must match; -1: every row */
 	char field_value[32];	/* ... equal to this (as family_field_fmt prints it) */
+	char cg[65];		/* part of a cgroup's name or path; "": every row */
 	enum assert_op op;
 	uint64_t value;		/* ns for time metrics, a count otherwise */
 	char value_text[40];	/* the value as written, without spaces or leading zeros: "1.5ms" */

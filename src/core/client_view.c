@@ -41,7 +41,7 @@ int client_view_build(struct client_view *v, const struct snapshot *s, const str
 	for (size_t i = 0; i < s->n_clients; i++) {
 		const struct snap_client_row *r = &s->clients[i];
 
-		if (!client_row_active(r, cumulative) || (f && !filter_match_client(f, r)))
+		if (!client_row_active(r, cumulative) || (f && !filter_match_client_in(f, s, r)))
 			continue;
 		if (v->n == v->cap) {
 			size_t cap = v->cap ? v->cap * 2 : 64;

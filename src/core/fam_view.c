@@ -53,7 +53,7 @@ int fam_view_build(struct fam_view *v, const struct snapshot *s, const struct fi
 		const struct snap_hist *h = cumulative ? &r->total : &r->interval;
 		struct fam_view_row *o;
 
-		if (!h->count || (flt && !filter_match_fam(flt, v->fam, r)))
+		if (!h->count || (flt && !filter_match_fam_in(flt, s, v->fam, r)))
 			continue;
 		o = &v->rows[v->n++];
 		memset(o, 0, sizeof(*o));

@@ -21,7 +21,7 @@ void filter_clear(struct filter *f)
 bool filter_is_empty(const struct filter *f)
 {
 	return !f->n_comm && !f->n_pid && !f->n_sys && !f->n_net && !f->n_port && !f->n_dev &&
-	       !f->n_fn && !f->n_host &&
+	       !f->n_fn && !f->n_cg && !f->n_host &&
 	       f->waits == FILTER_WAITS_ALL;
 }
 
@@ -170,6 +170,34 @@ static int add_fn(struct filter *f, const char *val, char *err, size_t errlen)
 }
 
 /*
+ * Part of a cgroup's name or path: printable ASCII without the filter's
+ * separators (',' splits values, blanks split terms).
+ */
+static int add_cg(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	size_t len = strlen(val);
+
+	for (const char *p = val; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f) {
+			snprintf(err, errlen, "bad cgroup '%.20s' (want cg:TEXT, printable, no "
+				 "spaces)", val);
+			return -EINVAL;
+		}
+	}
+	if (len >= FILTER_CG_LEN) {
+		snprintf(err, errlen, "cgroup '%.20s...' longer than %d bytes", val,
+			 FILTER_CG_LEN - 1);
+		return -EINVAL;
+	}
+	if (f->n_cg == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many cgroups (at most %d)", FILTER_MAX_TERMS);
+		return -EINVAL;
+	}
+	memcpy(f->cg[f->n_cg++], val, len + 1);
+	return 0;
+}
+
+/*
  * A fleet host as Prometheus names it: a host label or an instance
  * ("web-1", "10.0.0.5:9851", "[::1]:9851"); no blanks or commas (the
  * filter's separators), at most SNAP_HOST_LEN - 1 bytes.
@@ -263,6 +291,7 @@ static const struct {
 	{ "port:", add_port },
 	{ "dev:", add_dev },
 	{ "fn:", add_fn },
+	{ "cg:", add_cg },
 	{ "host:", add_host },
 };
 
@@ -312,7 +341,7 @@ static int parse_term(struct filter *f, const char *term, size_t len, char *err,
 					  filter_kinds[i].prefix, err, errlen);
 	}
 	if (colon) {
-		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N, dev:NAME, fn:TEXT or host:NAME)",
+		snprintf(err, errlen, "unknown filter '%.*s' (want NAME, pid:N, sys:NAME, ip:ADDR, port:N, dev:NAME, fn:TEXT, cg:TEXT or host:NAME)",
 			 (int)(colon - term + 1 > 20 ? 20 : colon - term + 1), term);
 		return -EINVAL;
 	}
@@ -403,6 +432,8 @@ static size_t filter_write(const struct filter *f, char *buf, size_t len)
 		out_put(&o, i ? "," : (o.need ? " dev:" : "dev:"), f->dev[i]);
 	for (size_t i = 0; i < f->n_fn; i++)
 		out_put(&o, i ? "," : (o.need ? " fn:" : "fn:"), f->fn[i]);
+	for (size_t i = 0; i < f->n_cg; i++)
+		out_put(&o, i ? "," : (o.need ? " cg:" : "cg:"), f->cg[i]);
 	for (size_t i = 0; i < f->n_host; i++)
 		out_put(&o, i ? "," : (o.need ? " host:" : "host:"), f->host[i]);
 	return o.need;
@@ -571,4 +602,61 @@ bool filter_match_client(const struct filter *f, const struct snap_client_row *r
 			return false;
 	}
 	return filter_match_proc(f, r->key.tgid, r->comm);
+}
+
+/* @field (untrusted, maybe unterminated, @len bytes) contains @want? */
+static bool cg_text_has(const char *field, size_t len, const char *want)
+{
+	char text[SNAP_CGROUP_PATH_LEN + 1];
+	size_t n = strnlen(field, len < SNAP_CGROUP_PATH_LEN ? len : SNAP_CGROUP_PATH_LEN);
+
+	memcpy(text, field, n);
+	text[n] = '\0';
+	return strstr(text, want) != NULL;
+}
+
+bool filter_cgroup_has(const struct snapshot *s, uint64_t id, const char *text)
+{
+	const struct snap_cgroup *cg;
+
+	/* id 0 is "not attributed": no cgroup to name, so no cg: term can hold */
+	if (!id || !s)
+		return false;
+	cg = snapshot_cgroup(s, id);
+	return cg && (cg_text_has(cg->name, sizeof(cg->name), text) ||
+		      cg_text_has(cg->path, sizeof(cg->path), text));
+}
+
+bool filter_match_cgroup(const struct filter *f, const struct snapshot *s, uint64_t id)
+{
+	if (!f->n_cg)
+		return true;
+	for (size_t i = 0; i < f->n_cg; i++)
+		if (filter_cgroup_has(s, id, f->cg[i]))
+			return true;
+	return false;
+}
+
+bool filter_match_sys_in(const struct filter *f, const struct snapshot *s,
+			 const struct snap_sys_row *r)
+{
+	return filter_match_cgroup(f, s, r->cgroup_id) && filter_match_sys(f, r);
+}
+
+bool filter_match_client_in(const struct filter *f, const struct snapshot *s,
+			    const struct snap_client_row *r)
+{
+	return filter_match_cgroup(f, s, r->key.cgid) && filter_match_client(f, r);
+}
+
+bool filter_match_fam_in(const struct filter *f, const struct snapshot *s, enum snap_family fam,
+			 const struct snap_fam_row *r)
+{
+	return filter_match_cgroup(f, s, r->key.cgid) && filter_match_fam(f, fam, r);
+}
+
+bool filter_match_stack_in(const struct filter *f, const struct snapshot *s,
+			   const struct snap_stack *st)
+{
+	return filter_match_cgroup(f, s, st->cgroup_id) && filter_match_proc(f, st->pid, st->comm);
 }

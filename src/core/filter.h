@@ -13,11 +13,17 @@
  *   dev:NAME[,NAME] block I/O row's device: its name ("sda", "loop3") or MAJ:MIN
  *   fn:TEXT[,TEXT]  function row's function (or USDT probe) contains TEXT
  *                   (case-sensitive substring: fn:query matches "exec_simple_query")
+ *   cg:TEXT[,TEXT]  the row's cgroup: its name or path (in the snapshot's cgroup
+ *                   table) contains TEXT (case-sensitive substring: cg:web matches
+ *                   "web.service" and "/lattop-test/web.service"); rows with cgroup
+ *                   id 0 (not attributed) never match a cg: term
  *   host:NAME[,NAME] the fleet view: merge these hosts only (the source applies it;
  *                   rows carry no host, so it matches every row here)
  * Example: "nginx sys:read,write" = (comm contains nginx) AND syscall in {read, write}.
  * sys: applies to syscall rows only, ip: and port: to client rows only,
- * dev: to block I/O rows only, fn: to function rows only; names and pids to all.
+ * dev: to block I/O rows only, fn: to function rows only; names, pids and cg: to all.
+ * cg: needs the snapshot's cgroup table: the *_in matchers take the snapshot;
+ * the plain ones (no snapshot) never match a filter with a cg: term.
  *
  * Next to the text, a filter says which side of the work/wait split of
  * syscall rows it keeps (enum filter_waits): the dashboard's work view and
@@ -36,6 +42,7 @@
 
 #define FILTER_MAX_TERMS 16
 #define FILTER_TEXT_MAX 256
+#define FILTER_CG_LEN 65	/* a cg: value: at most 64 bytes and its NUL */
 
 /* An address with a prefix length; bits past the prefix are zero. */
 struct filter_net {
@@ -66,6 +73,8 @@ struct filter {
 	char dev[FILTER_MAX_TERMS][BLKDEV_NAME_LEN];	/* device name or "MAJ:MIN" */
 	size_t n_fn;
 	char fn[FILTER_MAX_TERMS][SNAP_LABEL_LEN];	/* substring of a function row's label */
+	size_t n_cg;
+	char cg[FILTER_MAX_TERMS][FILTER_CG_LEN];	/* substring of a cgroup's name or path */
 	size_t n_host;
 	char host[FILTER_MAX_TERMS][SNAP_HOST_LEN];	/* fleet view: host label or instance */
 	enum filter_waits waits;	/* not part of the text */
@@ -97,5 +106,25 @@ bool filter_match_client(const struct filter *f, const struct snap_client_row *r
  * terms; dev: for block rows, fn: for function rows.
  */
 bool filter_match_fam(const struct filter *f, enum snap_family fam, const struct snap_fam_row *r);
+
+/*
+ * The same with cg: terms looked up in @s's cgroup table (@s: the snapshot
+ * the row is in; NULL: a cg: term matches nothing). Stacks: process and cg: terms.
+ */
+bool filter_match_sys_in(const struct filter *f, const struct snapshot *s,
+			 const struct snap_sys_row *r);
+bool filter_match_client_in(const struct filter *f, const struct snapshot *s,
+			    const struct snap_client_row *r);
+bool filter_match_fam_in(const struct filter *f, const struct snapshot *s, enum snap_family fam,
+			 const struct snap_fam_row *r);
+bool filter_match_stack_in(const struct filter *f, const struct snapshot *s,
+			   const struct snap_stack *st);
+/*
+ * Is @text part of the name or path of cgroup @id in @s (the cg: match, for
+ * run --assert too)? Never for id 0, an id @s does not name, or a NULL @s.
+ */
+bool filter_cgroup_has(const struct snapshot *s, uint64_t id, const char *text);
+/* Does cgroup @id of @s pass the cg: terms (true when there are none; id 0 never does)? */
+bool filter_match_cgroup(const struct filter *f, const struct snapshot *s, uint64_t id);
 
 #endif

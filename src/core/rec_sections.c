@@ -15,6 +15,9 @@
 /* A stack: pid, what, pstart, comm, 3 counts, flags, n_kernel, n_user at a byte each at least. */
 #define MIN_STACK_BYTES 10
 #define REC_FRAME_MAX 255	/* longer symbol names are cut in recordings */
+/* A cgroup: id, kind, gone, path, name at a byte each at least. */
+#define MIN_CGROUP_BYTES 5
+#define MAX_CGROUPS (1u << 20)
 
 static int put_breakdown(struct rec_buf *b, const struct snapshot *s)
 {
@@ -89,6 +92,64 @@ static int put_stacks(struct rec_buf *b, const struct snapshot *s)
 	return 0;
 }
 
+static int put_ids_fam(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
+{
+	const struct snap_table *t = &s->fam[f];
+
+	if (rec_put_str(b, family_get(f)->name, 64) || rec_put_u64(b, t->n))
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++)
+		if (rec_put_u64(b, t->rows[i].key.cgid))
+			return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The cgroup table and every row's cgroup id, in row order: written after
+ * the family and stack sections, whose rows it numbers.
+ */
+static int put_cgroups(struct rec_buf *b, const struct snapshot *s)
+{
+	size_t n_stacks = 0;
+
+	if (rec_put_u64(b, s->cgroups_state) ||
+	    rec_put_str(b, s->cgroups_note, sizeof(s->cgroups_note) - 1) ||
+	    rec_put_u64(b, s->n_cgroups))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const struct snap_cgroup *cg = &s->cgroups[i];
+
+		if (rec_put_u64(b, cg->id) || rec_put_u64(b, cg->kind) || rec_put_u64(b, cg->gone) ||
+		    rec_put_str(b, cg->path, SNAP_CGROUP_PATH_LEN - 1) ||
+		    rec_put_str(b, cg->name, SNAP_CGROUP_NAME_LEN - 1))
+			return -ENOMEM;
+	}
+	if (rec_put_u64(b, s->n_sys))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_sys; i++)
+		if (rec_put_u64(b, s->sys[i].cgroup_id))
+			return -ENOMEM;
+	if (rec_put_u64(b, s->n_clients))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_clients; i++)
+		if (rec_put_u64(b, s->clients[i].key.cgid))
+			return -ENOMEM;
+	if (rec_put_u64(b, SNAP_FAM_NR))
+		return -ENOMEM;
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		if (put_ids_fam(b, s, (enum snap_family)f))
+			return -ENOMEM;
+	/* the stacks section holds those with calls this tick only */
+	for (size_t i = 0; s->slow_ns && i < s->n_stacks; i++)
+		n_stacks += s->stacks[i].count > 0;
+	if (rec_put_u64(b, n_stacks))
+		return -ENOMEM;
+	for (size_t i = 0; s->slow_ns && i < s->n_stacks; i++)
+		if (s->stacks[i].count && rec_put_u64(b, s->stacks[i].cgroup_id))
+			return -ENOMEM;
+	return 0;
+}
+
 /* One section: its tag, the length of the body written by @put, the body. */
 static int put_section(struct rec_buf *b, struct rec_buf *tmp, enum rec_section tag,
 		       int ret_of_put)
@@ -106,12 +167,17 @@ int rec_sections_put(struct rec_buf *b, const struct snapshot *s)
 	struct rec_buf tmp = { 0 };
 	int ret;
 
-	ret = rec_put_u64(b, 1 + SNAP_FAM_NR + (s->slow_ns != 0)) ? -ENOMEM :
+	bool cg = s->cgroups_state != SNAP_CGROUPS_OFF;
+
+	/* No cgroups: no section, so such a recording reads the same in an older lattop. */
+	ret = rec_put_u64(b, 1 + SNAP_FAM_NR + (s->slow_ns != 0) + cg) ? -ENOMEM :
 	      put_section(b, &tmp, REC_SEC_BREAKDOWN, put_breakdown(&tmp, s));
 	for (int f = 0; !ret && f < SNAP_FAM_NR; f++)
 		ret = put_section(b, &tmp, REC_SEC_FAMILY, put_family(&tmp, s, (enum snap_family)f));
 	if (!ret && s->slow_ns)
 		ret = put_section(b, &tmp, REC_SEC_STACKS, put_stacks(&tmp, s));
+	if (!ret && cg)
+		ret = put_section(b, &tmp, REC_SEC_CGROUPS, put_cgroups(&tmp, s));
 	rec_buf_free(&tmp);
 	return ret;
 }
@@ -237,6 +303,94 @@ static int get_stacks(struct rec_cur *c, struct snapshot *s)
 	return ret;
 }
 
+/*
+ * A count and that many row cgroup ids. @keep: the count must be @have
+ * (the tick's rows read so far) and id i goes to the uint64_t at
+ * @first + i * @stride (@first: the first row's id field); else read and dropped.
+ */
+static int get_ids(struct rec_cur *c, size_t have, bool keep, unsigned char *first,
+		   size_t stride, const char *name)
+{
+	size_t n = 0;
+	int ret = rec_get_count(c, 1, &n, "cgroup id");
+
+	if (!ret && keep && n != have)
+		return rec_fail_at(c->e, c->base + c->off, -EINVAL,
+				   "%zu cgroup ids for %zu %s rows", n, have, name);
+	for (size_t i = 0; !ret && i < n; i++) {
+		uint64_t id = 0;
+
+		ret = rec_get_u64(c, &id);
+		if (!ret && keep)
+			memcpy(first + i * stride, &id, sizeof(id));
+	}
+	return ret;
+}
+
+/* &arr[0].field as bytes, NULL for an empty table (never dereferenced then). */
+#define IDS_AT(arr, n, field) ((n) ? (unsigned char *)&(arr)[0].field : NULL)
+
+static int get_cgroup(struct rec_cur *c, struct snapshot *s)
+{
+	struct snap_cgroup *cg = snapshot_add_cgroup(s);
+	uint64_t kind = 0, gone = 0;
+	int ret;
+
+	if (!cg)
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	ret = rec_get_u64(c, &cg->id) ?:
+	      rec_get_max(c, SNAP_CG_KINDS - 1, &kind, "cgroup kind") ?:
+	      rec_get_max(c, 1, &gone, "cgroup gone flag") ?:
+	      rec_get_str(c, cg->path, sizeof(cg->path), SNAP_CGROUP_PATH_LEN - 1, "cgroup path") ?:
+	      rec_get_str(c, cg->name, sizeof(cg->name), SNAP_CGROUP_NAME_LEN - 1, "cgroup name");
+	cg->kind = (uint32_t)kind;
+	cg->gone = gone;
+	if (!ret && s->n_cgroups > 1 && cg[-1].id >= cg->id)
+		ret = rec_fail_at(c->e, c->base + c->off, -EINVAL, "cgroups not in id order");
+	return ret;
+}
+
+static int get_cgroups(struct rec_cur *c, struct snapshot *s)
+{
+	uint64_t state = 0, n_fam = 0;
+	size_t n = 0;
+	int ret;
+
+	if (s->cgroups_state || s->n_cgroups)
+		return rec_fail_at(c->e, c->base, -EINVAL, "cgroups twice in one tick");
+	ret = rec_get_max(c, SNAP_CGROUPS_ON, &state, "cgroups state") ?:
+	      rec_get_str(c, s->cgroups_note, sizeof(s->cgroups_note), sizeof(s->cgroups_note) - 1,
+			  "cgroups note") ?:
+	      rec_get_count(c, MIN_CGROUP_BYTES, &n, "cgroup");
+	if (!ret && n > MAX_CGROUPS)
+		return rec_fail_at(c->e, c->base + c->off, -EINVAL, "%zu cgroups", n);
+	s->cgroups_state = (uint32_t)state;
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = get_cgroup(c, s);
+	ret = ret ?: get_ids(c, s->n_sys, true, IDS_AT(s->sys, s->n_sys, cgroup_id),
+			     sizeof(*s->sys), "syscall") ?:
+	      get_ids(c, s->n_clients, true, IDS_AT(s->clients, s->n_clients, key.cgid),
+		      sizeof(*s->clients), "client") ?:
+	      rec_get_max(c, 64, &n_fam, "number of families");
+	for (uint64_t i = 0; !ret && i < n_fam; i++) {
+		char name[65];
+		enum snap_family f;
+		bool known;
+
+		ret = rec_get_str(c, name, sizeof(name), sizeof(name) - 1, "family name");
+		if (ret)
+			break;
+		/* a family newer than this lattop: its ids are dropped with its table */
+		known = family_find(name, &f) && !strcmp(family_get(f)->name, name);
+		ret = known ? get_ids(c, s->fam[f].n, true,
+				      IDS_AT(s->fam[f].rows, s->fam[f].n, key.cgid),
+				      sizeof(*s->fam[f].rows), "family") :
+			      get_ids(c, 0, false, NULL, 0, "family");
+	}
+	return ret ?: get_ids(c, s->n_stacks, true, IDS_AT(s->stacks, s->n_stacks, cgroup_id),
+			      sizeof(*s->stacks), "stack");
+}
+
 int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 {
 	size_t count = 0;
@@ -271,6 +425,8 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 			ret = get_family(&sub, s);
 		else if (tag == REC_SEC_STACKS)
 			ret = get_stacks(&sub, s);
+		else if (tag == REC_SEC_CGROUPS)
+			ret = get_cgroups(&sub, s);
 		else
 			continue;	/* newer than this lattop: skipped */
 		if (!ret && sub.off != sub.n)

@@ -18,6 +18,13 @@
  *                      pstart_ns, comm, count, count_total, max_ns, flags,
  *                      n_kernel, n_user, then that many frames (text,
  *                      symbolised when recorded, at most 255 bytes each).
+ *   REC_SEC_CGROUPS:   when the tick's cgroups_state is not OFF, last: state,
+ *                      note, the cgroup table (id, kind, gone, path, name, in
+ *                      id order), then the cgroup id of every row in row order:
+ *                      count and ids of syscall rows, of client rows, number
+ *                      of families and per family its name, count and ids, then
+ *                      count and ids of the stacks of REC_SEC_STACKS. A tick
+ *                      without it (older recordings): ids 0, state OFF.
  * A format-2 tick ends before the sections: no breakdown, tables off.
  */
 #ifndef LATTOP_CORE_REC_SECTIONS_H
@@ -26,7 +33,8 @@
 #include "core/rec_format.h"
 #include "core/rec_varint.h"
 
-enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2, REC_SEC_STACKS = 3 };
+enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2, REC_SEC_STACKS = 3,
+		  REC_SEC_CGROUPS = 4 };
 
 /* Append the sections of @s. 0, -ENOMEM, or -EINVAL for a corrupt histogram reference. */
 int rec_sections_put(struct rec_buf *b, const struct snapshot *s);

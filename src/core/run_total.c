@@ -39,6 +39,8 @@ struct run_total {
 	uint64_t dropped_keys;
 	struct key_index index;
 	struct run_fam fam[SNAP_FAM_NR];
+	struct snap_cgroup *cgroups;	/* every cgroup the run's snapshots named, by id */
+	size_t n_cgroups, cap_cgroups;
 	struct snapshot last;		/* header and counters of the newest snapshot, no rows */
 };
 
@@ -77,6 +79,7 @@ void run_total_free(struct run_total *rt)
 		free(rt->fam[f].entries);
 		key_index_free(&rt->fam[f].index);
 	}
+	free(rt->cgroups);
 	snapshot_free(&rt->last);
 	free(rt);
 }
@@ -125,10 +128,50 @@ static int observe_fam(struct run_total *rt, const struct snapshot *s, enum snap
 	return 0;
 }
 
+/*
+ * Merge @s's cgroup table into the run's (newest name wins): the rows of a
+ * cgroup removed before the end still need their name. Both sorted by id.
+ */
+static int observe_cgroups(struct run_total *rt, const struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const struct snap_cgroup *cg = &s->cgroups[i];
+		size_t lo = 0, hi = rt->n_cgroups;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (rt->cgroups[mid].id < cg->id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < rt->n_cgroups && rt->cgroups[lo].id == cg->id) {
+			rt->cgroups[lo] = *cg;
+			continue;
+		}
+		if (rt->n_cgroups == rt->cap_cgroups) {
+			size_t ncap = rt->cap_cgroups ? 2 * rt->cap_cgroups : 16;
+			struct snap_cgroup *p = realloc(rt->cgroups, ncap * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			rt->cgroups = p;
+			rt->cap_cgroups = ncap;
+		}
+		memmove(&rt->cgroups[lo + 1], &rt->cgroups[lo],
+			(rt->n_cgroups - lo) * sizeof(*rt->cgroups));
+		rt->cgroups[lo] = *cg;
+		rt->n_cgroups++;
+	}
+	return 0;
+}
+
 int run_total_observe(struct run_total *rt, const struct snapshot *s)
 {
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
+		/* the cgroup is part of the key: a process moved keeps two rows */
 		struct abi_sys_key key = { .tgid = r->pid, .nr = snap_sys_key_nr(r),
 					   .pstart_ns = r->pstart_ns, .cgid = r->cgroup_id };
 		struct key_entries ke = { (void **)&rt->entries, &rt->n, &rt->cap, sizeof(*rt->entries) };
@@ -156,6 +199,8 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 		if (ret)
 			return ret;
 	}
+	if (observe_cgroups(rt, s))
+		return -ENOMEM;
 	snapshot_copy_header(&rt->last, s);	/* header and counters; the rows are ours */
 	return 0;
 }
@@ -178,6 +223,7 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		r->cgroup_id = e->key.cgid;
 		memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 		r->exited = e->exited;
+		r->cgroup_id = e->key.cgid;
 		if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))
 			return -ENOMEM;
 		r->interval = r->total;
@@ -196,6 +242,13 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 				return -ENOMEM;
 			r->interval = r->total;
 		}
+	}
+	for (size_t i = 0; i < rt->n_cgroups; i++) {
+		struct snap_cgroup *cg = snapshot_add_cgroup(out);
+
+		if (!cg)
+			return -ENOMEM;
+		*cg = rt->cgroups[i];
 	}
 	return 0;
 }

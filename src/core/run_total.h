@@ -5,7 +5,9 @@
  * their whole latency; not their parts) (exited children of a long command
  * leave them after a few ticks). Cumulative totals are exact whatever the
  * consumer skipped, so missing a snapshot loses nothing as long as a later
- * one still carries the key. Pure.
+ * one still carries the key. The cgroup is part of every key (rows of
+ * different cgroups stay apart) and the cgroups the run's snapshots named
+ * are kept, so a removed cgroup's rows keep their name. Pure.
  */
 #ifndef LATTOP_CORE_RUN_TOTAL_H
 #define LATTOP_CORE_RUN_TOTAL_H

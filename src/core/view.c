@@ -75,7 +75,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 		const struct snap_hist *h = snap_row_hist(r, cumulative);
 		struct view_row *vr;
 
-		if (!h->count || (f && !filter_match_sys(f, r)))
+		if (!h->count || (f && !filter_match_sys_in(f, s, r)))
 			continue;
 		/* Snapshot rows are unique per (process, syscall): nothing to merge. */
 		vr = g == VIEW_BY_PROC_SYSCALL ? NULL : find_group(v, r, g);
@@ -85,6 +85,7 @@ int view_build(struct view *v, const struct snapshot *s, const struct filter *f,
 				return -ENOMEM;
 			vr->nr = g == VIEW_BY_PROCESS ? UINT32_MAX : r->nr;
 			vr->wait = g != VIEW_BY_PROCESS && r->wait;
+			vr->cgroup_id = r->cgroup_id;
 			if (g != VIEW_BY_SYSCALL) {
 				vr->pid = r->pid;
 				vr->pstart_ns = r->pstart_ns;

@@ -37,6 +37,7 @@ struct view_row {
 	char comm[ABI_COMM_LEN];/* raw; "" in VIEW_BY_SYSCALL */
 	uint32_t nr;		/* UINT32_MAX in VIEW_BY_PROCESS */
 	bool wait;		/* calls that waited for an event; false in VIEW_BY_PROCESS */
+	uint64_t cgroup_id;	/* the first merged row's cgroup (VIEW_BY_PROC_SYSCALL: the row's) */
 	uint32_t n_merged;	/* snapshot rows merged into this one */
 	uint32_t slowest_nr;	/* VIEW_BY_PROCESS: syscall with the highest p99 */
 	uint64_t slowest_p99_ns;

@@ -6,6 +6,7 @@
 
 #include "core/hist.h"
 #include "core/sanitize.h"
+#include "export/batch_cgroups.h"
 #include "export/batch_fam.h"
 #include "export/batch_stacks.h"
 #include "export/fmt_duration.h"
@@ -126,11 +127,13 @@ static int bf_block(FILE *out, const struct snapshot *s, const struct family_des
 	return ret;
 }
 
-static void bf_header(FILE *out, const struct family_desc *d)
+static void bf_header(FILE *out, const struct snapshot *s, const struct family_desc *d)
 {
 	char up[BF_FIELD_LEN];
 
 	fputs("\n ", out);
+	if (batch_cgroups_on(s))
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, "CGROUP");
 	for (unsigned int i = 0; i < d->n_fields; i++) {
 		const char *n = family_field_name(d->fields[i]);
 		size_t k;
@@ -164,6 +167,12 @@ static void bf_row(FILE *out, const struct snapshot *s, const struct family_desc
 	char v[BF_FIELD_LEN], dur[FMT_DURATION_LEN];
 
 	fputs(" ", out);
+	if (batch_cgroups_on(s)) {
+		char cg[BATCH_CGROUP_WIDTH * 4 + 1];
+
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, batch_cgroup_cell(s, e->r->key.cgid, cg,
+									     sizeof(cg)));
+	}
 	for (unsigned int i = 0; i < d->n_fields; i++)
 		fprintf(out, " %-*s", field_width[d->fields[i]],
 			family_field_fmt(e->r, d->fields[i], v, sizeof(v)));
@@ -209,7 +218,7 @@ static int bf_table(FILE *out, const struct snapshot *s, enum snap_family f,
 		const struct snap_fam_row *r = &t->rows[i];
 		const struct snap_hist *h = o->cumulative ? &r->total : &r->interval;
 
-		if (!h->count || (o->filter && !filter_match_fam(o->filter, f, r)))
+		if (!h->count || (o->filter && !filter_match_fam_in(o->filter, s, f, r)))
 			continue;
 		e[n++] = (struct bf_sort){ r, h };
 	}
@@ -223,7 +232,7 @@ static int bf_table(FILE *out, const struct snapshot *s, enum snap_family f,
 		ret = bf_block(out, s, d, &e[i], f, o->cumulative);
 	if (ret)
 		goto out;
-	bf_header(out, d);
+	bf_header(out, s, d);
 	shown = n < BATCH_TEXT_SUMMARY_ROWS ? n : BATCH_TEXT_SUMMARY_ROWS;
 	for (size_t i = 0; i < shown; i++)
 		bf_row(out, s, d, &e[i], o->cumulative);

@@ -63,7 +63,7 @@ void batch_stacks_write(FILE *out, const struct snapshot *s, uint32_t what, cons
 
 		if (st->what != what || !stack_count(st, cumulative))
 			continue;
-		if (f && !filter_match_proc(f, st->pid, st->comm))
+		if (f && !filter_match_stack_in(f, s, st))
 			continue;
 		distinct++;
 		/* Insertion into the top_n, most calls first. */

@@ -11,6 +11,7 @@
 #include "core/syscall_names.h"
 #include "core/wait_class.h"
 #include "core/view.h"
+#include "export/batch_cgroups.h"
 #include "export/batch_fam.h"
 #include "export/batch_text.h"
 #include "export/batch_stacks.h"
@@ -120,7 +121,8 @@ static void bt_block(FILE *out, const struct snapshot *s, const struct view_row 
 	batch_stacks_write(out, s, r->nr, name, o->cumulative, o->filter, BATCH_STACKS_TOP_N);
 }
 
-static void bt_summary_row(FILE *out, const struct view_row *r, bool breakdown)
+static void bt_summary_row(FILE *out, const struct snapshot *s, const struct view_row *r,
+			   bool breakdown)
 {
 	static const double pcts[] = { 50, 90, 99, 99.9 };
 	char name[BT_NAME_LEN], comm[ABI_COMM_LEN * 2], proc[BT_PROC_LEN];
@@ -130,8 +132,14 @@ static void bt_summary_row(FILE *out, const struct view_row *r, bool breakdown)
 	/* comm comes from the kernel: never print it raw */
 	sanitize_text(comm, sizeof(comm), r->comm, sizeof(r->comm));
 	snprintf(proc, sizeof(proc), "%s[%u]", comm, r->pid);
-	fprintf(out, "  %-16s %-24s %9" PRIu64 " %8" PRIu64, name, proc, (uint64_t)r->hist.count,
-		(uint64_t)r->hist.errors);
+	fprintf(out, "  %-16s %-24s", name, proc);
+	if (batch_cgroups_on(s)) {
+		char cg[BATCH_CGROUP_WIDTH * 4 + 1];
+
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, batch_cgroup_cell(s, r->cgroup_id, cg,
+									     sizeof(cg)));
+	}
+	fprintf(out, " %9" PRIu64 " %8" PRIu64, (uint64_t)r->hist.count, (uint64_t)r->hist.errors);
 	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
 		if (r->hist.timed)
 			fmt_duration_ns(d, sizeof(d), hist_percentile_ns(&r->hist, pcts[i]));
@@ -166,14 +174,17 @@ static int bt_summary(FILE *out, const struct snapshot *s, const struct batch_te
 	if (ret)
 		goto out;
 	view_sort(&v, VIEW_SORT_TIME, true);
-	fprintf(out, "\n  %-16s %-24s %9s %8s %8s %8s %8s %8s %8s", "SYSCALL", "PROCESS",
-		"CALLS", "ERRORS", "P50", "P90", "P99", "P99.9", "MAX");
+	fprintf(out, "\n  %-16s %-24s", "SYSCALL", "PROCESS");
+	if (batch_cgroups_on(s))
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, "CGROUP");
+	fprintf(out, " %9s %8s %8s %8s %8s %8s %8s", "CALLS", "ERRORS", "P50", "P90", "P99",
+		"P99.9", "MAX");
 	if (s->breakdown)
 		fprintf(out, " %5s %5s %5s %5s", "CPU%", "RUNQ%", "IO%", "BLK%");
 	fputc('\n', out);
 	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
 	for (size_t i = 0; i < n; i++)
-		bt_summary_row(out, &v.rows[i], s->breakdown);
+		bt_summary_row(out, s, &v.rows[i], s->breakdown);
 	if (v.n > n)
 		fprintf(out, "  ... %zu more rows\n", v.n - n);
 out:
@@ -202,7 +213,8 @@ static int bt_client_block(FILE *out, const struct snapshot *s, const struct sna
 	return batch_text_quantize(out, &h);
 }
 
-static void bt_client_row(FILE *out, const struct snap_client_row *r, bool cum)
+static void bt_client_row(FILE *out, const struct snapshot *s, const struct snap_client_row *r,
+			  bool cum)
 {
 	const struct snap_client_counts *c = client_counts(r, cum);
 	const struct snap_lat *req = client_req(r, cum), *conn = client_conn(r, cum);
@@ -220,9 +232,16 @@ static void bt_client_row(FILE *out, const struct snap_client_row *r, bool cum)
 		fmt_duration_ns(cp99, sizeof(cp99), conn->p99_ns);
 	fmt_count(bin, sizeof(bin), c->bytes_in);
 	fmt_count(bout, sizeof(bout), c->bytes_out);
-	fprintf(out, "  %-24s %5u %-3s %-20s %6" PRIu64 " %5" PRIu64 " %5" PRIu64 " %7" PRIu64
+	fprintf(out, "  %-24s %5u %-3s %-20s", fmt_addr(addr, sizeof(addr), &r->key), r->key.port,
+		fmt_dir(&r->key), proc);
+	if (batch_cgroups_on(s)) {
+		char cg[BATCH_CGROUP_WIDTH * 4 + 1];
+
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, batch_cgroup_cell(s, r->key.cgid, cg,
+									     sizeof(cg)));
+	}
+	fprintf(out, " %6" PRIu64 " %5" PRIu64 " %5" PRIu64 " %7" PRIu64
 		" %8s %8s %8s %6s %6s %4" PRIu64 " %4" PRIu64 "\n",
-		fmt_addr(addr, sizeof(addr), &r->key), r->key.port, fmt_dir(&r->key), proc,
 		c->connections, c->adopted, r->open, c->requests, p50, p99, cp99, bin, bout, c->resets,
 		c->retransmits);
 }
@@ -254,12 +273,14 @@ static int bt_clients(FILE *out, const struct snapshot *s, const struct batch_te
 	ret = bt_client_block(out, s, v.rows[0], o->cumulative);
 	if (ret)
 		goto out;
-	fprintf(out, "\n  %-24s %5s %-3s %-20s %6s %5s %5s %7s %8s %8s %8s %6s %6s %4s %4s\n",
-		"CLIENT", "PORT", "DIR", "PROCESS", "CONNS", "ADOPT", "OPEN", "REQS", "P50", "P99",
+	fprintf(out, "\n  %-24s %5s %-3s %-20s", "CLIENT", "PORT", "DIR", "PROCESS");
+	if (batch_cgroups_on(s))
+		fprintf(out, " %-*s", BATCH_CGROUP_WIDTH, "CGROUP");
+	fprintf(out, " %6s %5s %5s %7s %8s %8s %8s %6s %6s %4s %4s\n", "CONNS", "ADOPT", "OPEN", "REQS", "P50", "P99",
 		"CONN P99", "IN", "OUT", "RST", "RTX");
 	n = v.n < BATCH_TEXT_SUMMARY_ROWS ? v.n : BATCH_TEXT_SUMMARY_ROWS;
 	for (size_t i = 0; i < n; i++)
-		bt_client_row(out, v.rows[i], o->cumulative);
+		bt_client_row(out, s, v.rows[i], o->cumulative);
 	if (v.n > n)
 		fprintf(out, "  ... %zu more clients\n", v.n - n);
 out:
@@ -324,6 +345,8 @@ int batch_text_write(FILE *out, const struct snapshot *s, const struct batch_tex
 		ret = bt_summary(out, s, o);
 		fputc('\n', out);
 	}
+	if (!ret)
+		ret = batch_cgroups_write(out, s, o);
 	if (!ret)
 		ret = bt_clients(out, s, o);
 	if (!ret)

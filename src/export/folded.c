@@ -113,7 +113,7 @@ int folded_add(struct folded *fd, const struct snapshot *s, const struct filter 
 	for (size_t i = 0; i < s->n_stacks; i++) {
 		const struct snap_stack *st = &s->stacks[i];
 
-		if (!st->count || (f && !filter_match_proc(f, st->pid, st->comm)))
+		if (!st->count || (f && !filter_match_stack_in(f, s, st)))
 			continue;
 		if (fd->n == fd->cap) {
 			size_t cap = fd->cap ? fd->cap * 2 : 256;

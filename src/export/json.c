@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup_name.h"
+#include "core/cgroup_view.h"
 #include "core/client_view.h"
 #include "core/family.h"
 #include "core/hist.h"
@@ -105,6 +107,15 @@ static void jw_kv_bool(struct jw *w, const char *key, bool v)
 	fputs(v ? "true" : "false", w->f);
 }
 
+/* "cgroup_id" and "cgroup" (its name; "" for id 0 or an id the snapshot does not name). */
+static void jw_cgroup(struct jw *w, const struct snapshot *s, uint64_t id)
+{
+	const struct snap_cgroup *cg = id ? snapshot_cgroup(s, id) : NULL;
+
+	jw_kv_u64(w, "cgroup_id", id);
+	jw_kv_str(w, "cgroup", cg ? cg->name : "", cg ? sizeof(cg->name) : 1);
+}
+
 static void json_counters(struct jw *w, const char *key, const struct snap_counters *c)
 {
 	jw_key(w, key);
@@ -177,6 +188,7 @@ static void json_fam_row(struct jw *w, const struct snapshot *s, const struct fa
 	}
 	if (d->fields[0] == FAM_F_DEV)
 		jw_kv_u64(w, "dev_t", r->key.a);
+	jw_cgroup(w, s, r->key.cgid);
 	json_hist_fields(w, s, cum ? &r->total : &r->interval);
 	for (unsigned int p = 0; p < d->n_parts; p++) {
 		jw_key(w, d->part_names[p]);
@@ -218,7 +230,7 @@ static void json_families(struct jw *w, const struct snapshot *s, const struct j
 
 			if (!(cum ? r->total.count : r->interval.count))
 				continue;
-			if (o->filter && !filter_match_fam(o->filter, (enum snap_family)f, r))
+			if (o->filter && !filter_match_fam_in(o->filter, s, (enum snap_family)f, r))
 				continue;
 			json_fam_row(w, s, d, r, cum);
 		}
@@ -241,6 +253,7 @@ static void json_row(struct jw *w, const struct snapshot *s, const struct snap_s
 	jw_kv_u64(w, "nr", r->nr);
 	jw_kv_bool(w, "exited", r->exited);
 	jw_kv_bool(w, "wait", r->wait);
+	jw_cgroup(w, s, r->cgroup_id);
 	jw_kv_u64(w, "count", h->count);
 	jw_kv_u64(w, "errors", h->errors);
 	jw_kv_u64(w, "timed", h->timed);
@@ -305,6 +318,7 @@ static void json_client(struct jw *w, const struct snapshot *s, const struct sna
 	jw_kv_u64(w, "pid", r->key.tgid);
 	jw_kv_str(w, "comm", r->comm, sizeof(r->comm));
 	jw_kv_u64(w, "open", r->open);
+	jw_cgroup(w, s, r->key.cgid);
 	json_client_counts(w, cum ? &r->total : &r->interval);
 	/* The request summary at the top level too: the common question, one lookup. */
 	jw_kv_u64(w, "p50_ns", req->p50_ns);
@@ -339,7 +353,7 @@ static void json_clients(struct jw *w, const struct snapshot *s, const struct js
 		/* A row with nothing to say this interval is left out, as for syscalls. */
 		if (!client_row_active(r, cum))
 			continue;
-		if (o->filter && !filter_match_client(o->filter, r))
+		if (o->filter && !filter_match_client_in(o->filter, s, r))
 			continue;
 		json_client(w, s, r, cum);
 	}
@@ -373,6 +387,53 @@ static void json_hosts(struct jw *w, const struct snapshot *s)
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+}
+
+static const char *const cgroups_states[] = { "off", "no_v2", "on" };
+
+/*
+ * "cgroups_state", "cgroups_note" and "cgroups": the rows (that pass the
+ * filter) summed per cgroup, busiest first (core/cgroup_view.h).
+ */
+static int json_cgroups(struct jw *w, const struct snapshot *s, const struct json_opts *o)
+{
+	struct cgroup_sum *sums = NULL;
+	size_t n = 0, cap = 0;
+	int ret;
+
+	jw_kv_str(w, "cgroups_state", cgroups_states[s->cgroups_state <= SNAP_CGROUPS_ON ?
+						      s->cgroups_state : 0], 8);
+	jw_kv_str(w, "cgroups_note", s->cgroups_note, sizeof(s->cgroups_note));
+	/* OFF: rows carry no cgroup, so there is nothing to sum (an empty array) */
+	ret = s->cgroups_state == SNAP_CGROUPS_OFF ? 0 :
+	      cgroup_view_build(s, o->filter, o->cumulative_only, &sums, &n, &cap);
+	jw_key(w, "cgroups");
+	jw_open(w, '[');
+	for (size_t i = 0; !ret && i < n; i++) {
+		const struct cgroup_sum *c = &sums[i];
+		char slowest[40] = "";
+
+		if (c->worst_p99_ns || c->calls)
+			syscall_name_or_nr(c->slowest_nr, slowest, sizeof(slowest));
+		jw_sep(w);
+		jw_open(w, '{');
+		jw_kv_u64(w, "id", c->id);
+		jw_kv_str(w, "name", c->cg ? c->cg->name : "", c->cg ? sizeof(c->cg->name) : 1);
+		jw_kv_str(w, "path", c->cg ? c->cg->path : "", c->cg ? sizeof(c->cg->path) : 1);
+		jw_kv_str(w, "kind", cgroup_kind_name(c->cg ? (enum snap_cgroup_kind)c->cg->kind
+							   : SNAP_CG_UNRESOLVED), 16);
+		jw_kv_bool(w, "gone", c->cg && c->cg->gone);
+		jw_kv_u64(w, "procs", c->n_procs);
+		jw_kv_u64(w, "calls", c->calls);
+		jw_kv_u64(w, "errors", c->errors);
+		jw_kv_u64(w, "worst_p99_ns", c->worst_p99_ns);
+		jw_kv_str(w, "slowest_syscall", slowest, sizeof(slowest));
+		jw_kv_u64(w, "requests", c->requests);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	free(sums);
+	return ret;
 }
 
 /* The label of function row @probe_id (any process), or NULL. */
@@ -420,12 +481,13 @@ static void json_stacks(struct jw *w, const struct snapshot *s, const struct jso
 
 		if (!(cum ? st->count_total : st->count))
 			continue;
-		if (o->filter && !filter_match_proc(o->filter, st->pid, st->comm))
+		if (o->filter && !filter_match_stack_in(o->filter, s, st))
 			continue;
 		jw_sep(w);
 		jw_open(w, '{');
 		jw_kv_u64(w, "pid", st->pid);
 		jw_kv_str(w, "comm", st->comm, sizeof(st->comm));
+		jw_cgroup(w, s, st->cgroup_id);
 		if (st->what & SNAP_STACK_FUNC) {
 			const char *label = func_label(s, st->what & ~SNAP_STACK_FUNC);
 			char id[32];
@@ -458,6 +520,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	const char *ftext;
 	struct jw w = { .f = out, .depth = 0, .first = { true } };
 	bool cum;
+	int ret;
 
 	if (!o)
 		o = &defaults;
@@ -485,7 +548,7 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 
 		if (!snap_row_hist(r, cum)->count)
 			continue;
-		if (o->filter && !filter_match_sys(o->filter, r))
+		if (o->filter && !filter_match_sys_in(o->filter, s, r))
 			continue;
 		json_row(&w, s, r, cum);
 	}
@@ -495,9 +558,12 @@ int json_write_tick(FILE *out, const struct snapshot *s, const struct json_opts 
 	json_families(&w, s, o);
 	json_hosts(&w, s);
 	json_stacks(&w, s, o);
+	ret = json_cgroups(&w, s, o);
 	if (o->extra)
 		o->extra(out, o->extra_ctx);
 	jw_close(&w, '}');
 	fputc('\n', out);
+	if (ret)
+		return ret;
 	return ferror(out) ? -EIO : 0;
 }

@@ -2,6 +2,11 @@
  * json.h - one JSON object per tick, one per line (JSON Lines).
  *
  * Schema (every number an unsigned integer; times in ns):
+ * (the tick also has "cgroups_state":"off"|"no_v2"|"on","cgroups_note":"<why>",
+ *  "cgroups":[{"id":N,"name":"nginx.service","path":"/system.slice/nginx.service",
+ *   "kind":"systemd","gone":false,"procs":N,"calls":N,"errors":N,"worst_p99_ns":N,
+ *   "slowest_syscall":"read","requests":N},...]: the rows that pass the filter summed
+ *  per cgroup, most calls first; last, before run's verdict)
  *
  * {"schema":2,"ts_ns":N,"seq":N,"interval_ns":N,"elapsed_ns":N,
  *  "source":"bpf"|"simulate"|"replay","simulated":false,"sample_every":1,
@@ -9,7 +14,9 @@
  *  "counters":{"events":N,"lost":N,"evicted":N,"dropped_snapshots":N},   (this interval)
  *  "counters_total":{"events":N,"lost":N,"evicted":N,"dropped_snapshots":N},  (since start)
  *  "syscalls":[
- *    {"pid":N,"comm":"nginx","syscall":"read","nr":0,"exited":false,
+ *    {"pid":N,"comm":"nginx","syscall":"read","nr":0,"exited":false,"wait":false,
+ *     "cgroup_id":N,"cgroup":"nginx.service",   (every row object: syscalls, clients,
+ *                                  family rows, stacks; 0 and "" when not attributed)
  *     "count":N,"errors":N,"timed":N,"sum_ns":N,"max_ns":N,
  *     "p50_ns":N,"p90_ns":N,"p99_ns":N,"p999_ns":N,
  *     "buckets":[[upper_bound_ns,count],...],

@@ -56,14 +56,14 @@ int tick_csv_write(FILE *f, const struct snapshot *s, bool cum, const struct fil
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
 
-		if (!snap_row_hist(r, cum)->count || (filter && !filter_match_sys(filter, r)))
+		if (!snap_row_hist(r, cum)->count || (filter && !filter_match_sys_in(filter, s, r)))
 			continue;
 		sys_row(f, s, r, snap_row_hist(r, cum));
 	}
 	for (size_t i = 0; i < s->n_clients; i++) {
 		const struct snap_client_row *r = &s->clients[i];
 
-		if (!client_row_active(r, cum) || (filter && !filter_match_client(filter, r)))
+		if (!client_row_active(r, cum) || (filter && !filter_match_client_in(filter, s, r)))
 			continue;
 		client_row(f, s, r, cum);
 	}

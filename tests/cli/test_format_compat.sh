@@ -28,7 +28,9 @@ import json, sys
 NEW = {"wait": False, "adopted": 0, "final": False, "breakdown": False,
        "runqueue_state": "off", "runqueue_note": "", "runqueue": [],
        "block_state": "off", "block_note": "", "block": [],
-       "functions_state": "off", "functions_note": "", "functions": [], "schema": 2}
+       "functions_state": "off", "functions_note": "", "functions": [], "schema": 2,
+       "cgroup_id": 0, "cgroup": "", "cgroups_state": "off", "cgroups_note": "",
+       "cgroups": []}
 def strip(o):
     if isinstance(o, dict):
         for k, neutral in NEW.items():

@@ -533,7 +533,7 @@ static void test_families(void **state)
 		{ "p99(block, cpu:1) < 1ms", "block has no field 'cpu:1)': want dev, pid, comm, op" },
 		{ "p99(block, op:sideways) < 1ms", "unknown op 'sideways'" },
 		{ "p99(runq, comm:) < 1ms", "expected a value for 'comm'" },
-		{ "p99(runq comm) < 1ms", "expected ')' or ', FIELD:VALUE' after 'runq'" },
+		{ "p99(runq comm) < 1ms", "expected ')', ', FIELD:VALUE' or ', cg:TEXT' after 'runq'" },
 	};
 	struct assert_expr e;
 	struct snapshot s;
@@ -601,6 +601,143 @@ static void test_families(void **state)
 	snapshot_free(&s);
 }
 
+/* A snapshot with cgroups: web.service (id 7) reads slowly, docker (id 9) fast, id 0 very slowly. */
+static void build_cg(struct snapshot *s)
+{
+	static const struct {
+		uint64_t cg;
+		uint32_t nr;
+		uint64_t lat_ns, n;
+	} rows[] = { { 7, 0, 8000000, 100 }, { 9, 0, 1000, 100 }, { 0, 0, 90000000, 100 },
+		     { 7, 1, 2000000, 10 } };
+	struct snap_cgroup *c;
+
+	snapshot_init(s);
+	c = snapshot_add_cgroup(s);
+	c->id = 7;
+	strcpy(c->path, "/lattop-test/web.service");
+	strcpy(c->name, "web.service");
+	c = snapshot_add_cgroup(s);
+	c->id = 9;
+	strcpy(c->path, "/system.slice/docker-3f2a.scope");
+	strcpy(c->name, "docker:3f2a");
+	s->cgroups_state = SNAP_CGROUPS_ON;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct snap_sys_row *r = snapshot_add_sys(s);
+		struct abi_hist h;
+
+		memset(&h, 0, sizeof(h));
+		h.count = h.timed = rows[i].n;
+		h.sum_ns = rows[i].n * rows[i].lat_ns;
+		h.max_ns = rows[i].lat_ns;
+		h.slots[abi_hist_slot(rows[i].lat_ns)] = rows[i].n;
+		r->pid = 10 + (uint32_t)i;
+		r->nr = rows[i].nr;
+		r->cgroup_id = rows[i].cg;
+		assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+		r->interval = r->total;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct snap_fam_row *r = snapshot_add_fam(s, SNAP_FAM_BLOCK);
+		struct abi_hist h;
+
+		memset(&h, 0, sizeof(h));
+		h.count = h.timed = 5;
+		h.sum_ns = 5 * (i ? 3000000 : 1000);
+		h.max_ns = i ? 3000000 : 1000;
+		h.slots[abi_hist_slot(h.max_ns)] = 5;
+		r->key.tgid = 10;
+		r->key.a = 7u << 20;
+		r->key.cgid = i ? 7 : 9;
+		strcpy(r->label, "loop0");
+		assert_int_equal(snapshot_put_hist(s, &r->total, &h), 0);
+	}
+	s->fam[SNAP_FAM_BLOCK].state = SNAP_FAM_ON;
+}
+
+static int ev(const char *text, const struct snapshot *s, bool *passed, uint64_t *actual,
+	      char *err, size_t errlen)
+{
+	struct assert_expr e = parse_ok(text);
+
+	return assert_expr_eval(&e, s, passed, actual, err, errlen);
+}
+
+static void test_cgroups(void **state)
+{
+	static const struct {
+		const char *text, *canon;
+	} forms[] = {
+		{ "p99(read, cg:web) < 5ms", "p99(read, cg:web) < 5ms" },
+		{ "p99( cg : web ) < 5ms", "p99(cg:web) < 5ms" },
+		{ "count(block,cg:docker) > 0", "count(block, cg:docker) > 0" },
+		{ "p99(block, cg:web, dev:loop0) < 5ms", "p99(block, dev:loop0, cg:web) < 5ms" },
+		{ "p99(fn:slow_path, cg:pod:5f1c/3f2a) < 5ms",
+		  "p99(fn, function:slow_path, cg:pod:5f1c/3f2a) < 5ms" },
+	};
+	static const struct {
+		const char *text, *says;
+	} bad[] = {
+		{ "p99(cg:) < 5ms", "expected part of a cgroup's name or path after 'cg:'" },
+		{ "p99(read, cg:a, cg:b) < 5ms", "expected ')' or ', cg:TEXT' after 'read'" },
+		{ "p99(read, dev:x) < 5ms", "expected 'cg:TEXT' after ','" },
+		{ "p99(block, cg:a, cg:b) < 5ms", "one cg: per assertion" },
+	};
+	struct assert_expr e;
+	struct snapshot s;
+	char err[200], text[ASSERT_EXPR_MAX];
+	uint64_t actual;
+	bool passed;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		e = parse_ok(forms[i].text);
+		assert_expr_text(&e, text, sizeof(text));
+		assert_string_equal(text, forms[i].canon);
+	}
+	e = parse_ok("p99(read, cg:web) < 5ms");
+	assert_string_equal(e.cg, "web");
+	assert_int_equal(e.nr, syscall_lookup("read"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(assert_expr_parse(bad[i].text, &e, err, sizeof(err)), -EINVAL);
+		if (!strstr(err, bad[i].says))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].text, err, bad[i].says);
+	}
+	build_cg(&s);
+	/* web's reads are 8 ms: the regression is named, the others do not hide it */
+	assert_int_equal(ev("p99(read, cg:web) < 5ms", &s, &passed,
+					  &actual, err, sizeof(err)), 0);
+	assert_false(passed);
+	assert_true(actual > 7000000 && actual < 9000000);
+	assert_int_equal(ev("p99(read, cg:docker) < 5ms", &s, &passed,
+					  &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	/* by path too; every syscall of the cgroup; id 0 rows never in a cgroup */
+	assert_int_equal(ev("count(cg:lattop-test) == 110", &s,
+					  &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_int_equal(ev("count(read) == 300", &s, &passed,
+					  &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_int_equal(ev("max(cg:e) < 10ms", &s, &passed,
+					  &actual, err, sizeof(err)), 0);
+	assert_true(passed);	/* "e" is in both names; the 90 ms rows have no cgroup */
+	assert_int_equal(ev("p99(read, cg:nginx) < 5ms", &s, &passed,
+					  &actual, err, sizeof(err)), -ENODATA);
+	assert_string_equal(err, "no read calls in cgroup nginx");
+	/* families: block rows of web only */
+	assert_int_equal(ev("max(block, cg:web) == 3ms", &s, &passed,
+					  &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_int_equal(ev("count(block, dev:loop0, cg:docker) == 5",
+					  &s, &passed, &actual, err, sizeof(err)), 0);
+	assert_true(passed);
+	assert_int_equal(ev("p99(block, cg:nginx) < 1ms", &s, &passed,
+					  &actual, err, sizeof(err)), -ENODATA);
+	assert_string_equal(err, "no block events in cgroup nginx");
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_text),	  cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_eval),	  cmocka_unit_test(test_eval_no_data),
 		cmocka_unit_test(test_format),	  cmocka_unit_test(test_families), cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_cgroups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -539,6 +539,94 @@ static void test_fn(void **state)
 }
 
 /* host: (the fleet view) parses, formats canonically, matches hosts and every row. */
+/* A snapshot naming cgroups 7 (web.service) and 9 (docker:3f2a1b0c9d8e). */
+static void cg_snap(struct snapshot *s)
+{
+	struct snap_cgroup *c;
+
+	snapshot_init(s);
+	c = snapshot_add_cgroup(s);
+	c->id = 9;
+	c->kind = SNAP_CG_DOCKER;
+	strcpy(c->path, "/system.slice/docker-3f2a1b0c9d8e.scope");
+	strcpy(c->name, "docker:3f2a1b0c9d8e");
+	c = snapshot_add_cgroup(s);
+	c->id = 7;
+	c->kind = SNAP_CG_SYSTEMD;
+	strcpy(c->path, "/lattop-test/web.service");
+	strcpy(c->name, "web.service");
+	snapshot_sort_cgroups(s);
+	s->cgroups_state = SNAP_CGROUPS_ON;
+}
+
+static void test_cg(void **state)
+{
+	struct filter f;
+	char err[128], out[FILTER_TEXT_MAX];
+	struct snapshot s;
+	struct snap_sys_row web = row(10, "nginx", "read"), dock = row(11, "nginx", "read"),
+			    none = row(12, "nginx", "read"), unknown = row(13, "nginx", "read");
+	struct snap_client_row cl;
+	struct snap_fam_row fr;
+	struct snap_stack st;
+
+	(void)state;
+	cg_snap(&s);
+	web.cgroup_id = 7;
+	dock.cgroup_id = 9;
+	unknown.cgroup_id = 42;	/* not in the table */
+	assert_int_equal(filter_parse(&f, "cg:web", err, sizeof(err)), 0);
+	assert_int_equal(f.n_cg, 1);
+	assert_false(filter_is_empty(&f));
+	assert_true(filter_match_sys_in(&f, &s, &web));
+	assert_false(filter_match_sys_in(&f, &s, &dock));
+	assert_false(filter_match_sys_in(&f, &s, &none));	/* id 0 never matches */
+	assert_false(filter_match_sys_in(&f, &s, &unknown));
+	assert_false(filter_match_sys_in(&f, NULL, &web));	/* no table: no match */
+	/* path substring, values OR, kinds AND */
+	assert_int_equal(filter_parse(&f, "cg:system.slice", err, sizeof(err)), 0);
+	assert_true(filter_match_sys_in(&f, &s, &dock));
+	assert_false(filter_match_sys_in(&f, &s, &web));
+	assert_int_equal(filter_parse(&f, "cg:3f2a,lattop-test nginx", err, sizeof(err)), 0);
+	assert_true(filter_match_sys_in(&f, &s, &dock));
+	assert_true(filter_match_sys_in(&f, &s, &web));
+	assert_int_equal(filter_parse(&f, "cg:web postgres", err, sizeof(err)), 0);
+	assert_false(filter_match_sys_in(&f, &s, &web));
+	/* without cg: terms, the _in matchers are the plain ones, id 0 included */
+	assert_int_equal(filter_parse(&f, "nginx", err, sizeof(err)), 0);
+	assert_true(filter_match_sys_in(&f, &s, &none));
+	assert_true(filter_match_cgroup(&f, &s, 0));
+	/* clients, family rows, stacks */
+	assert_int_equal(filter_parse(&f, "cg:web", err, sizeof(err)), 0);
+	memset(&cl, 0, sizeof(cl));
+	cl.key.cgid = 7;
+	assert_true(filter_match_client_in(&f, &s, &cl));
+	cl.key.cgid = 9;
+	assert_false(filter_match_client_in(&f, &s, &cl));
+	memset(&fr, 0, sizeof(fr));
+	fr.key.cgid = 7;
+	assert_true(filter_match_fam_in(&f, &s, SNAP_FAM_RUNQ, &fr));
+	fr.key.cgid = 0;
+	assert_false(filter_match_fam_in(&f, &s, SNAP_FAM_BLOCK, &fr));
+	memset(&st, 0, sizeof(st));
+	st.cgroup_id = 7;
+	assert_true(filter_match_stack_in(&f, &s, &st));
+	st.cgroup_id = 9;
+	assert_false(filter_match_stack_in(&f, &s, &st));
+	/* a name without a terminator in the table is still matched safely */
+	memset(s.cgroups[0].name, 'w', sizeof(s.cgroups[0].name));
+	assert_int_equal(filter_parse(&f, "cg:www", err, sizeof(err)), 0);
+	assert_true(filter_match_cgroup(&f, &s, 7));
+	/* round trip and errors */
+	assert_int_equal(filter_parse(&f, "cg:a,b  pid:3 cg:pod:5f1c/3f2a", err, sizeof(err)), 0);
+	filter_format(&f, out, sizeof(out));
+	assert_string_equal(out, "pid:3 cg:a,b,pod:5f1c/3f2a");
+	expect_error("cg:", "'cg:' needs a value");
+	expect_error("cg:a,,b", "'cg:' needs a value between commas");
+	expect_error("cg:\x01x", "bad cgroup");
+	snapshot_free(&s);
+}
+
 static void test_host(void **state)
 {
 	struct filter f, g;
@@ -566,6 +654,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_cg),
 		cmocka_unit_test(test_parse_and_match),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_round_trip),

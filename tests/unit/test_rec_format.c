@@ -695,6 +695,93 @@ static void test_sections(void **state)
 	snapshot_free(&b);
 }
 
+/* Cgroups on every kind of row, a table with hostile bytes, a stack with no calls (not kept). */
+static void add_cgroups(struct snapshot *s)
+{
+	static const char *const names[] = { "/", "web.service", "docker:3f2a\x1b[2J" };
+	struct snap_stack *st;
+
+	for (uint64_t i = 0; i < 3; i++) {
+		struct snap_cgroup *cg = snapshot_add_cgroup(s);
+
+		assert_non_null(cg);
+		cg->id = i == 2 ? UINT64_MAX : 1 + i * 1000;
+		cg->kind = i == 0 ? SNAP_CG_ROOT : i == 1 ? SNAP_CG_SYSTEMD : SNAP_CG_DOCKER;
+		cg->gone = i == 2;
+		memset(cg->path, 'p', sizeof(cg->path) - 1);
+		strcpy(cg->name, names[i]);
+	}
+	s->cgroups_state = SNAP_CGROUPS_ON;
+	strcpy(s->cgroups_note, "partial \x07");
+	for (size_t i = 0; i < s->n_sys; i++)
+		s->sys[i].cgroup_id = i ? s->cgroups[i % 3].id : 0;
+	for (size_t i = 0; i < s->n_clients; i++)
+		s->clients[i].key.cgid = 1001;
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		for (size_t i = 0; i < s->fam[f].n; i++)
+			s->fam[f].rows[i].key.cgid = UINT64_MAX - i;
+	s->slow_ns = 1000;
+	for (int i = 0; i < 2; i++) {
+		st = snapshot_add_stack(s);
+		assert_non_null(st);
+		st->pid = 5;
+		st->count = (uint64_t)i;	/* the first has no calls: not recorded */
+		st->cgroup_id = 1001 + (uint64_t)i;
+	}
+}
+
+static void test_cgroups_round_trip(void **state)
+{
+	struct snapshot a, b;
+	struct rec_buf buf = { 0 }, x = { 0 };
+	struct rec_error e = { 0 };
+
+	(void)state;
+	build(&a);
+	add_families(&a);
+	add_cgroups(&a);
+	snapshot_init(&b);
+	assert_int_equal(rec_encode_tick(&buf, &a), 0);
+	assert_int_equal(rec_decode_tick(buf.data, buf.len, &b, &e), 0);
+	assert_same(&a, &b);
+	assert_int_equal(b.cgroups_state, SNAP_CGROUPS_ON);
+	assert_string_equal(b.cgroups_note, a.cgroups_note);
+	assert_int_equal(b.n_cgroups, 3);
+	assert_memory_equal(a.cgroups, b.cgroups, 3 * sizeof(*a.cgroups));
+	assert_non_null(snapshot_cgroup(&b, UINT64_MAX));
+	assert_true(b.sys[2].cgroup_id == UINT64_MAX && b.sys[0].cgroup_id == 0);
+	assert_true(b.fam[SNAP_FAM_BLOCK].rows[1].key.cgid == UINT64_MAX - 1);
+	assert_int_equal(b.n_stacks, 1);
+	assert_true(b.stacks[0].cgroup_id == 1002);
+
+	/*
+	 * Without the section (an older recording, or cgroups off): ids 0,
+	 * state OFF; the writer leaves it out when the state is OFF.
+	 */
+	a.cgroups_state = SNAP_CGROUPS_OFF;
+	assert_int_equal(rec_encode_tick(&x, &a), 0);
+	assert_true(x.len < buf.len);
+	assert_int_equal(rec_decode_tick(x.data, x.len, &b, &e), 0);
+	assert_int_equal(b.cgroups_state, SNAP_CGROUPS_OFF);
+	assert_int_equal(b.n_cgroups, 0);
+	assert_true(b.sys[2].cgroup_id == 0 && b.clients[0].key.cgid == 0);
+	assert_true(b.fam[SNAP_FAM_BLOCK].rows[1].key.cgid == 0 && b.stacks[0].cgroup_id == 0);
+
+	/* a table out of id order is refused (snapshot_cgroup searches by id) */
+	a.cgroups_state = SNAP_CGROUPS_ON;
+	a.sys[1].cgroup_id = 1;
+	a.cgroups[0].id = 5000;
+	x.len = 0;
+	assert_int_equal(rec_encode_tick(&x, &a), 0);
+	assert_int_equal(rec_decode_tick(x.data, x.len, &b, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "cgroups not in id order"));
+	a.cgroups[0].id = 1;
+	rec_buf_free(&buf);
+	rec_buf_free(&x);
+	snapshot_free(&a);
+	snapshot_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_flip_offset), cmocka_unit_test(test_foreign_and_newer),
 		cmocka_unit_test(test_row_flags),
 		cmocka_unit_test(test_bad_payloads), cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_cgroups_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

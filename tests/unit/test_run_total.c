@@ -155,12 +155,68 @@ static void test_key_limit_counted(void **state)
 	run_total_free(rt);
 }
 
+/*
+ * One process moved from web.service to another cgroup: two rows, each with
+ * its own totals; the cgroup table of the run keeps web's name after the
+ * snapshots stop naming it (removed).
+ */
+static void test_cgroups_kept_apart(void **state)
+{
+	struct run_total *rt = run_total_new(100);
+	struct snapshot s, out;
+	struct snap_cgroup *cg;
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(rt);
+	snapshot_init(&s);
+	snapshot_init(&out);
+	add_row(&s, 1, 0, 10, 1000);
+	s.sys[0].cgroup_id = 7;
+	cg = snapshot_add_cgroup(&s);
+	cg->id = 7;
+	strcpy(cg->name, "web.service");
+	s.cgroups_state = SNAP_CGROUPS_ON;
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	/* next tick: same pid and syscall, now in cgroup 9; web is gone from the table */
+	snapshot_reset(&s);
+	add_row(&s, 1, 0, 4, 5000);
+	s.sys[0].cgroup_id = 9;
+	cg = snapshot_add_cgroup(&s);
+	cg->id = 9;
+	strcpy(cg->name, "docker:3f2a");
+	s.cgroups_state = SNAP_CGROUPS_ON;
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	assert_int_equal(run_total_emit(rt, &out), 0);
+	assert_int_equal(out.n_sys, 2);
+	for (size_t i = 0; i < out.n_sys; i++) {
+		const struct snap_sys_row *r = &out.sys[i];
+
+		if (r->cgroup_id == 7) {
+			assert_int_equal(r->total.count, 10);
+			seen |= 1;
+		} else if (r->cgroup_id == 9) {
+			assert_int_equal(r->total.count, 4);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+	assert_int_equal(out.n_cgroups, 2);
+	assert_int_equal(out.cgroups_state, SNAP_CGROUPS_ON);
+	assert_string_equal(snapshot_cgroup(&out, 7)->name, "web.service");
+	assert_string_equal(snapshot_cgroup(&out, 9)->name, "docker:3f2a");
+	snapshot_free(&s);
+	snapshot_free(&out);
+	run_total_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_newest_totals_survive_ageing),
 		cmocka_unit_test(test_family_rows_kept),
 		cmocka_unit_test(test_key_limit_counted),
+		cmocka_unit_test(test_cgroups_kept_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,11 +177,32 @@ class Calls:
                 self.proc.wait()
 
 
+def total_calls(ticks, keep, syscall="getppid"):
+    """Calls of @syscall since lattop started over the rows @keep(row) accepts:
+    per row key the largest since-start count seen (a tick the consumer dropped
+    on a busy machine loses nothing this way), summed over the keys. Rows of a
+    --cumulative run carry the since-start count as "count"."""
+    best = {}
+    for t in ticks:
+        for r in t.get("syscalls", []):
+            if r["syscall"] == syscall and keep(r):
+                k = (r["pid"], r.get("cgroup_id"), r.get("wait"))
+                best[k] = max(best.get(k, 0), r["total"]["count"] if "total" in r else r["count"])
+    return sum(best.values())
+
+
 def getppid_by(ticks, pid, cgid=None):
-    """Interval getppid calls of @pid (in cgroup @cgid when given) over @ticks."""
-    return sum(r["count"] for t in ticks for r in t.get("syscalls", [])
-               if r["pid"] == pid and r["syscall"] == "getppid"
-               and (cgid is None or r.get("cgroup_id") == cgid))
+    """getppid calls of @pid (in cgroup @cgid when given) since lattop started:
+    per row key the largest since-start count seen (a tick the consumer dropped
+    on a busy machine loses nothing this way), summed over the keys."""
+    best = {}
+    for t in ticks:
+        for r in t.get("syscalls", []):
+            if r["pid"] == pid and r["syscall"] == "getppid" and \
+                    (cgid is None or r.get("cgroup_id") == cgid):
+                k = (r.get("cgroup_id"), r.get("wait"), r.get("pstart_ns"))
+                best[k] = max(best.get(k, 0), r["total"]["count"] if "total" in r else r["count"])
+    return sum(best.values())
 
 
 def cgroup_entry(ticks, cgid):

@@ -4,7 +4,7 @@
 Docker scope, a Kubernetes pod container and a plain path make exactly known
 getppid calls while a storm of getppid calls runs outside the tree. Three
 lattop --json instances at once:
-  A  no filter: exact counts per (helper, cgroup); names ("web.service",
+  A  no filter, --cumulative: exact counts per (helper, cgroup); names ("web.service",
      "docker:<12 hex>", "pod:<uid 8>/<12 hex>", the path); the "cgroups"
      array names each id; cg:TEXT over the rows (name or path substring)
      sums exactly the cgroup's calls, the storm not among them; a cgroup
@@ -23,12 +23,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cgroup_util as cgu  # noqa: E402
 import lattest  # noqa: E402
 
-HEX = "3f2a1b0c9d8e7f60" * 4           # 64 hex digits
+HEX = "3f2a1b0c9d8e7f60" * 4           # 64 hex digits: a docker container
+HEX2 = "a1b2c3d4e5f60718" * 4          # a pod's container
 POD_UID = "5f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b"
 CG = {                                # rel path -> (calls, expected name or None: the path)
     "web.service": (3001, "web.service"),
     f"docker-{HEX}.scope": (1702, f"docker:{HEX[:12]}"),
-    f"kubepods/pod{POD_UID}/{HEX}": (2503, f"pod:{POD_UID[:8]}/{HEX[:12]}"),
+    f"kubepods/pod{POD_UID}/{HEX2}": (2503, f"pod:{POD_UID[:8]}/{HEX2[:12]}"),
     "plain/leaf": (904, None),
 }
 MIG_A, MIG_B = 611, 1222            # the migrating helper: calls in a, then in b
@@ -50,7 +51,10 @@ def main():
     storm = subprocess.Popen([STORM, "400000000"], stdout=subprocess.DEVNULL)
     helpers, lts = [], []
     try:
-        a = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block"], 90)
+        # --cumulative: every live row in every tick (the interval view lists only
+        # rows with calls in the tick), so that a row's ageing out can be seen.
+        a = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
+                            "--cumulative"], 90)
         b = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
                             "--cgroup", web], 90)
         c = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
@@ -101,6 +105,8 @@ def main():
             lt.stop()
 
     print("cgroup ids:", {k: v for k, v in ids.items()})
+    for rel, h in by_rel.items():
+        print(" ", rel[:20], h.pid, {(r["syscall"], r.get("cgroup_id")): r["count"] for t in a.ticks for r in t.get("syscalls", []) if r["pid"] == h.pid and r["syscall"] == "getppid"})
     # A: exact counts and names.
     for rel, (n, name) in CG.items():
         pid, cgid = by_rel[rel].pid, ids[rel]
@@ -119,15 +125,14 @@ def main():
                       f"path {entry and entry.get('path')!r}")
     # cg:TEXT over the rows: substring of name or path, exact while the storm runs.
     for text, rel in (("web", "web.service"), (HEX[:12], f"docker-{HEX}.scope"),
-                      (f"pod:{POD_UID[:8]}", f"kubepods/pod{POD_UID}/{HEX}"),
+                      (f"pod:{POD_UID[:8]}", f"kubepods/pod{POD_UID}/{HEX2}"),
                       ("plain/leaf", "plain/leaf")):
         match = set()
         for t in a.ticks:
             for cg in t.get("cgroups", []):
                 if text in cg.get("name", "") or text in cg.get("path", ""):
                     match.add(cg["id"])
-        got = sum(r["count"] for t in a.ticks for r in t.get("syscalls", [])
-                  if r["syscall"] == "getppid" and r.get("cgroup_id") in match)
+        got = cgu.total_calls(a.ticks, lambda r: r.get("cgroup_id") in match)
         lattest.check(got == CG[rel][0], f"[A] cg:{text}: exactly {CG[rel][0]} getppid calls "
                       f"(got {got}; cgroups {sorted(match)})")
     storm_calls = cgu.getppid_by(a.ticks, storm.pid)
@@ -148,6 +153,11 @@ def main():
                  if cg.get("id") == gone_id and cg.get("gone")]
     last_row = max((i for i, t in enumerate(a.ticks) for r in t.get("syscalls", [])
                     if r.get("cgroup_id") == gone_id), default=-1)
+    seen = [(i, cg.get("gone")) for i, t in enumerate(a.ticks) for cg in t.get("cgroups", [])
+            if cg.get("id") == gone_id]
+    print(f"gone.service in the cgroups arrays (tick, gone): {seen[-14:]}; {len(a.ticks)} ticks; "
+          f"rows in ticks {sorted({i for i, t in enumerate(a.ticks) for r in t.get('syscalls', []) if r.get('cgroup_id') == gone_id})}; "
+          f"web rows in ticks {sorted({i for i, t in enumerate(a.ticks) for r in t.get('syscalls', []) if r.get('cgroup_id') == ids['web.service']})}")
     lattest.check(bool(gone_seen), "[A] gone.service is marked gone in the cgroups array")
     lattest.check(last_row < len(a.ticks) - 3,
                   f"[A] gone.service's rows aged out (last in tick {last_row} of "

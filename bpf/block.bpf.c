@@ -16,6 +16,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/cgroup.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
@@ -114,8 +115,12 @@ static __always_inline void inflight_start(struct inflight *f, struct request *r
 	BPF_CORE_READ_STR_INTO(&f->key.comm, leader, comm);
 	f->key.a = rq_dev(rq);
 	f->key.b = rq_op(rq);
+	/* The issuer's v2 cgroup (the blkio controller may be v1: not used). */
+	f->key.cgid = cgroup_key_current();
 	f->skip = filter_excludes(f->key.tgid, f->key.comm, cfg_flags & ABI_CFG_FILTER_PID,
-				  cfg_flags & ABI_CFG_FILTER_COMM);
+				  cfg_flags & ABI_CFG_FILTER_COMM) ||
+		  cgroup_excluded(bpf_get_current_task_btf(),
+				  cgroup_filter_current(f->key.cgid), true);
 }
 
 /*

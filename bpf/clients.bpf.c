@@ -32,6 +32,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/cgroup.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/maps.bpf.h"
 
@@ -133,12 +134,15 @@ static __always_inline void current_proc_comm(char *comm)
 	bpf_core_read_str(comm, ABI_COMM_LEN, &leader->comm);
 }
 
-/* Is the current process outside the -p / -c pre-filter? */
+/* Is the current process outside the -p / -c / --cgroup pre-filter? */
 static __noinline bool current_excluded(void)
 {
 	bool by_pid = cfg_flags & ABI_CCFG_FILTER_PID, by_comm = cfg_flags & ABI_CCFG_FILTER_COMM;
 	char comm[ABI_COMM_LEN] = {};
 
+	if (cgroup_excluded(bpf_get_current_task_btf(), cgroup_filter_current(cgroup_key_current()),
+			    true))
+		return true;
 	if (!by_pid && !by_comm)
 		return false;
 	if (by_comm)
@@ -235,6 +239,7 @@ static __always_inline struct abi_client_val *attribute(struct conn_state *st, b
 
 	if (!st->attributed && process_ctx) {
 		st->key.tgid = bpf_get_current_pid_tgid() >> 32;
+		st->key.cgid = cgroup_key_current();
 		st->attributed = 1;
 		st->skip = current_excluded();
 		if (st->skip)
@@ -309,6 +314,7 @@ static __always_inline struct conn_state *adopt(const struct sock *sk, __u64 skp
 		fresh.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	}
 	fresh.key.tgid = bpf_get_current_pid_tgid() >> 32;
+	fresh.key.cgid = cgroup_key_current();
 	fresh.attributed = 1;
 	fresh.adopted = 1;
 	fresh.skip = current_excluded();
@@ -346,6 +352,9 @@ static __always_inline int on_io(const struct sock *sk, int len, int flags, bool
 		return 0;	/* not TCP, or outside the pre-filter */
 	if (!st->attributed && !attribute(st, true))
 		return 0;
+	/* The owner moved to another cgroup: its rows there from this call. */
+	if (cfg_cgroup_ids && st->key.tgid == bpf_get_current_pid_tgid() >> 32)
+		st->key.cgid = bpf_get_current_cgroup_id();
 	if (is_recv) {
 		st->unflushed_in += len;
 		st->bytes_in += len;
@@ -394,6 +403,7 @@ static __always_inline void conn_open(const struct sock *sk, __u64 skp, __u8 dir
 		/* connect() runs in the owner's context. */
 		st.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		st.key.tgid = bpf_get_current_pid_tgid() >> 32;
+		st.key.cgid = cgroup_key_current();
 		st.attributed = 1;
 		st.skip = current_excluded();
 	}

@@ -21,6 +21,7 @@
 #include <bpf/usdt.bpf.h>
 
 #include "abi/lat_abi.h"
+#include "lib/cgroup.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
@@ -66,7 +67,7 @@ struct {
 
 static const struct abi_hist zero_hist;
 
-/* The current process's key for probe @id, or false when the pre-filter excludes it. */
+/* The current process's key for probe @id (every byte set), or false when the pre-filter excludes it. */
 static __always_inline bool make_key(struct abi_fam_key *key, struct task_struct *task, __u32 id,
 				     __u32 kind)
 {
@@ -76,8 +77,11 @@ static __always_inline bool make_key(struct abi_fam_key *key, struct task_struct
 	key->pad = 0;
 	/* The leader's name, as the syscall rows (a plain load from a BTF task). */
 	__builtin_memcpy(key->comm, task->group_leader->comm, ABI_COMM_LEN);
-	return !filter_excludes(key->tgid, key->comm, cfg_flags & ABI_CFG_FILTER_PID,
-				cfg_flags & ABI_CFG_FILTER_COMM);
+	key->cgid = cgroup_key_current();
+	if (filter_excludes(key->tgid, key->comm, cfg_flags & ABI_CFG_FILTER_PID,
+			    cfg_flags & ABI_CFG_FILTER_COMM))
+		return false;
+	return !cgroup_excluded(task, cgroup_filter_current(key->cgid), true);
 }
 
 /*
@@ -104,7 +108,7 @@ static __always_inline void row_add(void *ctx, struct task_struct *task, __u32 i
 	/* pstart_ns: the process's start, as the syscall family keys it (abi_sys_key). */
 	if (ctx && timed && stacks_slow(lat_ns) &&
 	    stacks_record(ctx, key.tgid, task->group_leader->start_time, ABI_STACK_FUNC | id,
-			  key.comm, STACKS_ID_NOW, lat_ns))
+			  key.cgid, key.comm, STACKS_ID_NOW, lat_ns))
 		counter_inc_in(&stack_drops, 0);
 }
 
@@ -115,7 +119,7 @@ static __always_inline int on_start(__u32 id)
 	__u32 d;
 
 	/* Filtered here too, so that an excluded process keeps no storage. */
-	if (cfg_flags & (ABI_CFG_FILTER_PID | ABI_CFG_FILTER_COMM)) {
+	if ((cfg_flags & (ABI_CFG_FILTER_PID | ABI_CFG_FILTER_COMM)) || cfg_cgroup_filtering) {
 		struct abi_fam_key key;
 
 		if (!make_key(&key, task, id, 0))

@@ -27,6 +27,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/cgroup.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
@@ -67,8 +68,11 @@ static __always_inline bool runq_excluded(__u32 tgid, const char *comm)
 			       cfg_flags & ABI_CFG_FILTER_COMM);
 }
 
-/* Add one wait of @task (CO-RE reads: valid from every flavour). */
-static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
+/*
+ * Add one wait of @task (CO-RE reads: valid from every flavour). @typed:
+ * @task is a tp_btf argument (its --cgroup verdict can be cached).
+ */
+static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns, bool typed)
 {
 	struct abi_fam_key key = {};
 	struct abi_hist *h;
@@ -83,6 +87,14 @@ static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
 	BPF_CORE_READ_STR_INTO(&key.comm, task, group_leader, comm);
 	if ((cfg_flags & ABI_CFG_FILTER_COMM) && runq_excluded(key.tgid, key.comm))
 		return;
+	/* The waiting task's cgroup: it is not the current one here. */
+	if (cfg_cgroup_ids || cfg_cgroup_filtering) {
+		key.cgid = cgroup_task_id(task);
+		if (cgroup_excluded(task, key.cgid, typed))
+			return;
+		if (!cfg_cgroup_ids)
+			key.cgid = 0;
+	}
 	key.a = (cfg_flags & ABI_CFG_PER_CPU) ? bpf_get_smp_processor_id() : ABI_FAM_ANY;
 
 	h = map_lookup_or_init(&rows, &key, &zero_hist, &created);
@@ -104,7 +116,7 @@ static __always_inline void runq_record(struct task_struct *task, __u64 wait_ns)
  * user space checks in the kernel's BTF.
  */
 static __always_inline void sched_info_wait(struct task_struct *next, __u64 queued_ns,
-					    __u64 now_ns)
+					    __u64 now_ns, bool typed)
 {
 	/*
 	 * last_queued 0: not queued since it last ran, sched_info_arrive adds
@@ -112,7 +124,7 @@ static __always_inline void sched_info_wait(struct task_struct *next, __u64 queu
 	 * still one wait, as in the kernel's count (pcount).
 	 */
 	if (queued_ns && now_ns >= queued_ns)
-		runq_record(next, now_ns - queued_ns);
+		runq_record(next, now_ns - queued_ns, typed);
 }
 
 SEC("tp_btf/sched_switch")
@@ -122,7 +134,7 @@ int BPF_PROG(btf_switch_si, bool preempt, struct task_struct *prev, struct task_
 	__u64 queued_ns = next->sched_info.last_queued;
 
 	if (queued_ns)
-		sched_info_wait(next, queued_ns, next->se.cfs_rq->rq->clock);
+		sched_info_wait(next, queued_ns, next->se.cfs_rq->rq->clock, true);
 	return 0;
 }
 
@@ -133,7 +145,7 @@ int BPF_PROG(raw_switch_si, bool preempt, struct task_struct *prev, struct task_
 	__u64 queued_ns = BPF_CORE_READ(next, sched_info.last_queued);
 
 	if (queued_ns)
-		sched_info_wait(next, queued_ns, BPF_CORE_READ(next, se.cfs_rq, rq, clock));
+		sched_info_wait(next, queued_ns, BPF_CORE_READ(next, se.cfs_rq, rq, clock), false);
 	return 0;
 }
 
@@ -157,7 +169,7 @@ static __always_inline void ts_queued(struct task_struct *task)
 }
 
 static __always_inline void ts_switch(struct task_struct *prev, struct task_struct *next,
-				      unsigned int prev_state)
+				      unsigned int prev_state, bool typed)
 {
 	__u64 *ts, now_ns;
 
@@ -168,7 +180,7 @@ static __always_inline void ts_switch(struct task_struct *prev, struct task_stru
 		return;
 	now_ns = bpf_ktime_get_ns();
 	if (now_ns > *ts)
-		runq_record(next, now_ns - *ts);
+		runq_record(next, now_ns - *ts, typed);
 	*ts = 0;
 }
 
@@ -201,7 +213,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(btf_switch_ts, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	ts_switch(prev, next, prev_state);
+	ts_switch(prev, next, prev_state, true);
 	return 0;
 }
 
@@ -223,6 +235,6 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_switch_ts, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	ts_switch(prev, next, prev_state);
+	ts_switch(prev, next, prev_state, false);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "abi/lat_abi.h"
+#include "lib/cgroup.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
@@ -39,11 +40,12 @@ struct task_slot {
 	__u64 start_ns;			/* 0: the call in flight is not timed */
 	__u32 nr;			/* syscall in flight, NR_NONE if none */
 	__u32 skip;			/* process excluded by the pre-filter */
-	struct abi_sys_key key;		/* tgid, pstart_ns, comm; nr set at exit */
+	struct abi_sys_key key;		/* tgid, pstart_ns, comm; nr and cgid set at exit */
+	__u64 cg_judged;		/* --cgroup: the cgroup id cg_skip was judged in */
 	__u8 switched;			/* the call in flight left the CPU: part[] is valid */
 	__u8 off;			/* 0 on CPU, else the part its off-CPU time goes to */
 	__u8 pend_part;			/* the part of a stretch not yet split (pend_off_ns) */
-	__u8 pad;
+	__u8 cg_skip;			/* --cgroup: the thread's cgroup is outside the filter */
 	__s32 kstack_id;		/* --slow: kernel stack at the last switch-out (if switched) */
 	__u64 seg_ns;			/* last switch-out (off CPU) or switch-in (on CPU) */
 	__u64 pend_off_ns;		/* blocked stretch to split once run_delay has its wait */
@@ -251,6 +253,19 @@ static __always_inline int on_enter(long id)
 		slot_fill_identity(t, task);
 	if (t->skip)
 		return 0;
+	if (cfg_cgroup_filtering) {
+		/* Judged again only when the thread moved to another cgroup. */
+		__u64 cgid = bpf_get_current_cgroup_id();
+
+		if (cgid != t->cg_judged) {
+			t->cg_skip = !cgroup_listed(cgroup_of(task));
+			t->cg_judged = cgid;
+		}
+		if (t->cg_skip) {
+			t->nr = NR_NONE;	/* its exit counts nothing */
+			return 0;
+		}
+	}
 	t->nr = (__u32)id;
 	t->start_ns = timed ? bpf_ktime_get_ns() : 0;
 	t->switched = 0;
@@ -270,7 +285,10 @@ static __always_inline bool key_from_task(struct abi_sys_key *key, struct task_s
 	key->tgid = task->tgid;
 	key->pstart_ns = leader->start_time;
 	__builtin_memcpy(key->comm, leader->comm, ABI_COMM_LEN);
-	return !proc_excluded(key);
+	key->cgid = cgroup_key_current();
+	if (proc_excluded(key))
+		return false;
+	return !cgroup_excluded(task, cgroup_filter_current(key->cgid), true);
 }
 
 /*
@@ -373,7 +391,7 @@ static __noinline void slow_record(void *ctx, struct task_slot *t, const struct 
 {
 	__s32 kid = t->switched ? t->kstack_id : STACKS_ID_NOW;
 
-	if (stacks_record(ctx, key->tgid, key->pstart_ns, nr, key->comm, kid, lat_ns))
+	if (stacks_record(ctx, key->tgid, key->pstart_ns, nr, key->cgid, key->comm, kid, lat_ns))
 		counter_inc(ABI_CNT_STACKS_DROPPED);
 }
 
@@ -401,6 +419,8 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		 * newest name (a plain load from a BTF task, as key_from_task).
 		 */
 		__builtin_memcpy(key.comm, task->group_leader->comm, ABI_COMM_LEN);
+		/* The cgroup now: a task moved is counted in the new one from this call. */
+		key.cgid = cgroup_key_current();
 		nr_raw = t->nr & ABI_SYS_NR_MASK;
 		key.nr = nr_classified(t->nr, task);
 		t->nr = NR_NONE;

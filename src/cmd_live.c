@@ -17,7 +17,9 @@
 #include "cmd_live.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/cgroup_filter.h"
 #include "collect/func_probes.h"
+#include "collect/pidns.h"
 #include "collect/collector.h"
 #include "collect/exporter.h"
 #include "collect/sim_source.h"
@@ -131,6 +133,31 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 	return collector_error(c);
 }
 
+/*
+ * -p takes pids of the namespace lattop runs in; the BPF pre-filter wants the
+ * kernel's (the same pids in the initial namespace).
+ */
+static int kernel_pids_of(const struct options *o, uint32_t *kernel_pids, char *err,
+			  size_t errlen)
+{
+	struct pidns *ns;
+	int ret = 0;
+
+	memcpy(kernel_pids, o->pids, o->n_pids * sizeof(*kernel_pids));
+	if (!o->n_pids)
+		return 0;
+	ns = pidns_open(NULL);
+	for (size_t i = 0; ns && pidns_ino(ns) && i < o->n_pids && !ret; i++) {
+		ret = pidns_to_kernel(ns, o->pids[i], &kernel_pids[i]);
+		if (ret)
+			snprintf(err, errlen, "-p %u: cannot find its pid in the kernel's namespace "
+				 "(lattop runs in PID namespace %llu): %s", o->pids[i],
+				 (unsigned long long)pidns_ino(ns), strerror(-ret));
+	}
+	pidns_free(ns);
+	return ret;
+}
+
 static int open_source(struct source *src, const struct options *o,
 		       const struct client_sample_sink *samples, char *features,
 		       size_t features_len, char *err, size_t errlen)
@@ -146,8 +173,13 @@ static int open_source(struct source *src, const struct options *o,
 		}
 		return 0;
 	}
+	uint32_t kernel_pids[ABI_MAX_PID_FILTER];
+	int ret = kernel_pids_of(o, kernel_pids, err, errlen);
+
+	if (ret)
+		return ret;
 	struct bpf_source_opts bo = {
-		.pids = o->pids,
+		.pids = kernel_pids,
 		.n_pids = o->n_pids,
 		.comm = o->comm,
 		.sample_every = o->sample_every,
@@ -166,10 +198,16 @@ static int open_source(struct source *src, const struct options *o,
 		.n_usdts = o->n_usdts,
 		.slow_ns = o->slow_ns,
 		.max_stacks = o->max_stacks ? o->max_stacks : ABI_STACKS_DEFAULT,
+		.cgroups = o->cgroups,
+		.n_cgroups = o->n_cgroups,
+		.n_cgroup_filter = o->n_cgroups,
+		.cgroup_ids = !o->no_cgroups,
 		.features = features,
 		.features_len = features_len,
 	};
-
+	ret = cgroup_filter_resolve(o->cgroups, o->n_cgroups, bo.cgroup_filter, err, errlen);
+	if (ret)
+		return ret;
 	return bpf_source_open(src, &bo, err, errlen);
 }
 
@@ -192,6 +230,14 @@ static int check_probes(const struct options *o, char *err, size_t errlen)
 		fprintf(stderr, "lattop: %s (at most %d per glob)\n", fp.note, FUNC_PROBES_PER_GLOB);
 	func_probes_free(&fp);
 	return 0;
+}
+
+/* --cgroup of a path that is no cgroup is a mistake: said before any BPF is loaded. */
+static int check_cgroups(const struct options *o, char *err, size_t errlen)
+{
+	uint64_t ids[ABI_MAX_CGROUP_FILTER];
+
+	return cgroup_filter_resolve(o->cgroups, o->n_cgroups, ids, err, errlen);
 }
 
 /* -p of a process that does not exist is a mistake, not a wait. */
@@ -301,6 +347,10 @@ int cmd_live(int argc, char **argv, struct options *o, unsigned int closed_fds)
 		return 2;
 	}
 	if (o->command != CMD_REPLAY && !o->simulate && check_probes(o, err, sizeof(err))) {
+		fprintf(stderr, "lattop: %s\n", err);
+		return 2;
+	}
+	if (o->command != CMD_REPLAY && !o->simulate && check_cgroups(o, err, sizeof(err))) {
 		fprintf(stderr, "lattop: %s\n", err);
 		return 2;
 	}

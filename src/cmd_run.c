@@ -374,6 +374,7 @@ int cmd_run(int argc, char **argv)
 		.n_uprobes = a.opts.n_uprobes,
 		.usdts = a.opts.usdts,
 		.n_usdts = a.opts.n_usdts,
+		.cgroup_ids = !a.opts.no_cgroups,	/* run --assert over a cgroup (cg:) */
 		.features = features,
 		.features_len = sizeof(features),
 	};

@@ -53,13 +53,13 @@ static __always_inline __s32 stacks_kernel_id(void *ctx)
 }
 
 /*
- * Count one slow call of row (@tgid, @pstart_ns, @what) with kernel stack
+ * Count one slow call of row (@tgid, @pstart_ns, @what, @cgid) with kernel stack
  * @kstack_id (or STACKS_ID_NOW) and the current task's user stack, taken
  * now. @comm: the process name (ABI_COMM_LEN bytes). @ctx: the program's
  * context. 0, or -1 when it could not be stored (count ABI_CNT_STACKS_DROPPED).
  */
 static __always_inline int stacks_record(void *ctx, __u32 tgid, __u64 pstart_ns, __u32 what,
-					 const char *comm, __s32 kstack_id, __u64 lat_ns)
+					 __u64 cgid, const char *comm, __s32 kstack_id, __u64 lat_ns)
 {
 	struct abi_stack_key key = {};
 	struct abi_stack_val *v, nv = {};
@@ -67,6 +67,7 @@ static __always_inline int stacks_record(void *ctx, __u32 tgid, __u64 pstart_ns,
 	key.tgid = tgid;
 	key.pstart_ns = pstart_ns;
 	key.what = what;
+	key.cgid = cgid;
 	key.kstack_id = kstack_id == STACKS_ID_NOW ? stacks_kernel_id(ctx) : kstack_id;
 	key.ustack_id = (__s32)bpf_get_stackid(ctx, &stack_traces, BPF_F_USER_STACK);
 	/* A side the stack map could not hold (full, or a hash collision): not a stack to count. */

@@ -13,8 +13,10 @@
 
 #include "collect/bpf_source.h"
 #include "collect/bpf_stats.h"
+#include "collect/cgroup_resolver.h"
 #include "collect/families.h"
 #include "collect/fam_syscalls.h"
+#include "collect/pidns.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
@@ -32,7 +34,32 @@ struct bpf_source {
 	char note[N_FAMILIES][320];	/* a required family's is the error message */
 	uint64_t run_prev[2 * SNAP_PROBE_NR];	/* BPF statistics at the last tick: ns, cnt */
 	_Atomic int stats_fd;		/* BPF_ENABLE_STATS fd held by 'B' (main thread), -1: none */
+	struct pidns *pidns;		/* kernel pids -> ours; NULL: initial namespace */
+	struct cgroup_resolver *cgroups;	/* names the rows' cgroup ids; NULL: --no-cgroups */
 };
+
+/*
+ * The rows' cgroup ids named in @out; the rows of a cgroup removed since
+ * age out from the next tick on, like an exited process's.
+ */
+static int name_cgroups(struct bpf_source *s, struct snapshot *out)
+{
+	int ret;
+
+	if (!s->cgroups)
+		return 0;	/* cgroups_state stays OFF: ids are 0 */
+	ret = cgroup_resolver_fill(s->cgroups, out);
+	if (ret)
+		return ret;
+	for (size_t c = 0; c < out->n_cgroups; c++) {
+		if (!out->cgroups[c].gone)
+			continue;
+		for (size_t i = 0; i < N_FAMILIES; i++)
+			if (s->ctx[i] && families[i]->cgroup_gone)
+				families[i]->cgroup_gone(s->ctx[i], out->cgroups[c].id);
+	}
+	return 0;
+}
 
 /* Main thread: every open family with stacks takes the new --slow threshold. */
 static int bpf_source_set_slow_ns(void *ctx, uint64_t slow_ns)
@@ -121,6 +148,9 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 			return ret;
 	}
 	newest_names(s, out);
+	/* First: the cgroup table names only the rows our namespace shows. */
+	if (pidns_translate(s->pidns, out) || name_cgroups(s, out))
+		return -ENOMEM;
 	read_probe_cost(s, &out->probe_cost);
 	out->simulated = false;
 	snprintf(out->source, sizeof(out->source), "bpf");
@@ -138,6 +168,8 @@ static void bpf_source_destroy(void *ctx)
 	for (size_t i = N_FAMILIES; i-- > 0;)
 		if (s->ctx[i])
 			families[i]->close(s->ctx[i]);
+	pidns_free(s->pidns);
+	cgroup_resolver_free(s->cgroups);
 	free(s);
 }
 
@@ -160,6 +192,25 @@ static void describe(const struct bpf_source *s, char *buf, size_t len)
 	}
 }
 
+/* "; cgroups v2 at /sys/fs/cgroup/unified (--cgroup: 1)", or why not. */
+static void describe_cgroups(const struct bpf_source *s, const struct bpf_source_opts *o,
+			     char *buf, size_t len)
+{
+	size_t off = strlen(buf);
+	const char *mount = s->cgroups ? cgroup_resolver_mount(s->cgroups) : NULL;
+
+	if (off >= len)
+		return;
+	if (!o->cgroup_ids)
+		snprintf(buf + off, len - off, "; cgroups off (--no-cgroups)%s",
+			 o->n_cgroup_filter ? ", --cgroup filter on" : "");
+	else if (!mount)
+		snprintf(buf + off, len - off, "; cgroups: no v2 hierarchy");
+	else
+		snprintf(buf + off, len - off, "; cgroups v2 at %s%s", mount,
+			 o->n_cgroup_filter ? " (--cgroup filter)" : "");
+}
+
 int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *err, size_t errlen)
 {
 	struct bpf_source *s;
@@ -176,6 +227,11 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		return -ENOMEM;
 	}
 	atomic_store(&s->stats_fd, -1);
+	if (o->cgroup_ids && cgroup_resolver_new(NULL, &s->cgroups)) {
+		snprintf(err, errlen, "cannot allocate the cgroup resolver: %s", strerror(ENOMEM));
+		free(s);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < N_FAMILIES; i++) {
 		const struct probe_family *pf = families[i];
 		int ret;
@@ -196,8 +252,12 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 		if (ret)
 			s->ctx[i] = NULL;
 	}
-	if (o->features)
+	/* Out of memory here: pids stay the kernel's, as in the initial namespace. */
+	s->pidns = pidns_open(NULL);
+	if (o->features) {
 		describe(s, o->features, o->features_len);
+		describe_cgroups(s, o, o->features, o->features_len);
+	}
 	src->name = "bpf";
 	src->ctx = s;
 	src->tick = bpf_source_tick;

@@ -155,6 +155,9 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx_v)
 	skel->rodata->cfg_flags = (o->samples ? ABI_CCFG_SAMPLES : 0) |
 		probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
 				    o->n_pids, o->comm, ABI_CCFG_FILTER_PID, ABI_CCFG_FILTER_COMM);
+	probe_set_cgroups(&skel->rodata->cfg_cgroup_ids, &skel->rodata->cfg_cgroup_filtering,
+			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
+			  o->n_cgroup_filter);
 	bpf_map__set_max_entries(skel->maps.clients, o->max_clients);
 	/* A connection per client at least; more for keep-alive pools. */
 	bpf_map__set_max_entries(skel->maps.conns, o->max_clients * 4 > ABI_SOCKS_DEFAULT ?
@@ -349,7 +352,9 @@ static int fam_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 {
 	struct client_source_opts co = { .max_clients = o->max_clients, .pids = o->pids,
 					 .n_pids = o->n_pids, .comm = o->comm,
-					 .samples = o->samples };
+					 .samples = o->samples, .cgroup_ids = o->cgroup_ids,
+					 .cgroup_filter = o->cgroup_filter,
+					 .n_cgroup_filter = o->n_cgroup_filter };
 	struct client_source *cs = client_source_open(&co, note, notelen);
 
 	if (!cs)

@@ -33,6 +33,9 @@ struct client_source_opts {
 	size_t n_pids;
 	const char *comm;		/* -c pre-filter (substring); NULL or "": all */
 	const struct client_sample_sink *samples;	/* raw samples; NULL: none */
+	bool cgroup_ids;		/* rows keyed by cgroup v2 id */
+	const uint64_t *cgroup_filter;	/* --cgroup ids (and below); n_cgroup_filter == 0: all */
+	size_t n_cgroup_filter;
 };
 
 /*

@@ -49,6 +49,9 @@ static int block_configure(void *skel_v, enum probe_flavour f, void *ctx)
 	(void)f;
 	flags |= probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
 				     o->n_pids, o->comm, ABI_CFG_FILTER_PID, ABI_CFG_FILTER_COMM);
+	probe_set_cgroups(&skel->rodata->cfg_cgroup_ids, &skel->rodata->cfg_cgroup_filtering,
+			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
+			  o->n_cgroup_filter);
 	skel->rodata->cfg_flags = flags;
 	if (o->max_fam_keys)
 		return bpf_map__set_max_entries(skel->maps.rows, o->max_fam_keys);
@@ -244,6 +247,11 @@ static void block_off(struct snapshot *out, const char *note)
 	snprintf(out->fam[SNAP_FAM_BLOCK].note, sizeof(out->fam[SNAP_FAM_BLOCK].note), "%s", note);
 }
 
+static void block_cgroup_gone(void *ctx, uint64_t cgid)
+{
+	fam_table_cgroup_gone(((struct fam_block *)ctx)->table, cgid);
+}
+
 const struct probe_family probe_family_block = {
 	.name = "block",
 	.cost = SNAP_PROBE_BLOCK,
@@ -254,5 +262,6 @@ const struct probe_family probe_family_block = {
 	.tick = block_tick,
 	.features = block_features,
 	.run_time = block_run_time,
+	.cgroup_gone = block_cgroup_gone,
 	.close = block_close,
 };

@@ -64,6 +64,9 @@ static int funcs_configure(void *skel_v, enum probe_flavour f, void *ctx)
 						      skel->rodata->cfg_comm, o->pids, o->n_pids,
 						      o->comm, ABI_CFG_FILTER_PID,
 						      ABI_CFG_FILTER_COMM);
+	probe_set_cgroups(&skel->rodata->cfg_cgroup_ids, &skel->rodata->cfg_cgroup_filtering,
+			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
+			  o->n_cgroup_filter);
 	if (o->max_fam_keys)
 		return bpf_map__set_max_entries(skel->maps.rows, o->max_fam_keys);
 	return 0;
@@ -282,6 +285,11 @@ static void funcs_off(struct snapshot *out, const char *note)
 }
 
 /* No off_option: asked for with -u / --usdt, it must work (a failure stops lattop). */
+static void funcs_cgroup_gone(void *ctx, uint64_t cgid)
+{
+	fam_table_cgroup_gone(((struct fam_funcs *)ctx)->table, cgid);
+}
+
 const struct probe_family probe_family_funcs = {
 	.name = "functions",
 	.cost = SNAP_PROBE_FUNCS,
@@ -293,5 +301,6 @@ const struct probe_family probe_family_funcs = {
 	.features = funcs_features,
 	.run_time = funcs_run_time,
 	.set_slow_ns = funcs_set_slow_ns,
+	.cgroup_gone = funcs_cgroup_gone,
 	.close = funcs_close,
 };

@@ -99,6 +99,9 @@ static int runq_configure(void *skel_v, enum probe_flavour f, void *ctx)
 
 	flags |= probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
 				     o->n_pids, o->comm, ABI_CFG_FILTER_PID, ABI_CFG_FILTER_COMM);
+	probe_set_cgroups(&skel->rodata->cfg_cgroup_ids, &skel->rodata->cfg_cgroup_filtering,
+			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
+			  o->n_cgroup_filter);
 	if (o->runq_per_cpu)
 		flags |= ABI_CFG_PER_CPU;
 	skel->rodata->cfg_flags = flags;
@@ -209,6 +212,11 @@ static void runq_close(void *ctx)
 	free(r);
 }
 
+static void runq_cgroup_gone(void *ctx, uint64_t cgid)
+{
+	fam_table_cgroup_gone(((struct fam_runq *)ctx)->table, cgid);
+}
+
 const struct probe_family probe_family_runq = {
 	.name = "runqueue",
 	.cost = SNAP_PROBE_RUNQ,
@@ -219,5 +227,6 @@ const struct probe_family probe_family_runq = {
 	.tick = runq_tick,
 	.features = runq_features,
 	.run_time = runq_run_time,
+	.cgroup_gone = runq_cgroup_gone,
 	.close = runq_close,
 };

@@ -74,6 +74,9 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 
 	flags |= probe_set_prefilter(skel->rodata->cfg_pids, skel->rodata->cfg_comm, o->pids,
 				     o->n_pids, o->comm, ABI_CFG_FILTER_PID, ABI_CFG_FILTER_COMM);
+	probe_set_cgroups(&skel->rodata->cfg_cgroup_ids, &skel->rodata->cfg_cgroup_filtering,
+			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
+			  o->n_cgroup_filter);
 	if (o->follow_tgid)
 		flags |= ABI_CFG_FILTER_TREE;
 	/* The breakdown needs both tasks of a switch typed: tp_btf only. */
@@ -374,6 +377,11 @@ static int sys_set_slow_ns(void *ctx, uint64_t slow_ns)
 	return 0;
 }
 
+static void sys_cgroup_gone(void *ctx, uint64_t cgid)
+{
+	model_mark_cgroup_gone(((struct sys_family *)ctx)->model, cgid);
+}
+
 const struct probe_family probe_family_syscalls = {
 	.name = "syscalls",
 	.cost = SNAP_PROBE_SYSCALLS,
@@ -382,5 +390,6 @@ const struct probe_family probe_family_syscalls = {
 	.features = sys_features,
 	.run_time = sys_run_time,
 	.set_slow_ns = sys_set_slow_ns,
+	.cgroup_gone = sys_cgroup_gone,
 	.close = sys_close,
 };

@@ -149,3 +149,8 @@ int fam_table_tick(struct fam_table *t, struct snapshot *out)
 	tab->evicted_total = t->evicted_total;
 	return 0;
 }
+
+void fam_table_cgroup_gone(struct fam_table *t, uint64_t cgid)
+{
+	fam_model_mark_cgroup_gone(t->model, cgid);
+}

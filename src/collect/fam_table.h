@@ -26,6 +26,9 @@ struct fam_table *fam_table_new(enum snap_family f, unsigned int n_parts, int ma
 /* This tick's rows, lost and evicted counts into out->fam[f] (state ON). 0 or -errno. */
 int fam_table_tick(struct fam_table *t, struct snapshot *out);
 
+/* Collector thread: rows of removed cgroup @cgid age out (fam_model_mark_cgroup_gone). */
+void fam_table_cgroup_gone(struct fam_table *t, uint64_t cgid);
+
 void fam_table_free(struct fam_table *t);
 
 #endif

@@ -182,6 +182,18 @@ uint32_t probe_set_prefilter(__u32 *cfg_pids, char *cfg_comm, const uint32_t *pi
 	return flags;
 }
 
+void probe_set_cgroups(__u8 *cfg_ids, __u8 *cfg_filtering, __u64 *cfg_filter, bool ids,
+		       const uint64_t *filter, size_t n)
+{
+	*cfg_ids = ids;
+	*cfg_filtering = 0;
+	for (size_t i = 0; i < n && i < ABI_MAX_CGROUP_FILTER; i++) {
+		cfg_filter[i] = filter[i];
+		if (filter[i])
+			*cfg_filtering = 1;
+	}
+}
+
 bool probe_kernel_has_tracepoint(const char *name)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();

@@ -78,6 +78,14 @@ struct bpf_object *probe_object(const struct probe_load_req *req, void *skel);
 uint32_t probe_set_prefilter(__u32 *cfg_pids, char *cfg_comm, const uint32_t *pids, size_t n_pids,
 			     const char *comm, uint32_t pid_flag, uint32_t comm_flag);
 
+/*
+ * The cgroup settings into a program's rodata (bpf/lib/cgroup.bpf.h), the
+ * same for every family: @ids keys rows by cgroup v2 id; @filter[@n] are
+ * the --cgroup ids (the kernel checks ancestry: below them is in too).
+ */
+void probe_set_cgroups(__u8 *cfg_ids, __u8 *cfg_filtering, __u64 *cfg_filter, bool ids,
+		       const uint64_t *filter, size_t n);
+
 /* Does the running kernel have tracepoint @name (e.g. "block_rq_insert")? */
 bool probe_kernel_has_tracepoint(const char *name);
 
@@ -105,6 +113,8 @@ struct probe_family {
 	const char *(*features)(void *ctx);
 	/* Cumulative run time and runs of its programs (kernel BPF statistics). */
 	void (*run_time)(void *ctx, uint64_t *run_ns, uint64_t *run_cnt);
+	/* Optional, collector thread: cgroup @cgid was removed; its rows age out. */
+	void (*cgroup_gone)(void *ctx, uint64_t cgid);
 	/* Optional, main thread: --slow threshold from now on (0: off). 0 or -errno. */
 	int (*set_slow_ns)(void *ctx, uint64_t slow_ns);
 	void (*close)(void *ctx);

@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/types.h>
+
+#include "abi/lat_abi.h"
 #include "collect/client_source.h"
 
 struct bpf_source_opts {
@@ -33,6 +36,9 @@ struct bpf_source_opts {
 	/* --cgroup: trace only tasks in these cgroups or below (paths as typed, resolved by the source). */
 	const char *const *cgroups;
 	size_t n_cgroups;
+	/* Their v2 ids, resolved before open (cmd_live: a missing path is a usage error). */
+	uint64_t cgroup_filter[ABI_MAX_CGROUP_FILTER];
+	size_t n_cgroup_filter;
 	bool cgroup_ids;		/* rows keyed by cgroup v2 id (off: --no-cgroups, ids 0) */
 	char *features;			/* out: one line saying what is active */
 	size_t features_len;

@@ -24,7 +24,7 @@
 #define FRAME_NAME_MAX 256	/* a demangled user frame, cut to fit */
 
 struct rd_entry {
-	struct abi_stack_key key;	/* first, with key_pad: the index's 32-byte key */
+	struct abi_stack_key key;	/* first, with key_pad: the index's 40-byte key */
 	uint64_t key_pad;		/* always 0 */
 	uint64_t prev_count;
 	uint64_t count, max_ns;
@@ -234,6 +234,7 @@ static int emit(struct snapshot *out, const struct rd_entry *e)
 	st->pid = e->key.tgid;
 	st->what = e->key.what;
 	st->pstart_ns = e->key.pstart_ns;
+	st->cgroup_id = e->key.cgid;
 	memcpy(st->comm, e->comm, sizeof(st->comm));
 	st->count = e->count - e->prev_count;
 	st->count_total = e->count;

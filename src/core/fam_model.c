@@ -19,6 +19,7 @@ struct fam_entry {
 	bool seen;
 	bool has_base;
 	bool unchanged;
+	bool gone;		/* its cgroup was removed: goes first, not counted as evicted */
 	unsigned int idle_ticks;
 	struct sparse_hist base[FAM_HISTS];	/* reading emitted last tick */
 	struct sparse_hist total[FAM_HISTS];	/* this tick's reading */
@@ -166,15 +167,27 @@ static void remove_at(struct fam_model *m, size_t i)
 	m->entries[i] = m->entries[--m->n];
 }
 
-/* The longest idle entry. */
+/* An entry of a removed cgroup, else the longest idle. */
 static size_t eviction_victim(const struct fam_model *m)
 {
 	size_t best = 0;
 
-	for (size_t i = 1; i < m->n; i++)
-		if (m->entries[i].idle_ticks > m->entries[best].idle_ticks)
+	for (size_t i = 1; i < m->n; i++) {
+		const struct fam_entry *a = &m->entries[i], *b = &m->entries[best];
+
+		if (a->gone != b->gone ? a->gone : a->idle_ticks > b->idle_ticks)
 			best = i;
+	}
 	return best;
+}
+
+void fam_model_mark_cgroup_gone(struct fam_model *m, uint64_t cgid)
+{
+	if (!cgid)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->entries[i].key.cgid == cgid)
+			m->entries[i].gone = true;
 }
 
 int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f,
@@ -199,11 +212,13 @@ int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f
 	}
 	while (m->n > m->max_keys) {
 		size_t victim = eviction_victim(m);
+		/* A removed cgroup's rows had their last counts out: only a live row is lost. */
+		bool lost = !m->entries[victim].gone;
 
 		if (on_retire)
 			on_retire(&m->entries[victim].key, ctx);
 		remove_at(m, victim);
-		if (evicted)
+		if (evicted && lost)
 			(*evicted)++;
 	}
 	a = (struct key_array){ m->entries, sizeof(*m->entries), m->n };

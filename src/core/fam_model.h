@@ -40,6 +40,13 @@ int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f
 		   uint64_t *evicted, void (*on_retire)(const struct abi_fam_key *key, void *ctx),
 		   void *ctx);
 
+/*
+ * Keys of cgroup @cgid (removed from the hierarchy) are gone: they age out
+ * as idle keys do (no task can run there any more) and are evicted first,
+ * without counting as evictions. @cgid 0: nothing.
+ */
+void fam_model_mark_cgroup_gone(struct fam_model *m, uint64_t cgid);
+
 size_t fam_model_size(const struct fam_model *m);
 
 #endif

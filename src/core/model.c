@@ -143,6 +143,15 @@ void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns)
 	}
 }
 
+void model_mark_cgroup_gone(struct model *m, uint64_t cgid)
+{
+	if (!cgid)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->entries[i].key.cgid == cgid)
+			m->entries[i].exited = true;
+}
+
 static int emit_row(struct snapshot *out, struct model_entry *e, const struct proc_names *names)
 {
 	const struct proc_name *pn = proc_names_get(names, e->key.tgid);
@@ -156,6 +165,7 @@ static int emit_row(struct snapshot *out, struct model_entry *e, const struct pr
 	r->pid = e->key.tgid;
 	snap_sys_set_key_nr(r, e->key.nr);
 	r->pstart_ns = e->key.pstart_ns;
+	r->cgroup_id = e->key.cgid;
 	/* One name per process, the newest: rows of a renamed process show its new name. */
 	memcpy(r->comm, pn && pn->pstart_ns == e->key.pstart_ns ? pn->comm : e->key.comm,
 	       ABI_COMM_LEN);
@@ -216,7 +226,7 @@ static int merge_rows(struct model *m, struct snapshot *out, size_t a, size_t b)
 
 /*
  * A renamed process has keys under its old and new names, now rows with
- * one name: one row per (process, syscall, wait), as for any other process.
+ * one name: one row per (process, syscall, wait, cgroup), as for any other process.
  * Only rows of renamed processes are compared, so this costs nothing on a
  * host where nothing was renamed.
  */
@@ -230,8 +240,9 @@ static int merge_renamed(struct model *m, struct snapshot *out, size_t first)
 		for (size_t j = i + 1; j < out->n_sys; j++) {
 			const struct snap_sys_row *a = &out->sys[i], *b = &out->sys[j];
 
+			/* A process moved between cgroups keeps a row in each. */
 			if (b->pid != a->pid || b->pstart_ns != a->pstart_ns || b->nr != a->nr ||
-			    b->wait != a->wait)
+			    b->wait != a->wait || b->cgroup_id != a->cgroup_id)
 				continue;
 			if (merge_rows(m, out, i, j))
 				return -ENOMEM;

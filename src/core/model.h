@@ -30,6 +30,12 @@ int model_update(struct model *m, const struct abi_sys_key *key, const struct ab
 void model_mark_exited(struct model *m, uint32_t tgid, uint64_t pstart_ns);
 
 /*
+ * Every key of cgroup @cgid (removed from the hierarchy) is marked exited:
+ * its rows age out like an exited process's. @cgid 0 (not attributed): nothing.
+ */
+void model_mark_cgroup_gone(struct model *m, uint64_t cgid);
+
+/*
  * Append one row per tracked key to @out (interval = delta since the last
  * tick, total = cumulative; a renamed process's keys under its old and new
  * names merged into one row per syscall, named with the newest), then drop keys that have been exited and idle

@@ -220,6 +220,7 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		r->pid = e->key.tgid;
 		snap_sys_set_key_nr(r, e->key.nr);
 		r->pstart_ns = e->key.pstart_ns;
+		r->cgroup_id = e->key.cgid;
 		memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
 		r->exited = e->exited;
 		r->cgroup_id = e->key.cgid;

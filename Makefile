@@ -151,6 +151,11 @@ $(O)/tests/test_elf_syms: tests/unit/test_elf_syms.c $(ELF_SYMS_SRCS) $(O)/libco
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(ELF_SYMS_SRCS) $(O)/libcore.a $(LDFLAGS) -lcmocka -lelf -lz
 
+# The cgroup resolver: a fake hierarchy in a temp dir, and the real v2 mount (root).
+$(O)/tests/test_cgroup_resolver_%: tests/unit/test_cgroup_resolver_%.c src/collect/cgroup_resolver.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/cgroup_resolver.c $(O)/libcore.a $(LDFLAGS) -lcmocka
+
 $(O)/tests/test_ksyms: tests/unit/test_ksyms.c src/collect/ksyms.c $(O)/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/ksyms.c $(O)/libcore.a $(LDFLAGS) -lcmocka

@@ -139,7 +139,7 @@ static int open_source(struct source *src, const struct options *o,
 			 "SIMULATED data (profile %s, seed %llu): no kernel tracing",
 			 sim_profile_name(o->sim_profile), (unsigned long long)o->seed);
 		if (sim_source_open(src, o->seed, o->sim_profile, !o->no_breakdown, !o->no_runq,
-				    !o->no_block, o->slow_ns)) {
+				    !o->no_block, !o->no_cgroups, o->slow_ns)) {
 			snprintf(err, errlen, "cannot start the simulation: out of memory");
 			return -ENOMEM;
 		}

@@ -30,11 +30,23 @@ void cgroup_resolver_free(struct cgroup_resolver *r);
 const char *cgroup_resolver_mount(const struct cgroup_resolver *r);
 
 /*
+ * Where docker keeps its containers' config.v2.json (default
+ * /var/lib/docker/containers; "" or NULL: do not look): a docker
+ * container's name is then "docker:<its name>". For tests.
+ */
+void cgroup_resolver_set_docker_dir(struct cgroup_resolver *r, const char *dir);
+
+/* Walks of the hierarchy so far (for tests and the bench). */
+uint64_t cgroup_resolver_walks(const struct cgroup_resolver *r);
+
+/*
  * Name every cgroup id @s's rows use (syscall rows, client rows, family
  * rows, stacks) in @s's cgroup table, sorted by id, and set
  * s->cgroups_state / cgroups_note. Ids no earlier walk has seen make one
  * new walk. An id that was seen and is no longer in the hierarchy is
- * marked gone (it keeps its last path and name). 0 or -ENOMEM.
+ * marked gone (it keeps its last path and name). An id no walk finds is
+ * in the table as SNAP_CG_UNRESOLVED, named "id:<id>". Id 0 (not
+ * attributed) is not in the table. 0 or -ENOMEM.
  */
 int cgroup_resolver_fill(struct cgroup_resolver *r, struct snapshot *s);
 

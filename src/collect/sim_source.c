@@ -37,7 +37,7 @@ static void sim_source_destroy(void *ctx)
 }
 
 int sim_source_open(struct source *src, uint64_t seed, int profile, bool breakdown, bool runq,
-		    bool block, uint64_t slow_ns)
+		    bool block, bool cgroups, uint64_t slow_ns)
 {
 	struct sim_source *ss = calloc(1, sizeof(*ss));
 
@@ -53,6 +53,7 @@ int sim_source_open(struct source *src, uint64_t seed, int profile, bool breakdo
 	atomic_init(&ss->slow_ns, slow_ns);
 	/* --no-breakdown, --no-runq, --no-block: the simulation leaves them out too. */
 	sim_set_families(ss->sim, breakdown, runq, block);
+	sim_set_cgroups(ss->sim, cgroups);	/* --no-cgroups */
 	src->name = "simulate";
 	src->ctx = ss;
 	src->tick = sim_source_tick;

@@ -18,6 +18,7 @@
 
 #include "core/hist.h"
 #include "core/sim.h"
+#include "core/sim_cgroups.h"
 #include "core/sim_clients.h"
 #include "core/sim_families.h"
 #include "core/sim_rand.h"
@@ -124,6 +125,7 @@ struct sim {
 	struct sim_stacks *stacks;
 	uint64_t slow_ns;		/* sim_set_slow_ns: 0 = no stacks */
 	bool breakdown;			/* sim_set_families */
+	bool cgroups;			/* sim_set_cgroups */
 	bool fam_on[SNAP_FAM_NR];
 	uint64_t tick;
 	uint64_t elapsed_ns;
@@ -187,6 +189,7 @@ struct sim *sim_new_profile(uint64_t seed, int profile)
 	sim->seed = seed;
 	sim->profile = profile;
 	sim_set_families(sim, true, true, true);
+	sim->cgroups = true;
 	sim->clients = sim_clients_new(seed, profile);
 	sim->fams = sim_fams_new(seed, profile == SIM_REGRESSION);
 	sim->stacks = sim_stacks_new();
@@ -216,6 +219,11 @@ void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block)
 	sim->fam_on[SNAP_FAM_RUNQ] = runq;
 	sim->fam_on[SNAP_FAM_BLOCK] = block;
 	sim->fam_on[SNAP_FAM_FUNC] = true;	/* as if -u and --usdt were given */
+}
+
+void sim_set_cgroups(struct sim *sim, bool on)
+{
+	sim->cgroups = on;
 }
 
 void sim_set_slow_ns(struct sim *sim, uint64_t slow_ns)
@@ -349,6 +357,9 @@ int sim_tick(struct sim *sim, struct snapshot *out, uint64_t interval_ns)
 	ret = sim_clients_tick(sim->clients, sim->tick, interval_ns, out) ?:
 	      sim_fams_tick(sim->fams, sim->tick, interval_ns, sim->fam_on, out) ?:
 	      sim_stacks_tick(sim->stacks, sim->slow_ns, out);
+	/* last: a pass over the rows made above, which leaves their numbers alone */
+	if (!ret && sim->cgroups)
+		ret = sim_cgroups_fill(sim->seed, out);
 	if (ret)
 		return ret;
 	out->breakdown = sim->breakdown;

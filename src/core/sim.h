@@ -76,6 +76,13 @@ struct sim *sim_new_profile(uint64_t seed, int profile);
 void sim_set_families(struct sim *sim, bool breakdown, bool runq, bool block);
 
 /*
+ * Cgroups (sim_cgroups.h; on by default): every row carries its process's
+ * cgroup id and the snapshot names them (cgroups_state ON). Off, as
+ * --no-cgroups asks: ids 0, no table, cgroups_state OFF.
+ */
+void sim_set_cgroups(struct sim *sim, bool on);
+
+/*
  * --slow: from the next tick, stacks of calls at or above @slow_ns (0: none)
  * for a few syscall and function rows (sim_stacks.h). Off by default.
  */

@@ -285,7 +285,7 @@ static __always_inline bool key_from_task(struct abi_sys_key *key, struct task_s
 	key->tgid = task->tgid;
 	key->pstart_ns = leader->start_time;
 	__builtin_memcpy(key->comm, leader->comm, ABI_COMM_LEN);
-	key->cgid = cgroup_key_current();
+	key->cgid = cgroup_key_btf(task);
 	if (proc_excluded(key))
 		return false;
 	return !cgroup_excluded(task, cgroup_filter_current(key->cgid), true);
@@ -420,7 +420,7 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		 */
 		__builtin_memcpy(key.comm, task->group_leader->comm, ABI_COMM_LEN);
 		/* The cgroup now: a task moved is counted in the new one from this call. */
-		key.cgid = cgroup_key_current();
+		key.cgid = cgroup_key_btf(task);
 		nr_raw = t->nr & ABI_SYS_NR_MASK;
 		key.nr = nr_classified(t->nr, task);
 		t->nr = NR_NONE;

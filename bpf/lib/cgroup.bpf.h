@@ -55,6 +55,16 @@ static __always_inline __u64 cgroup_key_id(struct task_struct *task)
 	return cfg_cgroup_ids ? cgroup_task_id(task) : 0;
 }
 
+/*
+ * The key's cgid for @task, a trusted BTF pointer (bpf_get_current_task_btf,
+ * tp_btf arguments): four plain loads, cheaper on the syscall hot path than
+ * the helper call (measured: tests/bench). 0 when off.
+ */
+static __always_inline __u64 cgroup_key_btf(struct task_struct *task)
+{
+	return cfg_cgroup_ids ? task->cgroups->dfl_cgrp->kn->id : 0;
+}
+
 /* The key's cgid for the current task: one helper call, or 0 when off. */
 static __always_inline __u64 cgroup_key_current(void)
 {

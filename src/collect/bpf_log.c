@@ -54,6 +54,11 @@ void bpf_log_reset(void)
 	log_len = 0;
 }
 
+bool bpf_log_says(const char *text)
+{
+	return memmem(log_buf, log_len, text, strlen(text)) != NULL;
+}
+
 int bpf_log_save(char *path, size_t len)
 {
 	const char *dir = getenv("TMPDIR");

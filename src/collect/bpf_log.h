@@ -19,6 +19,9 @@ void bpf_log_quiet(void);
 /* Forget what was kept so far. */
 void bpf_log_reset(void);
 
+/* Does what was kept since the last reset contain @text? */
+bool bpf_log_says(const char *text);
+
 /*
  * Write what was kept to a new file (O_EXCL|O_NOFOLLOW, 0600) in $TMPDIR or
  * /tmp; its path goes into @path. 0 or negative errno.

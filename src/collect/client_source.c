@@ -39,6 +39,7 @@ struct client_source {
 	uint64_t *cpu_vals;
 	uint64_t counters_prev[ABI_CCNT_NR];
 	uint64_t evicted_total, lost_total;
+	uint64_t retired_total;		/* rows deleted by us (removed cgroups): not evictions */
 	/* Raw samples: a thread of its own drains the sample ring, so a busy server
 	 * fills the ring's 8 MiB in far more than the 100 ms between its polls. */
 	struct client_sample_sink sink;
@@ -319,6 +320,7 @@ static int read_counters_then_rows(struct client_source *cs, struct snapshot *ou
 	if (ret)
 		return ret;
 	rows = out->n_clients - first;
+	rows += cs->retired_total;
 	gone = now[ABI_CCNT_ROWS_CREATED] > rows ? now[ABI_CCNT_ROWS_CREATED] - rows : 0;
 	*evicted = gone > cs->evicted_total ? gone - cs->evicted_total : 0;
 	return 0;
@@ -394,6 +396,31 @@ static void fam_off(struct snapshot *out, const char *note)
 	snprintf(out->clients_note, sizeof(out->clients_note), "%s", note);
 }
 
+/*
+ * Collector thread: the rows of removed cgroup @cgid leave the kernel table
+ * (their last counts were in this tick's snapshot), so they are gone from
+ * the next tick on without counting as evictions. No task can be in a
+ * removed cgroup, so nothing re-creates them (a late close from softirq
+ * at most, which then counts as a row of its own).
+ */
+static void fam_cgroup_gone(void *ctx, uint64_t cgid)
+{
+	struct client_source *cs = ctx;
+	struct abi_client_key key, next;
+	void *prev = NULL;
+
+	if (!cgid)
+		return;
+	while (!bpf_map_get_next_key(cs->rows_fd, prev, &next)) {
+		if (next.cgid == cgid && !bpf_map_delete_elem(cs->rows_fd, &next)) {
+			cs->retired_total++;
+			continue;	/* restart after the deleted key's predecessor */
+		}
+		key = next;
+		prev = &key;
+	}
+}
+
 const struct probe_family probe_family_clients = {
 	.name = "clients",
 	.cost = SNAP_PROBE_CLIENTS,
@@ -404,5 +431,6 @@ const struct probe_family probe_family_clients = {
 	.tick = fam_tick,
 	.features = fam_features,
 	.run_time = fam_run_time,
+	.cgroup_gone = fam_cgroup_gone,
 	.close = fam_close,
 };

@@ -98,6 +98,13 @@ static int explain_failure(const struct probe_load_req *req, int ret, char *err,
 			 "CAP_PERFMON", req->what, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * libbpf retries a map that failed with EMFILE without BTF, and a map
+	 * that needs BTF (task storage) then fails with EINVAL: its log still
+	 * says what ran out.
+	 */
+	if (ret != -EMFILE && ret != -ENFILE && bpf_log_says("Too many open files"))
+		ret = -EMFILE;
 	if (ret == -EMFILE || ret == -ENFILE) {
 		struct rlimit rl = { 0 };
 

@@ -6,8 +6,11 @@
  * inserted, -> complete).
  *
  * A request in flight is remembered in a hash keyed by its address from
- * insert (or issue) to complete; the issuer is the task current at the
- * first of those, i.e. the submitter. Two attach flavours of the same
+ * its start (block_io_start, where the kernel has one: in the submitter's
+ * context) or else its insert (or issue) to complete; the issuer is the
+ * task current at the first of those. Insert and issue alone can run in a
+ * kblockd worker (a queue run put off to it): without block_io_start a
+ * request first seen there is the worker's. Two attach flavours of the same
  * logic: tp_btf and raw_tp (classic tracepoints carry no request pointer).
  */
 #include "vmlinux.h"
@@ -40,6 +43,8 @@ struct inflight {
 	__u64 alloc_ns;		/* rq->start_time_ns: tells a new life of the same request apart */
 	__u32 requeued;		/* block_rq_requeue seen since the last issue */
 	__u32 skip;		/* issuer outside the -p / -c pre-filter */
+	__u32 begun;		/* made at block_io_start: this life's, until complete or merge */
+	__u32 pad;
 	struct abi_fam_key key;	/* issuer, dev, op */
 };
 
@@ -129,11 +134,32 @@ static __always_inline void inflight_start(struct inflight *f, struct request *r
  * new start_time_ns; without one (no I/O statistics, no scheduler), an
  * entry already issued and not requeued is stale.
  */
-static __always_inline bool inflight_stale(const struct inflight *f, __u64 alloc_ns)
+static __always_inline bool inflight_stale(const struct inflight *f, struct request *rq,
+					   __u64 alloc_ns)
 {
+	/*
+	 * Made at this life's start (each start overwrites an older entry):
+	 * current, unless a request that has no start (a flush) reuses the
+	 * address of one that never completed: its op tells them apart.
+	 */
+	if (f->begun)
+		return f->key.b != rq_op(rq);
 	if (f->alloc_ns != alloc_ns)
 		return true;
 	return !alloc_ns && f->issue_ns && !f->requeued;
+}
+
+/* A bio-based request begins: the submitter, in its own context, is the issuer. */
+static __always_inline int on_io_start(struct request *rq)
+{
+	__u64 id = (__u64)rq;
+	struct inflight fresh;
+
+	inflight_start(&fresh, rq, BPF_CORE_READ(rq, start_time_ns));
+	fresh.begun = 1;
+	if (bpf_map_update_elem(&inflight, &id, &fresh, BPF_ANY))
+		counter_inc(ABI_FCNT_INFLIGHT_FULL);
+	return 0;
 }
 
 static __always_inline int on_insert(struct request *rq)
@@ -143,8 +169,11 @@ static __always_inline int on_insert(struct request *rq)
 	struct inflight fresh;
 
 	/* A requeued request inserted again keeps its first insert (and issuer). */
-	if (f && !inflight_stale(f, alloc_ns))
+	if (f && !inflight_stale(f, rq, alloc_ns)) {
+		if (!f->insert_ns && !f->issue_ns)
+			f->insert_ns = bpf_ktime_get_ns();
 		return 0;
+	}
 	inflight_start(&fresh, rq, alloc_ns);
 	fresh.insert_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&inflight, &id, &fresh, BPF_ANY))
@@ -158,7 +187,7 @@ static __always_inline int on_issue(struct request *rq)
 	struct inflight *f = bpf_map_lookup_elem(&inflight, &id);
 	struct inflight fresh;
 
-	if (f && !inflight_stale(f, alloc_ns)) {
+	if (f && !inflight_stale(f, rq, alloc_ns)) {
 		/* Device time runs from the last issue: a requeued request is issued again. */
 		f->issue_ns = now;
 		f->requeued = 0;
@@ -235,6 +264,12 @@ static __always_inline int on_complete(struct request *rq, int error, unsigned i
 	return 0;
 }
 
+SEC("tp_btf/block_io_start")
+int BPF_PROG(btf_io_start, struct request *rq)
+{
+	return on_io_start(rq);
+}
+
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(btf_rq_insert, struct request *rq)
 {
@@ -263,6 +298,12 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(btf_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
 {
 	return on_complete(rq, error, nr_bytes);
+}
+
+SEC("raw_tp/block_io_start")
+int BPF_PROG(raw_io_start, struct request *rq)
+{
+	return on_io_start(rq);
 }
 
 SEC("raw_tp/block_rq_insert")

@@ -26,6 +26,7 @@
 #include "cmd_run.h"
 #include "collect/bpf_log.h"
 #include "collect/bpf_source.h"
+#include "collect/cgroup_filter.h"
 #include "collect/collector.h"
 #include "collect/consumer.h"
 #include "core/assert_expr.h"
@@ -375,10 +376,14 @@ int cmd_run(int argc, char **argv)
 		.usdts = a.opts.usdts,
 		.n_usdts = a.opts.n_usdts,
 		.cgroup_ids = !a.opts.no_cgroups,	/* run --assert over a cgroup (cg:) */
+		.n_cgroup_filter = a.opts.n_cgroups,
 		.features = features,
 		.features_len = sizeof(features),
 	};
-	ret = bpf_source_open(&src, &bo, err, sizeof(err));
+	ret = cgroup_filter_resolve(a.opts.cgroups, a.opts.n_cgroups, bo.cgroup_filter, err,
+				    sizeof(err));
+	if (!ret)
+		ret = bpf_source_open(&src, &bo, err, sizeof(err));
 	if (ret) {
 		run_fail(why, sizeof(why), "%s", err);
 		goto reap;	/* closing go lets the child exit unstarted */

@@ -53,6 +53,11 @@ static int block_configure(void *skel_v, enum probe_flavour f, void *ctx)
 			  skel->rodata->cfg_cgroup_filter, o->cgroup_ids, o->cgroup_filter,
 			  o->n_cgroup_filter);
 	skel->rodata->cfg_flags = flags;
+	/* block_io_start (Linux 6.5+) names the submitter of every bio-based request. */
+	if (libbpf_find_vmlinux_btf_id("block_io_start", BPF_TRACE_RAW_TP) < 0) {
+		bpf_program__set_autoload(skel->progs.btf_io_start, false);
+		bpf_program__set_autoload(skel->progs.raw_io_start, false);
+	}
 	if (o->max_fam_keys)
 		return bpf_map__set_max_entries(skel->maps.rows, o->max_fam_keys);
 	return 0;

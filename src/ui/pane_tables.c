@@ -343,10 +343,31 @@ void pane_syscalls_draw(struct ui *ui, WINDOW *w)
 	table_draw(w, 1, getmaxy(w) - 1, &spec, t->view.n, &t->pos);
 }
 
+/*
+ * CGROUP grows only as wide as the longest name it shows (at most @col's
+ * wide): on a host where every process is in "/" the room stays CMD's.
+ */
+static int cgroup_col_wide(const struct ui *ui, const struct view *v, struct table_col col)
+{
+	int longest = col.width;
+
+	for (size_t i = 0; i < v->n && longest < col.wide; i++) {
+		char buf[SNAP_CGROUP_NAME_LEN + 8];
+		int n;
+
+		ui_fmt_cgroup(ui, v->rows[i].cgroup_id, v->rows[i].cg, buf, sizeof(buf));
+		n = (int)strlen(buf);
+		if (n > longest)
+			longest = n;
+	}
+	return longest < col.wide ? longest : col.wide;
+}
+
 void pane_procs_draw(struct ui *ui, WINDOW *w)
 {
 	struct ui_table_state *t = &ui->tables[TABLE_PROCS];
 	char title[160], name[40];
+	struct table_col cols[sizeof(proc_cols) / sizeof(proc_cols[0])];
 	struct table_spec spec;
 
 	if (ui->clients.in_procs) {
@@ -374,8 +395,10 @@ void pane_procs_draw(struct ui *ui, WINDOW *w)
 			 t->gone_note[0] ? "  " : "", t->gone_note);
 	}
 	draw_title(w, title, ui->focus == TABLE_PROCS && !ui->hist_focus);
+	memcpy(cols, proc_cols, sizeof(cols));
+	cols[PC_CGROUP].wide = cgroup_col_wide(ui, &t->view, proc_cols[PC_CGROUP]);
 	spec = (struct table_spec){
-		.cols = proc_cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
+		.cols = cols, .ncols = sizeof(proc_cols) / sizeof(proc_cols[0]),
 		.hidden = ui_cols_hidden(ui, COLS_PROCS),
 		.sort_col = ui_sort_column(COLS_PROCS, t->sort),
 		.focused = ui->focus == TABLE_PROCS && !ui->hist_focus,

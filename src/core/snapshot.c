@@ -160,6 +160,24 @@ static int reserve_clients(struct snapshot *s, size_t want)
 	return 0;
 }
 
+/*
+ * Append a zeroed @size-byte element to *@arr (*@n of them, capacity
+ * *@cap). The element, or NULL with errno = ENOMEM.
+ */
+static void *append_zeroed(void **arr, size_t *cap, size_t *n, size_t size)
+{
+	void *p;
+
+	if (grow(*arr, cap, *n + 1, size, &p)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*arr = p;
+	p = (char *)p + (*n)++ * size;
+	memset(p, 0, size);
+	return p;
+}
+
 static int reserve_buckets(struct snapshot *s, size_t want)
 {
 	void *p;
@@ -185,15 +203,8 @@ struct snap_sys_row *snapshot_add_sys(struct snapshot *s)
 
 struct snap_cgroup *snapshot_add_cgroup(struct snapshot *s)
 {
-	void *p;
-
-	if (grow(s->cgroups, &s->cap_cgroups, s->n_cgroups + 1, sizeof(*s->cgroups), &p)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	s->cgroups = p;
-	memset(&s->cgroups[s->n_cgroups], 0, sizeof(*s->cgroups));
-	return &s->cgroups[s->n_cgroups++];
+	return append_zeroed((void **)&s->cgroups, &s->cap_cgroups, &s->n_cgroups,
+			     sizeof(*s->cgroups));
 }
 
 static int cgroup_cmp(const void *a, const void *b)
@@ -228,15 +239,7 @@ const struct snap_cgroup *snapshot_cgroup(const struct snapshot *s, uint64_t id)
 
 struct snap_host *snapshot_add_host(struct snapshot *s)
 {
-	void *p;
-
-	if (grow(s->hosts, &s->cap_hosts, s->n_hosts + 1, sizeof(*s->hosts), &p)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	s->hosts = p;
-	memset(&s->hosts[s->n_hosts], 0, sizeof(*s->hosts));
-	return &s->hosts[s->n_hosts++];
+	return append_zeroed((void **)&s->hosts, &s->cap_hosts, &s->n_hosts, sizeof(*s->hosts));
 }
 
 struct snap_client_row *snapshot_add_client(struct snapshot *s)
@@ -277,17 +280,11 @@ struct snap_fam_row *snapshot_add_fam(struct snapshot *s, enum snap_family f)
 
 struct snap_stack *snapshot_add_stack(struct snapshot *s)
 {
-	struct snap_stack *st;
-	void *p;
+	struct snap_stack *st = append_zeroed((void **)&s->stacks, &s->cap_stacks, &s->n_stacks,
+					       sizeof(*s->stacks));
 
-	if (grow(s->stacks, &s->cap_stacks, s->n_stacks + 1, sizeof(*s->stacks), &p)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	s->stacks = p;
-	st = &s->stacks[s->n_stacks++];
-	memset(st, 0, sizeof(*st));
-	st->first = (uint32_t)s->n_frames;
+	if (st)
+		st->first = (uint32_t)s->n_frames;
 	return st;
 }
 
@@ -339,6 +336,20 @@ static int copy_stacks(struct snapshot *dst, const struct snapshot *src)
 	return 0;
 }
 
+/* *@dst (capacity *@cap) holds a copy of @n @size-byte elements of @src. 0 or -ENOMEM. */
+static int copy_array(void **dst, size_t *cap, const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return 0;
+	if (grow(*dst, cap, n, size, &p))
+		return -ENOMEM;
+	*dst = p;
+	memcpy(p, src, n * size);
+	return 0;
+}
+
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 {
 	struct snap_arrays a = arrays_take(dst);
@@ -362,23 +373,12 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 			       src->fam[f].n * sizeof(*src->fam[f].rows));
 		dst->fam[f].n = src->fam[f].n;
 	}
-	if (src->n_hosts) {
-		void *p;
-
-		if (grow(dst->hosts, &dst->cap_hosts, src->n_hosts, sizeof(*dst->hosts), &p))
-			return -ENOMEM;
-		dst->hosts = p;
-		memcpy(dst->hosts, src->hosts, src->n_hosts * sizeof(*src->hosts));
-	}
+	if (copy_array((void **)&dst->hosts, &dst->cap_hosts, src->hosts, src->n_hosts,
+		       sizeof(*src->hosts)) ||
+	    copy_array((void **)&dst->cgroups, &dst->cap_cgroups, src->cgroups, src->n_cgroups,
+		       sizeof(*src->cgroups)))
+		return -ENOMEM;
 	dst->n_hosts = src->n_hosts;
-	if (src->n_cgroups) {
-		void *p;
-
-		if (grow(dst->cgroups, &dst->cap_cgroups, src->n_cgroups, sizeof(*dst->cgroups), &p))
-			return -ENOMEM;
-		dst->cgroups = p;
-		memcpy(dst->cgroups, src->cgroups, src->n_cgroups * sizeof(*src->cgroups));
-	}
 	dst->n_cgroups = src->n_cgroups;
 	if (copy_stacks(dst, src))
 		return -ENOMEM;

@@ -142,59 +142,46 @@ static int add_dev(struct filter *f, const char *val, char *err, size_t errlen)
 }
 
 /*
- * Part of a function's name (or "provider:probe"): printable ASCII without
- * the filter's separators, shorter than a function row's label.
+ * A printable-ASCII value without the filter's separators (',' splits
+ * values, blanks split terms), shorter than @width, appended to the @width-
+ * byte strings at @arr (*@n used). @what and @term name it in messages.
  */
-static int add_fn(struct filter *f, const char *val, char *err, size_t errlen)
+static int add_printable(char *arr, size_t width, size_t *n, const char *val, const char *what,
+			 const char *term, char *err, size_t errlen)
 {
 	size_t len = strlen(val);
 
 	for (const char *p = val; *p; p++) {
 		if (*p <= 0x20 || *p >= 0x7f) {
-			snprintf(err, errlen, "bad function '%.20s' (want fn:TEXT, printable, no "
-				 "spaces)", val);
+			snprintf(err, errlen, "bad %s '%.20s' (want %s:TEXT, printable, no spaces)",
+				 what, val, term);
 			return -EINVAL;
 		}
 	}
-	if (len >= SNAP_LABEL_LEN) {
-		snprintf(err, errlen, "function '%.20s...' longer than %d bytes", val,
-			 SNAP_LABEL_LEN - 1);
+	if (len >= width) {
+		snprintf(err, errlen, "%s '%.20s...' longer than %zu bytes", what, val, width - 1);
 		return -EINVAL;
 	}
-	if (f->n_fn == FILTER_MAX_TERMS) {
-		snprintf(err, errlen, "too many functions (at most %d)", FILTER_MAX_TERMS);
+	if (*n == FILTER_MAX_TERMS) {
+		snprintf(err, errlen, "too many %ss (at most %d)", what, FILTER_MAX_TERMS);
 		return -EINVAL;
 	}
-	memcpy(f->fn[f->n_fn++], val, len + 1);
+	memcpy(arr + (*n)++ * width, val, len + 1);
 	return 0;
 }
 
-/*
- * Part of a cgroup's name or path: printable ASCII without the filter's
- * separators (',' splits values, blanks split terms).
- */
+/* Part of a function's name (or "provider:probe"), shorter than a function row's label. */
+static int add_fn(struct filter *f, const char *val, char *err, size_t errlen)
+{
+	return add_printable(&f->fn[0][0], sizeof(f->fn[0]), &f->n_fn, val, "function", "fn", err,
+			     errlen);
+}
+
+/* Part of a cgroup's name or path. */
 static int add_cg(struct filter *f, const char *val, char *err, size_t errlen)
 {
-	size_t len = strlen(val);
-
-	for (const char *p = val; *p; p++) {
-		if (*p <= 0x20 || *p >= 0x7f) {
-			snprintf(err, errlen, "bad cgroup '%.20s' (want cg:TEXT, printable, no "
-				 "spaces)", val);
-			return -EINVAL;
-		}
-	}
-	if (len >= FILTER_CG_LEN) {
-		snprintf(err, errlen, "cgroup '%.20s...' longer than %d bytes", val,
-			 FILTER_CG_LEN - 1);
-		return -EINVAL;
-	}
-	if (f->n_cg == FILTER_MAX_TERMS) {
-		snprintf(err, errlen, "too many cgroups (at most %d)", FILTER_MAX_TERMS);
-		return -EINVAL;
-	}
-	memcpy(f->cg[f->n_cg++], val, len + 1);
-	return 0;
+	return add_printable(&f->cg[0][0], sizeof(f->cg[0]), &f->n_cg, val, "cgroup", "cg", err,
+			     errlen);
 }
 
 /*

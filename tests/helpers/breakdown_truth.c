@@ -4,12 +4,15 @@
  *
  *   breakdown_truth pipe N DELAY_MS   N reads of a pipe whose writer sleeps DELAY_MS first
  *   breakdown_truth fsync N FILE      N times: write 64 KiB to FILE, fsync it
- *   breakdown_truth cpu N             N reads of 4 MiB from /dev/zero (CPU-bound in the
- *                                     kernel) while a hog shares the CPU
+ *   breakdown_truth cpu N [MS]        at least N reads of 4 MiB from /dev/zero (CPU-bound in
+ *                                     the kernel), and at least MS ms of them, while a
+ *                                     hog shares the CPU
  *
  * Prints {"pid":P,"tid":T} and waits for a line on stdin; then does the
- * work and prints {"calls":N,"wait_ns":W} where W is the change of the
- * working thread's run-queue wait (/proc/self/task/T/schedstat field 2).
+ * work and prints {"calls":N,"wait_ns":W,"fsync_wall_ns":F,"fsync_cpu_ns":C}:
+ * N the calls made, W the change of the working thread's run-queue wait
+ * (/proc/self/task/T/schedstat field 2), F and C the fsyncs' summed wall
+ * and thread-CPU time.
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -75,6 +78,19 @@ static int do_pipe(long n, long delay_ms)
 	return 0;
 }
 
+static unsigned long long clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+/* Per fsync: wall time and this thread's CPU time (the kernel's own clock,
+ * exact for the running thread), so the test can check the on-CPU part
+ * and that the rest is I/O wait whatever the disk's speed. */
+static unsigned long long fsync_wall_ns, fsync_cpu_ns;
+
 static int do_fsync(long n, const char *file)
 {
 	static char buf[64 * 1024];
@@ -84,17 +100,33 @@ static int do_fsync(long n, const char *file)
 		return -1;
 	memset(buf, 'x', sizeof(buf));
 	for (long i = 0; i < n; i++) {
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) || fsync(fd))
+		unsigned long long t0, c0;
+		int err;
+
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			return -1;
+		t0 = clock_ns(CLOCK_MONOTONIC);
+		c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		err = fsync(fd);
+		fsync_cpu_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+		fsync_wall_ns += clock_ns(CLOCK_MONOTONIC) - t0;
+		if (err)
 			return -1;
 	}
 	close(fd);
 	return 0;
 }
 
-static int do_cpu(long n)
+/* Reads until they have taken @min_read_ms of wall time (at least @n of
+ * them): with the hog sharing the CPU, the scheduler then preempts the
+ * reader inside reads many times, not only around the fork. */
+static long cpu_reads;
+
+static int do_cpu(long n, long min_read_ms)
 {
 	static char buf[4 << 20];
 	int fd = open("/dev/zero", O_RDONLY);
+	unsigned long long read_ns = 0;
 	pid_t hog;
 
 	if (fd < 0)
@@ -105,13 +137,19 @@ static int do_cpu(long n)
 		for (;;)
 			;	/* shares CPU 0 (inherited affinity) until killed */
 	}
-	for (long i = 0; i < n; i++)
+	while ((cpu_reads < n || read_ns < (unsigned long long)min_read_ms * 1000000ULL) &&
+	       cpu_reads < 100000) {
+		unsigned long long t0 = clock_ns(CLOCK_MONOTONIC);
+
 		if (read(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			return -1;
+			break;
+		read_ns += clock_ns(CLOCK_MONOTONIC) - t0;
+		cpu_reads++;
+	}
 	kill(hog, SIGKILL);
 	waitpid(hog, NULL, 0);
 	close(fd);
-	return 0;
+	return cpu_reads >= n ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -123,7 +161,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: breakdown_truth pipe N DELAY_MS | fsync N FILE | cpu N\n");
+		fprintf(stderr, "usage: breakdown_truth pipe N DELAY_MS | fsync N FILE | cpu N [MS]\n");
 		return 2;
 	}
 	n = atol(argv[2]);
@@ -137,12 +175,13 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "fsync") && argc > 3)
 		ret = do_fsync(n, argv[3]);
 	else if (!strcmp(argv[1], "cpu"))
-		ret = do_cpu(n);
+		ret = do_cpu(n, argc > 3 ? atol(argv[3]) : 0);
 	else
 		ret = -1;
 	after = run_delay_ns(tid);
-	printf("{\"calls\":%ld,\"ok\":%s,\"wait_ns\":%llu}\n", n, ret ? "false" : "true",
-	       after - before);
+	printf("{\"calls\":%ld,\"ok\":%s,\"wait_ns\":%llu,\"fsync_wall_ns\":%llu,"
+	       "\"fsync_cpu_ns\":%llu}\n", cpu_reads ? cpu_reads : n, ret ? "false" : "true",
+	       after - before, fsync_wall_ns, fsync_cpu_ns);
 	fflush(stdout);
 	return ret ? 1 : 0;
 }

@@ -190,7 +190,7 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 
 bench: deps
 	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_scrape \
-		$(O)/bench/uprobe_loop
+		$(O)/bench/uprobe_loop $(O)/bench/row_filler
 	O=$(O) tests/bench/run.sh
 
 # Soak and fault suite (not part of `make test`): live lattop under floods,
@@ -211,6 +211,11 @@ $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
 
 # The uprobe part's load: K calls of one noinline function (tests/bench/uprobe_bench.py).
 $(O)/bench/uprobe_loop: tests/bench/uprobe_loop.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+# The maps part's load: N processes keeping (process, syscall) rows live (tests/bench/map_cost.py).
+$(O)/bench/row_filler: tests/bench/row_filler.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 

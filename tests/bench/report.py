@@ -345,6 +345,10 @@ def main():
     report_scrape(data)
     report_profile(names)
     report_perf(out)
+    for part_text in ("cgroup.txt", "maps.txt"):     # parts that write their own table
+        path = os.path.join(out, part_text)
+        if os.path.exists(path):
+            print("\n" + open(path).read().rstrip())
     busy = os.path.join(out, "busy.txt")
     if os.path.exists(busy):
         print("\n## WARNING: other work on the machine\n")

@@ -25,6 +25,8 @@
 #            and by bpftrace's uprobe + uretprobe + hist() (tests/bench/uprobe_bench.py)
 #   cgroup   the getppid storm under lattop with and without cgroup attribution
 #            (--no-cgroups), interleaved rounds: the ratio per syscall (tests/bench/cgroup_bench.py)
+#   maps     lattop's kernel memory (memlock per map) and the collector's CPU per tick with
+#            the syscall map empty and nearly full; both derived for 128 CPUs (tests/bench/map_cost.py)
 # Only measures and prints; never judges absolute times. Exit 0 when every
 # part ran, 1 when something could not run (said on stderr and in the notes).
 #
@@ -43,7 +45,7 @@
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
 #                           the histogram pane's summary)
 #   BENCH_CHURN_PROCS=6000 BENCH_CHURN_SECONDS=12  short-lived processes of the churn part
-#   BENCH_PARTS="nginx storm ui churn profile history scrape perf runq uprobe cgroup"  (and "block": tests/bench/block.sh)
+#   BENCH_PARTS="nginx storm ui churn profile history scrape perf runq uprobe cgroup maps"  (and "block": tests/bench/block.sh)
 #   BENCH_RUNQ_ROUNDS=5 BENCH_RUNQ_TRIPS=200000  the runq part (tests/bench/runq_bench.py)
 #   BENCH_UPROBE_ROUNDS=5 BENCH_UPROBE_CALLS=300000  the uprobe part (tests/bench/uprobe_bench.py)
 #   BENCH_CGROUP_ROUNDS=7 BENCH_CGROUP_CALLS=2000000  the cgroup part (tests/bench/cgroup_bench.py)
@@ -63,7 +65,7 @@ UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- p99 }
-PARTS=${BENCH_PARTS:-nginx storm ui churn profile history scrape perf runq uprobe cgroup}
+PARTS=${BENCH_PARTS:-nginx storm ui churn profile history scrape perf runq uprobe cgroup maps}
 CHURN_PROCS=${BENCH_CHURN_PROCS:-6000}
 CHURN_SECONDS=${BENCH_CHURN_SECONDS:-12}
 ATTACH_TIMEOUT_S=20
@@ -810,6 +812,8 @@ main() {
 				note "uprobe: the uprobe bench failed" ;;
 		cgroup) O="$O" BENCH_STORM_CPU="$STORM_CPU" python3 "$HERE/cgroup_bench.py" "$OUT" ||
 			note "cgroup: the cgroup attribution bench failed" ;;
+		maps) O="$O" python3 "$HERE/map_cost.py" "$OUT" ||
+			note "maps: the kernel memory and map-read bench failed" ;;
 		block) O="$O" BENCH_OUT="$OUT/block" "$HERE/block.sh" || note "block: tests/bench/block.sh failed" ;;
 		*) note "unknown part '$part'" ;;
 		esac

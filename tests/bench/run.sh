@@ -226,13 +226,15 @@ start_tracer() {
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" floor has_line "$TMP/tracer.out" '^attached' ;;
-	lattop | lattop-s* | lattop-noclients | lattop-nobd)
-		local extra=()
-		case $1 in
+	lattop | lattop-s* | lattop-noclients | lattop-nobd | lattop-min)
+		local extra=() base=${1%-min}
+		case $base in
 		lattop-noclients) extra=(--no-clients) ;;
 		lattop-nobd) extra=(--no-breakdown) ;;
-		lattop-s*) extra=(--sample "${1#lattop-s}") ;;
+		lattop-s*) extra=(--sample "${base#lattop-s}") ;;
 		esac
+		# -min: the "features off" figure, breakdown and cgroup attribution off.
+		[[ $1 == *-min ]] && extra+=(--no-breakdown --no-cgroups)
 		# A file rather than /dev/null: its first JSON line says the
 		# programs are attached and the first tick was collected.
 		"$LATTOP" --json -i 1 "${extra[@]}" > "$TMP/tracer.out" 2> "$TMP/tracer.err" &
@@ -499,7 +501,7 @@ part_storm() {
 	local cfgs=() cfg round res
 
 	[ -x "$STORM" ] || { note "storm: skipped: $STORM missing (make $STORM)"; return; }
-	for cfg in none floor lattop lattop-nobd lattop-s16 bpftrace syscount; do
+	for cfg in none floor lattop lattop-min lattop-nobd lattop-s16 lattop-s16-min bpftrace syscount; do
 		if tracer_available "$cfg"; then
 			cfgs+=("$cfg")
 		elif [[ $cfg != lattop* ]]; then

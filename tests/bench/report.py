@@ -156,7 +156,7 @@ def report_storm(data):
     charges both. Per method: added ns, x floor, x bpftrace; then every
     round's added ns (tracer - none of the same round) by both methods."""
     order = ("none", "floor", "lattop", "lattop-min", "lattop-nobd", "lattop-s16",
-             "lattop-s16-min", "bpftrace", "syscount")
+             "lattop-s16-min", "base-lattop", "base-lattop-s16", "bpftrace", "syscount")
     cfgs = [c for c in order if ("storm", c, "cpu_ns_per_call") in data]
     if "none" not in cfgs:
         return
@@ -182,7 +182,8 @@ def report_storm(data):
                          "-" if c in ("none", "bpftrace") or not bt else f"{added[c] / bt:.2f}x"])
         table(["tracer", "ns/call", "added ns", "added ns, paired by round", "x floor",
                "x bpftrace"], rows)
-        print("  (added ns = median(tracer) - median(none); -min = --no-breakdown --no-cgroups)")
+        print("  (added ns = median(tracer) - median(none); -min = --no-breakdown --no-cgroups;"
+              " base- = BENCH_LATTOP_BASE)")
         print()
         for c, lim_f, lim_b in (("lattop", 2.0, 0.4), ("lattop-min", 2.0, 0.4),
                                 ("lattop-s16", 1.5, None), ("lattop-s16-min", 1.5, None)):
@@ -196,8 +197,8 @@ def report_storm(data):
             # The storm's calls never block: what the breakdown costs a call that stays on CPU.
             print(f"  breakdown on - off: {on - off:+.1f} ns per call (target <= 10 ns)")
     cpu, wall = added_by["cpu_ns_per_call"], added_by["ns_per_call"]
-    print("\n  wall clock - CPU time, added ns (time the storm was runnable or preempted"
-          " while the tracer's user space ran on its CPU):")
+    print("\n  wall clock - CPU time, added ns (the storm's run-queue wait: another task,"
+          " a tracer's user space or anything else, had its CPU):")
     print("  " + ", ".join(f"{c} {wall[c] - cpu[c]:+.0f}" for c in cfgs
                            if c != "none" and c in wall and c in cpu))
     print(f"\n## syscall storm: every round, added ns (tracer - none of the same round), CPU / wall\n")

@@ -398,7 +398,8 @@ static __noinline void slow_record(void *ctx, struct task_slot *t, const struct 
 static __always_inline int on_exit(void *ctx, long ret, long nr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct abi_sys_key key = {};
+	struct abi_sys_key untimed = {};
+	struct abi_sys_key *key = &untimed;
 	struct task_slot *t;
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
@@ -412,51 +413,53 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		start_ns = t->start_ns;
 		if (start_ns)
 			lat_ns = bpf_ktime_get_ns() - start_ns;
-		key = t->key;
+		/* The key is built in place in the slot: no copy to the stack. */
+		key = &t->key;
 		/*
 		 * The name now, not the one cached at the thread's first call:
 		 * prctl(PR_SET_NAME) renames a process, and the tables show the
 		 * newest name (a plain load from a BTF task, as key_from_task).
 		 */
-		__builtin_memcpy(key.comm, task->group_leader->comm, ABI_COMM_LEN);
+		__builtin_memcpy(key->comm, task->group_leader->comm, ABI_COMM_LEN);
 		/* The cgroup now: a task moved is counted in the new one from this call. */
-		key.cgid = cgroup_key_btf(task);
+		key->cgid = cgroup_key_btf(task);
 		nr_raw = t->nr & ABI_SYS_NR_MASK;
-		key.nr = nr_classified(t->nr, task);
+		key->nr = nr_classified(t->nr, task);
 		t->nr = NR_NONE;
 	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
 		/* A call the entry sampled out: count it, untimed. */
-		if (!key_from_task(&key, task))
+		if (!key_from_task(key, task))
 			return 0;
-		key.nr = nr_classified((__u32)nr, task);
+		key->nr = nr_classified((__u32)nr, task);
 	} else {
 		return 0;	/* entered before we attached */
 	}
 
 	if (start_ns && t && t->switched && (cfg_flags & ABI_CFG_BREAKDOWN)) {
 		breakdown_settle(t, task);
-		/* The last on-CPU stretch; the parts now add up to lat_ns exactly. */
-		t->part[ABI_PART_ONCPU] += start_ns + lat_ns - t->seg_ns;
 		/* Blocked, not on I/O, for most of the call: it waited for an event. */
 		if (t->part[ABI_PART_BLOCKED] * 2 > lat_ns)
-			key.nr |= ABI_SYS_NR_WAIT;
+			key->nr |= ABI_SYS_NR_WAIT;
 	}
 
-	h = map_lookup_or_init(&sys_hist, &key, &zero_hist, &created);
+	h = map_lookup_or_init(&sys_hist, key, &zero_hist, &created);
 	if (!h) {
 		counter_inc(ABI_CNT_MAP_FULL);
 		return 0;
 	}
-	hist_add(h, ret, lat_ns, start_ns != 0);
+	/* timed is derived by user space when every call is timed (abi_sys_hist_complete). */
+	hist_add_call(h, ret, lat_ns, start_ns != 0, sampling());
 	/* Off is ~0: one compare a call (untimed calls have lat_ns 0). */
 	if (stacks_slow(lat_ns) && t)
-		slow_record(ctx, t, &key, nr_raw, lat_ns);
-	if (start_ns && t && (cfg_flags & ABI_CFG_BREAKDOWN)) {
-		if (!t->switched) {
-			__sync_fetch_and_add(&h->part_ns[ABI_PART_ONCPU], lat_ns);
-			return 0;
-		}
-		for (int p = 0; p < ABI_PARTS; p++)
+		slow_record(ctx, t, key, nr_raw, lat_ns);
+	/*
+	 * Only the off-CPU parts of a call that left the CPU: its on-CPU part,
+	 * and the whole latency of one that never did, is sum_ns minus them
+	 * (abi_sys_hist_complete). Added after sum_ns, so a concurrent read
+	 * rather sees them late than early.
+	 */
+	if (start_ns && t && t->switched && (cfg_flags & ABI_CFG_BREAKDOWN)) {
+		for (int p = ABI_PART_ONCPU + 1; p < ABI_PARTS; p++)
 			if (t->part[p])
 				__sync_fetch_and_add(&h->part_ns[p], t->part[p]);
 	}

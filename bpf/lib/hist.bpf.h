@@ -9,8 +9,11 @@
  * Values are shared by every CPU running threads of the same process, so
  * counters are added atomically; max is a plain racy store (a lost update
  * under a tie only ever keeps a slightly smaller maximum of that instant).
+ * @count_timed false: the caller times every call, so timed == count and
+ * its reader derives timed (abi_sys_hist_complete): one atomic add less.
  */
-static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
+static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed,
+					  bool count_timed)
 {
 	__u32 slot;
 
@@ -19,13 +22,19 @@ static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns
 		__sync_fetch_and_add(&h->errors, 1);
 	if (!timed)
 		return;
-	__sync_fetch_and_add(&h->timed, 1);
+	if (count_timed)
+		__sync_fetch_and_add(&h->timed, 1);
 	__sync_fetch_and_add(&h->sum_ns, lat_ns);
 	if (lat_ns > h->max_ns)
 		h->max_ns = lat_ns;
 	slot = abi_hist_slot(lat_ns);
 	if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
 		__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
+static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
+{
+	hist_add_call(h, ret, lat_ns, timed, true);
 }
 
 #endif

@@ -72,12 +72,32 @@ enum abi_part {
 struct abi_hist {
 	__u64 count;
 	__u64 errors;		/* syscalls that returned a negative value; block: failed requests */
-	__u64 timed;		/* calls that were timed (== count unless sampling) */
+	__u64 timed;		/* calls that were timed (== count unless sampling); syscalls: see below */
 	__u64 sum_ns;		/* sum of timed latencies */
 	__u64 max_ns;
 	__u64 part_ns[ABI_PARTS];/* syscalls with the breakdown on: sum_ns split (enum abi_part) */
 	__u64 slots[ABI_HIST_SLOTS];
 };
+
+/*
+ * The syscall map (sys_hist) leaves two fields to its reader, one atomic
+ * add less each on every call: timed when every call is timed (it equals
+ * count), and part_ns[ABI_PART_ONCPU] with the breakdown on (only calls
+ * that left the CPU add their off-CPU parts; the rest of sum_ns was on
+ * the CPU). A value copied while a call on another CPU is half added can
+ * have its parts ahead of sum_ns: on-CPU is then 0, never negative.
+ */
+static inline void abi_sys_hist_complete(struct abi_hist *h, int sampling, int breakdown)
+{
+	__u64 off_ns;
+
+	if (!sampling)
+		h->timed = h->count;
+	if (!breakdown)
+		return;
+	off_ns = h->part_ns[ABI_PART_RUNQ] + h->part_ns[ABI_PART_IO] + h->part_ns[ABI_PART_BLOCKED];
+	h->part_ns[ABI_PART_ONCPU] = h->sum_ns > off_ns ? h->sum_ns - off_ns : 0;
+}
 
 /*
  * Key of the per-(process, syscall) map. A process is (tgid, start time of

@@ -152,6 +152,7 @@ static int read_map_by_key(struct sys_family *s)
 
 	while (bpf_map_get_next_key(s->hist_fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(s->hist_fd, &next, &s->vals[0]) == 0) {
+			abi_sys_hist_complete(&s->vals[0], s->sample_every > 1, s->breakdown);
 			ret = model_update(s->model, &next, &s->vals[0]);
 			if (ret)
 				return ret;
@@ -175,7 +176,10 @@ static int read_map(struct sys_family *s)
 		if (ret && errno != ENOENT)
 			return in ? -errno : read_map_by_key(s);
 		for (uint32_t i = 0; i < count; i++) {
-			int uret = model_update(s->model, &s->keys[i], &s->vals[i]);
+			int uret;
+
+			abi_sys_hist_complete(&s->vals[i], s->sample_every > 1, s->breakdown);
+			uret = model_update(s->model, &s->keys[i], &s->vals[i]);
 
 			if (uret)
 				return uret;

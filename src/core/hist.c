@@ -157,8 +157,14 @@ void hist_delta(struct abi_hist *out, const struct abi_hist *cur, const struct a
 	out->errors = cur->errors - prev->errors;
 	out->timed = cur->timed - prev->timed;
 	out->sum_ns = cur->sum_ns - prev->sum_ns;
+	/*
+	 * Saturating: a syscall row's on-CPU part is derived (sum_ns minus the
+	 * off-CPU parts, abi_sys_hist_complete) and can step back by part of
+	 * one call when a read caught that call half added.
+	 */
 	for (int p = 0; p < ABI_PARTS; p++)
-		out->part_ns[p] = cur->part_ns[p] - prev->part_ns[p];
+		out->part_ns[p] = cur->part_ns[p] > prev->part_ns[p] ?
+			cur->part_ns[p] - prev->part_ns[p] : 0;
 	for (uint32_t i = 0; i < ABI_HIST_SLOTS; i++) {
 		out->slots[i] = cur->slots[i] - prev->slots[i];
 		if (out->slots[i])

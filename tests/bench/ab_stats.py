@@ -7,6 +7,7 @@ reads of /dev/zero). The program attached first pays ~+60 ns of cold caches,
 so rounds alternate the order and the paired difference cancels it.
 
 usage: AB_ROUNDS=6 tests/bench/ab_stats.py OLD/lattop NEW/lattop build/tests/syscall_storm
+(AB_ARGS="--sample 16" adds options to both lattops)
 (root; rounds in which another lattop attached meanwhile are redone)"""
 import json, os, subprocess, sys, time
 base, new, storm = sys.argv[1:4]
@@ -29,7 +30,8 @@ try:
         procs, ids = {}, {}
         for name, binary in order:
             before = sys_progs()
-            procs[name] = subprocess.Popen([binary, "--json", "-i", "1", "--no-clients"],
+            procs[name] = subprocess.Popen([binary, "--json", "-i", "1", "--no-clients"] +
+                                           os.environ.get("AB_ARGS", "").split(),
                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             procs[name].stdout.readline()          # attached
             fresh = {i: n for i, n in sys_progs().items() if i not in before}

@@ -35,6 +35,8 @@
 #   BENCH_SECONDS=10        length of one wrk run
 #   BENCH_STORM_ROUNDS=5    storm rounds
 #   BENCH_STORM_CALLS=1500000  getppid calls per storm run
+#   BENCH_STORM_CFGS        storm configurations (default: all; see part_storm)
+#   BENCH_LATTOP_BASE       another lattop binary: storm configurations base-lattop, base-lattop-s16 (A/B)
 #   BENCH_STORM_CPU         CPU the storm is pinned to (default: the last one; "none")
 #   BENCH_WRK_THREADS=2 BENCH_WRK_CONNS=32
 #   BENCH_UI_SECONDS=30     CPU window of the dashboard
@@ -72,6 +74,7 @@ ATTACH_TIMEOUT_S=20
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 LATTOP=$O/lattop
+LATTOP_BASE=${BENCH_LATTOP_BASE:-}
 FLOOR=$O/bench/floor_loader
 STORM=$O/tests/syscall_storm
 BT_SCRIPT=$HERE/bench_lat.bt
@@ -208,6 +211,7 @@ tracer_available() {
 	none) return 0 ;;
 	floor) [ -x "$FLOOR" ] ;;
 	lattop*) [ -x "$LATTOP" ] ;;
+	base-lattop*) [ -n "$LATTOP_BASE" ] && [ -x "$LATTOP_BASE" ] ;;
 	bpftrace) command -v bpftrace > /dev/null ;;
 	syscount) command -v syscount > /dev/null ;;
 	esac
@@ -228,16 +232,19 @@ start_tracer() {
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" floor has_line "$TMP/tracer.out" '^attached' ;;
-	lattop | lattop-s* | lattop-noclients | lattop-nobd)
-		local extra=()
-		case $1 in
+	lattop | lattop-s* | lattop-noclients | lattop-nobd | lattop-min | base-lattop*)
+		local extra=() base=${1%-min} bin=$LATTOP
+		[[ $base == base-* ]] && bin=$LATTOP_BASE base=${base#base-}
+		case $base in
 		lattop-noclients) extra=(--no-clients) ;;
 		lattop-nobd) extra=(--no-breakdown) ;;
-		lattop-s*) extra=(--sample "${1#lattop-s}") ;;
+		lattop-s*) extra=(--sample "${base#lattop-s}") ;;
 		esac
+		# -min: the issue's "features off" figure, breakdown and cgroup attribution off.
+		[[ $1 == *-min ]] && extra+=(--no-breakdown --no-cgroups)
 		# A file rather than /dev/null: its first JSON line says the
 		# programs are attached and the first tick was collected.
-		"$LATTOP" --json -i 1 "${extra[@]}" > "$TMP/tracer.out" 2> "$TMP/tracer.err" &
+		"$bin" --json -i 1 "${extra[@]}" > "$TMP/tracer.out" 2> "$TMP/tracer.err" &
 		TRACER_PID=$!
 		PIDS+=("$TRACER_PID")
 		wait_until "$TRACER_PID" "$1" has_line "$TMP/tracer.out" '^{' ;;
@@ -501,10 +508,11 @@ part_storm() {
 	local cfgs=() cfg round res
 
 	[ -x "$STORM" ] || { note "storm: skipped: $STORM missing (make $STORM)"; return; }
-	for cfg in none floor lattop lattop-nobd lattop-s16 bpftrace syscount; do
+	for cfg in ${BENCH_STORM_CFGS:-none floor lattop lattop-min lattop-nobd lattop-s16 lattop-s16-min \
+		   base-lattop base-lattop-s16 bpftrace syscount}; do
 		if tracer_available "$cfg"; then
 			cfgs+=("$cfg")
-		elif [[ $cfg != lattop* ]]; then
+		elif [[ $cfg != lattop* && $cfg != base-* ]]; then
 			note "storm: $cfg skipped: not available"
 		fi
 	done

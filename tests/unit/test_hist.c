@@ -235,6 +235,38 @@ static void test_delta(void **state)
 	assert_int_equal(out.max_ns, 0);
 }
 
+/* The fields the syscall map leaves to its reader (abi_sys_hist_complete). */
+static void test_sys_hist_complete(void **state)
+{
+	struct abi_hist h, prev, out;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.count = 10, h.timed = 0, h.sum_ns = 1000;
+	h.part_ns[ABI_PART_RUNQ] = 100, h.part_ns[ABI_PART_IO] = 200, h.part_ns[ABI_PART_BLOCKED] = 300;
+	prev = h;
+	/* Every call timed: timed is count; breakdown off: parts untouched, on-CPU stays 0. */
+	abi_sys_hist_complete(&h, 0, 0);
+	assert_int_equal(h.timed, 10);
+	assert_int_equal(h.part_ns[ABI_PART_ONCPU], 0);
+	/* Breakdown on: on-CPU is the rest of sum_ns, so the parts add up to it exactly. */
+	abi_sys_hist_complete(&h, 0, 1);
+	assert_int_equal(h.part_ns[ABI_PART_ONCPU], 400);
+	/* Sampling: timed is the kernel's own count, kept. */
+	h.timed = 3;
+	abi_sys_hist_complete(&h, 1, 1);
+	assert_int_equal(h.timed, 3);
+	/* A read that caught a call's parts before its sum_ns: on-CPU 0, not a wrapped value. */
+	h.part_ns[ABI_PART_BLOCKED] = 900;
+	abi_sys_hist_complete(&h, 1, 1);
+	assert_int_equal(h.part_ns[ABI_PART_ONCPU], 0);
+	/* ...and the next delta of that part is 0 rather than ~2^64. */
+	prev.part_ns[ABI_PART_ONCPU] = 400;
+	hist_delta(&out, &h, &prev);
+	assert_int_equal(out.part_ns[ABI_PART_ONCPU], 0);
+	assert_int_equal(out.part_ns[ABI_PART_BLOCKED], 600);
+}
+
 static void test_merge(void **state)
 {
 	struct abi_hist a, b;
@@ -264,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_quantize_rows),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_sys_hist_complete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,40 @@ static void test_order_error_bounded(void **state)
 	free_view(v);
 }
 
+/* build() for the calls sort: each row's count is @calls[i]. */
+static void build_calls(struct view *v, const uint64_t *calls, size_t n)
+{
+	build(v, calls, n);
+	for (size_t i = 0; i < v->n; i++)
+		v->rows[i].hist.count = v->rows[i].hist.sum_ns;
+	view_sort(v, VIEW_SORT_COUNT, true);
+}
+
+/* Small counts: a row of 9 calls that reads 14 is within its noise (2 sqrt(9) = 6); 21 is not. */
+static void test_count_noise_band(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(8);
+	uint64_t t1[] = { 10, 9 }, t2[] = { 10, 14 }, t3[] = { 10, 21 };
+	uint32_t nr[2];
+
+	(void)state;
+	row_settle_init(&rs);
+	build_calls(v, t1, 2);
+	row_settle_view(&rs, v, VIEW_SORT_COUNT, true, 0);
+	build_calls(v, t2, 2);
+	row_settle_view(&rs, v, VIEW_SORT_COUNT, true, 0);
+	order(v, nr);
+	assert_int_equal(nr[0], 0);
+	assert_int_equal(v->rows[1].hist.count, 14);	/* this tick's number, on its old line */
+	build_calls(v, t3, 2);
+	row_settle_view(&rs, v, VIEW_SORT_COUNT, true, 0);
+	order(v, nr);
+	assert_int_equal(nr[0], 1);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
 /* A new row takes its plain place; a row that left is forgotten. */
 static void test_new_and_gone_rows(void **state)
 {
@@ -218,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_small_swap_holds),
 		cmocka_unit_test(test_big_change_moves),
 		cmocka_unit_test(test_order_error_bounded),
+		cmocka_unit_test(test_count_noise_band),
 		cmocka_unit_test(test_new_and_gone_rows),
 		cmocka_unit_test(test_other_order_starts_afresh),
 		cmocka_unit_test(test_many_rows_permutation),

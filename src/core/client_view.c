@@ -58,7 +58,7 @@ int client_view_build(struct client_view *v, const struct snapshot *s, const str
 	return 0;
 }
 
-static uint64_t sort_value(const struct snap_client_row *r, enum client_sort key, bool cum)
+uint64_t client_sort_value(const struct snap_client_row *r, enum client_sort key, bool cum)
 {
 	const struct snap_client_counts *c = client_counts(r, cum);
 
@@ -115,8 +115,8 @@ static int row_cmp(const void *pa, const void *pb, void *pctx)
 		if (c)
 			return ctx->descending ? -c : c;
 	} else if (ctx->key != CLIENT_SORT_ADDR) {
-		uint64_t va = sort_value(a, ctx->key, ctx->cumulative);
-		uint64_t vb = sort_value(b, ctx->key, ctx->cumulative);
+		uint64_t va = client_sort_value(a, ctx->key, ctx->cumulative);
+		uint64_t vb = client_sort_value(b, ctx->key, ctx->cumulative);
 
 		if (va != vb)
 			c = va < vb ? -1 : 1;

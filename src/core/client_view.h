@@ -44,6 +44,9 @@ int client_view_build(struct client_view *v, const struct snapshot *s, const str
 /* Ties broken by address, port, pid and direction, so the order is stable. */
 void client_view_sort(struct client_view *v, enum client_sort key, bool descending);
 
+/* The number @key sorts by (requests, p99, ...); 0 for the address and cgroup sorts. */
+uint64_t client_sort_value(const struct snap_client_row *r, enum client_sort key, bool cumulative);
+
 const char *client_sort_name(enum client_sort key);
 
 /* The counters and request latency the view shows for @r. */

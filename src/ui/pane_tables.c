@@ -281,6 +281,15 @@ int ui_views_rebuild(struct ui *ui)
 		ret = view_build(&pt->view, ui->snap, &proc_f, proc_g, ui->cumulative);
 	view_sort(&st->view, st->sort, ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending));
 	view_sort(&pt->view, pt->sort, ui_sort_descending(COLS_PROCS, pt->sort, pt->ascending));
+	/* Small changes keep rows on their lines: a swap rewrites two lines on the terminal. */
+	if (!ret)
+		ret = row_settle_view(&st->settle, &st->view, st->sort,
+				       ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending),
+				       (int)sys_g);
+	if (!ret)
+		ret = row_settle_view(&pt->settle, &pt->view, pt->sort,
+				       ui_sort_descending(COLS_PROCS, pt->sort, pt->ascending),
+				       (int)proc_g);
 	if (!ret) {
 		struct filter cf = ui->filter;
 
@@ -289,6 +298,10 @@ int ui_views_rebuild(struct ui *ui)
 	}
 	client_view_sort(&ui->clients.view, ui->clients.sort,
 			 ui_sort_descending(COLS_CLIENTS, (int)ui->clients.sort, ui->clients.ascending));
+	if (!ret)
+		ret = row_settle_clients(&ui->clients.settle, &ui->clients.view, ui->clients.sort,
+					 ui_sort_descending(COLS_CLIENTS, (int)ui->clients.sort,
+							    ui->clients.ascending));
 	ui_selection_restore(ui);
 	if (!ret)
 		ret = ui_fam_rebuild(ui);

@@ -198,9 +198,11 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 	snapshot_init(&ui->paused_copy);
 	for (int t = 0; t < TABLE_NR; t++) {
 		view_init(&ui->tables[t].view);
+		row_settle_init(&ui->tables[t].settle);
 		ui->tables[t].sort = VIEW_SORT_TIME;
 	}
 	view_init(&ui->pick);
+	row_settle_init(&ui->clients.settle);
 	ui_fam_init(ui);
 	if (o->filter)
 		ui_filter_set(ui, o->filter);
@@ -216,12 +218,15 @@ static void ui_fini(struct ui *ui)
 {
 	windows_free(ui);
 	term_close();
-	for (int t = 0; t < TABLE_NR; t++)
+	for (int t = 0; t < TABLE_NR; t++) {
 		view_free(&ui->tables[t].view);
+		row_settle_free(&ui->tables[t].settle);
+	}
 	view_free(&ui->pick);
 	ui_fam_fini(ui);
 	ui_cgroups_fini(ui);
 	client_view_free(&ui->clients.view);
+	row_settle_free(&ui->clients.settle);
 	snapshot_free(&ui->paused_copy);
 	proc_cmdline_free(ui->cmdlines);
 	ui_history_fini(ui);

@@ -18,6 +18,7 @@
 #include "core/snapshot.h"
 #include "core/view.h"
 #include "ui/layout.h"
+#include "ui/row_settle.h"
 #include "ui/settings_ui.h"
 #include "ui/table.h"
 #include "ui/ui.h"
@@ -99,6 +100,7 @@ struct ui_table_state {
 	bool follow;			/* 'F': keep waiting for the row when it leaves the view */
 	bool sel_gone;			/* the selected row is not in the view this tick */
 	char gone_note[96];		/* for the title: which row left the view (until a move) */
+	struct row_settle settle;	/* rows keep their line under small changes */
 };
 
 struct ui_clients_state {
@@ -112,6 +114,7 @@ struct ui_clients_state {
 	struct abi_client_key sel_key;	/* selection identity, as for the tables */
 	bool sel_known, follow, sel_gone;
 	char gone_note[96];
+	struct row_settle settle;	/* rows keep their line under small changes */
 };
 
 /* A family table's pane (pane_family.c): its view, sort and selection identity. */

@@ -261,6 +261,9 @@ def report_ui(data):
         ("cpu_pct", "CPU (% of one core)"),
         ("bytes_tick_80x24", "bytes per tick at 80x24"),
         ("bytes_tick_200x50", "bytes per tick at 200x50"),
+        ("bytes_tick_80x24_load", "bytes per tick at 80x24, loaded host"),
+        ("bytes_tick_200x50_load", "bytes per tick at 200x50, loaded host"),
+        ("cpu_pct_load", "CPU (% of one core), loaded host"),
         ("vmrss_kib", "VmRSS (KiB)"),
         ("vmhwm_kib", "VmHWM (KiB)"),
     ]
@@ -277,8 +280,14 @@ def report_ui(data):
     target("lattop UI CPU", get("lattop", "cpu_pct"), 1.0, " %")
     target("lattop bytes per tick at 80x24", get("lattop", "bytes_tick_80x24"), 1024, " B")
     b_l, b_h = get("lattop", "bytes_tick_80x24"), get("htop", "bytes_tick_80x24")
-    if b_l is not None and b_h is not None:
-        print(f"  lattop vs htop at 80x24: {b_l:.0f} vs {b_h:.0f} bytes per tick")
+    for sx, host in (("", "idle host"), ("_load", "loaded host")):
+        for size in ("80x24", "200x50"):
+            b_l = get("lattop", f"bytes_tick_{size}{sx}")
+            b_h = get("htop", f"bytes_tick_{size}{sx}")
+            if b_l is not None and b_h:
+                print(f"  lattop vs htop at {size}, {host}: {b_l:.0f} vs {b_h:.0f} bytes"
+                      f" per tick ({b_l / b_h:.2f}x; target <= 1.00x:"
+                      f" {'met' if b_l <= b_h else 'missed'})")
     hwm = get("lattop", "vmhwm_kib")
     target("lattop VmHWM", hwm / 1024 if hwm else None, 32, " MiB")
     target("lattop first frame", get("lattop", "first_frame_ms"), 500, " ms")

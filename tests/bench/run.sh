@@ -42,6 +42,9 @@
 #   BENCH_UI_SECONDS=30     CPU window of the dashboard
 #   BENCH_UI_TICKS=10       ticks over which bytes per tick are measured at 200x50
 #   BENCH_UI_PROCS=300      extra processes on the host during the ui part
+#   BENCH_UI_LOAD=6         workers of the ui part's loaded variant (0: idle host only): each
+#                           spawns short-lived processes and reads in bursts, so rows come,
+#                           go and re-rank every tick (metrics suffixed _load)
 #   BENCH_UI_READY=qQuit    text that marks lattop's first complete frame (its footer,
 #                           drawn last)
 #   BENCH_UI_DATA           text that marks lattop's first frame with data (" p99 ",
@@ -65,6 +68,7 @@ WRK_CONNS=${BENCH_WRK_CONNS:-32}
 UI_SECONDS=${BENCH_UI_SECONDS:-30}
 UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
+UI_LOAD=${BENCH_UI_LOAD:-6}
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- p99 }
 PARTS=${BENCH_PARTS:-nginx storm ui churn profile history scrape perf runq uprobe cgroup maps}
@@ -87,6 +91,7 @@ TMUX_SOCK=bench-$$
 
 PIDS=()			# everything we started, killed by pid on exit
 SLEEPERS=()		# the ui part's extra processes
+LOADERS=()		# the ui part's load workers
 TRACER_PID=
 FAILED=0
 
@@ -128,7 +133,7 @@ cleanup() {
 
 	trap - EXIT INT TERM
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-	for p in "${PIDS[@]}" "${SLEEPERS[@]}"; do
+	for p in "${PIDS[@]}" "${SLEEPERS[@]}" "${LOADERS[@]}"; do
 		our_child "$p" && live+=("$p")
 	done
 	if ((${#live[@]})); then
@@ -564,13 +569,13 @@ first_frame_ms() {
 	return 1
 }
 
-# ui_measure NAME READY DATA COMMAND: one tool in a private tmux server.
+# ui_measure NAME READY DATA COMMAND [SUFFIX]: one tool in a private tmux server.
 # First frame (READY on screen) and first frame with data (DATA; "" when the
 # first frame has data) at 80x24, then CPU, RSS and bytes per tick over
 # UI_SECONDS at 80x24, then bytes per tick over UI_TICKS at 200x50. Both
-# tools tick once a second.
+# tools tick once a second. Metric names get SUFFIX (the loaded variant: _load).
 ui_measure() {
-	local name=$1 ready=$2 data=$3 cmd=$4 pipe=$TMP/$1.pipe t0 ms pid c0 c1 s0 s1 b0 b1 w
+	local name=$1 ready=$2 data=$3 cmd=$4 sx=${5:-} pipe=$TMP/$1${5:-}.pipe t0 ms pid c0 c1 s0 s1 b0 b1 w
 
 	tmx kill-server 2>/dev/null
 	# The server and a placeholder pane first, so the first-frame time is
@@ -582,9 +587,9 @@ ui_measure() {
 	t0=$(now_s)
 	tmx respawn-pane -k -t bench "exec $cmd"
 	if ms=$(first_frame_ms "$t0" "$ready"); then
-		record ui 1 "$name" first_frame_ms "$ms"
+		record ui 1 "$name" first_frame_ms$sx "$ms"
 		if [ -n "$data" ]; then
-			w=$(first_frame_ms "$t0" "$data") && record ui 1 "$name" first_data_ms "$w"
+			w=$(first_frame_ms "$t0" "$data") && record ui 1 "$name" first_data_ms$sx "$w"
 		fi
 	else
 		note "ui: $name: no frame containing '$ready' within 5 s: $(tmx capture-pane -p -t bench | grep . | head -3 | tr '\n' '|')"
@@ -599,10 +604,10 @@ ui_measure() {
 	c1=$(cpu_ticks "$pid") b1=$(file_bytes "$pipe") s1=$(now_s)
 	kill -0 "$pid" 2>/dev/null || { note "ui: $name exited during the run"; tmx kill-server; return; }
 	w=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
-	record ui 1 "$name" cpu_pct "$(cpu_pct "$c0" "$c1" "$w")"
-	record ui 1 "$name" bytes_tick_80x24 "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
-	record ui 1 "$name" vmrss_kib "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
-	record ui 1 "$name" vmhwm_kib "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")"
+	record ui 1 "$name" cpu_pct$sx "$(cpu_pct "$c0" "$c1" "$w")"
+	record ui 1 "$name" bytes_tick_80x24$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
+	record ui 1 "$name" vmrss_kib$sx "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
+	record ui 1 "$name" vmhwm_kib$sx "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")"
 
 	tmx resize-window -t bench -x 200 -y 50
 	sleep 3
@@ -610,7 +615,7 @@ ui_measure() {
 	nap "$UI_TICKS"
 	b1=$(file_bytes "$pipe") s1=$(now_s)
 	w=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
-	record ui 1 "$name" bytes_tick_200x50 "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
+	record ui 1 "$name" bytes_tick_200x50$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
 	log "ui $name: first frame ${ms} ms; measured"
 	tmx kill-server
 }
@@ -637,8 +642,37 @@ part_ui() {
 	else
 		note "ui: htop skipped: not installed (apt-get install -y htop)"
 	fi
+	if ((UI_LOAD > 0)); then
+		ui_load_start
+		[ -x "$LATTOP" ] && ui_measure lattop "$UI_READY" "$UI_DATA" \
+			"$(realpath "$LATTOP") -i 1 --no-config" _load
+		command -v htop > /dev/null &&
+			ui_measure htop F10Quit "" "env HTOPRC=$TMP/htoprc htop -d 10" _load
+		kill "${LOADERS[@]}" 2>/dev/null
+		LOADERS=()
+	fi
 	kill -KILL "${SLEEPERS[@]}" 2>/dev/null	# alive: they sleep 600 s
 	SLEEPERS=()
+}
+
+# The loaded variant's host: UI_LOAD workers, each a loop of a few short-lived
+# processes (new rows, rows that leave), a read of random size and a random
+# pause (rates and ranks that move every tick), as on a host that builds.
+ui_load_start() {
+	local i
+
+	log "ui: starting $UI_LOAD load workers"
+	for ((i = 0; i < UI_LOAD; i++)); do
+		(
+			trap 'exit 0' TERM
+			while :; do
+				for ((j = RANDOM % 8; j > 0; j--)); do /bin/true; done
+				head -c $((RANDOM * 8)) /dev/zero > /dev/null
+				sleep "0.$((RANDOM % 4))"
+			done
+		) &
+		LOADERS+=($!)
+	done
 }
 
 # --- row history: the dashboard's per-tick cost of its heatmap/sparkline data ---

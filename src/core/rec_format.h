@@ -66,7 +66,7 @@
  * many ticks: a seek decodes at most this many ticks (REC_KEYFRAME_TICKS - 1
  * deltas after the keyframe).
  */
-#define REC_KEYFRAME_TICKS 60
+#define REC_KEYFRAME_TICKS 40
 #define REC_ROW_EXITED 1u		/* syscall row flags */
 #define REC_ROW_WAIT 2u
 #define REC_TICK_SIMULATED 1u		/* tick flags */

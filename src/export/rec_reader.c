@@ -372,6 +372,68 @@ int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_
 	return 1;
 }
 
+/*
+ * The next TICK record's header only (no CRC, no inflate, no decode): what
+ * `]` needs to walk an hour in milliseconds. Keyframes met are noted for
+ * later seeks; the tick is checked in full when rec_reader_next reads it.
+ */
+int rec_reader_skip(struct rec_reader *r, char *err, size_t errlen)
+{
+	struct rec_error e = { 0 };
+	struct rec_hdr h;
+	uint64_t off;
+
+	for (off = r->tick_off;; off += REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN) {
+		ssize_t got;
+		int ret;
+
+		if (off >= r->size) {
+			if (r->allow_cut) {
+				r->cut_at = off;
+				return 0;
+			}
+			return say(r, err, errlen, (no_end(&e, r->size), &e));
+		}
+		got = read_at(r, off, REC_HDR_LEN);
+		if (got < 0) {
+			fail_msg(&e, off, (int)got, "read error");
+			return say(r, err, errlen, &e);
+		}
+		ret = rec_decode_hdr(r->rec.data, (size_t)got, &h, &e);
+		if (!ret && off + REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN > r->size)
+			ret = fail_msg(&e, 0, -EPROTO, "truncated inside a record");
+		if (ret && r->allow_cut && (ret == -EPROTO || (size_t)got < REC_HDR_LEN)) {
+			r->cut_at = off;
+			return 0;
+		}
+		if (ret) {
+			e.offset += off;
+			e.code = ret;
+			return say(r, err, errlen, &e);
+		}
+		if (h.type == REC_END || h.type == REC_META) {
+			/* the full check (END counts, misplaced header) */
+			const uint8_t *pl;
+			size_t len;
+			uint64_t at;
+
+			ret = next_of_type(r, off, REC_TICK, true, r->ticks, &h, &pl, &len, &at, &e);
+			if (ret < 0)
+				return say(r, err, errlen, &e);
+			if (ret == 0)
+				return 0;
+			off = at;	/* not reached: END or META came first */
+		}
+		if (h.type == REC_TICK)
+			break;
+	}
+	if (!(h.flags & REC_FLAG_DELTA) && note_key(r, off, r->ticks))
+		return say(r, err, errlen, (fail_msg(&e, off, -ENOMEM, "out of memory"), &e));
+	r->tick_off = off + REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN;
+	r->ticks++;
+	return 1;
+}
+
 int rec_reader_next_sample(struct rec_reader *r, struct abi_client_event *ev, char *err,
 			   size_t errlen)
 {

@@ -8,13 +8,20 @@
  * rows a tick, with 1 to thousands of calls each in log-linear slots; the
  * breakdown parts and cgroup ids filled. Deterministic (fixed seed).
  *
- * Usage: bench_rec TICKS OUT_FILE. Prints: format-3 bytes (every tick a
+ * BENCH_REC_ROWS=1000: the second profile, 100 processes x 10 syscalls,
+ * every row active every tick (a live host under row_filler).
+ *
+ * Usage: bench_rec TICKS OUT_FILE [seek]. "seek": OUT_FILE exists (written
+ * by an earlier run), only the seeks are timed. Prints: format-3 bytes (every tick a
  * whole deflated record, what format 3 wrote), format-4 bytes (the file
  * rec_writer wrote), per hour at 1 s ticks, then seek times: for SEEKS
  * random ticks, rec_reader_seek + rec_reader_next after a fresh reader
- * has walked the file once (what replay does), median and max in ms.
+ * has walked the file once (what replay does), median, p90 and max in ms;
+ * and `]` as replay does it: a fresh reader skips to the end over record
+ * headers (rec_reader_skip), then seeks to the last tick and decodes it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +59,7 @@ struct row_state {
 };
 
 static struct row_state rows[N_ROWS];
+static size_t n_rows = N_ROWS;
 static const uint32_t sys_nrs[N_SYS] = { 0, 1, 3, 7, 202, 232, 257, 44, 45, 230 };
 
 static int make_tick(struct snapshot *s, uint64_t tick)
@@ -65,7 +73,7 @@ static int make_tick(struct snapshot *s, uint64_t tick)
 	s->breakdown = true;
 	s->cgroups_state = SNAP_CGROUPS_ON;
 	strcpy(s->source, "bpf");
-	for (size_t i = 0; i < N_ROWS; i++) {
+	for (size_t i = 0; i < n_rows; i++) {
 		struct row_state *rs = &rows[i];
 		struct abi_hist iv;
 		struct snap_sys_row *r;
@@ -145,20 +153,27 @@ int main(int argc, char **argv)
 	uint64_t ticks, v3_bytes = REC_FILE_HDR_LEN, active = 0, *off, *before;
 	double t[SEEKS];
 	char err[512];
+	bool live_rows = false;
+	double end_ms;
 	int ret;
 
-	if (argc != 3 || !(ticks = strtoull(argv[1], NULL, 10))) {
-		fprintf(stderr, "usage: bench_rec TICKS OUT_FILE\n");
+	if (argc < 3 || argc > 4 || !(ticks = strtoull(argv[1], NULL, 10)) ||
+	    (argc == 4 && strcmp(argv[3], "seek"))) {
+		fprintf(stderr, "usage: bench_rec TICKS OUT_FILE [seek]\n");
 		return 2;
 	}
-	for (size_t i = 0; i < N_ROWS; i++) {
+	if (getenv("BENCH_REC_ROWS") && !strcmp(getenv("BENCH_REC_ROWS"), "1000"))
+		live_rows = true, n_rows = 1000;
+	for (size_t i = 0; i < n_rows; i++) {
 		double u = uniform();
 
 		/* 1,000 active a tick of 6,000: most rows rare, a few always busy */
-		rows[i].p_active = u < 0.05 ? 1.0 : u < 0.2 ? 0.3 : 0.07;
-		rows[i].calls = u < 0.05 ? 2000 * uniform() : 5;
+		rows[i].p_active = live_rows || u < 0.05 ? 1.0 : u < 0.2 ? 0.3 : 0.07;
+		rows[i].calls = live_rows ? 3 + 20 * u : u < 0.05 ? 2000 * uniform() : 5;
 	}
 	snapshot_init(&s);
+	if (argc == 4)
+		goto seeks;
 	w = rec_writer_create(argv[2], &meta, true, err, sizeof(err));
 	if (!w) {
 		fprintf(stderr, "%s\n", err);
@@ -178,8 +193,8 @@ int main(int argc, char **argv)
 		}
 		v3_bytes += rec.len;
 	}
-	printf("rows with totals %zu, active per tick %.0f (of %d possible)\n", s.n_sys,
-	       (double)active / (double)ticks, N_ROWS);
+	printf("rows with totals %zu, active per tick %.0f (of %zu possible)\n", s.n_sys,
+	       (double)active / (double)ticks, n_rows);
 	printf("format 3 (every tick whole): %llu bytes, %.1f MB/hour at 1 s ticks\n",
 	       (unsigned long long)v3_bytes, (double)v3_bytes * 3600 / (double)ticks / 1e6);
 	printf("format 4 (keyframe every %d): %llu bytes, %.1f MB/hour at 1 s ticks (%.1fx smaller)\n",
@@ -190,6 +205,34 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+seeks:
+	/* `]` as replay does it: header-only walk, then the last tick decoded */
+	end_ms = now_ms();
+	rd = rec_reader_open(argv[2], err, sizeof(err));
+	if (!rd)
+		return 1;
+	{
+		uint64_t last_off = 0, last_before = 0, o, b, n = 0;
+
+		for (;;) {
+			o = rec_reader_tell(rd, &b);
+			ret = rec_reader_skip(rd, err, sizeof(err));
+			if (ret < 0) {
+				fprintf(stderr, "%s\n", err);
+				return 1;
+			}
+			if (!ret)
+				break;
+			last_off = o, last_before = b, n++;
+		}
+		if (n != ticks || rec_reader_seek(rd, last_off, last_before) ||
+		    rec_reader_next(rd, &s, err, sizeof(err)) != 1 || s.seq != ticks) {
+			fprintf(stderr, "`]`: %llu ticks, %s\n", (unsigned long long)n, err);
+			return 1;
+		}
+	}
+	end_ms = now_ms() - end_ms;
+	rec_reader_close(rd);
 	/* seeks as replay does them: walk once noting offsets, then jump */
 	rd = rec_reader_open(argv[2], err, sizeof(err));
 	off = calloc(ticks, sizeof(*off));
@@ -217,6 +260,7 @@ int main(int argc, char **argv)
 	qsort(t, SEEKS, sizeof(t[0]), cmp_double);
 	printf("seek to a random tick (%d seeks): median %.1f ms, p90 %.1f ms, max %.1f ms\n",
 	       SEEKS, t[SEEKS / 2], t[SEEKS * 9 / 10], t[SEEKS - 1]);
+	printf("`]` (fresh reader: open, header walk, last tick decoded): %.1f ms\n", end_ms);
 	rec_reader_close(rd);
 	snapshot_free(&s);
 	rec_buf_free(&pl);

@@ -3,7 +3,8 @@
  * before decodes to exactly what its keyframe decodes to, with rows that
  * stay the same, change (total = previous + interval, or not), change
  * cgroup, disappear and appear, the breakdown parts and every section;
- * whole buffers across keyframe boundaries; deltas without their base.
+ * whole buffers across keyframe boundaries; deltas without their base;
+ * the reader's seek to every tick and header-only walk to the end.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/rec_format.h"
 #include "core/snapshot.h"
+#include "export/rec_reader.h"
 
 struct row_spec {
 	uint32_t pid, nr;
@@ -185,9 +188,11 @@ static void test_delta_needs_its_base(void **state)
 	snapshot_free(&out);
 }
 
+#define N_TICKS 100
+
 struct count_ctx {
 	uint64_t seen;
-	struct snapshot want[100];
+	struct snapshot want[N_TICKS];
 };
 
 static int on_tick(void *ctx, const struct snapshot *s)
@@ -199,22 +204,18 @@ static int on_tick(void *ctx, const struct snapshot *s)
 	return 0;
 }
 
-/* A buffer as a writer makes it: keyframes every REC_KEYFRAME_TICKS, deltas between. */
-static void test_buffer_across_keyframes(void **state)
+/* A file as a writer makes it: keyframes every REC_KEYFRAME_TICKS, deltas between. */
+static void build_file(struct rec_buf *file, struct snapshot *want)
 {
-	static struct count_ctx ctx;
-	struct rec_buf file = { 0 }, pl = { 0 };
+	struct rec_buf pl = { 0 };
 	struct rec_meta m = { 0 };
 	struct snapshot cur, prev;
-	struct rec_error e = { 0 };
 	size_t keys = 0;
-
-	(void)state;
-	snapshot_init(&cur);
-	snapshot_init(&prev);
 	char num[32];
 
-	assert_int_equal(rec_encode_file_header(&file), 0);
+	snapshot_init(&cur);
+	snapshot_init(&prev);
+	assert_int_equal(rec_encode_file_header(file), 0);
 	snprintf(num, sizeof(num), "%d", REC_FORMAT_VERSION);
 	assert_int_equal(rec_meta_set(&m, "format", num), 0);
 	snprintf(num, sizeof(num), "%d", ABI_HIST_SUB_BITS);
@@ -225,8 +226,8 @@ static void test_buffer_across_keyframes(void **state)
 	assert_int_equal(rec_meta_set(&m, "hist_slots", num), 0);
 	assert_int_equal(rec_encode_meta(&pl, &m), 0);
 	rec_meta_free(&m);
-	assert_int_equal(rec_encode_record(&file, REC_META, pl.data, pl.len, true), 0);
-	for (uint64_t t = 0; t < 100; t++) {
+	assert_int_equal(rec_encode_record(file, REC_META, pl.data, pl.len, true), 0);
+	for (uint64_t t = 0; t < N_TICKS; t++) {
 		struct row_spec rows[3] = {
 			{ 1, 0, t % 3, 10 + t, 1, t, false },
 			{ 2, 0, 1, 100 + t, 1, 1, false },
@@ -235,29 +236,94 @@ static void test_buffer_across_keyframes(void **state)
 		bool key = t % REC_KEYFRAME_TICKS == 0;
 
 		make(&cur, t + 1, rows, 3);
-		snapshot_init(&ctx.want[t]);
-		as_keyframe(&cur, &ctx.want[t]);
+		snapshot_init(&want[t]);
+		as_keyframe(&cur, &want[t]);
 		pl.len = 0;
 		assert_int_equal(key ? rec_encode_tick(&pl, &cur) :
 				 rec_encode_tick_delta(&pl, &cur, &prev), 0);
-		assert_int_equal(rec_encode_record_flags(&file, REC_TICK, key ? 0 : REC_FLAG_DELTA,
+		assert_int_equal(rec_encode_record_flags(file, REC_TICK, key ? 0 : REC_FLAG_DELTA,
 							 pl.data, pl.len, true), 0);
 		keys += key;
-		assert_int_equal(snapshot_copy(&prev, &ctx.want[t]), 0);
+		assert_int_equal(snapshot_copy(&prev, &want[t]), 0);
 	}
 	pl.len = 0;
-	assert_int_equal(rec_encode_end(&pl, 100, 0), 0);
-	assert_int_equal(rec_encode_record(&file, REC_END, pl.data, pl.len, false), 0);
+	assert_int_equal(rec_encode_end(&pl, N_TICKS, 0), 0);
+	assert_int_equal(rec_encode_record(file, REC_END, pl.data, pl.len, false), 0);
 	assert_true(keys >= 2);
-	if (rec_decode_buffer(file.data, file.len, on_tick, &ctx, &e))
-		fail_msg("%s at %llu", e.msg, (unsigned long long)e.offset);
-	assert_int_equal(ctx.seen, 100);
-	for (int t = 0; t < 100; t++)
-		snapshot_free(&ctx.want[t]);
-	rec_buf_free(&file);
 	rec_buf_free(&pl);
 	snapshot_free(&cur);
 	snapshot_free(&prev);
+}
+
+static void test_buffer_across_keyframes(void **state)
+{
+	static struct count_ctx ctx;
+	struct rec_buf file = { 0 };
+	struct rec_error e = { 0 };
+
+	(void)state;
+	build_file(&file, ctx.want);
+	if (rec_decode_buffer(file.data, file.len, on_tick, &ctx, &e))
+		fail_msg("%s at %llu", e.msg, (unsigned long long)e.offset);
+	assert_int_equal(ctx.seen, N_TICKS);
+	for (int t = 0; t < N_TICKS; t++)
+		snapshot_free(&ctx.want[t]);
+	rec_buf_free(&file);
+}
+
+/*
+ * Replay's seeks: a seek to every tick (backwards, so each one rebuilds its
+ * base from a keyframe) decodes what the sequential walk decoded, and the
+ * header-only walk of `]` (rec_reader_skip) finds the same tick offsets.
+ */
+static void test_reader_seek_every_tick(void **state)
+{
+	static struct snapshot want[N_TICKS];
+	uint64_t off[N_TICKS], before[N_TICKS], b;
+	char path[] = "/tmp/test_rec_delta.XXXXXX", err[256];
+	struct rec_buf file = { 0 };
+	struct rec_reader *r;
+	struct snapshot got;
+	int fd;
+
+	(void)state;
+	build_file(&file, want);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, file.data, file.len), (ssize_t)file.len);
+	close(fd);
+	snapshot_init(&got);
+	r = rec_reader_open(path, err, sizeof(err));
+	assert_non_null(r);
+	for (int t = 0; t < N_TICKS; t++) {
+		off[t] = rec_reader_tell(r, &before[t]);
+		assert_int_equal(rec_reader_next(r, &got, err, sizeof(err)), 1);
+		assert_same(&got, &want[t]);
+	}
+	assert_int_equal(rec_reader_next(r, &got, err, sizeof(err)), 0);
+	for (int t = N_TICKS - 1; t >= 0; t--) {
+		assert_int_equal(rec_reader_seek(r, off[t], before[t]), 0);
+		assert_int_equal(rec_reader_next(r, &got, err, sizeof(err)), 1);
+		assert_same(&got, &want[t]);
+	}
+	rec_reader_close(r);
+	r = rec_reader_open(path, err, sizeof(err));
+	assert_non_null(r);
+	for (int t = 0; t < N_TICKS; t++) {
+		assert_int_equal(rec_reader_tell(r, &b), off[t]);
+		assert_int_equal(b, before[t]);
+		assert_int_equal(rec_reader_skip(r, err, sizeof(err)), 1);
+	}
+	assert_int_equal(rec_reader_skip(r, err, sizeof(err)), 0);	/* END counts checked */
+	assert_int_equal(rec_reader_seek(r, off[N_TICKS - 1], before[N_TICKS - 1]), 0);
+	assert_int_equal(rec_reader_next(r, &got, err, sizeof(err)), 1);
+	assert_same(&got, &want[N_TICKS - 1]);
+	rec_reader_close(r);
+	unlink(path);
+	for (int t = 0; t < N_TICKS; t++)
+		snapshot_free(&want[t]);
+	snapshot_free(&got);
+	rec_buf_free(&file);
 }
 
 int main(void)
@@ -266,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_rows_same_changed_gone_new),
 		cmocka_unit_test(test_delta_needs_its_base),
 		cmocka_unit_test(test_buffer_across_keyframes),
+		cmocka_unit_test(test_reader_seek_every_tick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -190,7 +190,7 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps
-	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_scrape \
+	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_rec $(O)/bench/bench_scrape \
 		$(O)/bench/uprobe_loop $(O)/bench/row_filler
 	O=$(O) tests/bench/run.sh
 
@@ -207,6 +207,11 @@ soak: deps
 
 # The dashboard's per-row history against its table views, per tick (pure code).
 $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
+
+# Recording size (format 3 vs 4) and seek time on a synthetic busy host (pure code).
+$(O)/bench/bench_rec: tests/bench/bench_rec.c $(O)/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
 

@@ -29,6 +29,21 @@ struct replay {
 	bool have_ahead;
 };
 
+static int add_pos(struct replay *rp, uint64_t off, uint64_t before)
+{
+	if (rp->n_pos == rp->cap_pos) {
+		size_t cap = rp->cap_pos ? rp->cap_pos * 2 : 256;
+		struct tick_pos *p = realloc(rp->pos, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		rp->pos = p;
+		rp->cap_pos = cap;
+	}
+	rp->pos[rp->n_pos++] = (struct tick_pos){ off, before };
+	return 0;
+}
+
 /* Read tick number rp->next into rp->ahead (from the reader's position). */
 static int read_ahead(struct replay *rp)
 {
@@ -39,18 +54,8 @@ static int read_ahead(struct replay *rp)
 	off = rec_reader_tell(rp->r, &before);
 	rp->ahead_ret = rec_reader_next(rp->r, &rp->ahead, rp->err, rp->errlen);
 	rp->have_ahead = true;
-	if (rp->ahead_ret == 1 && rp->next == rp->n_pos) {
-		if (rp->n_pos == rp->cap_pos) {
-			size_t cap = rp->cap_pos ? rp->cap_pos * 2 : 256;
-			struct tick_pos *p = realloc(rp->pos, cap * sizeof(*p));
-
-			if (!p)
-				return rp->ahead_ret = -ENOMEM;
-			rp->pos = p;
-			rp->cap_pos = cap;
-		}
-		rp->pos[rp->n_pos++] = (struct tick_pos){ off, before };
-	}
+	if (rp->ahead_ret == 1 && rp->next == rp->n_pos && add_pos(rp, off, before))
+		rp->ahead_ret = -ENOMEM;
 	return rp->ahead_ret;
 }
 
@@ -112,12 +117,24 @@ static int replay_seek(void *ctx, enum source_seek how)
 	case SOURCE_SEEK_START:
 		return rp->n_pos ? go_to(rp, 0) : 0;
 	case SOURCE_SEEK_END:
-		/* Walk to the end once, noting every tick's offset; then go to the last. */
-		if (rp->n_pos)
+		/*
+		 * Walk to the end once over record headers only (no tick decoded:
+		 * an hour in milliseconds), noting every tick's offset; then go to
+		 * the last, which the next tick() decodes from its keyframe.
+		 */
+		ret = 0;
+		if (rp->n_pos) {
 			go_to(rp, rp->n_pos - 1);
-		while ((ret = read_ahead(rp)) == 1) {
-			rp->have_ahead = false;
-			rp->next++;
+			ret = rec_reader_skip(rp->r, rp->err, rp->errlen);
+		}
+		while (ret >= 0) {
+			uint64_t before, off = rec_reader_tell(rp->r, &before);
+
+			ret = rec_reader_skip(rp->r, rp->err, rp->errlen);
+			if (ret != 1)
+				break;
+			if (add_pos(rp, off, before))
+				return -ENOMEM;
 		}
 		if (ret < 0)
 			return ret;

@@ -81,8 +81,14 @@ int rec_decode_file_header(const uint8_t *p, size_t n, struct rec_error *e)
 int rec_encode_record(struct rec_buf *out, enum rec_type type, const uint8_t *payload,
 		      size_t len, bool deflate)
 {
+	return rec_encode_record_flags(out, type, 0, payload, len, deflate);
+}
+
+int rec_encode_record_flags(struct rec_buf *out, enum rec_type type, uint8_t extra_flags,
+			    const uint8_t *payload, size_t len, bool deflate)
+{
 	size_t start = out->len, stored = len;
-	uint8_t flags = 0;
+	uint8_t flags = extra_flags & REC_FLAG_DELTA;
 	uint8_t *h;
 	uLong crc;
 
@@ -123,7 +129,8 @@ int rec_decode_hdr(const uint8_t *p, size_t n, struct rec_hdr *h, struct rec_err
 	h->raw_len = get_le32(p + 8);
 	if (h->type < REC_META || h->type > REC_END)
 		return rec_fail_at(e, 0, -EINVAL, "unknown record type %u (corrupted?)", h->type);
-	if (h->flags & ~REC_FLAG_DEFLATE || p[2] || p[3])
+	if (h->flags & ~(REC_FLAG_DEFLATE | REC_FLAG_DELTA) || p[2] || p[3] ||
+	    ((h->flags & REC_FLAG_DELTA) && h->type != REC_TICK))
 		return rec_fail_at(e, 1, -EINVAL, "bad record flags (corrupted?)");
 	if (h->stored_len > REC_MAX_PAYLOAD || h->raw_len > REC_MAX_PAYLOAD)
 		return rec_fail_at(e, 4, -EINVAL, "record length %u too large (corrupted?)",
@@ -343,10 +350,12 @@ int rec_decode_buffer(const uint8_t *p, size_t n, int (*on_tick)(void *ctx,
 	uint64_t ticks = 0, samples = 0, end_ticks, end_samples;
 	struct snapshot s;
 	struct rec_meta m;
-	bool have_meta = false, have_end = false;
+	struct snapshot prev;
+	bool have_meta = false, have_end = false, have_prev = false;
 	int ret = rec_decode_file_header(p, n, e);
 
 	snapshot_init(&s);
+	snapshot_init(&prev);
 	while (!ret && off < n) {
 		struct rec_hdr h;
 		const uint8_t *pl;
@@ -383,7 +392,19 @@ int rec_decode_buffer(const uint8_t *p, size_t n, int (*on_tick)(void *ctx,
 			have_meta = true;
 			break;
 		case REC_TICK:
-			ret = rec_payload_error_at(e, off, &h, rec_decode_tick(pl, len, &s, e));
+			if (h.flags & REC_FLAG_DELTA) {
+				/* against the tick before: decode into the other buffer */
+				struct snapshot t = prev;
+
+				prev = s;
+				s = t;
+				ret = have_prev ? rec_decode_tick_delta(pl, len, &prev, &s, e) :
+				      rec_fail_at(e, 0, -EINVAL, "delta tick without a keyframe before it");
+			} else {
+				ret = rec_decode_tick(pl, len, &s, e);
+			}
+			ret = rec_payload_error_at(e, off, &h, ret);
+			have_prev = !ret;
 			ticks++;
 			if (!ret && on_tick)
 				ret = on_tick(ctx, &s);
@@ -409,6 +430,7 @@ int rec_decode_buffer(const uint8_t *p, size_t n, int (*on_tick)(void *ctx,
 	if (!ret && !have_end)
 		ret = rec_fail_at(e, n, -EPROTO, "truncated: no END record (recording cut short?)");
 	snapshot_free(&s);
+	snapshot_free(&prev);
 	free(ev);
 	rec_buf_free(&scratch);
 	return ret;

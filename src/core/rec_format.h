@@ -24,6 +24,18 @@
  * off and every family table off and empty. Unknown section tags and
  * family names are skipped, so what is added as a section later needs no
  * new version.
+ * 4 added delta ticks: a TICK record with flag REC_FLAG_DELTA holds the
+ * seq of the tick before it, then the tick as format 3 writes it except
+ * the syscall rows, which are edits of the previous tick's rows
+ * (core/rec_delta.c: unchanged rows are one COPY op for a run of them, an
+ * active row is its interval histogram, its total being the previous
+ * total plus the interval; new rows whole, gone rows skipped), and the
+ * sections number no syscall row (parts and cgroup ids are in the rows).
+ * Every file starts with a keyframe (a whole tick, flags without DELTA),
+ * and a writer puts one every REC_KEYFRAME_TICKS ticks, so a rotated file
+ * stands alone and a seek decodes from the keyframe at or before the tick.
+ * A delta is deflated like any payload. Versions 1-3 have no delta ticks
+ * and read as before.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -46,8 +58,15 @@
  * waits, ticks that are not final and no adopted connections; a lattop that
  * reads only 1 refuses 2 files as newer.
  * 3: tagged sections after the client extension (rec_sections.h).
+ * 4: delta ticks (REC_FLAG_DELTA; rec_delta.c) between keyframes.
  */
-#define REC_FORMAT_VERSION 3
+#define REC_FORMAT_VERSION 4
+/*
+ * A writer starts every file with a keyframe, and writes one every this
+ * many ticks: a seek decodes at most this many ticks (REC_KEYFRAME_TICKS - 1
+ * deltas after the keyframe).
+ */
+#define REC_KEYFRAME_TICKS 40
 #define REC_ROW_EXITED 1u		/* syscall row flags */
 #define REC_ROW_WAIT 2u
 #define REC_TICK_SIMULATED 1u		/* tick flags */
@@ -57,6 +76,7 @@
 #define REC_CRC_LEN 4
 #define REC_MAX_PAYLOAD (64u << 20)	/* larger lengths are corruption, not data */
 #define REC_FLAG_DEFLATE 1u
+#define REC_FLAG_DELTA 2u		/* a TICK against the previous TICK (format 4) */
 /* The longest END record: two u64 varints, never deflated. */
 #define REC_END_MAX_LEN (REC_HDR_LEN + 2 * 10 + REC_CRC_LEN)
 #define REC_META_MAX 64			/* keys */
@@ -106,8 +126,14 @@ int rec_encode_file_header(struct rec_buf *out);
 int rec_encode_record(struct rec_buf *out, enum rec_type type, const uint8_t *payload,
 		      size_t len, bool deflate);
 /* key=value lines; keys [a-z0-9_], values without NUL or newline (replaced by '?'). */
+/* The same with @extra_flags (REC_FLAG_DELTA) in the record's flags. */
+int rec_encode_record_flags(struct rec_buf *out, enum rec_type type, uint8_t extra_flags,
+			    const uint8_t *payload, size_t len, bool deflate);
 int rec_encode_meta(struct rec_buf *out, const struct rec_meta *m);
 int rec_encode_tick(struct rec_buf *out, const struct snapshot *s);
+/* @s as edits of @prev: @prev must be the previous tick as a reader decodes it. */
+int rec_encode_tick_delta(struct rec_buf *out, const struct snapshot *s,
+			  const struct snapshot *prev);
 int rec_encode_samples(struct rec_buf *out, const struct abi_client_event *ev, size_t n,
 		       int64_t mono_to_real_ns);
 int rec_encode_end(struct rec_buf *out, uint64_t ticks, uint64_t samples);
@@ -135,6 +161,9 @@ int rec_meta_set(struct rec_meta *m, const char *key, const char *val);
 void rec_meta_free(struct rec_meta *m);
 /* @out: snapshot_init'ed; reset here. */
 int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *out, struct rec_error *e);
+/* A REC_FLAG_DELTA tick against @prev (the tick decoded before it; not @out). */
+int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
+			  struct snapshot *out, struct rec_error *e);
 /* Samples into *@ev (realloc'ed, capacity *@cap), count *@n_ev. */
 int rec_decode_samples(const uint8_t *p, size_t n, struct abi_client_event **ev, size_t *cap,
 		       size_t *n_ev, int64_t *mono_to_real_ns, struct rec_error *e);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rec_delta.h"
 #include "core/rec_format.h"
 #include "core/rec_sections.h"
 #include "core/rec_varint.h"
@@ -256,10 +257,14 @@ static uint64_t tick_flags(const struct snapshot *s)
 	return (s->simulated ? REC_TICK_SIMULATED : 0) | (s->final ? REC_TICK_FINAL : 0);
 }
 
-int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
+/* A keyframe (@prev NULL: the whole tick), or a delta against @prev (format 4). */
+static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
+	struct snapshot view;
 	int ret;
 
+	if (prev && rec_put_u64(b, prev->seq))
+		return -ENOMEM;
 	if (rec_put_u64(b, s->seq) || rec_put_u64(b, s->ts_ns) || rec_put_u64(b, s->interval_ns) ||
 	    rec_put_u64(b, s->elapsed_ns) || rec_put_u64(b, tick_flags(s)) ||
 	    rec_put_u64(b, s->sample_every) || rec_put_str(b, s->source, SNAP_SOURCE_LEN - 1) ||
@@ -267,7 +272,12 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 	    rec_put_u64(b, s->clients_state) ||
 	    rec_put_str(b, s->clients_note, SNAP_NOTE_LEN - 1) || rec_put_u64(b, s->n_sys))
 		return -ENOMEM;
-	for (size_t i = 0; i < s->n_sys; i++) {
+	if (prev) {
+		ret = rec_delta_put_rows(b, s, prev);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; !prev && i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
 
 		if (rec_put_u64(b, r->pid) || rec_put_u64(b, r->nr) || rec_put_u64(b, r->pstart_ns) ||
@@ -290,7 +300,21 @@ int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 		if (ret)
 			return ret;
 	}
-	return put_client_ext(b, s) ?: rec_sections_put(b, s);
+	/* a delta tick's rows carry their parts and cgroup ids: the sections have none */
+	view = *s;
+	if (prev)
+		view.n_sys = 0;
+	return put_client_ext(b, s) ?: rec_sections_put(b, &view);
+}
+
+int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
+{
+	return encode_tick(b, s, NULL);
+}
+
+int rec_encode_tick_delta(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+{
+	return encode_tick(b, s, prev);
 }
 
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
@@ -341,13 +365,39 @@ static int get_client_row(struct rec_cur *c, struct snapshot *s)
 	       get_lat(c, s, &r->conn_total);
 }
 
-int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_error *e)
+/* Bounds n_sys of a delta tick: copied rows cost no byte each. */
+static int get_delta_count(struct rec_cur *c, const struct snapshot *prev, size_t *n)
+{
+	size_t at = c->off;
+	uint64_t v = 0;
+	int ret = rec_get_u64(c, &v);
+
+	if (!ret && v > prev->n_sys + (c->n - c->off))
+		return rec_fail_at(c->e, c->base + at, -EINVAL,
+				   "syscall row count %llu larger than the record",
+				   (unsigned long long)v);
+	*n = (size_t)v;
+	return ret;
+}
+
+static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
+		       struct snapshot *s, struct rec_error *e)
 {
 	struct rec_cur c = { .p = p, .n = n, .e = e };
 	size_t n_sys = 0, n_clients = 0;
+	uint64_t base = 0;
 	int ret;
 
 	snapshot_reset(s);
+	if (prev) {
+		ret = rec_get_u64(&c, &base);
+		if (ret)
+			return ret;
+		if (base != prev->seq)
+			return rec_fail_at(e, 0, -EINVAL, "delta tick against tick %llu, not %llu",
+					   (unsigned long long)base,
+					   (unsigned long long)prev->seq);
+	}
 	ret = rec_get_u64(&c, &s->seq) ?: rec_get_u64(&c, &s->ts_ns) ?:
 	      rec_get_u64(&c, &s->interval_ns) ?: rec_get_u64(&c, &s->elapsed_ns) ?:
 	      get_tick_flags(&c, s) ?: rec_get_u32(&c, &s->sample_every, "sample_every") ?:
@@ -361,8 +411,11 @@ int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_e
 				   s->clients_state);
 	ret = rec_get_str(&c, s->clients_note, sizeof(s->clients_note), SNAP_NOTE_LEN - 1,
 			  "clients note") ?:
-	      rec_get_count(&c, MIN_SYS_ROW_BYTES, &n_sys, "syscall row");
-	for (size_t i = 0; !ret && i < n_sys; i++)
+	      (prev ? get_delta_count(&c, prev, &n_sys) :
+		      rec_get_count(&c, MIN_SYS_ROW_BYTES, &n_sys, "syscall row"));
+	if (!ret && prev)
+		ret = rec_delta_get_rows(&c, s, prev, n_sys);
+	for (size_t i = 0; !ret && !prev && i < n_sys; i++)
 		ret = get_sys_row(&c, s);
 	if (!ret)
 		ret = rec_get_count(&c, MIN_CLIENT_ROW_BYTES, &n_clients, "client row");
@@ -370,12 +423,30 @@ int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_e
 		ret = get_client_row(&c, s);
 	if (!ret)
 		ret = get_client_ext(&c, s);
-	if (!ret)
+	if (!ret) {
+		/* a delta tick's sections number no syscall row (they are whole already) */
+		size_t rows = s->n_sys;
+
+		if (prev)
+			s->n_sys = 0;
 		ret = rec_sections_get(&c, s);
+		s->n_sys = rows;
+	}
 	if (!ret && c.off != n)
 		ret = rec_fail_at(e, c.off, -EINVAL, "%zu trailing bytes in a tick record",
 				  n - c.off);
 	return ret;
+}
+
+int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_error *e)
+{
+	return decode_tick(p, n, NULL, s, e);
+}
+
+int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
+			  struct snapshot *s, struct rec_error *e)
+{
+	return decode_tick(p, n, prev, s, e);
 }
 
 /* --- SAMPLES ------------------------------------------------------------- */

@@ -30,6 +30,12 @@ struct rec_reader {
 	bool allow_cut;			/* a file cut short ends at its last complete record */
 	bool past_eof;			/* the last read_record ran past the end of the file */
 	uint64_t cut_at;		/* where a cut file ends; 0: not cut (or not yet seen) */
+	/* format 4: the last tick decoded (the base of a delta tick read next) */
+	struct snapshot prev, tmp;
+	bool have_prev;
+	uint64_t prev_next_off;		/* tick_off right after prev: the base is valid from there */
+	struct key_pos { uint64_t off, before; } *keys;	/* keyframes met, in file order */
+	size_t n_keys, cap_keys;
 };
 
 static int say(const struct rec_reader *r, char *err, size_t errlen, const struct rec_error *e)
@@ -238,6 +244,101 @@ static int next_of_type(struct rec_reader *r, uint64_t from, uint8_t type, bool 
 	}
 }
 
+static int fail_msg(struct rec_error *e, uint64_t off, int code, const char *msg)
+{
+	e->offset = off;
+	e->code = code;
+	snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	return code;
+}
+
+/* Note a keyframe at @off (file order: only past the last one noted). */
+static int note_key(struct rec_reader *r, uint64_t off, uint64_t before)
+{
+	if (r->n_keys && r->keys[r->n_keys - 1].off >= off)
+		return 0;
+	if (r->n_keys == r->cap_keys) {
+		size_t cap = r->cap_keys ? 2 * r->cap_keys : 64;
+		struct key_pos *k = realloc(r->keys, cap * sizeof(*k));
+
+		if (!k)
+			return -ENOMEM;
+		r->keys = k;
+		r->cap_keys = cap;
+	}
+	r->keys[r->n_keys++] = (struct key_pos){ off, before };
+	return 0;
+}
+
+/* One TICK record (at @off) into @out: a keyframe, or a delta against r->prev. */
+static int decode_one(struct rec_reader *r, const struct rec_hdr *h, const uint8_t *pl,
+		      size_t len, uint64_t off, struct snapshot *out, struct rec_error *e)
+{
+	if (!(h->flags & REC_FLAG_DELTA)) {
+		if (note_key(r, off, r->ticks))
+			return fail_msg(e, 0, -ENOMEM, "out of memory");
+		return rec_decode_tick(pl, len, out, e);
+	}
+	if (!r->have_prev)
+		return fail_msg(e, 0, -EINVAL, "delta tick without a keyframe before it");
+	return rec_decode_tick_delta(pl, len, &r->prev, out, e);
+}
+
+/*
+ * r->prev = the tick before the one at @target: decoded from the last
+ * keyframe before @target met so far (the start of the file if none).
+ */
+static int rebuild_prev(struct rec_reader *r, uint64_t target, struct rec_error *e)
+{
+	uint64_t off = r->first_off, before = 0, saved = r->ticks;
+	size_t lo = 0, hi = r->n_keys;
+	int ret = 0;
+
+	while (lo < hi) {	/* the last keyframe before target */
+		size_t mid = (lo + hi) / 2;
+
+		if (r->keys[mid].off < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo) {
+		off = r->keys[lo - 1].off;
+		before = r->keys[lo - 1].before;
+	}
+	r->have_prev = false;
+	r->ticks = before;
+	while (off < target) {
+		struct rec_hdr h;
+		const uint8_t *pl;
+		size_t len;
+
+		ret = read_record(r, off, &h, &pl, &len, e);
+		if (ret <= 0) {
+			ret = ret ? ret : fail_msg(e, off, -EPROTO, "truncated");
+			break;
+		}
+		if (h.type == REC_TICK) {
+			ret = rec_payload_error_at(e, off, &h,
+						   decode_one(r, &h, pl, len, off, &r->tmp, e));
+			if (ret)
+				break;
+			struct snapshot t = r->prev;
+
+			r->prev = r->tmp;
+			r->tmp = t;
+			r->have_prev = true;
+			r->ticks++;
+		}
+		off += REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
+	}
+	r->ticks = saved;
+	if (ret)
+		r->have_prev = false;
+	r->prev_next_off = r->tick_off;
+	return ret < 0 ? ret : 0;
+}
+
 int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen)
 {
 	struct rec_error e = { 0 };
@@ -249,12 +350,86 @@ int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_
 
 	if (ret <= 0)
 		return ret ? say(r, err, errlen, &e) : 0;
-	ret = rec_payload_error_at(&e, off, &h, rec_decode_tick(pl, len, out, &e));
+	if (h.flags & REC_FLAG_DELTA && (!r->have_prev || r->prev_next_off != r->tick_off)) {
+		ret = rebuild_prev(r, off, &e);	/* after a seek: from the keyframe before */
+		if (!ret)
+			ret = read_record(r, off, &h, &pl, &len, &e) < 0 ? e.code : 0;
+		if (ret) {
+			e.code = ret;
+			return say(r, err, errlen, &e);
+		}
+	}
+	ret = rec_payload_error_at(&e, off, &h, decode_one(r, &h, pl, len, off, out, &e));
 	if (ret) {
 		e.code = ret;
+		r->have_prev = false;
 		return say(r, err, errlen, &e);
 	}
 	r->tick_off = off + REC_HDR_LEN + h.stored_len + REC_CRC_LEN;
+	r->ticks++;
+	r->have_prev = !snapshot_copy(&r->prev, out);
+	r->prev_next_off = r->tick_off;
+	return 1;
+}
+
+/*
+ * The next TICK record's header only (no CRC, no inflate, no decode): what
+ * `]` needs to walk an hour in milliseconds. Keyframes met are noted for
+ * later seeks; the tick is checked in full when rec_reader_next reads it.
+ */
+int rec_reader_skip(struct rec_reader *r, char *err, size_t errlen)
+{
+	struct rec_error e = { 0 };
+	struct rec_hdr h;
+	uint64_t off;
+
+	for (off = r->tick_off;; off += REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN) {
+		ssize_t got;
+		int ret;
+
+		if (off >= r->size) {
+			if (r->allow_cut) {
+				r->cut_at = off;
+				return 0;
+			}
+			return say(r, err, errlen, (no_end(&e, r->size), &e));
+		}
+		got = read_at(r, off, REC_HDR_LEN);
+		if (got < 0) {
+			fail_msg(&e, off, (int)got, "read error");
+			return say(r, err, errlen, &e);
+		}
+		ret = rec_decode_hdr(r->rec.data, (size_t)got, &h, &e);
+		if (!ret && off + REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN > r->size)
+			ret = fail_msg(&e, 0, -EPROTO, "truncated inside a record");
+		if (ret && r->allow_cut && (ret == -EPROTO || (size_t)got < REC_HDR_LEN)) {
+			r->cut_at = off;
+			return 0;
+		}
+		if (ret) {
+			e.offset += off;
+			e.code = ret;
+			return say(r, err, errlen, &e);
+		}
+		if (h.type == REC_END || h.type == REC_META) {
+			/* the full check (END counts, misplaced header) */
+			const uint8_t *pl;
+			size_t len;
+			uint64_t at;
+
+			ret = next_of_type(r, off, REC_TICK, true, r->ticks, &h, &pl, &len, &at, &e);
+			if (ret < 0)
+				return say(r, err, errlen, &e);
+			if (ret == 0)
+				return 0;
+			off = at;	/* not reached: END or META came first */
+		}
+		if (h.type == REC_TICK)
+			break;
+	}
+	if (!(h.flags & REC_FLAG_DELTA) && note_key(r, off, r->ticks))
+		return say(r, err, errlen, (fail_msg(&e, off, -ENOMEM, "out of memory"), &e));
+	r->tick_off = off + REC_HDR_LEN + (uint64_t)h.stored_len + REC_CRC_LEN;
 	r->ticks++;
 	return 1;
 }
@@ -314,6 +489,9 @@ void rec_reader_close(struct rec_reader *r)
 	rec_meta_free(&r->meta);
 	rec_buf_free(&r->rec);
 	rec_buf_free(&r->scratch);
+	snapshot_free(&r->prev);
+	snapshot_free(&r->tmp);
+	free(r->keys);
 	free(r->ev);
 	free(r->path);
 	free(r);

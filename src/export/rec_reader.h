@@ -35,6 +35,13 @@ struct rec_reader *rec_reader_open(const char *path, char *err, size_t errlen);
 int rec_reader_next(struct rec_reader *r, struct snapshot *out, char *err, size_t errlen);
 
 /*
+ * Past the next tick without decoding it (only its record header is read:
+ * its CRC and contents are checked when rec_reader_next reads it after a
+ * seek). Same returns as rec_reader_next. For replay's `]`.
+ */
+int rec_reader_skip(struct rec_reader *r, char *err, size_t errlen);
+
+/*
  * Raw samples in file order: 1 = one in @ev, 0 = none left, negative errno
  * with reason. Its own cursor, independent of rec_reader_next.
  */

@@ -28,6 +28,10 @@ struct rec_writer {
 	uint64_t all_bytes, all_ticks, all_samples;	/* every file */
 	struct rec_buf head;		/* file header + META: the start of every file */
 	struct rec_buf payload, out, end_payload, end;
+	/* the last tick as a reader decodes it: the base of the next delta tick */
+	struct snapshot prev, next;
+	bool have_prev;
+	uint32_t since_key;		/* ticks written since the last keyframe */
 };
 
 static int fail(struct rec_writer *w, int ret, const char *fmt, ...)
@@ -141,6 +145,12 @@ static int rotate(struct rec_writer *w)
  * head takes the record anyway: one record larger than the cap is the only
  * way past it).
  */
+static bool must_rotate(const struct rec_writer *w)
+{
+	return w->max_bytes && (w->ticks || w->samples) &&
+	       w->bytes + w->out.len + REC_END_MAX_LEN > w->max_bytes;
+}
+
 static int put_record(struct rec_writer *w, enum rec_type type)
 {
 	int ret;
@@ -151,13 +161,48 @@ static int put_record(struct rec_writer *w, enum rec_type type)
 	ret = rec_encode_record(&w->out, type, w->payload.data, w->payload.len, w->deflate);
 	if (ret)
 		return fail(w, ret, "%s: %s", w->path, strerror(-ret));
-	if (w->max_bytes && (w->ticks || w->samples) &&
-	    w->bytes + w->out.len + REC_END_MAX_LEN > w->max_bytes) {
+	if (must_rotate(w)) {
 		ret = rotate(w);
 		if (ret)
 			return ret;
 	}
 	return write_record(w, &w->out);
+}
+
+/* @s into w->out as a keyframe, or as a delta against w->prev. */
+static int encode_tick(struct rec_writer *w, const struct snapshot *s, bool key)
+{
+	int ret;
+
+	w->payload.len = 0;
+	w->out.len = 0;
+	ret = key ? rec_encode_tick(&w->payload, s) :
+		    rec_encode_tick_delta(&w->payload, s, &w->prev);
+	ret = ret ?: rec_encode_record_flags(&w->out, REC_TICK, key ? 0 : REC_FLAG_DELTA,
+					     w->payload.data, w->payload.len, w->deflate);
+	return ret ? fail(w, ret, "%s: %s", w->path, strerror(-ret)) : 0;
+}
+
+/*
+ * Keep the tick just written as a reader will decode it (so that the next
+ * delta is against exactly that); if that fails, the next tick is a keyframe.
+ */
+static void keep_prev(struct rec_writer *w, bool key)
+{
+	struct snapshot t;
+	int ret;
+
+	if (key) {
+		ret = rec_decode_tick(w->payload.data, w->payload.len, &w->prev, NULL);
+	} else {
+		ret = rec_decode_tick_delta(w->payload.data, w->payload.len, &w->prev, &w->next,
+					    NULL);
+		t = w->prev;
+		w->prev = w->next;
+		w->next = t;
+	}
+	w->have_prev = !ret;
+	w->since_key = key ? 1 : w->since_key + 1;
 }
 
 static void writer_free(struct rec_writer *w)
@@ -169,6 +214,8 @@ static void writer_free(struct rec_writer *w)
 	rec_buf_free(&w->out);
 	rec_buf_free(&w->end_payload);
 	rec_buf_free(&w->end);
+	snapshot_free(&w->prev);
+	snapshot_free(&w->next);
 	free(w->path);
 	free(w->base);
 	free(w);
@@ -297,15 +344,22 @@ struct rec_writer *rec_writer_create(const char *path, const struct rec_meta *me
 
 int rec_writer_tick(struct rec_writer *w, const struct snapshot *s)
 {
+	bool key;
 	int ret;
 
 	if (w->error)
 		return w->error;
-	w->payload.len = 0;
-	ret = rec_encode_tick(&w->payload, s);
-	if (ret)
-		return fail(w, ret, "%s: %s", w->path, strerror(-ret));
-	ret = put_record(w, REC_TICK);
+	/* every file starts with a keyframe: a rotated file stands alone */
+	key = !w->have_prev || !w->ticks || w->since_key >= REC_KEYFRAME_TICKS;
+	ret = encode_tick(w, s, key);
+	if (!ret && must_rotate(w)) {
+		ret = rotate(w);
+		if (!ret && !key)
+			ret = encode_tick(w, s, key = true);
+	}
+	ret = ret ?: write_record(w, &w->out);
+	if (!ret)
+		keep_prev(w, key);
 	if (!ret) {
 		w->ticks++;
 		w->all_ticks++;

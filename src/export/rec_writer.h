@@ -10,9 +10,10 @@
  * own counts): a record that would take FILE past the cap (counting the END
  * still to come) first finishes FILE, shifts it to FILE.1 (FILE.1 to
  * FILE.2, ..., the oldest beyond @keep removed: export/rec_rotate.h) and
- * starts a new FILE with the same head. Every tick is a whole snapshot
- * (interval and totals, no delta against the tick before), so the first
- * tick of a file needs nothing from the previous file. Samples records
+ * starts a new FILE with the same head. Every file starts with a keyframe
+ * (a whole tick), then one every REC_KEYFRAME_TICKS ticks, delta ticks
+ * between (format 4), so the first tick of a file needs nothing from the
+ * previous file. Samples records
  * count like ticks. A file passes the cap only when its first record alone
  * (with the head and END) does: then it holds just that record.
  */

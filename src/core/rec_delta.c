@@ -233,16 +233,6 @@ static int get_parts(struct rec_cur *c, struct snap_hist *h)
 	return ret;
 }
 
-static int get_flags(struct rec_cur *c, struct snap_sys_row *r)
-{
-	uint64_t v = 0;
-	int ret = rec_get_max(c, REC_ROW_EXITED | REC_ROW_WAIT, &v, "row flags");
-
-	r->exited = v & REC_ROW_EXITED;
-	r->wait = v & REC_ROW_WAIT;
-	return ret;
-}
-
 static struct snap_sys_row *add_row(struct rec_cur *c, struct snapshot *s)
 {
 	struct snap_sys_row *r = snapshot_add_sys(s);
@@ -306,7 +296,7 @@ static int get_changed(struct rec_cur *c, struct snapshot *s, const struct snaps
 	*r = *pr;
 	memset(&r->interval, 0, sizeof(r->interval));
 	memset(&r->total, 0, sizeof(r->total));
-	ret = get_flags(c, r) ?: rec_tick_get_hist(c, s, &r->interval);
+	ret = rec_tick_get_row_flags(c, r) ?: rec_tick_get_hist(c, s, &r->interval);
 	if (ret)
 		return ret;
 	/* the key was matched with the wait flag: it stays the previous row's */
@@ -337,7 +327,7 @@ static int get_new(struct rec_cur *c, struct snapshot *s, bool parts)
 	ret = rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
 	      rec_get_u64(c, &r->pstart_ns) ?:
 	      rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
-	      get_flags(c, r) ?: rec_get_u64(c, &r->cgroup_id) ?:
+	      rec_tick_get_row_flags(c, r) ?: rec_get_u64(c, &r->cgroup_id) ?:
 	      rec_tick_get_hist(c, s, &r->interval) ?: rec_tick_get_hist(c, s, &r->total);
 	if (!ret && parts)
 		ret = get_parts(c, &r->interval) ?: get_parts(c, &r->total);

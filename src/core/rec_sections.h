@@ -45,5 +45,7 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s);
 /* rec_tick.c's sparse histogram, shared with the sections. */
 int rec_tick_put_hist(struct rec_buf *b, const struct snapshot *s, const struct snap_hist *h);
 int rec_tick_get_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *h);
+/* A syscall row's flags (exited, wait), shared with the delta ticks (rec_delta.c). */
+int rec_tick_get_row_flags(struct rec_cur *c, struct snap_sys_row *r);
 
 #endif

@@ -328,7 +328,7 @@ static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
 }
 
 /* Format 1 wrote the exited flag alone (0 or 1) where format 2 writes these bits. */
-static int get_row_flags(struct rec_cur *c, struct snap_sys_row *r)
+int rec_tick_get_row_flags(struct rec_cur *c, struct snap_sys_row *r)
 {
 	uint64_t v = 0;
 	int ret = rec_get_max(c, REC_ROW_EXITED | REC_ROW_WAIT, &v, "row flags");
@@ -347,7 +347,7 @@ static int get_sys_row(struct rec_cur *c, struct snapshot *s)
 	return rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
 	       rec_get_u64(c, &r->pstart_ns) ?:
 	       rec_get_str(c, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
-	       get_row_flags(c, r) ?: rec_tick_get_hist(c, s, &r->interval) ?:
+	       rec_tick_get_row_flags(c, r) ?: rec_tick_get_hist(c, s, &r->interval) ?:
 	       rec_tick_get_hist(c, s, &r->total);
 }
 

@@ -22,7 +22,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hist.h"
 #include "core/rec_delta.h"
+#include "core/rec_match.h"
 #include "core/rec_sections.h"
 
 enum { DT_COPY = 0, DT_SKIP = 1, DT_CHANGED = 2, DT_NEW = 3 };
@@ -373,5 +375,351 @@ int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snaps
 			break;
 		}
 	}
+	return ret;
+}
+
+/*
+ * --- format 5: the same ops, the fields of changed rows in columns -------
+ *
+ *   rows := breakdown flag, column count (DC_NR), then per column its
+ *           length and bytes. DC_OPS holds the ops of format 4 with NEW
+ *           rows whole in it, except that kind 1 is JUMP (below) and a
+ *           row's key includes its cgroup id; a CHANGED row's fields are
+ *           in the other columns, each predicted from what the reader has:
+ *     DC_FLAGS  row flags
+ *     DC_COUNTS zz(timed - sum of the bucket counts), zz(count - timed),
+ *               zz(errors - previous interval's errors)
+ *     DC_BKT    n, zz(first slot - previous interval's first slot), then
+ *               (slot gap, count) for the others, count for the first
+ *     DC_SUM    zz(sum_ns - sum of count x lower bound of the slot)
+ *     DC_MAX    zz(max_ns - lower bound of the highest slot)
+ *     DC_TOT    the total histogram unless DT_TOTAL_SUM, the cgroup id if DT_CGROUP
+ *     DC_PARTS  breakdown: the interval parts but on-CPU, then
+ *               zz(sum_ns - the others - on-CPU) (the parts add up to the
+ *               latency), then the total parts unless DT_PARTS_SUM
+ * zz: zigzag of the 64-bit difference, so any value round-trips; the
+ * predictions only make steady rows' columns runs of zeros for deflate.
+ */
+enum { DC_OPS, DC_FLAGS, DC_COUNTS, DC_BKT, DC_SUM, DC_MAX, DC_TOT, DC_PARTS, DC_NR };
+
+static uint64_t zz(uint64_t a, uint64_t b)
+{
+	int64_t d = (int64_t)(a - b);
+
+	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+}
+
+static uint64_t unzz(uint64_t b, uint64_t v)
+{
+	return b + ((v >> 1) ^ -(v & 1));
+}
+
+static uint32_t first_slot(const struct snapshot *s, const struct snap_hist *h)
+{
+	return h->n ? snap_hist_buckets(s, h)[0].slot : 0;
+}
+
+static int put_changed5(struct rec_buf *col, const struct snapshot *s,
+			const struct snap_sys_row *r, const struct snapshot *prev,
+			const struct snap_sys_row *pr)
+{
+	const struct snap_hist *h = &r->interval;
+	const struct hist_bucket *bk = snap_hist_buckets(s, h);
+	uint64_t timed = 0, lo = 0, top = 0;
+	unsigned int bits = 0;
+
+	if (is_sum(s, &r->total, prev, &pr->total, h))
+		bits |= DT_TOTAL_SUM;
+	if (cgid(s, r) != pr->cgroup_id)
+		bits |= DT_CGROUP;
+	if (parts_sum(&r->total, &pr->total, h))
+		bits |= DT_PARTS_SUM;
+	if (rec_put_u64(&col[DC_OPS], (uint64_t)bits << 2 | DT_CHANGED) ||
+	    rec_put_u64(&col[DC_FLAGS], row_flags(r)) || rec_put_u64(&col[DC_BKT], h->n))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < h->n; i++) {
+		uint64_t v = i ? bk[i].slot - bk[i - 1].slot - 1 :
+				 zz(bk[0].slot, first_slot(prev, &pr->interval));
+
+		if (rec_put_u64(&col[DC_BKT], v) || rec_put_u64(&col[DC_BKT], bk[i].count))
+			return -ENOMEM;
+		timed += bk[i].count;
+		lo += bk[i].count * hist_slot_lower_ns(bk[i].slot);
+		top = hist_slot_lower_ns(bk[i].slot);
+	}
+	if (rec_put_u64(&col[DC_COUNTS], zz(h->timed, timed)) ||
+	    rec_put_u64(&col[DC_COUNTS], zz(h->count, h->timed)) ||
+	    rec_put_u64(&col[DC_COUNTS], zz(h->errors, pr->interval.errors)) ||
+	    rec_put_u64(&col[DC_SUM], zz(h->sum_ns, lo)) ||
+	    rec_put_u64(&col[DC_MAX], zz(h->max_ns, top)))
+		return -ENOMEM;
+	if (!(bits & DT_TOTAL_SUM) && rec_tick_put_hist(&col[DC_TOT], s, &r->total))
+		return -ENOMEM;
+	if ((bits & DT_CGROUP) && rec_put_u64(&col[DC_TOT], cgid(s, r)))
+		return -ENOMEM;
+	if (!s->breakdown)
+		return 0;
+	for (int p = 1; p < ABI_PARTS; p++)
+		if (rec_put_u64(&col[DC_PARTS], h->part_ns[p]))
+			return -ENOMEM;
+	{
+		uint64_t rest = h->sum_ns;
+
+		for (int p = 1; p < ABI_PARTS; p++)
+			rest -= h->part_ns[p];
+		if (rec_put_u64(&col[DC_PARTS], zz(rest, h->part_ns[0])))
+			return -ENOMEM;
+	}
+	return bits & DT_PARTS_SUM ? 0 : put_parts(&col[DC_PARTS], &r->total);
+}
+
+/* Format 5 matches a row anywhere in the previous tick, by its key and cgroup id. */
+static uint64_t key_hash(const struct snap_sys_row *r, uint64_t cg)
+{
+	uint64_t c = 0;
+
+	memcpy(&c, r->comm, sizeof(c) < sizeof(r->comm) ? sizeof(c) : sizeof(r->comm));
+	return rec_match_mix(rec_match_mix(rec_match_mix((uint64_t)r->pid << 32 | r->nr,
+							 r->pstart_ns), c), cg << 1 | r->wait);
+}
+
+static uint64_t prev_hash(const void *ctx, size_t i)
+{
+	const struct snapshot *prev = ctx;
+
+	return key_hash(&prev->sys[i], prev->sys[i].cgroup_id);
+}
+
+struct key5 {
+	const struct snapshot *s;
+	const struct snap_sys_row *r;
+};
+
+static bool prev_eq(const void *ctx, size_t i, const void *key)
+{
+	const struct snapshot *prev = ctx;
+	const struct key5 *k = key;
+
+	return same_key(&prev->sys[i], k->r) && prev->sys[i].cgroup_id == cgid(k->s, k->r);
+}
+
+/*
+ * Format 5's ops differ from format 4's in one: kind 1 is JUMP, arg
+ * zz(k - j), the cursor to previous row k (rows reorder between ticks; a
+ * SKIP could only go forward). Then COPY and CHANGED go on from there.
+ */
+#define DT_JUMP DT_SKIP
+
+int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+{
+	struct rec_buf col[DC_NR] = { 0 };
+	struct rec_match m;
+	size_t j = 0, copy = 0;
+	int ret = 0;
+
+	rec_match_build(&m, prev->n_sys, prev_hash, prev);	/* no memory: all rows NEW */
+	for (size_t i = 0; !ret && i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+		struct key5 key = { s, r };
+		size_t k = j < prev->n_sys && prev_eq(prev, j, &key) ? j :
+			   rec_match_find(&m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
+
+		if (k == j && r->exited == prev->sys[k].exited &&
+		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
+		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
+			copy++;
+			j++;
+			continue;
+		}
+		if (copy)
+			ret = put_op(&col[DC_OPS], DT_COPY, copy);
+		copy = 0;
+		if (ret)
+			break;
+		if (k == SIZE_MAX) {
+			ret = put_new(&col[DC_OPS], s, r);
+			continue;
+		}
+		if (k != j)
+			ret = put_op(&col[DC_OPS], DT_JUMP, zz(k, j));
+		if (!ret && k != j && r->exited == prev->sys[k].exited &&
+		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
+		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
+			copy = 1;	/* moved but unchanged */
+			j = k + 1;
+			continue;
+		}
+		j = k + 1;
+		ret = ret ?: put_changed5(col, s, r, prev, &prev->sys[k]);
+	}
+	rec_match_free(&m);
+	if (!ret && copy)
+		ret = put_op(&col[DC_OPS], DT_COPY, copy);
+	if (!ret && (rec_put_u64(b, s->breakdown) || rec_put_u64(b, DC_NR)))
+		ret = -ENOMEM;
+	for (int c = 0; !ret && c < DC_NR; c++)
+		if (rec_put_u64(b, col[c].len) || rec_put_bytes(b, col[c].data, col[c].len))
+			ret = -ENOMEM;
+	for (int c = 0; c < DC_NR; c++)
+		rec_buf_free(&col[c]);
+	return ret;
+}
+
+static int get_changed5(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
+			const struct snap_sys_row *pr, uint64_t bits, bool parts)
+{
+	struct snap_sys_row *r = add_row(&col[DC_OPS], s);
+	struct snap_hist *h;
+	struct hist_bucket *bk;
+	uint64_t timed = 0, lo = 0, top = 0, v = 0, slot = 0;
+	size_t nnz = 0;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	*r = *pr;
+	h = &r->interval;
+	memset(h, 0, sizeof(*h));
+	memset(&r->total, 0, sizeof(r->total));
+	ret = rec_tick_get_row_flags(&col[DC_FLAGS], r) ?:
+	      rec_get_count(&col[DC_BKT], 1, &nnz, "histogram slot");
+	if (ret)
+		return ret;
+	r->wait = pr->wait;	/* matched with the key: the previous row's */
+	if (nnz > ABI_HIST_SLOTS)
+		return rec_fail_at(col[DC_BKT].e, col[DC_BKT].base + col[DC_BKT].off, -EINVAL,
+				   "%zu histogram slots (max %u)", nnz, ABI_HIST_SLOTS);
+	if (snapshot_reserve_buckets(s, nnz))
+		return rec_fail_at(col->e, col->base + col->off, -ENOMEM, "out of memory");
+	bk = &s->buckets[s->n_buckets];
+	for (size_t i = 0; i < nnz; i++) {
+		struct rec_cur *c = &col[DC_BKT];
+		size_t at = c->off;
+		uint64_t count = 0;
+
+		ret = rec_get_u64(c, &v) ?: rec_get_u64(c, &count);
+		if (ret)
+			return ret;
+		slot = i ? slot + 1 + v : unzz(first_slot(prev, &pr->interval), v);
+		if (slot >= ABI_HIST_SLOTS || (i && v >= ABI_HIST_SLOTS))
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "histogram slot out of range (max %u)", ABI_HIST_SLOTS - 1);
+		if (!count)
+			return rec_fail_at(c->e, c->base + at, -EINVAL, "empty histogram slot %llu",
+					   (unsigned long long)slot);
+		bk[i] = (struct hist_bucket){ .slot = (uint32_t)slot, .count = count };
+		timed += count;
+		lo += count * hist_slot_lower_ns((uint32_t)slot);
+		top = hist_slot_lower_ns((uint32_t)slot);
+	}
+	h->first = (uint32_t)s->n_buckets;
+	h->n = (uint32_t)nnz;
+	s->n_buckets += nnz;
+	ret = rec_get_u64(&col[DC_COUNTS], &v);
+	h->timed = unzz(timed, v);
+	ret = ret ?: rec_get_u64(&col[DC_COUNTS], &v);
+	h->count = unzz(h->timed, v);
+	ret = ret ?: rec_get_u64(&col[DC_COUNTS], &v);
+	h->errors = unzz(pr->interval.errors, v);
+	ret = ret ?: rec_get_u64(&col[DC_SUM], &v);
+	h->sum_ns = unzz(lo, v);
+	ret = ret ?: rec_get_u64(&col[DC_MAX], &v);
+	h->max_ns = unzz(top, v);
+	if (ret)
+		return ret;
+	ret = bits & DT_TOTAL_SUM ? sum_total(&col[DC_TOT], s, r, prev, &pr->total) :
+				    rec_tick_get_hist(&col[DC_TOT], s, &r->total);
+	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
+	if (!ret && (bits & DT_CGROUP))
+		ret = rec_get_u64(&col[DC_TOT], &r->cgroup_id);
+	if (ret || !parts)
+		return ret;
+	{
+		uint64_t rest = h->sum_ns;
+
+		for (int p = 1; !ret && p < ABI_PARTS; p++) {
+			ret = rec_get_u64(&col[DC_PARTS], &h->part_ns[p]);
+			rest -= h->part_ns[p];
+		}
+		ret = ret ?: rec_get_u64(&col[DC_PARTS], &v);
+		/* rest - on-CPU was written: on-CPU = rest - that */
+		h->part_ns[0] = rest - unzz(0, v);
+	}
+	if (!ret && (bits & DT_PARTS_SUM))
+		for (int p = 0; p < ABI_PARTS; p++)
+			r->total.part_ns[p] = pr->total.part_ns[p] + h->part_ns[p];
+	else if (!ret)
+		ret = get_parts(&col[DC_PARTS], &r->total);
+	return ret;
+}
+
+int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t n_rows)
+{
+	struct rec_cur col[DC_NR];
+	size_t j = 0;
+	uint64_t on = 0, n_col = 0;
+	int ret = rec_get_max(c, 1, &on, "breakdown flag") ?:
+		  rec_get_max(c, DC_NR, &n_col, "number of row columns");
+
+	if (!ret && n_col != DC_NR)
+		return rec_fail_at(c->e, c->base + c->off - 1, -EINVAL,
+				   "%llu row columns, not %d", (unsigned long long)n_col, DC_NR);
+	for (int k = 0; !ret && k < DC_NR; k++) {
+		size_t at = c->off;
+		uint64_t len = 0;
+
+		ret = rec_get_u64(c, &len);
+		if (!ret && len > c->n - c->off)
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "row column length %llu larger than the record",
+					   (unsigned long long)len);
+		if (ret)
+			break;
+		col[k] = (struct rec_cur){ .p = c->p + c->off, .n = (size_t)len, .e = c->e,
+					   .base = c->base + c->off };
+		c->off += (size_t)len;
+	}
+	while (!ret && s->n_sys < n_rows) {
+		struct rec_cur *o = &col[DC_OPS];
+		size_t at = o->off;
+		uint64_t op = 0, arg;
+
+		ret = rec_get_u64(o, &op);
+		if (ret)
+			break;
+		arg = op >> 2;
+		switch (op & 3) {
+		case DT_COPY:
+			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row count %llu out of range",
+						   (unsigned long long)arg);
+			ret = copy_rows(o, s, prev, j, (size_t)arg);
+			j += (size_t)arg;
+			break;
+		case DT_JUMP:
+			if (!arg || unzz(j, arg) >= prev->n_sys)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row jump out of range");
+			j = (size_t)unzz(j, arg);
+			break;
+		case DT_CHANGED:
+			if (j >= prev->n_sys || arg > (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM))
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row change without a previous row");
+			ret = get_changed5(col, s, prev, &prev->sys[j++], arg, on);
+			break;
+		default:
+			ret = arg ? rec_fail_at(o->e, o->base + at, -EINVAL, "bad delta row op") :
+				    get_new(o, s, on);
+			break;
+		}
+	}
+	for (int k = 0; !ret && k < DC_NR; k++)
+		if (col[k].off != col[k].n)
+			ret = rec_fail_at(c->e, col[k].base + col[k].off, -EINVAL,
+					  "%zu trailing bytes in row column %d",
+					  col[k].n - col[k].off, k);
 	return ret;
 }

@@ -16,4 +16,9 @@ int rec_delta_put_rows(struct rec_buf *b, const struct snapshot *s, const struct
 int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 		       size_t n_rows);
 
+/* The same in format 5: the fields of changed rows in columns (rec_delta.c). */
+int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev);
+int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t n_rows);
+
 #endif

@@ -88,7 +88,7 @@ int rec_encode_record_flags(struct rec_buf *out, enum rec_type type, uint8_t ext
 			    const uint8_t *payload, size_t len, bool deflate)
 {
 	size_t start = out->len, stored = len;
-	uint8_t flags = extra_flags & REC_FLAG_DELTA;
+	uint8_t flags = extra_flags & (REC_FLAG_DELTA | REC_FLAG_COLS);
 	uint8_t *h;
 	uLong crc;
 
@@ -129,8 +129,9 @@ int rec_decode_hdr(const uint8_t *p, size_t n, struct rec_hdr *h, struct rec_err
 	h->raw_len = get_le32(p + 8);
 	if (h->type < REC_META || h->type > REC_END)
 		return rec_fail_at(e, 0, -EINVAL, "unknown record type %u (corrupted?)", h->type);
-	if (h->flags & ~(REC_FLAG_DEFLATE | REC_FLAG_DELTA) || p[2] || p[3] ||
-	    ((h->flags & REC_FLAG_DELTA) && h->type != REC_TICK))
+	if (h->flags & ~(REC_FLAG_DEFLATE | REC_FLAG_DELTA | REC_FLAG_COLS) || p[2] || p[3] ||
+	    ((h->flags & REC_FLAG_DELTA) && h->type != REC_TICK) ||
+	    ((h->flags & REC_FLAG_COLS) && !(h->flags & REC_FLAG_DELTA)))
 		return rec_fail_at(e, 1, -EINVAL, "bad record flags (corrupted?)");
 	if (h->stored_len > REC_MAX_PAYLOAD || h->raw_len > REC_MAX_PAYLOAD)
 		return rec_fail_at(e, 4, -EINVAL, "record length %u too large (corrupted?)",
@@ -398,7 +399,8 @@ int rec_decode_buffer(const uint8_t *p, size_t n, int (*on_tick)(void *ctx,
 
 				prev = s;
 				s = t;
-				ret = have_prev ? rec_decode_tick_delta(pl, len, &prev, &s, e) :
+				ret = have_prev ? rec_decode_tick_delta_flags(pl, len, &prev, &s, e,
+									      h.flags) :
 				      rec_fail_at(e, 0, -EINVAL, "delta tick without a keyframe before it");
 			} else {
 				ret = rec_decode_tick(pl, len, &s, e);

@@ -36,6 +36,17 @@
  * stands alone and a seek decodes from the keyframe at or before the tick.
  * A delta is deflated like any payload. Versions 1-3 have no delta ticks
  * and read as before.
+ * 5 writes its delta ticks with flags REC_FLAG_DELTA | REC_FLAG_COLS: the
+ * same row ops, but a changed row's fields are in columns after the ops
+ * (all rows' flags, then all counts, buckets, sums, maxima, totals,
+ * parts), each predicted from what the reader already has (timed from the
+ * buckets, sum and max from the buckets' lower bounds, on-CPU from the sum
+ * and the other parts, the first slot and errors from the row's previous
+ * interval) and written as a zigzag difference, so a steady row is mostly
+ * zeros that deflate takes away; and each family table (run queue, block,
+ * functions) as edits of the previous tick's (rec_sections.h,
+ * REC_SEC_FAM_DELTA), where format 4 wrote it whole. Keyframes are as in
+ * format 4; a format-4 delta (REC_FLAG_DELTA alone) reads as before.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -59,8 +70,9 @@
  * reads only 1 refuses 2 files as newer.
  * 3: tagged sections after the client extension (rec_sections.h).
  * 4: delta ticks (REC_FLAG_DELTA; rec_delta.c) between keyframes.
+ * 5: delta ticks in columns (REC_FLAG_COLS), family tables as edits.
  */
-#define REC_FORMAT_VERSION 4
+#define REC_FORMAT_VERSION 5
 /*
  * A writer starts every file with a keyframe, and writes one every this
  * many ticks: a seek decodes at most this many ticks (REC_KEYFRAME_TICKS - 1
@@ -77,6 +89,7 @@
 #define REC_MAX_PAYLOAD (64u << 20)	/* larger lengths are corruption, not data */
 #define REC_FLAG_DEFLATE 1u
 #define REC_FLAG_DELTA 2u		/* a TICK against the previous TICK (format 4) */
+#define REC_FLAG_COLS 4u		/* with DELTA: encoded as format 5 does */
 /* The longest END record: two u64 varints, never deflated. */
 #define REC_END_MAX_LEN (REC_HDR_LEN + 2 * 10 + REC_CRC_LEN)
 #define REC_META_MAX 64			/* keys */
@@ -134,6 +147,9 @@ int rec_encode_tick(struct rec_buf *out, const struct snapshot *s);
 /* @s as edits of @prev: @prev must be the previous tick as a reader decodes it. */
 int rec_encode_tick_delta(struct rec_buf *out, const struct snapshot *s,
 			  const struct snapshot *prev);
+/* The same as format 4 wrote it (framed with REC_FLAG_DELTA alone; tests). */
+int rec_encode_tick_delta_v4(struct rec_buf *out, const struct snapshot *s,
+			     const struct snapshot *prev);
 int rec_encode_samples(struct rec_buf *out, const struct abi_client_event *ev, size_t n,
 		       int64_t mono_to_real_ns);
 int rec_encode_end(struct rec_buf *out, uint64_t ticks, uint64_t samples);
@@ -161,9 +177,17 @@ int rec_meta_set(struct rec_meta *m, const char *key, const char *val);
 void rec_meta_free(struct rec_meta *m);
 /* @out: snapshot_init'ed; reset here. */
 int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *out, struct rec_error *e);
-/* A REC_FLAG_DELTA tick against @prev (the tick decoded before it; not @out). */
+/*
+ * A REC_FLAG_DELTA | REC_FLAG_COLS tick (format 5) against @prev (the tick
+ * decoded before it; not @out); _v4: a REC_FLAG_DELTA tick of format 4;
+ * _flags: as the record's @flags say.
+ */
 int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
 			  struct snapshot *out, struct rec_error *e);
+int rec_decode_tick_delta_v4(const uint8_t *p, size_t n, const struct snapshot *prev,
+			     struct snapshot *out, struct rec_error *e);
+int rec_decode_tick_delta_flags(const uint8_t *p, size_t n, const struct snapshot *prev,
+				struct snapshot *out, struct rec_error *e, uint8_t flags);
 /* Samples into *@ev (realloc'ed, capacity *@cap), count *@n_ev. */
 int rec_decode_samples(const uint8_t *p, size_t n, struct abi_client_event **ev, size_t *cap,
 		       size_t *n_ev, int64_t *mono_to_real_ns, struct rec_error *e);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/family.h"
+#include "core/rec_match.h"
 #include "core/rec_sections.h"
 
 #define MIN_SECTION_BYTES 2
@@ -31,33 +32,166 @@ static int put_breakdown(struct rec_buf *b, const struct snapshot *s)
 	return 0;
 }
 
-static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
+static int put_fam_head(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
 {
 	const struct family_desc *d = family_get(f);
 	const struct snap_table *t = &s->fam[f];
-	int ret;
 
-	if (rec_put_str(b, d->name, 64) || rec_put_u64(b, t->state) ||
-	    rec_put_str(b, t->note, sizeof(t->note) - 1) || rec_put_u64(b, t->lost) ||
-	    rec_put_u64(b, t->lost_total) || rec_put_u64(b, t->evicted) ||
-	    rec_put_u64(b, t->evicted_total) || rec_put_u64(b, d->n_parts) || rec_put_u64(b, t->n))
+	return rec_put_str(b, d->name, 64) || rec_put_u64(b, t->state) ||
+	       rec_put_str(b, t->note, sizeof(t->note) - 1) || rec_put_u64(b, t->lost) ||
+	       rec_put_u64(b, t->lost_total) || rec_put_u64(b, t->evicted) ||
+	       rec_put_u64(b, t->evicted_total) || rec_put_u64(b, d->n_parts) ||
+	       rec_put_u64(b, t->n) ? -ENOMEM : 0;
+}
+
+/* A row's histograms: interval, total, then per part (part, part total). */
+static int put_fam_hists(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			 const struct snap_fam_row *r)
+{
+	int ret = rec_tick_put_hist(b, s, &r->interval) ?: rec_tick_put_hist(b, s, &r->total);
+
+	for (unsigned int p = 0; !ret && p < family_get(f)->n_parts; p++)
+		ret = rec_tick_put_hist(b, s, &r->part[p]) ?:
+		      rec_tick_put_hist(b, s, &r->part_total[p]);
+	return ret;
+}
+
+static int put_fam_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+		       const struct snap_fam_row *r)
+{
+	if (rec_put_u64(b, r->key.tgid) || rec_put_u64(b, r->key.a) ||
+	    rec_put_u64(b, r->key.b) || rec_put_str(b, r->key.comm, ABI_COMM_LEN) ||
+	    rec_put_str(b, r->label, SNAP_LABEL_LEN) ||
+	    (family_get(f)->has_detail && rec_put_str(b, r->detail, SNAP_LABEL_LEN)))
 		return -ENOMEM;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct snap_fam_row *r = &t->rows[i];
+	return put_fam_hists(b, s, f, r);
+}
 
-		if (rec_put_u64(b, r->key.tgid) || rec_put_u64(b, r->key.a) ||
-		    rec_put_u64(b, r->key.b) || rec_put_str(b, r->key.comm, ABI_COMM_LEN) ||
-		    rec_put_str(b, r->label, SNAP_LABEL_LEN) ||
-		    (d->has_detail && rec_put_str(b, r->detail, SNAP_LABEL_LEN)))
-			return -ENOMEM;
-		ret = rec_tick_put_hist(b, s, &r->interval) ?: rec_tick_put_hist(b, s, &r->total);
-		for (unsigned int p = 0; !ret && p < d->n_parts; p++)
-			ret = rec_tick_put_hist(b, s, &r->part[p]) ?:
-			      rec_tick_put_hist(b, s, &r->part_total[p]);
-		if (ret)
-			return ret;
+static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
+{
+	int ret = put_fam_head(b, s, f);
+
+	for (size_t i = 0; !ret && i < s->fam[f].n; i++)
+		ret = put_fam_row(b, s, f, &s->fam[f].rows[i]);
+	return ret;
+}
+
+/*
+ * A family table of a delta tick (format 5, REC_SEC_FAM_DELTA): the head
+ * as in REC_SEC_FAMILY, then ops against the previous tick's table until
+ * its row count is met, op = arg << 2 | kind, with a cursor j into the
+ * previous rows: FD_COPY arg rows equal to previous rows j.. (j += arg),
+ * FD_JUMP the cursor to previous row j + unzigzag(arg), FD_CHANGED the key
+ * and label of previous row j (j++) and the row's histograms, FD_NEW a
+ * whole row as REC_SEC_FAMILY has it. A row is matched anywhere in the
+ * previous table by its key and label (tables have no order). Cgroup ids
+ * are in the cgroups section, as for a whole table.
+ */
+enum { FD_COPY = 0, FD_JUMP = 1, FD_CHANGED = 2, FD_NEW = 3 };
+
+static bool fam_same_key(const struct snap_fam_row *a, const struct snap_fam_row *b)
+{
+	return a->key.tgid == b->key.tgid && a->key.a == b->key.a && a->key.b == b->key.b &&
+	       !memcmp(a->key.comm, b->key.comm, sizeof(a->key.comm)) &&
+	       !strncmp(a->label, b->label, sizeof(a->label)) &&
+	       !strncmp(a->detail, b->detail, sizeof(a->detail));
+}
+
+/* As a reader decodes them: the summary and buckets, not part_ns (never recorded here). */
+static bool fam_same_hist(const struct snapshot *sa, const struct snap_hist *a,
+			  const struct snapshot *sb, const struct snap_hist *b)
+{
+	const struct hist_bucket *ba = snap_hist_buckets(sa, a), *bb = snap_hist_buckets(sb, b);
+
+	if (a->count != b->count || a->errors != b->errors || a->timed != b->timed ||
+	    a->sum_ns != b->sum_ns || a->max_ns != b->max_ns || a->n != b->n)
+		return false;
+	for (uint32_t i = 0; i < a->n; i++)
+		if (ba[i].slot != bb[i].slot || ba[i].count != bb[i].count)
+			return false;
+	return true;
+}
+
+static bool fam_same_row(const struct snapshot *s, const struct snap_fam_row *a,
+			 const struct snapshot *prev, const struct snap_fam_row *b, unsigned int np)
+{
+	if (!fam_same_hist(s, &a->interval, prev, &b->interval) ||
+	    !fam_same_hist(s, &a->total, prev, &b->total))
+		return false;
+	for (unsigned int p = 0; p < np; p++)
+		if (!fam_same_hist(s, &a->part[p], prev, &b->part[p]) ||
+		    !fam_same_hist(s, &a->part_total[p], prev, &b->part_total[p]))
+			return false;
+	return true;
+}
+
+static uint64_t zz(uint64_t a, uint64_t b)
+{
+	int64_t d = (int64_t)(a - b);
+
+	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+}
+
+static uint64_t fam_hash(const struct snap_fam_row *r)
+{
+	uint64_t c = 0, l = 0;
+
+	memcpy(&c, r->key.comm, sizeof(c) < sizeof(r->key.comm) ? sizeof(c) : sizeof(r->key.comm));
+	memcpy(&l, r->label, sizeof(l));
+	return rec_match_mix(rec_match_mix(rec_match_mix((uint64_t)r->key.tgid << 32 | r->key.a,
+							 r->key.b), c), l);
+}
+
+static uint64_t fam_prev_hash(const void *ctx, size_t i)
+{
+	return fam_hash(&((const struct snap_table *)ctx)->rows[i]);
+}
+
+static bool fam_prev_eq(const void *ctx, size_t i, const void *key)
+{
+	return fam_same_key(&((const struct snap_table *)ctx)->rows[i], key);
+}
+
+static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			 const struct snapshot *prev)
+{
+	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
+	unsigned int np = family_get(f)->n_parts;
+	struct rec_match m;
+	size_t j = 0, copy = 0;
+	int ret = put_fam_head(b, s, f);
+
+	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
+	for (size_t i = 0; !ret && i < t->n; i++) {
+		const struct snap_fam_row *r = &t->rows[i];
+		size_t k = j < pt->n && fam_same_key(&pt->rows[j], r) ? j :
+			   rec_match_find(&m, fam_hash(r), fam_prev_eq, pt, r);
+		bool same = k != SIZE_MAX && fam_same_row(s, r, prev, &pt->rows[k], np);
+
+		if (k == j && same) {
+			copy++;
+			j++;
+			continue;
+		}
+		if (copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+			ret = -ENOMEM;
+		copy = 0;
+		if (ret || k == SIZE_MAX) {
+			ret = ret ?: rec_put_u64(b, FD_NEW) ? -ENOMEM : put_fam_row(b, s, f, r);
+			continue;
+		}
+		if (rec_put_u64(b, zz(k, j) << 2 | FD_JUMP))
+			ret = -ENOMEM;
+		j = k + 1;
+		if (same)
+			copy = 1;
+		else
+			ret = ret ?: rec_put_u64(b, FD_CHANGED) ? -ENOMEM : put_fam_hists(b, s, f, r);
 	}
-	return 0;
+	rec_match_free(&m);
+	if (!ret && copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+		ret = -ENOMEM;
+	return ret;
 }
 
 /*
@@ -162,7 +296,7 @@ static int put_section(struct rec_buf *b, struct rec_buf *tmp, enum rec_section 
 	return 0;
 }
 
-int rec_sections_put(struct rec_buf *b, const struct snapshot *s)
+int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
 	struct rec_buf tmp = { 0 };
 	int ret;
@@ -173,7 +307,10 @@ int rec_sections_put(struct rec_buf *b, const struct snapshot *s)
 	ret = rec_put_u64(b, 1 + SNAP_FAM_NR + (s->slow_ns != 0) + cg) ? -ENOMEM :
 	      put_section(b, &tmp, REC_SEC_BREAKDOWN, put_breakdown(&tmp, s));
 	for (int f = 0; !ret && f < SNAP_FAM_NR; f++)
-		ret = put_section(b, &tmp, REC_SEC_FAMILY, put_family(&tmp, s, (enum snap_family)f));
+		ret = prev ? put_section(b, &tmp, REC_SEC_FAM_DELTA,
+					 put_fam_delta(&tmp, s, (enum snap_family)f, prev)) :
+			     put_section(b, &tmp, REC_SEC_FAMILY,
+					 put_family(&tmp, s, (enum snap_family)f));
 	if (!ret && s->slow_ns)
 		ret = put_section(b, &tmp, REC_SEC_STACKS, put_stacks(&tmp, s));
 	if (!ret && cg)
@@ -195,22 +332,13 @@ static int get_breakdown(struct rec_cur *c, struct snapshot *s)
 	return ret;
 }
 
-static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f, size_t n_parts)
+/* A row's histograms (put_fam_hists); parts this lattop has no room for are read and dropped. */
+static int get_fam_hists(struct rec_cur *c, struct snapshot *s, struct snap_fam_row *r,
+			 size_t n_parts)
 {
-	struct snap_fam_row *r = snapshot_add_fam(s, f);
 	struct snap_hist extra;
-	int ret;
+	int ret = rec_tick_get_hist(c, s, &r->interval) ?: rec_tick_get_hist(c, s, &r->total);
 
-	if (!r)
-		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
-	ret = rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
-	      rec_get_u32(c, &r->key.b, "key field b") ?:
-	      rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
-	      rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
-	      (family_get(f)->has_detail ?
-	       rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
-	      rec_tick_get_hist(c, s, &r->interval) ?: rec_tick_get_hist(c, s, &r->total);
-	/* parts this lattop has no room for are read and dropped */
 	for (size_t p = 0; !ret && p < n_parts; p++) {
 		size_t keep_buckets = s->n_buckets;
 
@@ -225,7 +353,109 @@ static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f
 	return ret;
 }
 
-static int get_family(struct rec_cur *c, struct snapshot *s)
+static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f, size_t n_parts)
+{
+	struct snap_fam_row *r = snapshot_add_fam(s, f);
+
+	if (!r)
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	return rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
+	       rec_get_u32(c, &r->key.b, "key field b") ?:
+	       rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
+	       rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
+	       (family_get(f)->has_detail ?
+		rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
+	       get_fam_hists(c, s, r, n_parts);
+}
+
+/* Previous row @pr (of @prev) again: the key and label, with @hists its histograms or not. */
+static struct snap_fam_row *again_fam_row(struct rec_cur *c, struct snapshot *s,
+					  enum snap_family f, const struct snapshot *prev,
+					  const struct snap_fam_row *pr, bool hists)
+{
+	struct snap_fam_row *r = snapshot_add_fam(s, f);
+	bool oom = !r;
+
+	if (r) {
+		*r = *pr;
+		memset(&r->interval, 0, sizeof(r->interval));
+		memset(&r->total, 0, sizeof(r->total));
+		memset(r->part, 0, sizeof(r->part));
+		memset(r->part_total, 0, sizeof(r->part_total));
+	}
+	if (r && hists) {
+		oom = snapshot_put_sparse(s, &r->interval, &pr->interval,
+					  snap_hist_buckets(prev, &pr->interval), pr->interval.n) ||
+		      snapshot_put_sparse(s, &r->total, &pr->total,
+					  snap_hist_buckets(prev, &pr->total), pr->total.n);
+		for (int p = 0; !oom && p < SNAP_FAM_PARTS; p++)
+			oom = snapshot_put_sparse(s, &r->part[p], &pr->part[p],
+						  snap_hist_buckets(prev, &pr->part[p]),
+						  pr->part[p].n) ||
+			      snapshot_put_sparse(s, &r->part_total[p], &pr->part_total[p],
+						  snap_hist_buckets(prev, &pr->part_total[p]),
+						  pr->part_total[p].n);
+	}
+	if (oom)
+		rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	return oom ? NULL : r;
+}
+
+/* The rows of a REC_SEC_FAM_DELTA table (put_fam_delta) against @prev's. */
+static int get_fam_delta_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
+			      const struct snapshot *prev, size_t n, size_t n_parts)
+{
+	const struct snap_table *pt = &prev->fam[f];
+	size_t j = 0;
+	int ret = 0;
+
+	while (!ret && s->fam[f].n < n) {
+		size_t at = c->off;
+		uint64_t op = 0, arg;
+		struct snap_fam_row *r;
+
+		ret = rec_get_u64(c, &op);
+		if (ret)
+			break;
+		arg = op >> 2;
+		switch (op & 3) {
+		case FD_COPY:
+			if (!arg || arg > pt->n - j || arg > n - s->fam[f].n)
+				return rec_fail_at(c->e, c->base + at, -EINVAL,
+						   "delta family row count %llu out of range",
+						   (unsigned long long)arg);
+			for (size_t k = j; k < j + arg; k++)
+				if (!again_fam_row(c, s, f, prev, &pt->rows[k], true))
+					return -ENOMEM;
+			j += (size_t)arg;
+			break;
+		case FD_JUMP: {
+			uint64_t to = j + ((arg >> 1) ^ -(arg & 1));
+
+			if (!arg || to >= pt->n)
+				return rec_fail_at(c->e, c->base + at, -EINVAL,
+						   "delta family row jump out of range");
+			j = (size_t)to;
+			break;
+		}
+		case FD_CHANGED:
+			if (arg || j >= pt->n)
+				return rec_fail_at(c->e, c->base + at, -EINVAL,
+						   "delta family row change without a previous row");
+			r = again_fam_row(c, s, f, prev, &pt->rows[j++], false);
+			ret = r ? get_fam_hists(c, s, r, n_parts) : -ENOMEM;
+			break;
+		default:
+			ret = arg ? rec_fail_at(c->e, c->base + at, -EINVAL, "bad delta family op") :
+				    get_fam_row(c, s, f, n_parts);
+			break;
+		}
+	}
+	return ret;
+}
+
+/* A family table; @prev: a REC_SEC_FAM_DELTA one against @prev's table. */
+static int get_family(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev)
 {
 	char name[65];
 	uint64_t n_parts = 0;
@@ -251,8 +481,22 @@ static int get_family(struct rec_cur *c, struct snapshot *s)
 	ret = ret ?: rec_get_str(c, t->note, sizeof(t->note), sizeof(t->note) - 1, "family note") ?:
 	      rec_get_u64(c, &t->lost) ?: rec_get_u64(c, &t->lost_total) ?:
 	      rec_get_u64(c, &t->evicted) ?: rec_get_u64(c, &t->evicted_total) ?:
-	      rec_get_max(c, 16, &n_parts, "number of parts") ?:
-	      rec_get_count(c, MIN_FAM_ROW_BYTES, &n, "family row");
+	      rec_get_max(c, 16, &n_parts, "number of parts");
+	if (ret)
+		return ret;
+	if (prev) {
+		size_t at = c->off;
+		uint64_t v = 0;
+
+		/* copied rows cost no byte each: bounded by the previous table */
+		ret = rec_get_u64(c, &v);
+		if (!ret && v > prev->fam[f].n + (c->n - c->off))
+			return rec_fail_at(c->e, c->base + at, -EINVAL,
+					   "family row count %llu larger than the record",
+					   (unsigned long long)v);
+		return ret ?: get_fam_delta_rows(c, s, f, prev, (size_t)v, (size_t)n_parts);
+	}
+	ret = rec_get_count(c, MIN_FAM_ROW_BYTES, &n, "family row");
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = get_fam_row(c, s, f, (size_t)n_parts);
 	return ret;
@@ -391,7 +635,7 @@ static int get_cgroups(struct rec_cur *c, struct snapshot *s)
 			      sizeof(*s->stacks), "stack");
 }
 
-int rec_sections_get(struct rec_cur *c, struct snapshot *s)
+int rec_sections_get(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev)
 {
 	size_t count = 0;
 	int ret;
@@ -422,7 +666,11 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s)
 		if (tag == REC_SEC_BREAKDOWN)
 			ret = get_breakdown(&sub, s);
 		else if (tag == REC_SEC_FAMILY)
-			ret = get_family(&sub, s);
+			ret = get_family(&sub, s, NULL);
+		else if (tag == REC_SEC_FAM_DELTA && prev)
+			ret = get_family(&sub, s, prev);
+		else if (tag == REC_SEC_FAM_DELTA)
+			ret = rec_fail_at(c->e, sub.base, -EINVAL, "family changes in a keyframe");
 		else if (tag == REC_SEC_STACKS)
 			ret = get_stacks(&sub, s);
 		else if (tag == REC_SEC_CGROUPS)

@@ -25,6 +25,9 @@
  *                      of families and per family its name, count and ids, then
  *                      count and ids of the stacks of REC_SEC_STACKS. A tick
  *                      without it (older recordings): ids 0, state OFF.
+ *   REC_SEC_FAM_DELTA: format 5, delta ticks only, instead of REC_SEC_FAMILY:
+ *                      the same head, then the rows as edits of the previous
+ *                      tick's table (rec_sections.c, put_fam_delta).
  * A format-2 tick ends before the sections: no breakdown, tables off.
  */
 #ifndef LATTOP_CORE_REC_SECTIONS_H
@@ -34,13 +37,21 @@
 #include "core/rec_varint.h"
 
 enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2, REC_SEC_STACKS = 3,
-		  REC_SEC_CGROUPS = 4 };
+		  REC_SEC_CGROUPS = 4, REC_SEC_FAM_DELTA = 5 };
 
-/* Append the sections of @s. 0, -ENOMEM, or -EINVAL for a corrupt histogram reference. */
-int rec_sections_put(struct rec_buf *b, const struct snapshot *s);
+/*
+ * Append the sections of @s. With @prev (a format-5 delta tick), each family
+ * table is a REC_SEC_FAM_DELTA against @prev's instead of a REC_SEC_FAMILY
+ * (rec_sections.c: unchanged rows copied, changed ones their histograms).
+ * 0, -ENOMEM, or -EINVAL for a corrupt histogram reference.
+ */
+int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev);
 
-/* Read the sections at @c (none when the payload ends there) into @s. 0 or -errno. */
-int rec_sections_get(struct rec_cur *c, struct snapshot *s);
+/*
+ * Read the sections at @c (none when the payload ends there) into @s; @prev:
+ * the tick a delta is against (NULL for a keyframe). 0 or -errno.
+ */
+int rec_sections_get(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev);
 
 /* rec_tick.c's sparse histogram, shared with the sections. */
 int rec_tick_put_hist(struct rec_buf *b, const struct snapshot *s, const struct snap_hist *h);

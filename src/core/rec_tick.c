@@ -257,8 +257,9 @@ static uint64_t tick_flags(const struct snapshot *s)
 	return (s->simulated ? REC_TICK_SIMULATED : 0) | (s->final ? REC_TICK_FINAL : 0);
 }
 
-/* A keyframe (@prev NULL: the whole tick), or a delta against @prev (format 4). */
-static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+/* A keyframe (@prev NULL: the whole tick), or a delta against @prev (format 4, or 5 if @v5). */
+static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev,
+		       bool v5)
 {
 	struct snapshot view;
 	int ret;
@@ -273,7 +274,7 @@ static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct
 	    rec_put_str(b, s->clients_note, SNAP_NOTE_LEN - 1) || rec_put_u64(b, s->n_sys))
 		return -ENOMEM;
 	if (prev) {
-		ret = rec_delta_put_rows(b, s, prev);
+		ret = v5 ? rec_delta5_put_rows(b, s, prev) : rec_delta_put_rows(b, s, prev);
 		if (ret)
 			return ret;
 	}
@@ -304,17 +305,23 @@ static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct
 	view = *s;
 	if (prev)
 		view.n_sys = 0;
-	return put_client_ext(b, s) ?: rec_sections_put(b, &view);
+	return put_client_ext(b, s) ?: rec_sections_put(b, &view, v5 ? prev : NULL);
 }
 
 int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 {
-	return encode_tick(b, s, NULL);
+	return encode_tick(b, s, NULL, false);
 }
 
 int rec_encode_tick_delta(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
-	return encode_tick(b, s, prev);
+	return encode_tick(b, s, prev, true);
+}
+
+int rec_encode_tick_delta_v4(struct rec_buf *b, const struct snapshot *s,
+			     const struct snapshot *prev)
+{
+	return encode_tick(b, s, prev, false);
 }
 
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
@@ -381,7 +388,7 @@ static int get_delta_count(struct rec_cur *c, const struct snapshot *prev, size_
 }
 
 static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
-		       struct snapshot *s, struct rec_error *e)
+		       struct snapshot *s, struct rec_error *e, bool v5)
 {
 	struct rec_cur c = { .p = p, .n = n, .e = e };
 	size_t n_sys = 0, n_clients = 0;
@@ -414,7 +421,8 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 	      (prev ? get_delta_count(&c, prev, &n_sys) :
 		      rec_get_count(&c, MIN_SYS_ROW_BYTES, &n_sys, "syscall row"));
 	if (!ret && prev)
-		ret = rec_delta_get_rows(&c, s, prev, n_sys);
+		ret = v5 ? rec_delta5_get_rows(&c, s, prev, n_sys) :
+			   rec_delta_get_rows(&c, s, prev, n_sys);
 	for (size_t i = 0; !ret && !prev && i < n_sys; i++)
 		ret = get_sys_row(&c, s);
 	if (!ret)
@@ -429,7 +437,7 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 
 		if (prev)
 			s->n_sys = 0;
-		ret = rec_sections_get(&c, s);
+		ret = rec_sections_get(&c, s, v5 ? prev : NULL);
 		s->n_sys = rows;
 	}
 	if (!ret && c.off != n)
@@ -440,13 +448,25 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 
 int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_error *e)
 {
-	return decode_tick(p, n, NULL, s, e);
+	return decode_tick(p, n, NULL, s, e, false);
 }
 
 int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
 			  struct snapshot *s, struct rec_error *e)
 {
-	return decode_tick(p, n, prev, s, e);
+	return decode_tick(p, n, prev, s, e, true);
+}
+
+int rec_decode_tick_delta_v4(const uint8_t *p, size_t n, const struct snapshot *prev,
+			     struct snapshot *s, struct rec_error *e)
+{
+	return decode_tick(p, n, prev, s, e, false);
+}
+
+int rec_decode_tick_delta_flags(const uint8_t *p, size_t n, const struct snapshot *prev,
+				struct snapshot *s, struct rec_error *e, uint8_t flags)
+{
+	return decode_tick(p, n, prev, s, e, flags & REC_FLAG_COLS);
 }
 
 /* --- SAMPLES ------------------------------------------------------------- */

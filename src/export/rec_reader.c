@@ -281,7 +281,7 @@ static int decode_one(struct rec_reader *r, const struct rec_hdr *h, const uint8
 	}
 	if (!r->have_prev)
 		return fail_msg(e, 0, -EINVAL, "delta tick without a keyframe before it");
-	return rec_decode_tick_delta(pl, len, &r->prev, out, e);
+	return rec_decode_tick_delta_flags(pl, len, &r->prev, out, e, h->flags);
 }
 
 /*

@@ -178,7 +178,8 @@ static int encode_tick(struct rec_writer *w, const struct snapshot *s, bool key)
 	w->out.len = 0;
 	ret = key ? rec_encode_tick(&w->payload, s) :
 		    rec_encode_tick_delta(&w->payload, s, &w->prev);
-	ret = ret ?: rec_encode_record_flags(&w->out, REC_TICK, key ? 0 : REC_FLAG_DELTA,
+	ret = ret ?: rec_encode_record_flags(&w->out, REC_TICK,
+					     key ? 0 : REC_FLAG_DELTA | REC_FLAG_COLS,
 					     w->payload.data, w->payload.len, w->deflate);
 	return ret ? fail(w, ret, "%s: %s", w->path, strerror(-ret)) : 0;
 }

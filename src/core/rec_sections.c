@@ -180,7 +180,7 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
 			ret = ret ?: rec_put_u64(b, FD_NEW) ? -ENOMEM : put_fam_row(b, s, f, r);
 			continue;
 		}
-		if (rec_put_u64(b, zz(k, j) << 2 | FD_JUMP))
+		if (k != j && rec_put_u64(b, zz(k, j) << 2 | FD_JUMP))
 			ret = -ENOMEM;
 		j = k + 1;
 		if (same)

@@ -7,6 +7,7 @@
 # v2-simulate.rec/.json/.txt: format 2 (before the family tables and the
 # syscall breakdown), with what that lattop printed as JSON and batch text:
 # it replays to exactly that, with empty family tables.
+# v4-simulate.rec: format 4 (delta ticks of format 4), its JSON's SHA-256.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -77,21 +78,32 @@ echo "ok: format 2 recording replays and exports what that lattop printed, famil
 	fail "replay of a format 3 recording: $(cat "$TMPD/err")"
 cmp -s "$TMPD/v3.json" "$DATA/v3-simulate.json" || fail "format 3 replay (JSON) differs"
 echo "ok: format 3 recording replays what that lattop printed ($(wc -l <"$TMPD/v3.json") ticks)"
-# Format 4 (delta ticks, a keyframe every 40): record --json == replay --json
-# across keyframe boundaries, and a cut file replays its complete ticks.
-"$LATTOP" record --simulate -i 0.1 -d 9 -o "$TMPD/v4.rec" --json >"$TMPD/v4rec.json" 2>/dev/null ||
-	fail "record format 4"
-[ "$(od -An -tu1 -j10 -N1 "$TMPD/v4.rec" | tr -d ' ')" = 4 ] || fail "not format 4"
-"$LATTOP" replay "$TMPD/v4.rec" --speed 0 --json >"$TMPD/v4.json" || fail "replay format 4"
-cmp -s "$TMPD/v4.json" "$TMPD/v4rec.json" || fail "format 4 replay differs from record --json"
-echo "ok: format 4 replays what record printed ($(wc -l <"$TMPD/v4.json") ticks, keyframes every 40)"
-head -c $(( $(stat -c %s "$TMPD/v4.rec") * 2 / 3 )) "$TMPD/v4.rec" >"$TMPD/cut.rec"
+# Format 4 (format-4 delta ticks, a keyframe every 40): v4-simulate.rec was
+# written by the lattop before format 5 ('record --simulate -i 0.1 -n 42 -s
+# read --json'); v4-simulate.json.sha256 is the SHA-256 of what it printed
+# (the JSON is 1.3 MB: only its hash is kept).
+"$LATTOP" replay "$DATA/v4-simulate.rec" --speed 0 --json >"$TMPD/v4.json" 2>"$TMPD/err" ||
+	fail "replay of a format 4 recording: $(cat "$TMPD/err")"
+[ "$(od -An -tu1 -j10 -N1 "$DATA/v4-simulate.rec" | tr -d ' ')" = 4 ] || fail "fixture not format 4"
+[ "$(sha256sum <"$TMPD/v4.json" | cut -d' ' -f1)" = "$(cat "$DATA/v4-simulate.json.sha256")" ] ||
+	fail "format 4 replay (JSON) differs from what that lattop printed"
+echo "ok: format 4 recording replays what that lattop printed ($(wc -l <"$TMPD/v4.json") ticks)"
+# Format 5 (columned delta ticks, family tables as edits): record --json ==
+# replay --json across keyframe boundaries, and a cut file replays its
+# complete ticks.
+"$LATTOP" record --simulate -i 0.1 -d 9 -o "$TMPD/v5.rec" --json >"$TMPD/v5rec.json" 2>/dev/null ||
+	fail "record format 5"
+[ "$(od -An -tu1 -j10 -N1 "$TMPD/v5.rec" | tr -d ' ')" = 5 ] || fail "not format 5"
+"$LATTOP" replay "$TMPD/v5.rec" --speed 0 --json >"$TMPD/v5.json" || fail "replay format 5"
+cmp -s "$TMPD/v5.json" "$TMPD/v5rec.json" || fail "format 5 replay differs from record --json"
+echo "ok: format 5 replays what record printed ($(wc -l <"$TMPD/v5.json") ticks, keyframes every 40)"
+head -c $(( $(stat -c %s "$TMPD/v5.rec") * 2 / 3 )) "$TMPD/v5.rec" >"$TMPD/cut.rec"
 "$LATTOP" replay "$TMPD/cut.rec" --speed 0 --json >"$TMPD/cut.json" 2>"$TMPD/err" ||
-	fail "cut format 4: $(cat "$TMPD/err")"
+	fail "cut format 5: $(cat "$TMPD/err")"
 n=$(wc -l <"$TMPD/cut.json")
-[ "$n" -gt 40 ] && [ "$n" -lt 90 ] && cmp -s "$TMPD/cut.json" <(head -n "$n" "$TMPD/v4rec.json") ||
-	fail "cut format 4 file: $n ticks, or not the first ones"
-echo "ok: a cut format 4 file replays its first $n ticks: $(cat "$TMPD/err")"
+[ "$n" -gt 40 ] && [ "$n" -lt 90 ] && cmp -s "$TMPD/cut.json" <(head -n "$n" "$TMPD/v5rec.json") ||
+	fail "cut format 5 file: $n ticks, or not the first ones"
+echo "ok: a cut format 5 file replays its first $n ticks: $(cat "$TMPD/err")"
 # A recording from a newer lattop is refused with a clear line and exit 2.
 head -c 10 "$DATA/v1-simulate.rec" >"$TMPD/new.rec"
 printf '\x63\x00' >>"$TMPD/new.rec"

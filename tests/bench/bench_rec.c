@@ -13,7 +13,7 @@
  *
  * Usage: bench_rec TICKS OUT_FILE [seek]. "seek": OUT_FILE exists (written
  * by an earlier run), only the seeks are timed. Prints: format-3 bytes (every tick a
- * whole deflated record, what format 3 wrote), format-4 bytes (the file
+ * whole deflated record, what format 3 wrote), format-5 bytes (the file
  * rec_writer wrote), per hour at 1 s ticks, then seek times: for SEEKS
  * random ticks, rec_reader_seek + rec_reader_next after a fresh reader
  * has walked the file once (what replay does), median, p90 and max in ms;
@@ -197,8 +197,8 @@ int main(int argc, char **argv)
 	       (double)active / (double)ticks, n_rows);
 	printf("format 3 (every tick whole): %llu bytes, %.1f MB/hour at 1 s ticks\n",
 	       (unsigned long long)v3_bytes, (double)v3_bytes * 3600 / (double)ticks / 1e6);
-	printf("format 4 (keyframe every %d): %llu bytes, %.1f MB/hour at 1 s ticks (%.1fx smaller)\n",
-	       REC_KEYFRAME_TICKS, (unsigned long long)rec_writer_bytes(w),
+	printf("format %d (keyframe every %d): %llu bytes, %.1f MB/hour at 1 s ticks (%.1fx smaller)\n",
+	       REC_FORMAT_VERSION, REC_KEYFRAME_TICKS, (unsigned long long)rec_writer_bytes(w),
 	       (double)rec_writer_bytes(w) * 3600 / (double)ticks / 1e6,
 	       (double)v3_bytes / (double)rec_writer_bytes(w));
 	if (rec_writer_finish(w, err, sizeof(err))) {

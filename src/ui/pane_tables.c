@@ -120,7 +120,7 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
 		break;
 	case SC_WHY:
-		if (ui->snap->breakdown)
+		if (ui->snap->breakdown && !row_settle_row_held(r))
 			fmt_breakdown_cell(buf, len, r->hist.part_ns);
 		else
 			snprintf(buf, len, "-");
@@ -146,7 +146,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		*untrusted = true;
 		break;
 	case PC_CGROUP:
-		ui_fmt_cgroup(ui, r->cgroup_id, r->cg, buf, len);
+		/* A held row keeps no pointer into an older snapshot: look the name up. */
+		ui_fmt_cgroup(ui, r->cgroup_id,
+			      r->cg ? r->cg : snapshot_cgroup(ui->snap, r->cgroup_id), buf, len);
 		*untrusted = true;
 		break;
 	case PC_RATE:
@@ -159,7 +161,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		ui_sparkline(ui, TABLE_PROCS, row, buf, len);
 		break;
 	case PC_SLOWEST:
-		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
+		if (row_settle_row_held(r))
+			snprintf(buf, len, "-");	/* no calls this tick */
+		else if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
 			ui_fmt_syscall(buf, len, r->nr, r->wait);
 		else
 			syscall_name_or_nr(r->slowest_nr, buf, (unsigned int)len);

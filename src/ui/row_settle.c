@@ -45,6 +45,13 @@ void row_settle_reset(struct row_settle *rs)
 	rs->n_held = 0;
 }
 
+void row_settle_tick(struct row_settle *rs, uint64_t tick_id)
+{
+	rs->same_tick = rs->tick_known && tick_id == rs->tick_id;
+	rs->tick_id = tick_id;
+	rs->tick_known = true;
+}
+
 bool row_settle_row_held(const struct view_row *r)
 {
 	/* view_build leaves out rows without calls: only a held row has none. */
@@ -145,9 +152,9 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 		ents[i].drop = false;
 		if (items[i].held) {
 			/* Kept by the value it was placed by, a few ticks, if it was on screen. */
-			ents[i].drop = !prev || prev->held >= ROW_SETTLE_HOLD_TICKS ||
+			ents[i].held = prev ? prev->held + !rs->same_tick : 0;
+			ents[i].drop = !prev || ents[i].held > ROW_SETTLE_HOLD_TICKS ||
 				       prev->pos >= ROW_SETTLE_HOLD_LINES;
-			ents[i].held = prev ? prev->held + 1 : 0;
 			ents[i].settled = prev ? prev->settled : 0;
 			kept += !ents[i].drop;
 			continue;
@@ -172,6 +179,7 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 	}
 	rs->n = kept;
 	*n_lines = kept;
+	rs->same_tick = false;
 	qsort(rs->rec, rs->n, sizeof(*rs->rec), cmp_rec);
 	free(ents);
 	return 0;

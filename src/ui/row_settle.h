@@ -59,10 +59,20 @@ struct row_settle {
 	int group;			/* the view grouping (a drill-down changes it) */
 	struct view_row *held;		/* row_settle_view: last tick's first lines, zero histograms */
 	size_t n_held;
+	uint64_t tick_id;		/* row_settle_tick's */
+	bool tick_known;
+	bool same_tick;			/* the next pass is on the same data: held rows do not age */
 };
 
 void row_settle_init(struct row_settle *rs);
 void row_settle_free(struct row_settle *rs);
+
+/*
+ * The data of the next pass is tick @tick_id (e.g. the snapshot's elapsed
+ * time): a pass on the same tick as the last (a redraw after a key) does not
+ * age held rows. Without it, every pass is a new tick.
+ */
+void row_settle_tick(struct row_settle *rs, uint64_t tick_id);
 
 /* Forget the last order: the next pass keeps the plain sort. */
 void row_settle_reset(struct row_settle *rs);

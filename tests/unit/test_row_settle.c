@@ -342,6 +342,36 @@ static void test_held_row_back_and_resort(void **state)
 	free_view(v);
 }
 
+/* Passes on the same tick (a redraw after a key) do not age a held row. */
+static void test_same_tick_does_not_age(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(4);
+	uint32_t all[] = { 0, 1 }, one[] = { 0 };
+	uint64_t t[] = { 2000, 1000 };
+
+	(void)state;
+	row_settle_init(&rs);
+	row_settle_tick(&rs, 1);
+	build_nr(v, all, t, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (uint64_t tick = 2; tick < 2 + ROW_SETTLE_HOLD_TICKS; tick++) {
+		for (int redraw = 0; redraw < 5; redraw++) {
+			row_settle_tick(&rs, tick);
+			build_nr(v, one, t, 1);
+			assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+			assert_int_equal(v->n, 2);
+			assert_true(row_settle_row_held(&v->rows[1]));
+		}
+	}
+	row_settle_tick(&rs, 2 + ROW_SETTLE_HOLD_TICKS);
+	build_nr(v, one, t, 1);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 1);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
 /* Every row of a tick left (an idle table): they are held, then the table is empty. */
 static void test_all_rows_left(void **state)
 {
@@ -381,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_gone_row_held_then_leaves),
 		cmocka_unit_test(test_held_row_back_and_resort),
 		cmocka_unit_test(test_all_rows_left),
+		cmocka_unit_test(test_same_tick_does_not_age),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

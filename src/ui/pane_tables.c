@@ -120,7 +120,7 @@ static void sys_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, b
 				   100.0 * (double)r->hist.sum_ns / (double)v->total_sum_ns : 0.0);
 		break;
 	case SC_WHY:
-		if (ui->snap->breakdown)
+		if (ui->snap->breakdown && !row_settle_row_held(r))
 			fmt_breakdown_cell(buf, len, r->hist.part_ns);
 		else
 			snprintf(buf, len, "-");
@@ -146,7 +146,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		*untrusted = true;
 		break;
 	case PC_CGROUP:
-		ui_fmt_cgroup(ui, r->cgroup_id, r->cg, buf, len);
+		/* A held row keeps no pointer into an older snapshot: look the name up. */
+		ui_fmt_cgroup(ui, r->cgroup_id,
+			      r->cg ? r->cg : snapshot_cgroup(ui->snap, r->cgroup_id), buf, len);
 		*untrusted = true;
 		break;
 	case PC_RATE:
@@ -159,7 +161,9 @@ static void proc_cell(void *ctx, size_t row, size_t col, char *buf, size_t len, 
 		ui_sparkline(ui, TABLE_PROCS, row, buf, len);
 		break;
 	case PC_SLOWEST:
-		if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
+		if (row_settle_row_held(r))
+			snprintf(buf, len, "-");	/* no calls this tick */
+		else if (ui->drill == DRILL_SYSCALL || r->nr != UINT32_MAX)
 			ui_fmt_syscall(buf, len, r->nr, r->wait);
 		else
 			syscall_name_or_nr(r->slowest_nr, buf, (unsigned int)len);
@@ -250,6 +254,25 @@ enum filter_waits ui_waits_filter(const struct ui *ui)
 	return ui->show_waits ? FILTER_WAITS_ALL : FILTER_WAITS_HIDE;
 }
 
+/*
+ * Held rows (row_settle.h) were chosen by the last filter and time base:
+ * another filter, 'c' or a seek starts afresh, and a redraw of the same tick
+ * does not age them. A bytewise compare: a difference in padding only resets.
+ */
+static void settle_prepare(struct ui_table_state *ts, const struct filter *f, const struct ui *ui)
+{
+	uint64_t now = ui->snap->elapsed_ns, last = ts->settle.tick_id;
+	/* A seek in a replay (back, or past the next tick) is not a row leaving. */
+	bool seek = ts->settle.tick_known &&
+		    (now < last || now - last > 2 * ui->snap->interval_ns + 1);
+
+	if (memcmp(&ts->settle_f, f, sizeof(*f)) || ts->settle_cumulative != ui->cumulative || seek)
+		row_settle_reset(&ts->settle);
+	memcpy(&ts->settle_f, f, sizeof(*f));
+	ts->settle_cumulative = ui->cumulative;
+	row_settle_tick(&ts->settle, ui->snap->elapsed_ns);
+}
+
 int ui_views_rebuild(struct ui *ui)
 {
 	struct filter sys_f = ui->filter, proc_f = ui->filter;
@@ -282,6 +305,8 @@ int ui_views_rebuild(struct ui *ui)
 	view_sort(&st->view, st->sort, ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending));
 	view_sort(&pt->view, pt->sort, ui_sort_descending(COLS_PROCS, pt->sort, pt->ascending));
 	/* Small changes keep rows on their lines: a swap rewrites two lines on the terminal. */
+	settle_prepare(st, &sys_f, ui);
+	settle_prepare(pt, &proc_f, ui);
 	if (!ret)
 		ret = row_settle_view(&st->settle, &st->view, st->sort,
 				       ui_sort_descending(COLS_SYSCALLS, st->sort, st->ascending),

@@ -14,12 +14,15 @@ struct row_settle_rec {
 	unsigned char id[ROW_SETTLE_ID_LEN];
 	uint64_t settled;	/* the value the row was placed by */
 	size_t pos;		/* its line in last tick's order */
+	unsigned int held;	/* ticks it has been held (not in the data) */
 };
 
 struct settle_ent {
 	uint64_t settled;
 	size_t prev_pos;	/* SIZE_MAX: new this tick */
 	size_t idx;		/* its place in the plain sort */
+	unsigned int held;
+	bool drop;		/* a held item not kept: after every line */
 };
 
 void row_settle_init(struct row_settle *rs)
@@ -31,6 +34,7 @@ void row_settle_init(struct row_settle *rs)
 void row_settle_free(struct row_settle *rs)
 {
 	free(rs->rec);
+	free(rs->held);
 	row_settle_init(rs);
 }
 
@@ -38,6 +42,20 @@ void row_settle_reset(struct row_settle *rs)
 {
 	rs->n = 0;
 	rs->sort = -1;
+	rs->n_held = 0;
+}
+
+void row_settle_tick(struct row_settle *rs, uint64_t tick_id)
+{
+	rs->same_tick = rs->tick_known && tick_id == rs->tick_id;
+	rs->tick_id = tick_id;
+	rs->tick_known = true;
+}
+
+bool row_settle_row_held(const struct view_row *r)
+{
+	/* view_build leaves out rows without calls: only a held row has none. */
+	return !r->hist.count;
 }
 
 static int cmp_u64(uint64_t a, uint64_t b)
@@ -55,8 +73,11 @@ static int cmp_ent(const void *pa, const void *pb, void *ctx)
 {
 	const struct settle_ent *a = pa, *b = pb;
 	bool desc = *(const bool *)ctx;
-	int c = cmp_u64(a->settled, b->settled);
+	int c = (int)a->drop - (int)b->drop;
 
+	if (c)
+		return c;
+	c = cmp_u64(a->settled, b->settled);
 	if (desc)
 		c = -c;
 	if (!c)
@@ -90,8 +111,10 @@ static void plain_order(size_t *order, size_t n)
 }
 
 int row_settle_order(struct row_settle *rs, const struct row_settle_item *items, size_t n,
-		     int sort, bool desc, int group, size_t *order)
+		     int sort, bool desc, int group, size_t *order, size_t *n_lines)
 {
+	size_t kept = n;
+
 	struct settle_ent *ents;
 	struct row_settle_rec *next = NULL;
 
@@ -101,6 +124,9 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 	rs->desc = desc;
 	rs->group = group;
 	plain_order(order, n);
+	while (kept && items[kept - 1].held)	/* held items come last */
+		kept--;
+	*n_lines = kept;
 	if (!n) {
 		rs->n = 0;
 		return 0;
@@ -122,6 +148,17 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 			prev = bsearch(&probe, rs->rec, rs->n, sizeof(*rs->rec), cmp_rec);
 		ents[i].idx = i;
 		ents[i].prev_pos = prev ? prev->pos : SIZE_MAX;
+		ents[i].held = 0;
+		ents[i].drop = false;
+		if (items[i].held) {
+			/* Kept by the value it was placed by, a few ticks, if it was on screen. */
+			ents[i].held = prev ? prev->held + !rs->same_tick : 0;
+			ents[i].drop = !prev || ents[i].held > ROW_SETTLE_HOLD_TICKS ||
+				       prev->pos >= ROW_SETTLE_HOLD_LINES;
+			ents[i].settled = prev ? prev->settled : 0;
+			kept += !ents[i].drop;
+			continue;
+		}
 		ents[i].settled = prev && within_band(items[i].value, prev->settled) ?
 					  prev->settled : items[i].value;
 	}
@@ -133,11 +170,16 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 	}
 	for (size_t j = 0; j < n; j++) {
 		order[j] = ents[j].idx;
+		if (j >= kept)
+			continue;	/* a dropped held row: forgotten */
 		memcpy(rs->rec[j].id, items[ents[j].idx].id, ROW_SETTLE_ID_LEN);
 		rs->rec[j].settled = ents[j].settled;
 		rs->rec[j].pos = j;
+		rs->rec[j].held = ents[j].held;
 	}
-	rs->n = n;
+	rs->n = kept;
+	*n_lines = kept;
+	rs->same_tick = false;
 	qsort(rs->rec, rs->n, sizeof(*rs->rec), cmp_rec);
 	free(ents);
 	return 0;
@@ -218,29 +260,103 @@ static int scratch(size_t n, struct row_settle_item **items, size_t **order)
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return memcmp(a, b, ROW_SETTLE_ID_LEN);
+}
+
+/*
+ * Append last tick's first lines that are not in @v (held rows, histograms
+ * zeroed) with their items marked held. Room for them in @v and @items is
+ * the caller's. Returns how many were appended.
+ */
+static size_t append_held(struct row_settle *rs, struct view *v, struct row_settle_item *items,
+			  size_t n)
+{
+	unsigned char (*ids)[ROW_SETTLE_ID_LEN];
+	size_t added = 0;
+
+	if (!rs->n_held)
+		return 0;
+	ids = malloc(n * sizeof(*ids));
+	if (!ids && n)
+		return 0;	/* nothing held this tick: only the order suffers */
+	for (size_t i = 0; i < n; i++)
+		memcpy(ids[i], items[i].id, ROW_SETTLE_ID_LEN);
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	for (size_t k = 0; k < rs->n_held; k++) {
+		struct row_settle_item *it = &items[n + added];
+
+		view_id(it->id, &rs->held[k]);
+		if (n && bsearch(it->id, ids, n, sizeof(*ids), cmp_id))
+			continue;	/* back with calls: an ordinary row */
+		it->value = 0;
+		it->held = true;
+		v->rows[n + added++] = rs->held[k];
+	}
+	free(ids);
+	return added;
+}
+
+/* Keep copies of the first lines, zero histograms, for the next tick's held rows. */
+static void keep_first_lines(struct row_settle *rs, const struct view *v)
+{
+	size_t n = v->n < ROW_SETTLE_HOLD_LINES ? v->n : ROW_SETTLE_HOLD_LINES;
+
+	rs->n_held = 0;
+	if (!rs->held)
+		rs->held = malloc(ROW_SETTLE_HOLD_LINES * sizeof(*rs->held));
+	if (!rs->held)
+		return;
+	for (size_t j = 0; j < n; j++) {
+		struct view_row *r = &rs->held[j];
+
+		*r = v->rows[j];
+		memset(&r->hist, 0, sizeof(r->hist));
+		r->cg = NULL;	/* it points into this tick's snapshot */
+		r->slowest_p99_ns = 0;
+	}
+	rs->n_held = n;
+}
+
 int row_settle_view(struct row_settle *rs, struct view *v, enum view_sort key, bool desc,
 		    int group)
 {
 	struct row_settle_item *items;
 	struct view_row tmp;
-	size_t *order;
+	size_t *order, n = v->n, total, lines;
 	int ret;
 
-	if (!view_key_is_number(key) || !v->n) {
+	if (!view_key_is_number(key)) {
 		row_settle_reset(rs);
 		return 0;
 	}
-	if (scratch(v->n, &items, &order)) {
+	total = n + rs->n_held;
+	if (v->cap < total) {
+		struct view_row *rows = realloc(v->rows, total * sizeof(*rows));
+
+		if (!rows) {
+			row_settle_reset(rs);
+			return -ENOMEM;
+		}
+		v->rows = rows;
+		v->cap = total;
+	}
+	if (scratch(total ? total : 1, &items, &order)) {
 		row_settle_reset(rs);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		view_id(items[i].id, &v->rows[i]);
 		items[i].value = view_value(&v->rows[i], key);
+		items[i].held = false;
 	}
-	ret = row_settle_order(rs, items, v->n, (int)key, desc, group, order);
+	total = n + append_held(rs, v, items, n);
+	ret = row_settle_order(rs, items, total, (int)key, desc, group, order, &lines);
+	permute(v->rows, total, sizeof(*v->rows), order, &tmp);
+	v->n = lines;
 	if (!ret)
-		permute(v->rows, v->n, sizeof(*v->rows), order, &tmp);
+		keep_first_lines(rs, v);
 	free(items);
 	return ret;
 }
@@ -250,7 +366,7 @@ int row_settle_clients(struct row_settle *rs, struct client_view *v, enum client
 {
 	struct row_settle_item *items;
 	const struct snap_client_row *tmp;
-	size_t *order;
+	size_t *order, lines;
 	int ret;
 
 	_Static_assert(sizeof(struct abi_client_key) <= ROW_SETTLE_ID_LEN, "client key fits");
@@ -266,8 +382,9 @@ int row_settle_clients(struct row_settle *rs, struct client_view *v, enum client
 		memset(items[i].id, 0, ROW_SETTLE_ID_LEN);
 		memcpy(items[i].id, &v->rows[i]->key, sizeof(v->rows[i]->key));
 		items[i].value = client_sort_value(v->rows[i], key, v->cumulative);
+		items[i].held = false;
 	}
-	ret = row_settle_order(rs, items, v->n, (int)key, desc, v->cumulative, order);
+	ret = row_settle_order(rs, items, v->n, (int)key, desc, v->cumulative, order, &lines);
 	if (!ret)
 		permute(v->rows, v->n, sizeof(*v->rows), order, &tmp);
 	free(items);

@@ -70,6 +70,9 @@ static void restore_table(struct ui_table_state *t)
 			struct ui_row_ident id = ident_of(&t->view.rows[i]);
 
 			if (ident_eq(&t->sel_id, &id)) {
+				/* Held (no calls, row_settle.h): a followed row is not in this tick. */
+				if (t->follow && row_settle_row_held(&t->view.rows[i]))
+					break;
 				t->pos.sel = i;
 				t->sel_gone = false;
 				return;

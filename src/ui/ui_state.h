@@ -101,6 +101,8 @@ struct ui_table_state {
 	bool sel_gone;			/* the selected row is not in the view this tick */
 	char gone_note[96];		/* for the title: which row left the view (until a move) */
 	struct row_settle settle;	/* rows keep their line under small changes */
+	struct filter settle_f;		/* the filter @settle's rows were chosen by */
+	bool settle_cumulative;		/* and the time base */
 };
 
 struct ui_clients_state {

@@ -246,6 +246,158 @@ static void test_many_rows_permutation(void **state)
 	free_view(v);
 }
 
+/* Rows nr[i] with time sum_ns[i] (nr as given, not 0..n-1), plainly sorted. */
+static void build_nr(struct view *v, const uint32_t *nrs, const uint64_t *sum_ns, size_t n)
+{
+	v->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct view_row *r = &v->rows[v->n++];
+
+		memset(r, 0, sizeof(*r));
+		r->nr = nrs[i];
+		r->hist.count = 1;
+		r->hist.timed = 1;
+		r->hist.sum_ns = sum_ns[i];
+	}
+	view_sort(v, VIEW_SORT_TIME, true);
+}
+
+/*
+ * A row that leaves stays on its line ROW_SETTLE_HOLD_TICKS ticks with a zero
+ * histogram (this tick's numbers: none), then goes; rows below keep theirs.
+ */
+static void test_gone_row_held_then_leaves(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(3);
+	uint32_t all[] = { 0, 1, 2 }, two[] = { 0, 2 };
+	uint64_t t3[] = { 3000, 2000, 1000 }, t2[] = { 3000, 1000 };
+	uint32_t nr[3];
+
+	(void)state;
+	row_settle_init(&rs);
+	build_nr(v, all, t3, 3);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (int tick = 1; tick <= ROW_SETTLE_HOLD_TICKS; tick++) {
+		build_nr(v, two, t2, 2);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+		assert_int_equal(v->n, 3);
+		order(v, nr);
+		assert_int_equal(nr[0], 0);
+		assert_int_equal(nr[1], 1);	/* held on its line */
+		assert_int_equal(nr[2], 2);
+		assert_true(row_settle_row_held(&v->rows[1]));
+		assert_int_equal(v->rows[1].hist.count, 0);
+		assert_int_equal(v->rows[1].hist.sum_ns, 0);
+		assert_false(row_settle_row_held(&v->rows[0]));
+		assert_int_equal(v->rows[2].hist.sum_ns, 1000);	/* this tick's */
+	}
+	build_nr(v, two, t2, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 2);	/* held long enough: gone */
+	order(v, nr);
+	assert_int_equal(nr[0], 0);
+	assert_int_equal(nr[1], 2);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
+/* A held row with calls again is an ordinary row (its numbers, no copy); another sort drops held rows. */
+static void test_held_row_back_and_resort(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(8);
+	uint32_t all[] = { 0, 1, 2 }, two[] = { 0, 2 };
+	uint64_t t3[] = { 3000, 2000, 1000 }, t2[] = { 3000, 1000 }, back[] = { 3000, 2100, 1000 };
+	uint32_t nr[3];
+
+	(void)state;
+	row_settle_init(&rs);
+	build_nr(v, all, t3, 3);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	build_nr(v, two, t2, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 3);
+	build_nr(v, all, back, 3);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 3);	/* not twice */
+	order(v, nr);
+	assert_int_equal(nr[1], 1);
+	assert_false(row_settle_row_held(&v->rows[1]));
+	assert_int_equal(v->rows[1].hist.sum_ns, 2100);
+	/* Gone again, then the operator sorts by calls: no held row in the new order. */
+	build_nr(v, two, t2, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 3);
+	build_nr(v, two, t2, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_COUNT, true, 0), 0);
+	assert_int_equal(v->n, 2);
+	/* A sort that is not by a number keeps nothing either. */
+	build_nr(v, all, t3, 3);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	build_nr(v, two, t2, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_NAME, false, 0), 0);
+	assert_int_equal(v->n, 2);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
+/* Passes on the same tick (a redraw after a key) do not age a held row. */
+static void test_same_tick_does_not_age(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(4);
+	uint32_t all[] = { 0, 1 }, one[] = { 0 };
+	uint64_t t[] = { 2000, 1000 };
+
+	(void)state;
+	row_settle_init(&rs);
+	row_settle_tick(&rs, 1);
+	build_nr(v, all, t, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (uint64_t tick = 2; tick < 2 + ROW_SETTLE_HOLD_TICKS; tick++) {
+		for (int redraw = 0; redraw < 5; redraw++) {
+			row_settle_tick(&rs, tick);
+			build_nr(v, one, t, 1);
+			assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+			assert_int_equal(v->n, 2);
+			assert_true(row_settle_row_held(&v->rows[1]));
+		}
+	}
+	row_settle_tick(&rs, 2 + ROW_SETTLE_HOLD_TICKS);
+	build_nr(v, one, t, 1);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 1);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
+/* Every row of a tick left (an idle table): they are held, then the table is empty. */
+static void test_all_rows_left(void **state)
+{
+	struct row_settle rs;
+	struct view *v = new_view(4);
+	uint32_t all[] = { 0, 1 };
+	uint64_t t[] = { 2000, 1000 };
+
+	(void)state;
+	row_settle_init(&rs);
+	build_nr(v, all, t, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (int tick = 1; tick <= ROW_SETTLE_HOLD_TICKS; tick++) {
+		v->n = 0;
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+		assert_int_equal(v->n, 2);
+		assert_int_equal(v->rows[0].nr, 0);
+		assert_true(row_settle_row_held(&v->rows[0]));
+	}
+	v->n = 0;
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 0);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +408,10 @@ int main(void)
 		cmocka_unit_test(test_new_and_gone_rows),
 		cmocka_unit_test(test_other_order_starts_afresh),
 		cmocka_unit_test(test_many_rows_permutation),
+		cmocka_unit_test(test_gone_row_held_then_leaves),
+		cmocka_unit_test(test_held_row_back_and_resort),
+		cmocka_unit_test(test_all_rows_left),
+		cmocka_unit_test(test_same_tick_does_not_age),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,6 +128,16 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 			errno = 0;
 			if (stream_write(s, o, f, filter_text) || fflush(stdout))
 				return stdout_error(err, errlen);
+			/*
+			 * A reader slower than the ticks keeps this loop fed
+			 * for ever: look for a stop between ticks, so that a
+			 * stop writes what is queued and the final tick, not
+			 * an endless backlog (seen: 100 MB after SIGTERM).
+			 */
+			if (!finishing && stop_signals_take()) {
+				finishing = true;
+				collector_finish(c);
+			}
 		}
 	}
 	return collector_error(c);

@@ -24,6 +24,7 @@ mnt = tempfile.mkdtemp(prefix="lattop-full.")
 if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mnt]).returncode:
     lattest.skip("cannot mount a tmpfs")
 server = None
+rp_ = None
 try:
     path = os.path.join(mnt, "samples.csv")
     server = subprocess.Popen([sys.executable, f"{lattest.ROOT}/tests/helpers/delay_server.py",
@@ -53,10 +54,31 @@ try:
     lattest.check(f"({len(rows) - 1} rows)" in lines[0], "the message says how many rows it kept")
     os.unlink(path)
 
-    # record -o: fills the filesystem within a few ticks of a whole host.
+    # record -o: the filesystem fills once the recording has ticks in it. A whole
+    # host's first keyframe may alone be larger than the tmpfs on a busy machine,
+    # so the space is taken by a filler file once the first ticks are written.
+    subprocess.run(["mount", "-o", "remount,size=8m", mnt], check=True)
     rec = os.path.join(mnt, "full.rec")
-    r = subprocess.run([lattest.LATTOP, "record", "-o", rec, "-i", "0.1", "-n", "200"],
-                       capture_output=True, text=True, timeout=120)
+    rp_ = subprocess.Popen([lattest.LATTOP, "record", "-o", rec, "-i", "0.1", "-n", "600"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while (not os.path.exists(rec) or os.path.getsize(rec) < 4096) and rp_.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    fd = os.open(os.path.join(mnt, "filler"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        while os.write(fd, b"\0" * 4096) > 0:
+            pass
+    except OSError:
+        pass
+    os.close(fd)
+    try:
+        rp_.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        rp_.kill()
+        lattest.fail("record did not stop within 120 s of a full filesystem")
+    r = subprocess.CompletedProcess(rp_.args, rp_.returncode, "", rp_.stderr.read())
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     lattest.check(r.returncode == 1, f"record on a full filesystem: exit {r.returncode}")
     lattest.check(len(lines) == 1 and rec in lines[0] and "No space left" in lines[0],
@@ -70,6 +92,9 @@ try:
     lattest.check(f"offset {os.path.getsize(rec)}:" in rp.stderr,
                   f"the recording ends with a complete record ({os.path.getsize(rec)} bytes)")
 finally:
+    if rp_ and rp_.poll() is None:
+        rp_.kill()
+        rp_.wait()
     if server:
         server.stdin.close()
         server.wait(timeout=10)

@@ -90,14 +90,37 @@ def run_once(args, delay_s, sig, workdir, after_attach):
     if after_attach:
         wait_for(proc, args, lambda: collector_running(proc.pid), "the collector did not start")
     time.sleep(delay_s)
+    read_before = sum(len(c) for c in list(chunks))
     proc.send_signal(sig)
     try:
-        rc = proc.wait(timeout=60)
+        # A hang guard, not the drain bound: on a busy host the slow reader itself
+        # is starved (seen: > 60 s for four 1.6 MB whole-host ticks). The bound is
+        # on bytes, in check_drain.
+        rc = proc.wait(timeout=300)
     except subprocess.TimeoutExpired:
         proc.kill()
-        fail(f"{args} did not stop within 60 s of {sig.name}")
+        fail(f"{args} did not stop within 300 s of {sig.name}")
     reader.join(timeout=60)
-    return rc, b"".join(chunks), proc.stderr.read().decode(errors="replace")
+    out = b"".join(chunks)
+    return rc, out, proc.stderr.read().decode(errors="replace"), len(out) - read_before
+
+
+# The collector's ring (src/collect/collector.c RING_SLOTS) and a pipe's buffer.
+RING_SLOTS = 3
+PIPE_BYTES = 65536 + 4096
+
+
+def check_drain(data, after_signal, what):
+    """After a stop signal a stream writes at most the tick in flight, the ticks
+    already queued in the ring and the final one (plus what sat in the pipe): a stop
+    is not a wait for an unbounded backlog, and no queued interval is dropped."""
+    lines = data.splitlines()
+    if not lines:
+        return
+    bound = (RING_SLOTS + 2) * max(len(line) + 1 for line in lines) + PIPE_BYTES
+    if after_signal > bound:
+        fail(f"{what}: {after_signal} bytes written after the signal, more than the "
+             f"{RING_SLOTS} queued ticks, the one in flight and the final ({bound})")
 
 
 def check_json_lines(data, what):
@@ -202,7 +225,7 @@ def main():
             elif mode == "csv":
                 args += ["--json", "--csv", csvf]
             what = f"{mode} run {i} ({sig.name} {delay:.2f}s after {'its handlers' if i == 0 else 'start-up'})"
-            rc, out, err = run_once(args, delay, sig, work, after_attach=i > 0)
+            rc, out, err, after = run_once(args, delay, sig, work, after_attach=i > 0)
             if rc != 0:
                 fail(f"{what}: exit {rc}, stderr: {err.strip()}")
             if "error" in err.lower():
@@ -211,6 +234,7 @@ def main():
                 n = check_batch(out, what)
             else:
                 ticks = check_json_lines(out, what) if mode != "record" else []
+                check_drain(out, after, what)
                 n = len(ticks)
                 if ticks:
                     finals_seen += 1

@@ -10,7 +10,8 @@
  *               j + unzigzag(arg), CHANGED (arg: DT_* bits) the row at j,
  *               NEW (arg: DT_* bits against an empty row) followed here by
  *               its key: pid, nr, pstart, comm
- *     D6_FLAGS  row flags (exited, wait)
+ *     D6_FLAGS  row flags (exited, wait) xor the previous row's: 0 but when
+ *               a row exits (the wait flag is part of the key)
  *     D6_HIST.. the interval histogram against the previous interval
  *               (rec_histcol.h: HC_NR columns)
  *     D6_TOT    the total histogram unless DT_TOTAL_SUM (total = previous
@@ -65,7 +66,7 @@ static int put_fields(struct rec_buf *col, const struct snapshot *s, const struc
 	*bits = (rec_delta_is_sum(s, &r->total, prev, &pr->total, h) ? DT_TOTAL_SUM : 0) |
 		(cgid(s, r) != pr->cgroup_id ? DT_CGROUP : 0) |
 		(rec_delta_parts_sum(&r->total, &pr->total, h) ? DT_PARTS_SUM : 0);
-	if (rec_put_u64(&col[D6_FLAGS], row_flags(r)) ||
+	if (rec_put_u64(&col[D6_FLAGS], row_flags(r) ^ row_flags(pr)) ||
 	    rec_histcol_put(&col[D6_HIST], s, h, prev, &pr->interval) ||
 	    (!(*bits & DT_TOTAL_SUM) && rec_tick_put_hist(&col[D6_TOT], s, &r->total)) ||
 	    ((*bits & DT_CGROUP) && rec_put_u64(&col[D6_TOT], cgid(s, r))))
@@ -172,14 +173,18 @@ static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_r
 {
 	struct snap_hist *h = &r->interval;
 	uint64_t rest, v = 0;
-	bool wait = pr == &empty_row ? false : pr->wait;
-	int ret = rec_tick_get_row_flags(&col[D6_FLAGS], r) ?:
+	size_t at = col[D6_FLAGS].off;
+	int ret = rec_get_max(&col[D6_FLAGS], REC_ROW_EXITED | REC_ROW_WAIT, &v, "row flags") ?:
 		  rec_histcol_get(&col[D6_HIST], s, h, prev, &pr->interval);
 
 	if (ret)
 		return ret;
-	if (pr != &empty_row)
-		r->wait = wait;	/* matched with the key: the previous row's */
+	v ^= row_flags(pr);
+	if (pr != &empty_row && (v & REC_ROW_WAIT) != (row_flags(pr) & REC_ROW_WAIT))
+		return rec_fail_at(col[D6_FLAGS].e, col[D6_FLAGS].base + at, -EINVAL,
+				   "row flags change the wait flag of a matched row");
+	r->exited = v & REC_ROW_EXITED;
+	r->wait = v & REC_ROW_WAIT;
 	ret = bits & DT_TOTAL_SUM ? rec_delta_add_hist(&col[D6_TOT], s, &r->total, prev,
 						       &pr->total, h) :
 				    rec_tick_get_hist(&col[D6_TOT], s, &r->total);

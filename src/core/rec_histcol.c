@@ -47,19 +47,14 @@ int rec_histcol_put(struct rec_buf *col, const struct snapshot *s, const struct 
 {
 	const struct hist_bucket *bk = snap_hist_buckets(s, h), *rb = snap_hist_buckets(rs, ref);
 	uint64_t timed = 0, lo, top = 0;
-	uint32_t k = 0;
 
 	if (rec_put_u64(&col[HC_NB], rec_zz(h->n, ref->n)))
 		return -ENOMEM;
 	for (uint32_t i = 0; i < h->n; i++) {
 		uint64_t v = i ? bk[i].slot - bk[i - 1].slot - 1 :
 				 rec_zz(bk[0].slot, ref->n ? rb[0].slot : 0);
-		uint64_t was;
 
-		while (k < ref->n && rb[k].slot < bk[i].slot)
-			k++;
-		was = k < ref->n && rb[k].slot == bk[i].slot ? rb[k].count : 0;
-		if (rec_put_u64(&col[HC_SLOT], v) || rec_put_u64(&col[HC_CNT], rec_zz(bk[i].count, was)))
+		if (rec_put_u64(&col[HC_SLOT], v) || rec_put_u64(&col[HC_CNT], bk[i].count - 1))
 			return -ENOMEM;
 		timed += bk[i].count;
 		top = hist_slot_lower_ns(bk[i].slot);
@@ -80,7 +75,6 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 	struct hist_bucket *bk;
 	uint64_t v = 0, nb, timed = 0, top = 0, slot = 0;
 	size_t at = c->off;
-	uint32_t k = 0;
 	int ret = rec_get_u64(c, &v);
 
 	if (ret)
@@ -93,7 +87,7 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 		return rec_fail_at(c->e, c->base + at, -ENOMEM, "out of memory");
 	bk = &s->buckets[s->n_buckets];
 	for (uint32_t i = 0; i < nb; i++) {
-		uint64_t count = 0, was;
+		uint64_t count = 0;
 
 		c = &col[HC_SLOT];
 		at = c->off;
@@ -107,15 +101,12 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 		if (slot >= ABI_HIST_SLOTS)
 			return rec_fail_at(c->e, c->base + at, -EINVAL,
 					   "histogram slot out of range (max %u)", ABI_HIST_SLOTS - 1);
-		while (k < ref->n && rb[k].slot < slot)
-			k++;
-		was = k < ref->n && rb[k].slot == slot ? rb[k].count : 0;
 		c = &col[HC_CNT];
 		at = c->off;
 		ret = rec_get_u64(c, &v);
 		if (ret)
 			return ret;
-		count = rec_unzz(was, v);
+		count = v + 1;
 		if (!count)
 			return rec_fail_at(c->e, c->base + at, -EINVAL, "empty histogram slot %llu",
 					   (unsigned long long)slot);

@@ -241,13 +241,12 @@ static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap
 	     rec_put_str(o, r->key.comm, ABI_COMM_LEN) || rec_put_str(o, r->label, SNAP_LABEL_LEN) ||
 	     (family_get(f)->has_detail && rec_put_str(o, r->detail, SNAP_LABEL_LEN))))
 		return -ENOMEM;
-	ret = rec_histcol_put(&col[FC_HIST], s, &r->interval, prev, &pr->interval);
+	/* in a keyframe's order (interval, total, then per part both), so the buckets are too */
+	ret = rec_histcol_put(&col[FC_HIST], s, &r->interval, prev, &pr->interval) ?:
+	      (sum ? 0 : rec_tick_put_hist(&col[FC_TOT], s, &r->total));
 	for (unsigned int p = 0; !ret && p < np; p++)
-		ret = rec_histcol_put(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
-	if (!ret && !sum)
-		ret = rec_tick_put_hist(&col[FC_TOT], s, &r->total);
-	for (unsigned int p = 0; !ret && !sum && p < np; p++)
-		ret = rec_tick_put_hist(&col[FC_TOT], s, &r->part_total[p]);
+		ret = rec_histcol_put(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]) ?:
+		      (sum ? 0 : rec_tick_put_hist(&col[FC_TOT], s, &r->part_total[p]));
 	return ret;
 }
 
@@ -569,16 +568,17 @@ static int get_fam6_hists(struct rec_cur *col, struct snapshot *s, struct snap_f
 {
 	int ret = rec_histcol_get(&col[FC_HIST], s, &r->interval, prev, &pr->interval);
 
-	for (size_t p = 0; !ret && p < n_parts; p++)
-		ret = rec_histcol_get(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
 	if (!ret)
 		ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->total, prev, &pr->total,
 					       &r->interval) :
 			    rec_tick_get_hist(&col[FC_TOT], s, &r->total);
-	for (size_t p = 0; !ret && p < n_parts; p++)
-		ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->part_total[p], prev,
-					       &pr->part_total[p], &r->part[p]) :
-			    rec_tick_get_hist(&col[FC_TOT], s, &r->part_total[p]);
+	for (size_t p = 0; !ret && p < n_parts; p++) {
+		ret = rec_histcol_get(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
+		if (!ret)
+			ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->part_total[p], prev,
+						       &pr->part_total[p], &r->part[p]) :
+				    rec_tick_get_hist(&col[FC_TOT], s, &r->part_total[p]);
+	}
 	return ret;
 }
 

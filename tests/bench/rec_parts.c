@@ -24,7 +24,8 @@
 #include "export/rec_reader.h"
 
 enum { P_ALL4, P_ROWS4, P_ALL5, P_ROWS5, P_FAM5_0, P_ALL = P_FAM5_0 + SNAP_FAM_NR, P_HEAD,
-       P_ROWS, P_CLIENTS, P_FAM0, P_STACKS = P_FAM0 + SNAP_FAM_NR, P_CGROUPS, P_NR };
+       P_ROWS, P_CLIENTS, P_FAM0, P_STACKS = P_FAM0 + SNAP_FAM_NR, P_CGROUPS, P_KEY, P_KEYCOLS,
+       P_NR };
 
 static double raw_sum[P_NR], def_sum[P_NR];
 /* the columns of format 6's syscall rows (rec_delta6.c, rec_histcol.h) */
@@ -135,6 +136,19 @@ int main(int argc, char **argv)
 				rec_buf_free(&one);
 			}
 		}
+		/* a keyframe, whole and as a delta against an empty tick */
+		buf.len = 0;
+		rec_encode_tick(&buf, cur);
+		add(P_KEY, &buf);
+		{
+			struct snapshot none;
+
+			snapshot_init(&none);
+			buf.len = 0;
+			rec_encode_tick_delta(&buf, cur, &none);
+			add(P_KEYCOLS, &buf);
+			snapshot_free(&none);
+		}
 		/* the header: a delta with no rows of any kind, no sections */
 		v.n_sys = 0;
 		v.n_clients = 0;
@@ -197,7 +211,8 @@ int main(int argc, char **argv)
 				 p == P_ALL5 ? "v5 delta" : p == P_ROWS5 ? "v5 sys rows" :
 				 p == P_ALL ? "v6 delta" : p == P_HEAD ? "tick header" :
 				 p == P_ROWS ? "v6 sys rows" : p == P_CLIENTS ? "clients" :
-				 p == P_STACKS ? "stacks" : "cgroups");
+				 p == P_STACKS ? "stacks" : p == P_CGROUPS ? "cgroups" :
+				 p == P_KEY ? "keyframe" : "key as cols");
 		printf("%-14s %12.0f %12.0f %12.1f\n", name, raw_sum[p] / ticks, def_sum[p] / ticks,
 		       def_sum[p] / ticks * 3600 / 1e6);
 	}

@@ -8,8 +8,8 @@
  *   rows := breakdown flag, then the columns (rec_cols_put):
  *     D6_OPS    op = arg << 2 | kind: COPY arg rows, JUMP to previous row
  *               j + unzigzag(arg), CHANGED (arg: DT_* bits) the row at j,
- *               NEW (arg: DT_* bits against an empty row) followed here by
- *               its key: pid, nr, pstart, comm
+ *               NEW (arg: DT_* bits against an empty row)
+ *     D6_KEYS   per NEW row its key: pid, nr, pstart, comm
  *     D6_FLAGS  row flags (exited, wait) xor the previous row's: 0 but when
  *               a row exits (the wait flag is part of the key)
  *     D6_HIST.. the interval histogram against the previous interval
@@ -34,7 +34,7 @@ enum { DT_COPY = 0, DT_JUMP = 1, DT_CHANGED = 2, DT_NEW = 3 };
 #define DT_PARTS_SUM 4u
 #define DT_BITS (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM)
 
-enum { D6_OPS, D6_FLAGS, D6_HIST, D6_TOT = D6_HIST + HC_NR, D6_PARTS, D6_NR };
+enum { D6_OPS, D6_KEYS, D6_FLAGS, D6_HIST, D6_TOT = D6_HIST + HC_NR, D6_PARTS, D6_NR };
 
 /* What a new row is predicted from: nothing yet. */
 static const struct snap_sys_row empty_row;
@@ -99,8 +99,10 @@ static int put_new(struct rec_buf *col, const struct snapshot *s, const struct s
 	unsigned int bits = 0;
 
 	/* the op first (its bits are known once the fields are out): room for one byte */
-	if (rec_put_u64(o, DT_NEW) || rec_put_u64(o, r->pid) || rec_put_u64(o, r->nr) ||
-	    rec_put_u64(o, r->pstart_ns) || rec_put_str(o, r->comm, ABI_COMM_LEN))
+	struct rec_buf *k = &col[D6_KEYS];
+
+	if (rec_put_u64(o, DT_NEW) || rec_put_u64(k, r->pid) || rec_put_u64(k, r->nr) ||
+	    rec_put_u64(k, r->pstart_ns) || rec_put_str(k, r->comm, ABI_COMM_LEN))
 		return -ENOMEM;
 	if (put_fields(col, s, r, prev, &empty_row, &bits))
 		return -ENOMEM;
@@ -237,7 +239,7 @@ static int get_changed(struct rec_cur *col, struct snapshot *s, const struct sna
 static int get_new(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
 		   uint64_t bits, bool parts)
 {
-	struct rec_cur *o = &col[D6_OPS];
+	struct rec_cur *o = &col[D6_KEYS];
 	struct snap_sys_row *r = add_row(o, s);
 
 	if (!r)

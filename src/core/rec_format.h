@@ -50,9 +50,9 @@
  * 6 writes its delta ticks with flags REC_FLAG_DELTA | REC_FLAG_COLS |
  * REC_FLAG_COLS6: format 5's ops, but every field of a changed row,
  * buckets included, is a difference from the same row's previous interval
- * (core/rec_histcol.h: bucket counts against the previous counts in the
- * same slot, the sum against the previous excess over the slots' lower
- * bounds, the breakdown parts split as the previous interval's were), a
+ * (core/rec_histcol.h: slots against the previous interval's, the sum
+ * against the previous excess over the slots' lower bounds, the breakdown
+ * parts split as the previous interval's were), a
  * new row's fields are in the same columns against an empty row
  * (rec_delta6.c), and a family table's changed rows (REC_SEC_FAM_DELTA6)
  * have their interval and part histograms in such columns and their totals

@@ -42,6 +42,12 @@ static uint64_t excess(const struct snapshot *rs, const struct snap_hist *ref, u
 	return ref->sum_ns > lo ? rec_histcol_share(ref->sum_ns - lo, timed, ref->timed) : 0;
 }
 
+/* One timed call: its latency is the sum; else the highest slot's lower bound. */
+static uint64_t max_guess(const struct snap_hist *h, uint64_t timed, uint64_t top)
+{
+	return timed == 1 && h->timed == 1 ? h->sum_ns : top;
+}
+
 int rec_histcol_put(struct rec_buf *col, const struct snapshot *s, const struct snap_hist *h,
 		    const struct snapshot *rs, const struct snap_hist *ref)
 {
@@ -64,7 +70,7 @@ int rec_histcol_put(struct rec_buf *col, const struct snapshot *s, const struct 
 	       rec_put_u64(&col[HC_COUNTS], rec_zz(h->count, h->timed)) ||
 	       rec_put_u64(&col[HC_COUNTS], rec_zz(h->errors, ref->errors)) ||
 	       rec_put_u64(&col[HC_SUM], rec_zz(h->sum_ns, lo)) ||
-	       rec_put_u64(&col[HC_MAX], rec_zz(h->max_ns, top)) ? -ENOMEM : 0;
+	       rec_put_u64(&col[HC_MAX], rec_zz(h->max_ns, max_guess(h, timed, top))) ? -ENOMEM : 0;
 }
 
 int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h,
@@ -126,7 +132,7 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 	ret = ret ?: rec_get_u64(&col[HC_SUM], &v);
 	h->sum_ns = rec_unzz(lower_sum(bk, h->n) + excess(rs, ref, timed), v);
 	ret = ret ?: rec_get_u64(&col[HC_MAX], &v);
-	h->max_ns = rec_unzz(top, v);
+	h->max_ns = rec_unzz(max_guess(h, timed, top), v);
 	return ret;
 }
 

@@ -18,7 +18,8 @@
  *   HC_SUM    zz(sum_ns - predicted): the buckets' lower bounds times their
  *             counts, plus the reference's excess over its own lower bounds
  *             scaled to this timed count (rec_histcol_share)
- *   HC_MAX    zz(max_ns - lower bound of the highest slot)
+ *   HC_MAX    zz(max_ns - the sum) for one timed call, else zz(max_ns - lower
+ *             bound of the highest slot)
  * zz: zigzag of the 64-bit difference, so any value round-trips exactly;
  * the predictions only decide how small the numbers are.
  */

@@ -29,8 +29,8 @@ enum { P_ALL4, P_ROWS4, P_ALL5, P_ROWS5, P_FAM5_0, P_ALL = P_FAM5_0 + SNAP_FAM_N
 
 static double raw_sum[P_NR], def_sum[P_NR];
 /* the columns of format 6's syscall rows (rec_delta6.c, rec_histcol.h) */
-#define N_COLS 10
-static const char *const col_names[N_COLS] = { "ops", "flags", "nbuckets", "slots", "bcounts",
+#define N_COLS 11
+static const char *const col_names[N_COLS] = { "ops", "new keys", "flags", "nbuckets", "slots", "bcounts",
 					       "counts", "sum", "max", "totals", "parts" };
 static double col_raw[N_COLS], col_def[N_COLS];
 

@@ -111,6 +111,11 @@ static void test_hist_against_reference(void **state)
 	hist_round_trip(&s, &h, &r, &ref);
 	hist_of(&s, &h, s5, c5, 5, 0, 123456789, 987654321, 5);
 	hist_round_trip(&s, &h, &r, &ref);
+	/* one timed call: its maximum is its sum (and when it is not, still exact) */
+	hist_of(&s, &h, s1, c1, 1, 0, 5000, 5000, 0);
+	steady = hist_round_trip(&s, &h, &r, &ref);
+	hist_of(&s, &h, s1, c1, 1, 3, 5000, 7, 0);
+	assert_true(steady <= hist_round_trip(&s, &h, &r, &ref));
 	/* buckets vanish: calls without a timing only, and nothing at all */
 	hist_of(&s, &h, NULL, NULL, 0, 4, 0, 0, 4);
 	hist_round_trip(&s, &h, &r, &ref);

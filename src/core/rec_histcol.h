@@ -15,9 +15,7 @@
  *             count in the slot deflated 30-45 % larger than this)
  *   HC_COUNTS zz(timed - sum of the bucket counts), zz(count - timed),
  *             zz(errors - the reference's errors)
- *   HC_SUM    zz(sum_ns - predicted): the buckets' lower bounds times their
- *             counts, plus the reference's excess over its own lower bounds
- *             scaled to this timed count (rec_histcol_share)
+ *   HC_SUM    zz(sum_ns - every call in the middle of its slot)
  *   HC_MAX    zz(max_ns - the sum) for one timed call, else zz(max_ns - lower
  *             bound of the highest slot)
  * zz: zigzag of the 64-bit difference, so any value round-trips exactly;

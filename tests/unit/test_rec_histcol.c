@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "core/family.h"
+#include "core/hist.h"
 #include "core/rec_format.h"
 #include "core/rec_histcol.h"
 #include "core/snapshot.h"
@@ -55,6 +56,17 @@ static void assert_same_hist(const struct snapshot *sa, const struct snap_hist *
 		assert_int_equal(snap_hist_buckets(sa, a)[i].slot, snap_hist_buckets(sb, b)[i].slot);
 		assert_int_equal(snap_hist_buckets(sa, a)[i].count, snap_hist_buckets(sb, b)[i].count);
 	}
+}
+
+/* Every call in the middle of its slot. */
+static uint64_t mid_sum(const uint32_t *slot, const uint64_t *count, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += count[i] * (hist_slot_lower_ns(slot[i]) +
+				   (hist_slot_upper_ns(slot[i]) - hist_slot_lower_ns(slot[i])) / 2);
+	return sum;
 }
 
 /* @h (of @s) against @ref (of @rs) through the columns and back; the bytes written. */
@@ -99,18 +111,27 @@ static void test_hist_against_reference(void **state)
 	snapshot_init(&s);
 	snapshot_init(&r);
 	hist_of(&r, &ref, s3, c3, 3, 2, 13 * 5000, 9000, 1);
-	/* the same shape again: a few bytes, less than a changed one */
-	hist_of(&s, &h, s3, same3, 3, 2, 13 * 5000 + 7, 9100, 1);
+	/*
+	 * the same shape again, calls in the middle of their slots, the maximum at
+	 * the highest slot's lower bound: fewer bytes than a changed one
+	 */
+	hist_of(&s, &h, s3, same3, 3, 2, mid_sum(s3, same3, 3), hist_slot_lower_ns(20), 1);
 	steady = hist_round_trip(&s, &h, &r, &ref);
-	/* counts below the reference's (negative differences) */
+	/* counts below the reference's, sums and maxima away from the slots' middle */
 	hist_of(&s, &h, s3, less3, 3, 0, 3000, 100, 0);
 	changed = hist_round_trip(&s, &h, &r, &ref);
-	assert_true(steady <= changed);
+	assert_true(steady < changed);
 	/* fewer buckets, elsewhere; more buckets, some new, the lowest and a high slot */
 	hist_of(&s, &h, s1, c1, 1, 0, 1 << 20, 1 << 20, 0);
 	hist_round_trip(&s, &h, &r, &ref);
 	hist_of(&s, &h, s5, c5, 5, 0, 123456789, 987654321, 5);
 	hist_round_trip(&s, &h, &r, &ref);
+	{
+		const uint32_t last[] = { 0, ABI_HIST_SLOTS - 1 };	/* no upper bound */
+
+		hist_of(&s, &h, last, c5, 2, 0, UINT64_MAX / 3, UINT64_MAX / 4, 0);
+		hist_round_trip(&s, &h, &r, &ref);
+	}
 	/* one timed call: its maximum is its sum (and when it is not, still exact) */
 	hist_of(&s, &h, s1, c1, 1, 0, 5000, 5000, 0);
 	steady = hist_round_trip(&s, &h, &r, &ref);

@@ -49,10 +49,10 @@
  * format 4; a format-4 delta (REC_FLAG_DELTA alone) reads as before.
  * 6 writes its delta ticks with flags REC_FLAG_DELTA | REC_FLAG_COLS |
  * REC_FLAG_COLS6: format 5's ops, but every field of a changed row,
- * buckets included, is a difference from the same row's previous interval
- * (core/rec_histcol.h: slots against the previous interval's, the sum
- * against the previous excess over the slots' lower bounds, the breakdown
- * parts split as the previous interval's were), a
+ * buckets included, is a difference from a prediction out of the same
+ * row's previous interval or its own buckets (core/rec_histcol.h: slots
+ * against the previous interval's, the sum with every call in the middle of
+ * its slot, the breakdown parts split as the previous interval's were), a
  * new row's fields are in the same columns against an empty row
  * (rec_delta6.c), and a family table's changed rows (REC_SEC_FAM_DELTA6)
  * have their interval and part histograms in such columns and their totals

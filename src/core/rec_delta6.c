@@ -74,7 +74,9 @@ static int put_fields(struct rec_buf *col, const struct snapshot *s, const struc
 	if (!s->breakdown)
 		return 0;
 	for (int p = 1; p < ABI_PARTS; p++) {
-		if (rec_put_u64(&col[D6_PARTS], rec_zz(h->part_ns[p], part_guess(h, &pr->interval, p))))
+		uint64_t guess = part_guess(h, &pr->interval, p);
+
+		if (rec_put_u64(&col[D6_PARTS], rec_zz(h->part_ns[p], guess)))
 			return -ENOMEM;
 		rest -= h->part_ns[p];
 	}

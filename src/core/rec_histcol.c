@@ -37,7 +37,8 @@ static uint64_t sum_guess(const struct hist_bucket *bk, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t lo = hist_slot_lower_ns(bk[i].slot);
 		/* the last slot has no upper bound: its lower one */
-		uint64_t hi = bk[i].slot >= ABI_HIST_SLOTS - 1 ? lo : hist_slot_upper_ns(bk[i].slot);
+		uint64_t hi = bk[i].slot >= ABI_HIST_SLOTS - 1 ? lo :
+			      hist_slot_upper_ns(bk[i].slot);
 
 		sum += bk[i].count * (lo + (hi - lo) / 2);
 	}
@@ -107,7 +108,8 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 			slot = i ? slot + 1 + v : rec_unzz(ref->n ? rb[0].slot : 0, v);
 		if (slot >= ABI_HIST_SLOTS)
 			return rec_fail_at(c->e, c->base + at, -EINVAL,
-					   "histogram slot out of range (max %u)", ABI_HIST_SLOTS - 1);
+					   "histogram slot out of range (max %u)",
+					   ABI_HIST_SLOTS - 1);
 		c = &col[HC_CNT];
 		at = c->off;
 		ret = rec_get_u64(c, &v);

@@ -190,7 +190,7 @@ test-all: check-layers all test-unit $(HELPER_BINS) $(HELPER_BPF)
 	O=$(O) tests/run-all.sh
 
 bench: deps
-	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_rec $(O)/bench/rec_parts $(O)/bench/bench_scrape \
+	$(MAKE) all $(HELPER_BINS) $(O)/bench/bench_history $(O)/bench/bench_rec $(O)/bench/rec_parts $(O)/bench/rec_reencode $(O)/bench/bench_scrape \
 		$(O)/bench/uprobe_loop $(O)/bench/row_filler
 	O=$(O) tests/bench/run.sh
 
@@ -212,6 +212,11 @@ $(O)/bench/bench_history: tests/bench/bench_history.c $(O)/libcore.a
 
 # Recording size (format 3 vs 4) and seek time on a synthetic busy host (pure code).
 $(O)/bench/bench_rec: tests/bench/bench_rec.c $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
+
+# A recording written again in the current format (pure code; figures only).
+$(O)/bench/rec_reencode: tests/bench/rec_reencode.c $(O)/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcore.a $(LDFLAGS) -ljansson -lm -lz
 

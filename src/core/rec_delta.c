@@ -723,3 +723,68 @@ int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snap
 					  col[k].n - col[k].off, k);
 	return ret;
 }
+
+/* --- shared with format 6 (rec_delta6.c) -------------------------------- */
+
+bool rec_delta_unchanged(const struct snapshot *s, const struct snap_sys_row *r,
+			 const struct snapshot *prev, const struct snap_sys_row *pr)
+{
+	return r->exited == pr->exited && same_hist(s, &r->interval, prev, &pr->interval) &&
+	       same_hist(s, &r->total, prev, &pr->total);
+}
+
+bool rec_delta_is_sum(const struct snapshot *s, const struct snap_hist *tot,
+		      const struct snapshot *prev, const struct snap_hist *pt,
+		      const struct snap_hist *iv)
+{
+	return is_sum(s, tot, prev, pt, iv);
+}
+
+bool rec_delta_parts_sum(const struct snap_hist *tot, const struct snap_hist *pt,
+			 const struct snap_hist *iv)
+{
+	return parts_sum(tot, pt, iv);
+}
+
+int rec_delta_add_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *out,
+		       const struct snapshot *prev, const struct snap_hist *pt,
+		       const struct snap_hist *iv)
+{
+	struct snap_hist h = *pt;
+	size_t n;
+
+	if (snapshot_reserve_buckets(s, (size_t)pt->n + iv->n))
+		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	n = merge_buckets(snap_hist_buckets(prev, pt), pt->n, snap_hist_buckets(s, iv), iv->n,
+			  &s->buckets[s->n_buckets]);
+	h.count += iv->count;
+	h.errors += iv->errors;
+	h.timed += iv->timed;
+	h.sum_ns += iv->sum_ns;
+	h.max_ns = max_u64(pt->max_ns, iv->max_ns);
+	h.first = (uint32_t)s->n_buckets;
+	h.n = (uint32_t)n;
+	s->n_buckets += n;
+	*out = h;
+	return 0;
+}
+
+int rec_delta_copy_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t j, size_t n)
+{
+	return copy_rows(c, s, prev, j, n);
+}
+
+int rec_delta_match_build(struct rec_match *m, const struct snapshot *prev)
+{
+	return rec_match_build(m, prev->n_sys, prev_hash, prev);
+}
+
+size_t rec_delta_match_find(const struct rec_match *m, const struct snapshot *prev,
+			    size_t j, const struct snapshot *s, const struct snap_sys_row *r)
+{
+	struct key5 key = { s, r };
+
+	return j < prev->n_sys && prev_eq(prev, j, &key) ? j :
+	       rec_match_find(m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
+}

@@ -7,6 +7,7 @@
 #define LATTOP_CORE_REC_DELTA_H
 
 #include "core/rec_format.h"
+#include "core/rec_match.h"
 #include "core/rec_varint.h"
 
 /* 0, -ENOMEM or -EINVAL. */
@@ -20,5 +21,35 @@ int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snaps
 int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev);
 int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 			size_t n_rows);
+
+/*
+ * Format 6 (rec_delta6.c): format 5's ops and matching, every histogram
+ * field in columns against the row's previous tick (rec_histcol.h).
+ */
+int rec_delta6_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev);
+int rec_delta6_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t n_rows);
+
+/* --- rec_delta.c's pieces that format 6 shares --------------------------- */
+/* @r (of @s) equals previous row @pr (of @prev): flags and both histograms. */
+bool rec_delta_unchanged(const struct snapshot *s, const struct snap_sys_row *r,
+			 const struct snapshot *prev, const struct snap_sys_row *pr);
+/* @tot (of @s) is @pt (of @prev) + @iv (of @s), part_ns not compared. */
+bool rec_delta_is_sum(const struct snapshot *s, const struct snap_hist *tot,
+		      const struct snapshot *prev, const struct snap_hist *pt,
+		      const struct snap_hist *iv);
+bool rec_delta_parts_sum(const struct snap_hist *tot, const struct snap_hist *pt,
+			 const struct snap_hist *iv);
+/* *@out = @pt (of @prev) + @iv (of @s), buckets appended to @s, part_ns @pt's. */
+int rec_delta_add_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *out,
+		       const struct snapshot *prev, const struct snap_hist *pt,
+		       const struct snap_hist *iv);
+/* Previous rows j..j+n-1 appended to @s as they are. */
+int rec_delta_copy_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t j, size_t n);
+/* Index @prev's rows by key and cgroup id; then the one with @r's (row j first), or SIZE_MAX. */
+int rec_delta_match_build(struct rec_match *m, const struct snapshot *prev);
+size_t rec_delta_match_find(const struct rec_match *m, const struct snapshot *prev,
+			    size_t j, const struct snapshot *s, const struct snap_sys_row *r);
 
 #endif

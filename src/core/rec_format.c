@@ -88,7 +88,7 @@ int rec_encode_record_flags(struct rec_buf *out, enum rec_type type, uint8_t ext
 			    const uint8_t *payload, size_t len, bool deflate)
 {
 	size_t start = out->len, stored = len;
-	uint8_t flags = extra_flags & (REC_FLAG_DELTA | REC_FLAG_COLS);
+	uint8_t flags = extra_flags & REC_FLAGS_DELTA_NOW;
 	uint8_t *h;
 	uLong crc;
 
@@ -129,9 +129,10 @@ int rec_decode_hdr(const uint8_t *p, size_t n, struct rec_hdr *h, struct rec_err
 	h->raw_len = get_le32(p + 8);
 	if (h->type < REC_META || h->type > REC_END)
 		return rec_fail_at(e, 0, -EINVAL, "unknown record type %u (corrupted?)", h->type);
-	if (h->flags & ~(REC_FLAG_DEFLATE | REC_FLAG_DELTA | REC_FLAG_COLS) || p[2] || p[3] ||
+	if (h->flags & ~(REC_FLAG_DEFLATE | REC_FLAGS_DELTA_NOW) || p[2] || p[3] ||
 	    ((h->flags & REC_FLAG_DELTA) && h->type != REC_TICK) ||
-	    ((h->flags & REC_FLAG_COLS) && !(h->flags & REC_FLAG_DELTA)))
+	    ((h->flags & REC_FLAG_COLS) && !(h->flags & REC_FLAG_DELTA)) ||
+	    ((h->flags & REC_FLAG_COLS6) && !(h->flags & REC_FLAG_COLS)))
 		return rec_fail_at(e, 1, -EINVAL, "bad record flags (corrupted?)");
 	if (h->stored_len > REC_MAX_PAYLOAD || h->raw_len > REC_MAX_PAYLOAD)
 		return rec_fail_at(e, 4, -EINVAL, "record length %u too large (corrupted?)",

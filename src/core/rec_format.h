@@ -47,6 +47,17 @@
  * functions) as edits of the previous tick's (rec_sections.h,
  * REC_SEC_FAM_DELTA), where format 4 wrote it whole. Keyframes are as in
  * format 4; a format-4 delta (REC_FLAG_DELTA alone) reads as before.
+ * 6 writes its delta ticks with flags REC_FLAG_DELTA | REC_FLAG_COLS |
+ * REC_FLAG_COLS6: format 5's ops, but every field of a changed row,
+ * buckets included, is a difference from a prediction out of the same
+ * row's previous interval or its own buckets (core/rec_histcol.h: slots
+ * against the previous interval's, the sum with every call in the middle of
+ * its slot, the breakdown parts split as the previous interval's were), a
+ * new row's fields are in the same columns against an empty row
+ * (rec_delta6.c), and a family table's changed rows (REC_SEC_FAM_DELTA6)
+ * have their interval and part histograms in such columns and their totals
+ * as the previous totals plus this interval when they are. A format-5
+ * delta (REC_FLAG_DELTA | REC_FLAG_COLS) reads as before.
  */
 #ifndef LATTOP_CORE_REC_FORMAT_H
 #define LATTOP_CORE_REC_FORMAT_H
@@ -71,8 +82,9 @@
  * 3: tagged sections after the client extension (rec_sections.h).
  * 4: delta ticks (REC_FLAG_DELTA; rec_delta.c) between keyframes.
  * 5: delta ticks in columns (REC_FLAG_COLS), family tables as edits.
+ * 6: every field of a delta row against the row's previous tick (REC_FLAG_COLS6).
  */
-#define REC_FORMAT_VERSION 5
+#define REC_FORMAT_VERSION 6
 /*
  * A writer starts every file with a keyframe, and writes one every this
  * many ticks: a seek decodes at most this many ticks (REC_KEYFRAME_TICKS - 1
@@ -90,6 +102,9 @@
 #define REC_FLAG_DEFLATE 1u
 #define REC_FLAG_DELTA 2u		/* a TICK against the previous TICK (format 4) */
 #define REC_FLAG_COLS 4u		/* with DELTA: encoded as format 5 does */
+#define REC_FLAG_COLS6 8u		/* with DELTA and COLS: encoded as format 6 does */
+/* The flags of a delta tick as this lattop writes it (rec_encode_tick_delta). */
+#define REC_FLAGS_DELTA_NOW (REC_FLAG_DELTA | REC_FLAG_COLS | REC_FLAG_COLS6)
 /* The longest END record: two u64 varints, never deflated. */
 #define REC_END_MAX_LEN (REC_HDR_LEN + 2 * 10 + REC_CRC_LEN)
 #define REC_META_MAX 64			/* keys */
@@ -147,6 +162,9 @@ int rec_encode_tick(struct rec_buf *out, const struct snapshot *s);
 /* @s as edits of @prev: @prev must be the previous tick as a reader decodes it. */
 int rec_encode_tick_delta(struct rec_buf *out, const struct snapshot *s,
 			  const struct snapshot *prev);
+/* The same as format 5 wrote it (framed with REC_FLAG_DELTA | REC_FLAG_COLS; tests). */
+int rec_encode_tick_delta_v5(struct rec_buf *out, const struct snapshot *s,
+			     const struct snapshot *prev);
 /* The same as format 4 wrote it (framed with REC_FLAG_DELTA alone; tests). */
 int rec_encode_tick_delta_v4(struct rec_buf *out, const struct snapshot *s,
 			     const struct snapshot *prev);
@@ -178,12 +196,15 @@ void rec_meta_free(struct rec_meta *m);
 /* @out: snapshot_init'ed; reset here. */
 int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *out, struct rec_error *e);
 /*
- * A REC_FLAG_DELTA | REC_FLAG_COLS tick (format 5) against @prev (the tick
- * decoded before it; not @out); _v4: a REC_FLAG_DELTA tick of format 4;
- * _flags: as the record's @flags say.
+ * A REC_FLAGS_DELTA_NOW tick (format 6) against @prev (the tick decoded
+ * before it; not @out); _v5: a REC_FLAG_DELTA | REC_FLAG_COLS tick of
+ * format 5; _v4: a REC_FLAG_DELTA tick of format 4; _flags: as the
+ * record's @flags say.
  */
 int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
 			  struct snapshot *out, struct rec_error *e);
+int rec_decode_tick_delta_v5(const uint8_t *p, size_t n, const struct snapshot *prev,
+			     struct snapshot *out, struct rec_error *e);
 int rec_decode_tick_delta_v4(const uint8_t *p, size_t n, const struct snapshot *prev,
 			     struct snapshot *out, struct rec_error *e);
 int rec_decode_tick_delta_flags(const uint8_t *p, size_t n, const struct snapshot *prev,

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/family.h"
+#include "core/rec_delta.h"
+#include "core/rec_histcol.h"
 #include "core/rec_match.h"
 #include "core/rec_sections.h"
 
@@ -195,6 +197,107 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
 }
 
 /*
+ * A family table of a format-6 delta tick (REC_SEC_FAM_DELTA6): the head
+ * as in REC_SEC_FAMILY, then columns (rec_cols_put): FC_OPS holds format
+ * 5's ops (FD_*), FD_CHANGED and FD_NEW with arg FS_TOTAL_SUM when the
+ * total and every part total are the previous ones plus this tick's, and
+ * after FD_NEW the row's key and label (and detail); the interval and each
+ * part histogram of a changed or new row go to the FC_HIST columns against
+ * the previous row's (an empty row's for a new one; rec_histcol.h), the
+ * totals not summed to FC_TOT whole. Run-queue rows are busy every tick:
+ * their totals were half of a format-5 delta.
+ */
+#define FS_TOTAL_SUM 1u
+enum { FC_OPS, FC_HIST, FC_TOT = FC_HIST + HC_NR, FC_NR };
+
+static const struct snap_fam_row empty_fam;
+
+static bool fam_totals_sum(const struct snapshot *s, const struct snap_fam_row *r,
+			   const struct snapshot *prev, const struct snap_fam_row *pr,
+			   unsigned int np)
+{
+	if (!rec_delta_is_sum(s, &r->total, prev, &pr->total, &r->interval))
+		return false;
+	for (unsigned int p = 0; p < np; p++)
+		if (!rec_delta_is_sum(s, &r->part_total[p], prev, &pr->part_total[p], &r->part[p]))
+			return false;
+	return true;
+}
+
+/* The op (kind @kind, its key after it if new) and histograms of @r against @pr. */
+static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap_family f,
+			const struct snap_fam_row *r, const struct snapshot *prev,
+			const struct snap_fam_row *pr, unsigned int kind)
+{
+	unsigned int np = family_get(f)->n_parts;
+	bool sum = fam_totals_sum(s, r, prev, pr, np);
+	struct rec_buf *o = &col[FC_OPS];
+	int ret = 0;
+
+	if (rec_put_u64(o, (sum ? FS_TOTAL_SUM : 0u) << 2 | kind))
+		return -ENOMEM;
+	if (kind == FD_NEW &&
+	    (rec_put_u64(o, r->key.tgid) || rec_put_u64(o, r->key.a) || rec_put_u64(o, r->key.b) ||
+	     rec_put_str(o, r->key.comm, ABI_COMM_LEN) || rec_put_str(o, r->label, SNAP_LABEL_LEN) ||
+	     (family_get(f)->has_detail && rec_put_str(o, r->detail, SNAP_LABEL_LEN))))
+		return -ENOMEM;
+	/* in a keyframe's order (interval, total, then per part both), so the buckets are too */
+	ret = rec_histcol_put(&col[FC_HIST], s, &r->interval, prev, &pr->interval) ?:
+	      (sum ? 0 : rec_tick_put_hist(&col[FC_TOT], s, &r->total));
+	for (unsigned int p = 0; !ret && p < np; p++)
+		ret = rec_histcol_put(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]) ?:
+		      (sum ? 0 : rec_tick_put_hist(&col[FC_TOT], s, &r->part_total[p]));
+	return ret;
+}
+
+static int put_fam_delta6(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			  const struct snapshot *prev)
+{
+	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
+	unsigned int np = family_get(f)->n_parts;
+	struct rec_buf col[FC_NR] = { 0 };
+	struct rec_match m;
+	size_t j = 0, copy = 0;
+	int ret = put_fam_head(b, s, f);
+
+	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
+	for (size_t i = 0; !ret && i < t->n; i++) {
+		const struct snap_fam_row *r = &t->rows[i];
+		size_t k = j < pt->n && fam_same_key(&pt->rows[j], r) ? j :
+			   rec_match_find(&m, fam_hash(r), fam_prev_eq, pt, r);
+		bool same = k != SIZE_MAX && fam_same_row(s, r, prev, &pt->rows[k], np);
+
+		if (k == j && same) {
+			copy++;
+			j++;
+			continue;
+		}
+		if (copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
+			ret = -ENOMEM;
+		copy = 0;
+		if (ret || k == SIZE_MAX) {
+			ret = ret ?: put_fam6_row(col, s, f, r, prev, &empty_fam, FD_NEW);
+			continue;
+		}
+		if (k != j && rec_put_u64(&col[FC_OPS], zz(k, j) << 2 | FD_JUMP))
+			ret = -ENOMEM;
+		j = k + 1;
+		if (same)
+			copy = 1;
+		else
+			ret = ret ?: put_fam6_row(col, s, f, r, prev, &pt->rows[k], FD_CHANGED);
+	}
+	rec_match_free(&m);
+	if (!ret && copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
+		ret = -ENOMEM;
+	if (!ret && rec_cols_put(b, col, FC_NR))
+		ret = -ENOMEM;
+	for (int c = 0; c < FC_NR; c++)
+		rec_buf_free(&col[c]);
+	return ret;
+}
+
+/*
  * --slow: the stacks with calls this tick (a tick's data, like its rows),
  * frames as the text symbolised at record time so a replay anywhere shows
  * the same names. Nothing when --slow is off.
@@ -296,7 +399,8 @@ static int put_section(struct rec_buf *b, struct rec_buf *tmp, enum rec_section 
 	return 0;
 }
 
-int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev,
+		     int fmt)
 {
 	struct rec_buf tmp = { 0 };
 	int ret;
@@ -307,7 +411,10 @@ int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct s
 	ret = rec_put_u64(b, 1 + SNAP_FAM_NR + (s->slow_ns != 0) + cg) ? -ENOMEM :
 	      put_section(b, &tmp, REC_SEC_BREAKDOWN, put_breakdown(&tmp, s));
 	for (int f = 0; !ret && f < SNAP_FAM_NR; f++)
-		ret = prev ? put_section(b, &tmp, REC_SEC_FAM_DELTA,
+		ret = prev && fmt >= 6 ?
+		      put_section(b, &tmp, REC_SEC_FAM_DELTA6,
+				  put_fam_delta6(&tmp, s, (enum snap_family)f, prev)) :
+		      prev ? put_section(b, &tmp, REC_SEC_FAM_DELTA,
 					 put_fam_delta(&tmp, s, (enum snap_family)f, prev)) :
 			     put_section(b, &tmp, REC_SEC_FAMILY,
 					 put_family(&tmp, s, (enum snap_family)f));
@@ -454,8 +561,108 @@ static int get_fam_delta_rows(struct rec_cur *c, struct snapshot *s, enum snap_f
 	return ret;
 }
 
-/* A family table; @prev: a REC_SEC_FAM_DELTA one against @prev's table. */
-static int get_family(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev)
+/* Histograms of @r (put_fam6_row) against @pr (of @prev, or empty_fam). */
+static int get_fam6_hists(struct rec_cur *col, struct snapshot *s, struct snap_fam_row *r,
+			  const struct snapshot *prev, const struct snap_fam_row *pr,
+			  size_t n_parts, bool sum)
+{
+	int ret = rec_histcol_get(&col[FC_HIST], s, &r->interval, prev, &pr->interval);
+
+	if (!ret)
+		ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->total, prev, &pr->total,
+					       &r->interval) :
+			    rec_tick_get_hist(&col[FC_TOT], s, &r->total);
+	for (size_t p = 0; !ret && p < n_parts; p++) {
+		ret = rec_histcol_get(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
+		if (!ret)
+			ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->part_total[p], prev,
+						       &pr->part_total[p], &r->part[p]) :
+				    rec_tick_get_hist(&col[FC_TOT], s, &r->part_total[p]);
+	}
+	return ret;
+}
+
+static int get_fam6_new(struct rec_cur *col, struct snapshot *s, enum snap_family f,
+			const struct snapshot *prev, size_t n_parts, bool sum)
+{
+	struct rec_cur *o = &col[FC_OPS];
+	struct snap_fam_row *r = snapshot_add_fam(s, f);
+
+	if (!r)
+		return rec_fail_at(o->e, o->base + o->off, -ENOMEM, "out of memory");
+	return rec_get_u32(o, &r->key.tgid, "pid") ?: rec_get_u32(o, &r->key.a, "key field a") ?:
+	       rec_get_u32(o, &r->key.b, "key field b") ?:
+	       rec_get_str(o, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
+	       rec_get_str(o, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
+	       (family_get(f)->has_detail ?
+		rec_get_str(o, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
+	       get_fam6_hists(col, s, r, prev, &empty_fam, n_parts, sum);
+}
+
+/* The rows of a REC_SEC_FAM_DELTA6 table (put_fam_delta6) against @prev's. */
+static int get_fam_delta6_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
+			       const struct snapshot *prev, size_t n, size_t n_parts)
+{
+	const struct snap_table *pt = &prev->fam[f];
+	struct rec_cur col[FC_NR];
+	struct rec_cur *o = &col[FC_OPS];
+	size_t j = 0;
+	int ret = rec_cols_get(c, col, FC_NR);
+
+	if (!ret && n_parts > SNAP_FAM_PARTS)
+		return rec_fail_at(c->e, c->base, -EINVAL, "%zu parts in a family table (max %d)",
+				   n_parts, SNAP_FAM_PARTS);
+	while (!ret && s->fam[f].n < n) {
+		size_t at = o->off;
+		uint64_t op = 0, arg;
+		struct snap_fam_row *r;
+
+		ret = rec_get_u64(o, &op);
+		if (ret)
+			break;
+		arg = op >> 2;
+		switch (op & 3) {
+		case FD_COPY:
+			if (!arg || arg > pt->n - j || arg > n - s->fam[f].n)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta family row count %llu out of range",
+						   (unsigned long long)arg);
+			for (size_t k = j; k < j + arg; k++)
+				if (!again_fam_row(o, s, f, prev, &pt->rows[k], true))
+					return -ENOMEM;
+			j += (size_t)arg;
+			break;
+		case FD_JUMP:
+			if (!arg || rec_unzz(j, arg) >= pt->n)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta family row jump out of range");
+			j = (size_t)rec_unzz(j, arg);
+			break;
+		case FD_CHANGED:
+			if (arg > FS_TOTAL_SUM || j >= pt->n)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta family row change without a previous row");
+			r = again_fam_row(o, s, f, prev, &pt->rows[j], false);
+			ret = r ? get_fam6_hists(col, s, r, prev, &pt->rows[j], n_parts, arg) :
+				  -ENOMEM;
+			j++;
+			break;
+		default:
+			ret = arg > FS_TOTAL_SUM ?
+			      rec_fail_at(o->e, o->base + at, -EINVAL, "bad delta family op") :
+			      get_fam6_new(col, s, f, prev, n_parts, arg);
+			break;
+		}
+	}
+	return ret ?: rec_cols_done(c, col, FC_NR);
+}
+
+/*
+ * A family table; @prev: a REC_SEC_FAM_DELTA one against @prev's table
+ * (a REC_SEC_FAM_DELTA6 one if @v6).
+ */
+static int get_family(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+		      bool v6)
 {
 	char name[65];
 	uint64_t n_parts = 0;
@@ -494,7 +701,10 @@ static int get_family(struct rec_cur *c, struct snapshot *s, const struct snapsh
 			return rec_fail_at(c->e, c->base + at, -EINVAL,
 					   "family row count %llu larger than the record",
 					   (unsigned long long)v);
-		return ret ?: get_fam_delta_rows(c, s, f, prev, (size_t)v, (size_t)n_parts);
+		if (ret)
+			return ret;
+		return v6 ? get_fam_delta6_rows(c, s, f, prev, (size_t)v, (size_t)n_parts) :
+			    get_fam_delta_rows(c, s, f, prev, (size_t)v, (size_t)n_parts);
 	}
 	ret = rec_get_count(c, MIN_FAM_ROW_BYTES, &n, "family row");
 	for (size_t i = 0; !ret && i < n; i++)
@@ -666,10 +876,10 @@ int rec_sections_get(struct rec_cur *c, struct snapshot *s, const struct snapsho
 		if (tag == REC_SEC_BREAKDOWN)
 			ret = get_breakdown(&sub, s);
 		else if (tag == REC_SEC_FAMILY)
-			ret = get_family(&sub, s, NULL);
-		else if (tag == REC_SEC_FAM_DELTA && prev)
-			ret = get_family(&sub, s, prev);
-		else if (tag == REC_SEC_FAM_DELTA)
+			ret = get_family(&sub, s, NULL, false);
+		else if ((tag == REC_SEC_FAM_DELTA || tag == REC_SEC_FAM_DELTA6) && prev)
+			ret = get_family(&sub, s, prev, tag == REC_SEC_FAM_DELTA6);
+		else if (tag == REC_SEC_FAM_DELTA || tag == REC_SEC_FAM_DELTA6)
 			ret = rec_fail_at(c->e, sub.base, -EINVAL, "family changes in a keyframe");
 		else if (tag == REC_SEC_STACKS)
 			ret = get_stacks(&sub, s);

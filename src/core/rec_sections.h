@@ -28,6 +28,9 @@
  *   REC_SEC_FAM_DELTA: format 5, delta ticks only, instead of REC_SEC_FAMILY:
  *                      the same head, then the rows as edits of the previous
  *                      tick's table (rec_sections.c, put_fam_delta).
+ *   REC_SEC_FAM_DELTA6: format 6, delta ticks only: the same head, then the
+ *                      rows' ops and histograms in columns against the
+ *                      previous tick's rows (rec_sections.c, put_fam_delta6).
  * A format-2 tick ends before the sections: no breakdown, tables off.
  */
 #ifndef LATTOP_CORE_REC_SECTIONS_H
@@ -37,15 +40,17 @@
 #include "core/rec_varint.h"
 
 enum rec_section { REC_SEC_BREAKDOWN = 1, REC_SEC_FAMILY = 2, REC_SEC_STACKS = 3,
-		  REC_SEC_CGROUPS = 4, REC_SEC_FAM_DELTA = 5 };
+		  REC_SEC_CGROUPS = 4, REC_SEC_FAM_DELTA = 5, REC_SEC_FAM_DELTA6 = 6 };
 
 /*
- * Append the sections of @s. With @prev (a format-5 delta tick), each family
- * table is a REC_SEC_FAM_DELTA against @prev's instead of a REC_SEC_FAMILY
- * (rec_sections.c: unchanged rows copied, changed ones their histograms).
+ * Append the sections of @s. With @prev (a delta tick of format @fmt, 5 or
+ * 6), each family table is a REC_SEC_FAM_DELTA (REC_SEC_FAM_DELTA6) against
+ * @prev's instead of a REC_SEC_FAMILY (rec_sections.c: unchanged rows
+ * copied, changed ones their histograms).
  * 0, -ENOMEM, or -EINVAL for a corrupt histogram reference.
  */
-int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev);
+int rec_sections_put(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev,
+		     int fmt);
 
 /*
  * Read the sections at @c (none when the payload ends there) into @s; @prev:

@@ -257,9 +257,9 @@ static uint64_t tick_flags(const struct snapshot *s)
 	return (s->simulated ? REC_TICK_SIMULATED : 0) | (s->final ? REC_TICK_FINAL : 0);
 }
 
-/* A keyframe (@prev NULL: the whole tick), or a delta against @prev (format 4, or 5 if @v5). */
+/* A keyframe (@prev NULL: the whole tick), or a delta against @prev in format @fmt (4, 5, 6). */
 static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev,
-		       bool v5)
+		       int fmt)
 {
 	struct snapshot view;
 	int ret;
@@ -274,7 +274,8 @@ static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct
 	    rec_put_str(b, s->clients_note, SNAP_NOTE_LEN - 1) || rec_put_u64(b, s->n_sys))
 		return -ENOMEM;
 	if (prev) {
-		ret = v5 ? rec_delta5_put_rows(b, s, prev) : rec_delta_put_rows(b, s, prev);
+		ret = fmt == 6 ? rec_delta6_put_rows(b, s, prev) :
+		      fmt == 5 ? rec_delta5_put_rows(b, s, prev) : rec_delta_put_rows(b, s, prev);
 		if (ret)
 			return ret;
 	}
@@ -305,23 +306,30 @@ static int encode_tick(struct rec_buf *b, const struct snapshot *s, const struct
 	view = *s;
 	if (prev)
 		view.n_sys = 0;
-	return put_client_ext(b, s) ?: rec_sections_put(b, &view, v5 ? prev : NULL);
+	return put_client_ext(b, s) ?:
+	       rec_sections_put(b, &view, fmt >= 5 ? prev : NULL, fmt);
 }
 
 int rec_encode_tick(struct rec_buf *b, const struct snapshot *s)
 {
-	return encode_tick(b, s, NULL, false);
+	return encode_tick(b, s, NULL, 0);
 }
 
 int rec_encode_tick_delta(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
-	return encode_tick(b, s, prev, true);
+	return encode_tick(b, s, prev, 6);
+}
+
+int rec_encode_tick_delta_v5(struct rec_buf *b, const struct snapshot *s,
+			     const struct snapshot *prev)
+{
+	return encode_tick(b, s, prev, 5);
 }
 
 int rec_encode_tick_delta_v4(struct rec_buf *b, const struct snapshot *s,
 			     const struct snapshot *prev)
 {
-	return encode_tick(b, s, prev, false);
+	return encode_tick(b, s, prev, 4);
 }
 
 static int get_tick_flags(struct rec_cur *c, struct snapshot *s)
@@ -388,7 +396,7 @@ static int get_delta_count(struct rec_cur *c, const struct snapshot *prev, size_
 }
 
 static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
-		       struct snapshot *s, struct rec_error *e, bool v5)
+		       struct snapshot *s, struct rec_error *e, int fmt)
 {
 	struct rec_cur c = { .p = p, .n = n, .e = e };
 	size_t n_sys = 0, n_clients = 0;
@@ -421,8 +429,9 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 	      (prev ? get_delta_count(&c, prev, &n_sys) :
 		      rec_get_count(&c, MIN_SYS_ROW_BYTES, &n_sys, "syscall row"));
 	if (!ret && prev)
-		ret = v5 ? rec_delta5_get_rows(&c, s, prev, n_sys) :
-			   rec_delta_get_rows(&c, s, prev, n_sys);
+		ret = fmt == 6 ? rec_delta6_get_rows(&c, s, prev, n_sys) :
+		      fmt == 5 ? rec_delta5_get_rows(&c, s, prev, n_sys) :
+				 rec_delta_get_rows(&c, s, prev, n_sys);
 	for (size_t i = 0; !ret && !prev && i < n_sys; i++)
 		ret = get_sys_row(&c, s);
 	if (!ret)
@@ -437,7 +446,7 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 
 		if (prev)
 			s->n_sys = 0;
-		ret = rec_sections_get(&c, s, v5 ? prev : NULL);
+		ret = rec_sections_get(&c, s, fmt >= 5 ? prev : NULL);
 		s->n_sys = rows;
 	}
 	if (!ret && c.off != n)
@@ -448,25 +457,32 @@ static int decode_tick(const uint8_t *p, size_t n, const struct snapshot *prev,
 
 int rec_decode_tick(const uint8_t *p, size_t n, struct snapshot *s, struct rec_error *e)
 {
-	return decode_tick(p, n, NULL, s, e, false);
+	return decode_tick(p, n, NULL, s, e, 0);
 }
 
 int rec_decode_tick_delta(const uint8_t *p, size_t n, const struct snapshot *prev,
 			  struct snapshot *s, struct rec_error *e)
 {
-	return decode_tick(p, n, prev, s, e, true);
+	return decode_tick(p, n, prev, s, e, 6);
+}
+
+int rec_decode_tick_delta_v5(const uint8_t *p, size_t n, const struct snapshot *prev,
+			     struct snapshot *s, struct rec_error *e)
+{
+	return decode_tick(p, n, prev, s, e, 5);
 }
 
 int rec_decode_tick_delta_v4(const uint8_t *p, size_t n, const struct snapshot *prev,
 			     struct snapshot *s, struct rec_error *e)
 {
-	return decode_tick(p, n, prev, s, e, false);
+	return decode_tick(p, n, prev, s, e, 4);
 }
 
 int rec_decode_tick_delta_flags(const uint8_t *p, size_t n, const struct snapshot *prev,
 				struct snapshot *s, struct rec_error *e, uint8_t flags)
 {
-	return decode_tick(p, n, prev, s, e, flags & REC_FLAG_COLS);
+	return decode_tick(p, n, prev, s, e,
+			   flags & REC_FLAG_COLS6 ? 6 : flags & REC_FLAG_COLS ? 5 : 4);
 }
 
 /* --- SAMPLES ------------------------------------------------------------- */

@@ -179,7 +179,7 @@ static int encode_tick(struct rec_writer *w, const struct snapshot *s, bool key)
 	ret = key ? rec_encode_tick(&w->payload, s) :
 		    rec_encode_tick_delta(&w->payload, s, &w->prev);
 	ret = ret ?: rec_encode_record_flags(&w->out, REC_TICK,
-					     key ? 0 : REC_FLAG_DELTA | REC_FLAG_COLS,
+					     key ? 0 : REC_FLAGS_DELTA_NOW,
 					     w->payload.data, w->payload.len, w->deflate);
 	return ret ? fail(w, ret, "%s: %s", w->path, strerror(-ret)) : 0;
 }

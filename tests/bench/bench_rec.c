@@ -13,7 +13,7 @@
  *
  * Usage: bench_rec TICKS OUT_FILE [seek]. "seek": OUT_FILE exists (written
  * by an earlier run), only the seeks are timed. Prints: format-3 bytes (every tick a
- * whole deflated record, what format 3 wrote), format-5 bytes (the file
+ * whole deflated record, what format 3 wrote), format-6 bytes (the file
  * rec_writer wrote), per hour at 1 s ticks, then seek times: for SEEKS
  * random ticks, rec_reader_seek + rec_reader_next after a fresh reader
  * has walked the file once (what replay does), median, p90 and max in ms;

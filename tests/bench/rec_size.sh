@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recording size, format 3 vs the current format (5), and replay seek time on a synthetic busy
+# Recording size, format 3 vs the current format (6), and replay seek time on a synthetic busy
 # host (tests/bench/bench_rec.c: 6,000 rows with totals, ~880 active a tick).
 # BENCH_REC_ROWS=1000: 1,000 rows, every one active every tick (row_filler's
 # load). TICKS (default 1200) ticks of 1 s, extrapolated to an hour. Not a test:

@@ -7,7 +7,8 @@
 # v2-simulate.rec/.json/.txt: format 2 (before the family tables and the
 # syscall breakdown), with what that lattop printed as JSON and batch text:
 # it replays to exactly that, with empty family tables.
-# v4-simulate.rec: format 4 (delta ticks of format 4), its JSON's SHA-256.
+# v4-simulate.rec: format 4 (delta ticks of format 4), its JSON's SHA-256;
+# v5-simulate.rec the same for format 5.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -88,22 +89,33 @@ echo "ok: format 3 recording replays what that lattop printed ($(wc -l <"$TMPD/v
 [ "$(sha256sum <"$TMPD/v4.json" | cut -d' ' -f1)" = "$(cat "$DATA/v4-simulate.json.sha256")" ] ||
 	fail "format 4 replay (JSON) differs from what that lattop printed"
 echo "ok: format 4 recording replays what that lattop printed ($(wc -l <"$TMPD/v4.json") ticks)"
-# Format 5 (columned delta ticks, family tables as edits): record --json ==
-# replay --json across keyframe boundaries, and a cut file replays its
-# complete ticks.
-"$LATTOP" record --simulate -i 0.1 -d 9 -o "$TMPD/v5.rec" --json >"$TMPD/v5rec.json" 2>/dev/null ||
-	fail "record format 5"
-[ "$(od -An -tu1 -j10 -N1 "$TMPD/v5.rec" | tr -d ' ')" = 5 ] || fail "not format 5"
-"$LATTOP" replay "$TMPD/v5.rec" --speed 0 --json >"$TMPD/v5.json" || fail "replay format 5"
-cmp -s "$TMPD/v5.json" "$TMPD/v5rec.json" || fail "format 5 replay differs from record --json"
-echo "ok: format 5 replays what record printed ($(wc -l <"$TMPD/v5.json") ticks, keyframes every 40)"
-head -c $(( $(stat -c %s "$TMPD/v5.rec") * 2 / 3 )) "$TMPD/v5.rec" >"$TMPD/cut.rec"
+# Format 5 (columned delta ticks, family tables as edits): v5-simulate.rec
+# was written by the lattop before format 6 ('record --simulate -i 0.1 -n 45
+# --json': syscall rows with the breakdown, run-queue, block and function
+# tables, cgroups; keyframes at ticks 1 and 41); v5-simulate.json.sha256 is
+# the SHA-256 of what it printed (and replayed).
+"$LATTOP" replay "$DATA/v5-simulate.rec" --speed 0 --json >"$TMPD/v5.json" 2>"$TMPD/err" ||
+	fail "replay of a format 5 recording: $(cat "$TMPD/err")"
+[ "$(od -An -tu1 -j10 -N1 "$DATA/v5-simulate.rec" | tr -d ' ')" = 5 ] || fail "fixture not format 5"
+[ "$(sha256sum <"$TMPD/v5.json" | cut -d' ' -f1)" = "$(cat "$DATA/v5-simulate.json.sha256")" ] ||
+	fail "format 5 replay (JSON) differs from what that lattop printed"
+echo "ok: format 5 recording replays what that lattop printed ($(wc -l <"$TMPD/v5.json") ticks)"
+# Format 6 (every delta field against the row's previous tick): record
+# --json == replay --json across keyframe boundaries, and a cut file replays
+# its complete ticks.
+"$LATTOP" record --simulate -i 0.1 -d 9 -o "$TMPD/v6.rec" --json >"$TMPD/v6rec.json" 2>/dev/null ||
+	fail "record format 6"
+[ "$(od -An -tu1 -j10 -N1 "$TMPD/v6.rec" | tr -d ' ')" = 6 ] || fail "not format 6"
+"$LATTOP" replay "$TMPD/v6.rec" --speed 0 --json >"$TMPD/v6.json" || fail "replay format 6"
+cmp -s "$TMPD/v6.json" "$TMPD/v6rec.json" || fail "format 6 replay differs from record --json"
+echo "ok: format 6 replays what record printed ($(wc -l <"$TMPD/v6.json") ticks, keyframes every 40)"
+head -c $(( $(stat -c %s "$TMPD/v6.rec") * 2 / 3 )) "$TMPD/v6.rec" >"$TMPD/cut.rec"
 "$LATTOP" replay "$TMPD/cut.rec" --speed 0 --json >"$TMPD/cut.json" 2>"$TMPD/err" ||
-	fail "cut format 5: $(cat "$TMPD/err")"
+	fail "cut format 6: $(cat "$TMPD/err")"
 n=$(wc -l <"$TMPD/cut.json")
-[ "$n" -gt 40 ] && [ "$n" -lt 90 ] && cmp -s "$TMPD/cut.json" <(head -n "$n" "$TMPD/v5rec.json") ||
-	fail "cut format 5 file: $n ticks, or not the first ones"
-echo "ok: a cut format 5 file replays its first $n ticks: $(cat "$TMPD/err")"
+[ "$n" -gt 40 ] && [ "$n" -lt 90 ] && cmp -s "$TMPD/cut.json" <(head -n "$n" "$TMPD/v6rec.json") ||
+	fail "cut format 6 file: $n ticks, or not the first ones"
+echo "ok: a cut format 6 file replays its first $n ticks: $(cat "$TMPD/err")"
 # A recording from a newer lattop is refused with a clear line and exit 2.
 head -c 10 "$DATA/v1-simulate.rec" >"$TMPD/new.rec"
 printf '\x63\x00' >>"$TMPD/new.rec"

@@ -1,7 +1,11 @@
 /*
  * fuzz_rec.c - the recording decoder on arbitrary bytes. The first byte
  * picks the entry point (CRCs make whole files hard to mutate usefully):
- * 0 a whole recording, 1 a TICK payload, 2 a SAMPLES payload, 3 META.
+ * 0 a whole recording, 1 a TICK payload, 2 a SAMPLES payload, 3 META;
+ * 1 with bit 2 set: a keyframe and a delta tick against it, without the
+ * CRCs that keep mutations out of deltas in a whole file (a u32 LE length,
+ * the keyframe's payload, then the delta's: format 6, or 5 with bit 3, or
+ * 4 with bit 4).
  * Whatever decodes must encode back to the same snapshot, and must be safe
  * to hand to the JSON and CSV writers.
  */
@@ -57,6 +61,30 @@ static int check_tick(void *ctx, const struct snapshot *s)
 	return 0;
 }
 
+/* Mode 1 with bit 2: a keyframe payload, then a delta payload against it. */
+static void delta_pair(const uint8_t *data, size_t size)
+{
+	uint8_t flags = data[0] & 16 ? REC_FLAG_DELTA :
+			data[0] & 8 ? REC_FLAG_DELTA | REC_FLAG_COLS : REC_FLAGS_DELTA_NOW;
+	struct snapshot key, s;
+	struct rec_error e;
+	size_t n;
+
+	if (size < 5)
+		return;
+	n = (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16 |
+	    (size_t)data[4] << 24;
+	if (n > size - 5)
+		return;
+	snapshot_init(&key);
+	snapshot_init(&s);
+	if (rec_decode_tick(data + 5, n, &key, &e) == 0 &&
+	    rec_decode_tick_delta_flags(data + 5 + n, size - 5 - n, &key, &s, &e, flags) == 0)
+		check_tick(NULL, &s);
+	snapshot_free(&key);
+	snapshot_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct abi_client_event *ev = NULL;
@@ -76,6 +104,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rec_decode_buffer(data + 1, size - 1, check_tick, NULL, &e);
 		break;
 	case 1:
+		if (data[0] & 4) {
+			delta_pair(data, size);
+			break;
+		}
 		if (rec_decode_tick(data + 1, size - 1, &s, &e) == 0)
 			check_tick(NULL, &s);
 		break;

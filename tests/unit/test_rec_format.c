@@ -227,7 +227,7 @@ static void test_tick_format1_and_newer_fields(void **state)
 	snapshot_init(&b);
 	assert_int_equal(rec_encode_tick(&buf, &a), 0);
 	/* the tagged sections (format 3) come last: a format-2 tick ends before them */
-	assert_int_equal(rec_sections_put(&v3, &a, NULL), 0);
+	assert_int_equal(rec_sections_put(&v3, &a, NULL, 0), 0);
 	v1_len = buf.len - v3.len - 5;
 	v3.len = 0;
 	assert_int_equal(buf.data[v1_len], 1);	/* one extra counter */
@@ -658,7 +658,7 @@ static void test_sections(void **state)
 	add_families(&a);
 	snapshot_init(&b);
 	assert_int_equal(rec_encode_tick(&buf, &a), 0);
-	assert_int_equal(rec_sections_put(&sec, &a, NULL), 0);
+	assert_int_equal(rec_sections_put(&sec, &a, NULL, 0), 0);
 	v2_len = buf.len - sec.len;
 	assert_int_equal(rec_decode_tick(buf.data, v2_len, &b, &e), 0);
 	assert_false(b.breakdown);

@@ -1,0 +1,301 @@
+/*
+ * rec_delta6.c - the syscall rows of a format-6 delta tick: format 5's
+ * ops (rec_delta.c: COPY, JUMP, CHANGED, rows matched anywhere by key and
+ * cgroup id), with every field of a changed or new row in columns, each
+ * predicted from the same row's previous tick (an empty row for a new
+ * one), so that a busy but steady row is mostly zeros:
+ *
+ *   rows := breakdown flag, then the columns (rec_cols_put):
+ *     D6_OPS    op = arg << 2 | kind: COPY arg rows, JUMP to previous row
+ *               j + unzigzag(arg), CHANGED (arg: DT_* bits) the row at j,
+ *               NEW (arg: DT_* bits against an empty row)
+ *     D6_KEYS   per NEW row its key: pid, nr, pstart, comm
+ *     D6_FLAGS  row flags (exited, wait) xor the previous row's: 0 but when
+ *               a row exits (the wait flag is part of the key)
+ *     D6_HIST.. the interval histogram against the previous interval
+ *               (rec_histcol.h: HC_NR columns)
+ *     D6_TOT    the total histogram unless DT_TOTAL_SUM (total = previous
+ *               total + interval), the cgroup id if DT_CGROUP
+ *     D6_PARTS  breakdown on: per part but on-CPU zz(part - the sum shared
+ *               as the previous interval's parts were), then zz(sum - every
+ *               part) (on-CPU is the rest), then the total parts unless
+ *               DT_PARTS_SUM
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "core/rec_delta.h"
+#include "core/rec_histcol.h"
+#include "core/rec_sections.h"
+
+enum { DT_COPY = 0, DT_JUMP = 1, DT_CHANGED = 2, DT_NEW = 3 };
+#define DT_TOTAL_SUM 1u
+#define DT_CGROUP 2u
+#define DT_PARTS_SUM 4u
+#define DT_BITS (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM)
+
+enum { D6_OPS, D6_KEYS, D6_FLAGS, D6_HIST, D6_TOT = D6_HIST + HC_NR, D6_PARTS, D6_NR };
+
+/* What a new row is predicted from: nothing yet. */
+static const struct snap_sys_row empty_row;
+
+static uint64_t row_flags(const struct snap_sys_row *r)
+{
+	return (r->exited ? REC_ROW_EXITED : 0u) | (r->wait ? REC_ROW_WAIT : 0u);
+}
+
+static uint64_t cgid(const struct snapshot *s, const struct snap_sys_row *r)
+{
+	return s->cgroups_state != SNAP_CGROUPS_OFF ? r->cgroup_id : 0;
+}
+
+/* Part @p of @h's sum as the parts of @ref's sum were split. */
+static uint64_t part_guess(const struct snap_hist *h, const struct snap_hist *ref, int p)
+{
+	return rec_histcol_share(h->sum_ns, ref->part_ns[p], ref->sum_ns);
+}
+
+/* The fields of @r against @pr (a previous row of @prev, or empty_row); the DT_* bits. */
+static int put_fields(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		      const struct snapshot *prev, const struct snap_sys_row *pr,
+		      unsigned int *bits)
+{
+	const struct snap_hist *h = &r->interval;
+	uint64_t rest = h->sum_ns;
+
+	*bits = (rec_delta_is_sum(s, &r->total, prev, &pr->total, h) ? DT_TOTAL_SUM : 0) |
+		(cgid(s, r) != pr->cgroup_id ? DT_CGROUP : 0) |
+		(rec_delta_parts_sum(&r->total, &pr->total, h) ? DT_PARTS_SUM : 0);
+	if (rec_put_u64(&col[D6_FLAGS], row_flags(r) ^ row_flags(pr)) ||
+	    rec_histcol_put(&col[D6_HIST], s, h, prev, &pr->interval) ||
+	    (!(*bits & DT_TOTAL_SUM) && rec_tick_put_hist(&col[D6_TOT], s, &r->total)) ||
+	    ((*bits & DT_CGROUP) && rec_put_u64(&col[D6_TOT], cgid(s, r))))
+		return -ENOMEM;
+	if (!s->breakdown)
+		return 0;
+	for (int p = 1; p < ABI_PARTS; p++) {
+		uint64_t guess = part_guess(h, &pr->interval, p);
+
+		if (rec_put_u64(&col[D6_PARTS], rec_zz(h->part_ns[p], guess)))
+			return -ENOMEM;
+		rest -= h->part_ns[p];
+	}
+	if (rec_put_u64(&col[D6_PARTS], rec_zz(rest, h->part_ns[0])))
+		return -ENOMEM;
+	for (int p = 0; !(*bits & DT_PARTS_SUM) && p < ABI_PARTS; p++)
+		if (rec_put_u64(&col[D6_PARTS], r->total.part_ns[p]))
+			return -ENOMEM;
+	return 0;
+}
+
+static int put_op(struct rec_buf *b, unsigned int kind, uint64_t arg)
+{
+	return rec_put_u64(b, arg << 2 | kind) ? -ENOMEM : 0;
+}
+
+static int put_new(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		   const struct snapshot *prev)
+{
+	struct rec_buf *o = &col[D6_OPS];
+	size_t at = o->len;
+	unsigned int bits = 0;
+
+	/* the op first (its bits are known once the fields are out): room for one byte */
+	struct rec_buf *k = &col[D6_KEYS];
+
+	if (rec_put_u64(o, DT_NEW) || rec_put_u64(k, r->pid) || rec_put_u64(k, r->nr) ||
+	    rec_put_u64(k, r->pstart_ns) || rec_put_str(k, r->comm, ABI_COMM_LEN))
+		return -ENOMEM;
+	if (put_fields(col, s, r, prev, &empty_row, &bits))
+		return -ENOMEM;
+	o->data[at] = (uint8_t)(bits << 2 | DT_NEW);	/* bits < 32: one varint byte */
+	return 0;
+}
+
+int rec_delta6_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+{
+	struct rec_buf col[D6_NR] = { 0 };
+	struct rec_match m;
+	size_t j = 0, copy = 0;
+	int ret = 0;
+
+	rec_delta_match_build(&m, prev);	/* no memory: all rows NEW */
+	for (size_t i = 0; !ret && i < s->n_sys; i++) {
+		const struct snap_sys_row *r = &s->sys[i];
+		size_t k = rec_delta_match_find(&m, prev, j, s, r);
+		bool same = k != SIZE_MAX && rec_delta_unchanged(s, r, prev, &prev->sys[k]);
+		unsigned int bits = 0;
+
+		if (k == j && same) {
+			copy++;
+			j++;
+			continue;
+		}
+		if (copy)
+			ret = put_op(&col[D6_OPS], DT_COPY, copy);
+		copy = 0;
+		if (ret)
+			break;
+		if (k == SIZE_MAX) {
+			ret = put_new(col, s, r, prev);
+			continue;
+		}
+		if (k != j)
+			ret = put_op(&col[D6_OPS], DT_JUMP, rec_zz(k, j));
+		j = k + 1;
+		if (same) {
+			copy = 1;	/* moved but unchanged */
+			continue;
+		}
+		/* the fields first: the op carries the bits they chose */
+		{
+			struct rec_buf *o = &col[D6_OPS];
+			size_t at = o->len;
+
+			ret = ret ?: rec_put_u64(o, DT_CHANGED) ? -ENOMEM :
+			      put_fields(col, s, r, prev, &prev->sys[k], &bits);
+			if (!ret)
+				o->data[at] = (uint8_t)(bits << 2 | DT_CHANGED);
+		}
+	}
+	rec_match_free(&m);
+	if (!ret && copy)
+		ret = put_op(&col[D6_OPS], DT_COPY, copy);
+	if (!ret && (rec_put_u64(b, s->breakdown) || rec_cols_put(b, col, D6_NR)))
+		ret = -ENOMEM;
+	for (int c = 0; c < D6_NR; c++)
+		rec_buf_free(&col[c]);
+	return ret;
+}
+
+/* --- decoding ------------------------------------------------------------ */
+
+/* @r's fields (its key set, histograms empty) against @pr (of @prev, or empty_row). */
+static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_row *r,
+		      const struct snapshot *prev, const struct snap_sys_row *pr,
+		      uint64_t bits, bool parts)
+{
+	struct snap_hist *h = &r->interval;
+	uint64_t rest, v = 0;
+	size_t at = col[D6_FLAGS].off;
+	int ret = rec_get_max(&col[D6_FLAGS], REC_ROW_EXITED | REC_ROW_WAIT, &v, "row flags") ?:
+		  rec_histcol_get(&col[D6_HIST], s, h, prev, &pr->interval);
+
+	if (ret)
+		return ret;
+	v ^= row_flags(pr);
+	if (pr != &empty_row && (v & REC_ROW_WAIT) != (row_flags(pr) & REC_ROW_WAIT))
+		return rec_fail_at(col[D6_FLAGS].e, col[D6_FLAGS].base + at, -EINVAL,
+				   "row flags change the wait flag of a matched row");
+	r->exited = v & REC_ROW_EXITED;
+	r->wait = v & REC_ROW_WAIT;
+	ret = bits & DT_TOTAL_SUM ? rec_delta_add_hist(&col[D6_TOT], s, &r->total, prev,
+						       &pr->total, h) :
+				    rec_tick_get_hist(&col[D6_TOT], s, &r->total);
+	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
+	r->cgroup_id = pr->cgroup_id;
+	if (!ret && (bits & DT_CGROUP))
+		ret = rec_get_u64(&col[D6_TOT], &r->cgroup_id);
+	if (ret || !parts)
+		return ret;
+	rest = h->sum_ns;
+	for (int p = 1; !ret && p < ABI_PARTS; p++) {
+		ret = rec_get_u64(&col[D6_PARTS], &v);
+		h->part_ns[p] = rec_unzz(part_guess(h, &pr->interval, p), v);
+		rest -= h->part_ns[p];
+	}
+	ret = ret ?: rec_get_u64(&col[D6_PARTS], &v);
+	/* zz(rest, on-CPU) was written: on-CPU = rest - unzigzag(v) */
+	h->part_ns[0] = rest - rec_unzz(0, v);
+	for (int p = 0; !ret && p < ABI_PARTS; p++) {
+		if (bits & DT_PARTS_SUM)
+			r->total.part_ns[p] = pr->total.part_ns[p] + h->part_ns[p];
+		else
+			ret = rec_get_u64(&col[D6_PARTS], &r->total.part_ns[p]);
+	}
+	return ret;
+}
+
+static struct snap_sys_row *add_row(struct rec_cur *c, struct snapshot *s)
+{
+	struct snap_sys_row *r = snapshot_add_sys(s);
+
+	if (!r)
+		rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
+	return r;
+}
+
+static int get_changed(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
+		       const struct snap_sys_row *pr, uint64_t bits, bool parts)
+{
+	struct snap_sys_row *r = add_row(&col[D6_OPS], s);
+
+	if (!r)
+		return -ENOMEM;
+	*r = *pr;
+	memset(&r->interval, 0, sizeof(r->interval));
+	memset(&r->total, 0, sizeof(r->total));
+	return get_fields(col, s, r, prev, pr, bits, parts);
+}
+
+static int get_new(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
+		   uint64_t bits, bool parts)
+{
+	struct rec_cur *o = &col[D6_KEYS];
+	struct snap_sys_row *r = add_row(o, s);
+
+	if (!r)
+		return -ENOMEM;
+	return rec_get_u32(o, &r->pid, "pid") ?: rec_get_u32(o, &r->nr, "syscall number") ?:
+	       rec_get_u64(o, &r->pstart_ns) ?:
+	       rec_get_str(o, r->comm, sizeof(r->comm), ABI_COMM_LEN, "process name") ?:
+	       get_fields(col, s, r, prev, &empty_row, bits, parts);
+}
+
+int rec_delta6_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+			size_t n_rows)
+{
+	struct rec_cur col[D6_NR];
+	struct rec_cur *o = &col[D6_OPS];
+	size_t j = 0;
+	uint64_t on = 0;
+	int ret = rec_get_max(c, 1, &on, "breakdown flag") ?: rec_cols_get(c, col, D6_NR);
+
+	while (!ret && s->n_sys < n_rows) {
+		size_t at = o->off;
+		uint64_t op = 0, arg;
+
+		ret = rec_get_u64(o, &op);
+		if (ret)
+			break;
+		arg = op >> 2;
+		switch (op & 3) {
+		case DT_COPY:
+			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row count %llu out of range",
+						   (unsigned long long)arg);
+			ret = rec_delta_copy_rows(o, s, prev, j, (size_t)arg);
+			j += (size_t)arg;
+			break;
+		case DT_JUMP:
+			if (!arg || rec_unzz(j, arg) >= prev->n_sys)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row jump out of range");
+			j = (size_t)rec_unzz(j, arg);
+			break;
+		case DT_CHANGED:
+			if (j >= prev->n_sys || arg > DT_BITS)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row change without a previous row");
+			ret = get_changed(col, s, prev, &prev->sys[j++], arg, on);
+			break;
+		default:
+			ret = arg > DT_BITS ? rec_fail_at(o->e, o->base + at, -EINVAL,
+							  "bad delta row op") :
+					      get_new(col, s, prev, arg, on);
+			break;
+		}
+	}
+	return ret ?: rec_cols_done(c, col, D6_NR);
+}

@@ -5,6 +5,7 @@
  * source's next tick then covers both intervals, so no count is lost.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +20,13 @@
 
 #define RING_SLOTS 3
 #define MIN_INTERVAL_NS 100000000ull
+/*
+ * Arrays at least this big get their own mappings (glibc mmap). A fixed
+ * threshold also turns off glibc's dynamic one, which after the first big
+ * free (vmlinux BTF at load) puts arrays of up to 32 MiB in the heap, where
+ * growing them by realloc leaves freed holes that stay resident.
+ */
+#define MALLOC_MMAP_BYTES (128 * 1024)
 
 struct collector {
 	struct source src;
@@ -268,13 +276,26 @@ struct collector *collector_start(struct source *src, uint64_t interval_ns, uint
 	return collector_start_early(src, interval_ns, iterations, 0);
 }
 
+/*
+ * The snapshot slots and the models' entry arrays grow by realloc to the
+ * busiest tick's size: mapped, they grow by mremap, shrink and free back to
+ * the kernel. Process-wide, set before the collector allocates anything.
+ */
+static void tune_malloc(void)
+{
+	mallopt(M_MMAP_THRESHOLD, MALLOC_MMAP_BYTES);
+}
+
 struct collector *collector_start_early(struct source *src, uint64_t interval_ns,
 					uint64_t iterations, uint64_t first_tick_ns)
 {
-	struct collector *c = calloc(1, sizeof(*c));
+	static pthread_once_t tuned = PTHREAD_ONCE_INIT;
+	struct collector *c;
 	pthread_condattr_t attr;
 	int ret;
 
+	pthread_once(&tuned, tune_malloc);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->src = *src;

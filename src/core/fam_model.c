@@ -12,8 +12,13 @@
 #include "core/key_index.h"
 #include "core/sparse_hist.h"
 
-#define FAM_HISTS (1 + SNAP_FAM_PARTS)
-
+/*
+ * An entry holds 3 x n_hists histograms: base (the reading emitted last
+ * tick), total (this tick's reading), delta (total - base), n_hists each.
+ * Entries are as long as their model's n_hists needs (entry_size): a
+ * family without parts (run queue, functions) does not carry the six
+ * unused ones, a third of the bytes per key.
+ */
 struct fam_entry {
 	struct abi_fam_key key;	/* first: key_index reads it there */
 	bool seen;
@@ -21,16 +26,15 @@ struct fam_entry {
 	bool unchanged;
 	bool gone;		/* its cgroup was removed: goes first, not counted as evicted */
 	unsigned int idle_ticks;
-	struct sparse_hist base[FAM_HISTS];	/* reading emitted last tick */
-	struct sparse_hist total[FAM_HISTS];	/* this tick's reading */
-	struct sparse_hist delta[FAM_HISTS];	/* total - base */
+	struct sparse_hist hists[];	/* base[n_hists], total[n_hists], delta[n_hists] */
 };
 
 _Static_assert(sizeof(struct abi_fam_key) == KEY_INDEX_KEY_LEN, "key_index key size");
 
 struct fam_model {
-	struct fam_entry *entries;
+	void *entries;		/* n entries of entry_size bytes */
 	size_t n, cap;
+	size_t entry_size;
 	struct key_index index;
 	unsigned int n_hists;
 	size_t max_keys;
@@ -39,13 +43,30 @@ struct fam_model {
 	struct hist_bucket scratch_b[ABI_HIST_SLOTS];
 };
 
-static void entry_free(struct fam_entry *e)
+static struct fam_entry *entry_at(const struct fam_model *m, size_t i)
 {
-	for (int h = 0; h < FAM_HISTS; h++) {
-		sparse_hist_free(&e->base[h]);
-		sparse_hist_free(&e->total[h]);
-		sparse_hist_free(&e->delta[h]);
-	}
+	return (struct fam_entry *)((char *)m->entries + i * m->entry_size);
+}
+
+static struct sparse_hist *base_of(struct fam_entry *e)
+{
+	return &e->hists[0];
+}
+
+static struct sparse_hist *total_of(const struct fam_model *m, struct fam_entry *e)
+{
+	return &e->hists[m->n_hists];
+}
+
+static struct sparse_hist *delta_of(const struct fam_model *m, struct fam_entry *e)
+{
+	return &e->hists[2 * m->n_hists];
+}
+
+static void entry_free(const struct fam_model *m, struct fam_entry *e)
+{
+	for (unsigned int h = 0; h < 3 * m->n_hists; h++)
+		sparse_hist_free(&e->hists[h]);
 }
 
 struct fam_model *fam_model_new(unsigned int n_parts, size_t max_keys, unsigned int age_ticks)
@@ -60,9 +81,10 @@ struct fam_model *fam_model_new(unsigned int n_parts, size_t max_keys, unsigned 
 	if (!m)
 		return NULL;
 	m->n_hists = 1 + n_parts;
+	m->entry_size = sizeof(struct fam_entry) + 3 * m->n_hists * sizeof(struct sparse_hist);
 	m->max_keys = max_keys ? max_keys : 1;
 	m->age_ticks = age_ticks;
-	if (key_index_reserve(&m->index, &(struct key_array){ NULL, sizeof(*m->entries), 0 })) {
+	if (key_index_reserve(&m->index, &(struct key_array){ NULL, m->entry_size, 0 })) {
 		free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -75,7 +97,7 @@ void fam_model_free(struct fam_model *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n; i++)
-		entry_free(&m->entries[i]);
+		entry_free(m, entry_at(m, i));
 	free(m->entries);
 	key_index_free(&m->index);
 	free(m);
@@ -89,14 +111,14 @@ size_t fam_model_size(const struct fam_model *m)
 void fam_model_begin(struct fam_model *m)
 {
 	for (size_t e = 0; e < m->n; e++)
-		m->entries[e].seen = false;
+		entry_at(m, e)->seen = false;
 }
 
-static bool same_readings(const struct fam_model *m, const struct fam_entry *e,
+static bool same_readings(const struct fam_model *m, struct fam_entry *e,
 			  const struct abi_hist *cum)
 {
 	for (unsigned int h = 0; h < m->n_hists; h++)
-		if (!sparse_hist_same(&e->base[h].sum, &cum[h]))
+		if (!sparse_hist_same(&base_of(e)[h].sum, &cum[h]))
 			return false;
 	return true;
 }
@@ -104,24 +126,24 @@ static bool same_readings(const struct fam_model *m, const struct fam_entry *e,
 int fam_model_update(struct fam_model *m, const struct abi_fam_key *key,
 		     const struct abi_hist *cum)
 {
-	struct key_entries ke = { (void **)&m->entries, &m->n, &m->cap, sizeof(*m->entries) };
+	struct key_entries ke = { &m->entries, &m->n, &m->cap, m->entry_size };
 	struct fam_entry *e;
 	bool created;
 	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, &created);
 
 	if (pos < 0)
 		return (int)pos;
-	e = &m->entries[pos];
+	e = entry_at(m, (size_t)pos);
 	e->seen = true;
 	e->unchanged = e->has_base && same_readings(m, e, cum);
 	if (e->unchanged)
 		return 0;
 	for (unsigned int h = 0; h < m->n_hists; h++) {
 		if (e->has_base)
-			sparse_hist_expand(&e->base[h], &m->scratch_base);
+			sparse_hist_expand(&base_of(e)[h], &m->scratch_base);
 		hist_delta(&m->scratch_delta, &cum[h], e->has_base ? &m->scratch_base : NULL);
-		if (sparse_hist_set(&e->delta[h], &m->scratch_delta, m->scratch_b) ||
-		    sparse_hist_set(&e->total[h], &cum[h], m->scratch_b))
+		if (sparse_hist_set(&delta_of(m, e)[h], &m->scratch_delta, m->scratch_b) ||
+		    sparse_hist_set(&total_of(m, e)[h], &cum[h], m->scratch_b))
 			return -ENOMEM;
 	}
 	return 0;
@@ -137,7 +159,8 @@ static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family 
 {
 	struct snap_fam_row *r = snapshot_add_fam(out, f);
 	bool fresh = e->seen && !e->unchanged;
-	const struct sparse_hist *total = fresh ? e->total : e->base;
+	const struct sparse_hist *total = fresh ? total_of(m, e) : base_of(e);
+	const struct sparse_hist *delta = delta_of(m, e);
 
 	if (!r)
 		return -ENOMEM;
@@ -148,13 +171,13 @@ static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family 
 		if (put(out, &r->part_total[p - 1], &total[p]))
 			return -ENOMEM;
 	if (fresh) {
-		if (put(out, &r->interval, &e->delta[0]))
+		if (put(out, &r->interval, &delta[0]))
 			return -ENOMEM;
 		for (unsigned int p = 1; p < m->n_hists; p++)
-			if (put(out, &r->part[p - 1], &e->delta[p]))
+			if (put(out, &r->part[p - 1], &delta[p]))
 				return -ENOMEM;
 		for (unsigned int h = 0; h < m->n_hists; h++)
-			sparse_hist_swap(&e->base[h], &e->total[h]);
+			sparse_hist_swap(&base_of(e)[h], &total_of(m, e)[h]);
 		e->has_base = true;
 	}
 	e->idle_ticks = r->interval.count ? 0 : e->idle_ticks + 1;
@@ -163,8 +186,9 @@ static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family 
 
 static void remove_at(struct fam_model *m, size_t i)
 {
-	entry_free(&m->entries[i]);
-	m->entries[i] = m->entries[--m->n];
+	entry_free(m, entry_at(m, i));
+	if (i != --m->n)
+		memcpy(entry_at(m, i), entry_at(m, m->n), m->entry_size);
 }
 
 /* An entry of a removed cgroup, else the longest idle. */
@@ -173,7 +197,7 @@ static size_t eviction_victim(const struct fam_model *m)
 	size_t best = 0;
 
 	for (size_t i = 1; i < m->n; i++) {
-		const struct fam_entry *a = &m->entries[i], *b = &m->entries[best];
+		const struct fam_entry *a = entry_at(m, i), *b = entry_at(m, best);
 
 		if (a->gone != b->gone ? a->gone : a->idle_ticks > b->idle_ticks)
 			best = i;
@@ -186,8 +210,8 @@ void fam_model_mark_cgroup_gone(struct fam_model *m, uint64_t cgid)
 	if (!cgid)
 		return;
 	for (size_t i = 0; i < m->n; i++)
-		if (m->entries[i].key.cgid == cgid)
-			m->entries[i].gone = true;
+		if (entry_at(m, i)->key.cgid == cgid)
+			entry_at(m, i)->gone = true;
 }
 
 int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f,
@@ -198,7 +222,7 @@ int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f
 	size_t i = 0;
 
 	while (i < m->n) {
-		struct fam_entry *e = &m->entries[i];
+		struct fam_entry *e = entry_at(m, i);
 
 		if (e->idle_ticks >= m->age_ticks) {
 			if (on_retire && e->seen)
@@ -213,15 +237,15 @@ int fam_model_emit(struct fam_model *m, struct snapshot *out, enum snap_family f
 	while (m->n > m->max_keys) {
 		size_t victim = eviction_victim(m);
 		/* A removed cgroup's rows had their last counts out: only a live row is lost. */
-		bool lost = !m->entries[victim].gone;
+		bool lost = !entry_at(m, victim)->gone;
 
 		if (on_retire)
-			on_retire(&m->entries[victim].key, ctx);
+			on_retire(&entry_at(m, victim)->key, ctx);
 		remove_at(m, victim);
 		if (evicted && lost)
 			(*evicted)++;
 	}
-	a = (struct key_array){ m->entries, sizeof(*m->entries), m->n };
+	a = (struct key_array){ m->entries, m->entry_size, m->n };
 	key_index_rebuild(&m->index, &a);
 	return 0;
 }

@@ -27,6 +27,12 @@
  * growing them by realloc leaves freed holes that stay resident.
  */
 #define MALLOC_MMAP_BYTES (128 * 1024)
+/*
+ * A released slot whose arrays are bigger than this is emptied before the
+ * next tick (see spare_trim); smaller ones are kept, so that the usual
+ * dashboard reuses its slots without a page fault.
+ */
+#define SPARE_KEEP_BYTES (1024 * 1024)
 
 struct collector {
 	struct source src;
@@ -182,6 +188,22 @@ static int replay_main(struct collector *c)
 	return ret;
 }
 
+/*
+ * Three slots, but only two of them are in use while a tick is filled: the
+ * one the consumer holds and the one being filled. The third, released by
+ * the consumer, is filled next: freeing its arrays now means that a busy
+ * tick (thousands of short-lived processes: megabytes of rows) is held in
+ * two slots, not three. It costs the page faults of growing them again,
+ * so only big arrays are freed.
+ */
+static void spare_trim(struct collector *c)
+{
+	struct snapshot *spare = spsc_producer_spare(c->ring);
+
+	if (spare && snapshot_capacity_bytes(spare) > SPARE_KEEP_BYTES)
+		snapshot_free(spare);
+}
+
 static void *collector_main(void *arg)
 {
 	struct collector *c = arg;
@@ -236,6 +258,7 @@ static void *collector_main(void *arg)
 			now_ns = mono_ns();	/* the partial tick ends when it is read */
 		if (!out)
 			goto next;	/* dropped, counted by the ring; read again next tick */
+		spare_trim(c);
 		snapshot_reset(out);
 		/* A finished, rescheduled or early tick is as long as it really was. */
 		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH || resched || early ?

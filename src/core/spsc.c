@@ -84,6 +84,18 @@ void *spsc_producer_slot(struct spsc_ring *r)
 	return r->slots[head % r->n];
 }
 
+void *spsc_producer_spare(struct spsc_ring *r)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	/* acquire: as in spsc_producer_slot, the consumer is done with what it released. */
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+
+	/* Sequence head + 1 reuses the slot of head + 1 - n: released once tail is past it. */
+	if (head + 1 - tail >= r->n)
+		return NULL;
+	return r->slots[(head + 1) % r->n];
+}
+
 void spsc_publish(struct spsc_ring *r)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);

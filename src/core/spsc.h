@@ -36,6 +36,14 @@ void *spsc_producer_slot(struct spsc_ring *r);
 void spsc_publish(struct spsc_ring *r);
 
 /*
+ * Producer thread only. The slot the producer fills after the next one
+ * when the consumer has released it (its contents are dead), else NULL:
+ * the producer may free what that slot holds, so that only the slot held
+ * by the consumer and the one being filled keep a busy tick's arrays.
+ */
+void *spsc_producer_spare(struct spsc_ring *r);
+
+/*
  * Consumer thread only. The newest published slot if one arrived since the
  * last call, else NULL. Releases the previously taken slot and every older
  * one; @skipped (may be NULL) gets how many published slots were released

@@ -13,11 +13,11 @@
 #include "core/sparse_hist.h"
 
 /*
- * An entry holds 3 x n_hists histograms: base (the reading emitted last
- * tick), total (this tick's reading), delta (total - base), n_hists each.
- * Entries are as long as their model's n_hists needs (entry_size): a
- * family without parts (run queue, functions) does not carry the six
- * unused ones, a third of the bytes per key.
+ * An entry holds its base: the readings emitted last tick, n_hists of them
+ * (entry_size: a family without parts does not carry unused ones). This
+ * tick's readings and deltas exist only for keys that changed, in a pool
+ * of slots reused every tick (as in core/model.c): n_hists totals, then
+ * n_hists deltas per slot (fresh_size).
  */
 struct fam_entry {
 	struct abi_fam_key key;	/* first: key_index reads it there */
@@ -26,8 +26,11 @@ struct fam_entry {
 	bool unchanged;
 	bool gone;		/* its cgroup was removed: goes first, not counted as evicted */
 	unsigned int idle_ticks;
-	struct sparse_hist hists[];	/* base[n_hists], total[n_hists], delta[n_hists] */
+	uint32_t fresh;		/* changed this tick: its pool slot, else FRESH_NONE */
+	struct sparse_hist base[];	/* n_hists */
 };
+
+#define FRESH_NONE UINT32_MAX
 
 _Static_assert(sizeof(struct abi_fam_key) == KEY_INDEX_KEY_LEN, "key_index key size");
 
@@ -35,6 +38,9 @@ struct fam_model {
 	void *entries;		/* n entries of entry_size bytes */
 	size_t n, cap;
 	size_t entry_size;
+	void *fresh;		/* pool: n_fresh slots in use this tick, cap_fresh zeroed or owning buckets */
+	size_t n_fresh, cap_fresh;
+	size_t fresh_size;
 	struct key_index index;
 	unsigned int n_hists;
 	size_t max_keys;
@@ -48,25 +54,33 @@ static struct fam_entry *entry_at(const struct fam_model *m, size_t i)
 	return (struct fam_entry *)((char *)m->entries + i * m->entry_size);
 }
 
-static struct sparse_hist *base_of(struct fam_entry *e)
+/* Pool slot @i: n_hists totals, then n_hists deltas. */
+static struct sparse_hist *fresh_at(const struct fam_model *m, size_t i)
 {
-	return &e->hists[0];
+	return (struct sparse_hist *)((char *)m->fresh + i * m->fresh_size);
 }
 
-static struct sparse_hist *total_of(const struct fam_model *m, struct fam_entry *e)
+/* A pool slot for this tick's readings of a changed key. NULL: no memory. */
+static struct sparse_hist *fresh_take(struct fam_model *m, uint32_t *idx)
 {
-	return &e->hists[m->n_hists];
-}
+	if (m->n_fresh == m->cap_fresh) {
+		size_t cap = m->cap_fresh ? m->cap_fresh * 2 : 64;
+		char *p = realloc(m->fresh, cap * m->fresh_size);
 
-static struct sparse_hist *delta_of(const struct fam_model *m, struct fam_entry *e)
-{
-	return &e->hists[2 * m->n_hists];
+		if (!p)
+			return NULL;
+		memset(p + m->cap_fresh * m->fresh_size, 0, (cap - m->cap_fresh) * m->fresh_size);
+		m->fresh = p;
+		m->cap_fresh = cap;
+	}
+	*idx = (uint32_t)m->n_fresh;
+	return fresh_at(m, m->n_fresh++);
 }
 
 static void entry_free(const struct fam_model *m, struct fam_entry *e)
 {
-	for (unsigned int h = 0; h < 3 * m->n_hists; h++)
-		sparse_hist_free(&e->hists[h]);
+	for (unsigned int h = 0; h < m->n_hists; h++)
+		sparse_hist_free(&e->base[h]);
 }
 
 struct fam_model *fam_model_new(unsigned int n_parts, size_t max_keys, unsigned int age_ticks)
@@ -81,7 +95,8 @@ struct fam_model *fam_model_new(unsigned int n_parts, size_t max_keys, unsigned 
 	if (!m)
 		return NULL;
 	m->n_hists = 1 + n_parts;
-	m->entry_size = sizeof(struct fam_entry) + 3 * m->n_hists * sizeof(struct sparse_hist);
+	m->entry_size = sizeof(struct fam_entry) + m->n_hists * sizeof(struct sparse_hist);
+	m->fresh_size = 2 * m->n_hists * sizeof(struct sparse_hist);
 	m->max_keys = max_keys ? max_keys : 1;
 	m->age_ticks = age_ticks;
 	if (key_index_reserve(&m->index, &(struct key_array){ NULL, m->entry_size, 0 })) {
@@ -99,6 +114,10 @@ void fam_model_free(struct fam_model *m)
 	for (size_t i = 0; i < m->n; i++)
 		entry_free(m, entry_at(m, i));
 	free(m->entries);
+	for (size_t i = 0; i < m->cap_fresh; i++)
+		for (unsigned int h = 0; h < 2 * m->n_hists; h++)
+			sparse_hist_free(&fresh_at(m, i)[h]);
+	free(m->fresh);
 	key_index_free(&m->index);
 	free(m);
 }
@@ -110,15 +129,18 @@ size_t fam_model_size(const struct fam_model *m)
 
 void fam_model_begin(struct fam_model *m)
 {
-	for (size_t e = 0; e < m->n; e++)
+	m->n_fresh = 0;
+	for (size_t e = 0; e < m->n; e++) {
 		entry_at(m, e)->seen = false;
+		entry_at(m, e)->fresh = FRESH_NONE;
+	}
 }
 
 static bool same_readings(const struct fam_model *m, struct fam_entry *e,
 			  const struct abi_hist *cum)
 {
 	for (unsigned int h = 0; h < m->n_hists; h++)
-		if (!sparse_hist_same(&base_of(e)[h].sum, &cum[h]))
+		if (!sparse_hist_same(&e->base[h].sum, &cum[h]))
 			return false;
 	return true;
 }
@@ -128,22 +150,28 @@ int fam_model_update(struct fam_model *m, const struct abi_fam_key *key,
 {
 	struct key_entries ke = { &m->entries, &m->n, &m->cap, m->entry_size };
 	struct fam_entry *e;
+	struct sparse_hist *f;
 	bool created;
 	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, &created);
 
 	if (pos < 0)
 		return (int)pos;
 	e = entry_at(m, (size_t)pos);
+	if (created)
+		e->fresh = FRESH_NONE;
 	e->seen = true;
 	e->unchanged = e->has_base && same_readings(m, e, cum);
 	if (e->unchanged)
 		return 0;
+	f = e->fresh == FRESH_NONE ? fresh_take(m, &e->fresh) : fresh_at(m, e->fresh);
+	if (!f)
+		return -ENOMEM;
 	for (unsigned int h = 0; h < m->n_hists; h++) {
 		if (e->has_base)
-			sparse_hist_expand(&base_of(e)[h], &m->scratch_base);
+			sparse_hist_expand(&e->base[h], &m->scratch_base);
 		hist_delta(&m->scratch_delta, &cum[h], e->has_base ? &m->scratch_base : NULL);
-		if (sparse_hist_set(&delta_of(m, e)[h], &m->scratch_delta, m->scratch_b) ||
-		    sparse_hist_set(&total_of(m, e)[h], &cum[h], m->scratch_b))
+		if (sparse_hist_set(&f[m->n_hists + h], &m->scratch_delta, m->scratch_b) ||
+		    sparse_hist_set(&f[h], &cum[h], m->scratch_b))
 			return -ENOMEM;
 	}
 	return 0;
@@ -158,9 +186,10 @@ static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family 
 		    struct fam_entry *e)
 {
 	struct snap_fam_row *r = snapshot_add_fam(out, f);
-	bool fresh = e->seen && !e->unchanged;
-	const struct sparse_hist *total = fresh ? total_of(m, e) : base_of(e);
-	const struct sparse_hist *delta = delta_of(m, e);
+	struct sparse_hist *fr = e->seen && !e->unchanged && e->fresh != FRESH_NONE ?
+				fresh_at(m, e->fresh) : NULL;
+	const struct sparse_hist *total = fr ? fr : e->base;
+	const struct sparse_hist *delta = fr ? fr + m->n_hists : NULL;
 
 	if (!r)
 		return -ENOMEM;
@@ -170,14 +199,15 @@ static int emit_row(struct fam_model *m, struct snapshot *out, enum snap_family 
 	for (unsigned int p = 1; p < m->n_hists; p++)
 		if (put(out, &r->part_total[p - 1], &total[p]))
 			return -ENOMEM;
-	if (fresh) {
+	if (fr) {
 		if (put(out, &r->interval, &delta[0]))
 			return -ENOMEM;
 		for (unsigned int p = 1; p < m->n_hists; p++)
 			if (put(out, &r->part[p - 1], &delta[p]))
 				return -ENOMEM;
+		/* These readings are the base of the next deltas (old buckets back to the pool). */
 		for (unsigned int h = 0; h < m->n_hists; h++)
-			sparse_hist_swap(&base_of(e)[h], &total_of(m, e)[h]);
+			sparse_hist_swap(&e->base[h], &fr[h]);
 		e->has_base = true;
 	}
 	e->idle_ticks = r->interval.count ? 0 : e->idle_ticks + 1;

@@ -129,6 +129,8 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 			if (stream_write(s, o, f, filter_text) || fflush(stdout))
 				return stdout_error(err, errlen);
 		}
+		/* Written out: the collector need not keep a busy tick's rows for us. */
+		consumer_release(c);
 	}
 	return collector_error(c);
 }

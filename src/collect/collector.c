@@ -189,19 +189,22 @@ static int replay_main(struct collector *c)
 }
 
 /*
- * Three slots, but only two of them are in use while a tick is filled: the
- * one the consumer holds and the one being filled. The third, released by
- * the consumer, is filled next: freeing its arrays now means that a busy
+ * Three slots, but at most two of them are in use while a tick is filled:
+ * the one being filled and the one the consumer holds (the dashboard; a
+ * stream releases it once written, spsc_release). Slots the consumer has
+ * released are filled later: freeing their arrays now means that a busy
  * tick (thousands of short-lived processes: megabytes of rows) is held in
- * two slots, not three. It costs the page faults of growing them again,
- * so only big arrays are freed.
+ * one or two slots, not three. It costs the page faults of growing them
+ * again, so only big arrays are freed.
  */
 static void spare_trim(struct collector *c)
 {
-	struct snapshot *spare = spsc_producer_spare(c->ring);
+	for (size_t ahead = 1; ahead < RING_SLOTS; ahead++) {
+		struct snapshot *spare = spsc_producer_spare(c->ring, ahead);
 
-	if (spare && snapshot_capacity_bytes(spare) > SPARE_KEEP_BYTES)
-		snapshot_free(spare);
+		if (spare && snapshot_capacity_bytes(spare) > SPARE_KEEP_BYTES)
+			snapshot_free(spare);
+	}
 }
 
 static void *collector_main(void *arg)

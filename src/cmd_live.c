@@ -139,6 +139,8 @@ int cmd_stream(struct collector *c, const struct options *o, const struct filter
 				collector_finish(c);
 			}
 		}
+		/* Written out: the collector need not keep a busy tick's rows for us. */
+		consumer_release(c);
 	}
 	return collector_error(c);
 }

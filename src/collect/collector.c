@@ -5,6 +5,7 @@
  * source's next tick then covers both intervals, so no count is lost.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +20,19 @@
 
 #define RING_SLOTS 3
 #define MIN_INTERVAL_NS 100000000ull
+/*
+ * Arrays at least this big get their own mappings (glibc mmap). A fixed
+ * threshold also turns off glibc's dynamic one, which after the first big
+ * free (vmlinux BTF at load) puts arrays of up to 32 MiB in the heap, where
+ * growing them by realloc leaves freed holes that stay resident.
+ */
+#define MALLOC_MMAP_BYTES (128 * 1024)
+/*
+ * A released slot whose arrays are bigger than this is emptied before the
+ * next tick (see spare_trim); smaller ones are kept, so that the usual
+ * dashboard reuses its slots without a page fault.
+ */
+#define SPARE_KEEP_BYTES (1024 * 1024)
 
 struct collector {
 	struct source src;
@@ -174,6 +188,25 @@ static int replay_main(struct collector *c)
 	return ret;
 }
 
+/*
+ * Three slots, but at most two of them are in use while a tick is filled:
+ * the one being filled and the one the consumer holds (the dashboard; a
+ * stream releases it once written, spsc_release). Slots the consumer has
+ * released are filled later: freeing their arrays now means that a busy
+ * tick (thousands of short-lived processes: megabytes of rows) is held in
+ * one or two slots, not three. It costs the page faults of growing them
+ * again, so only big arrays are freed.
+ */
+static void spare_trim(struct collector *c)
+{
+	for (size_t ahead = 1; ahead < RING_SLOTS; ahead++) {
+		struct snapshot *spare = spsc_producer_spare(c->ring, ahead);
+
+		if (spare && snapshot_capacity_bytes(spare) > SPARE_KEEP_BYTES)
+			snapshot_free(spare);
+	}
+}
+
 static void *collector_main(void *arg)
 {
 	struct collector *c = arg;
@@ -228,6 +261,7 @@ static void *collector_main(void *arg)
 			now_ns = mono_ns();	/* the partial tick ends when it is read */
 		if (!out)
 			goto next;	/* dropped, counted by the ring; read again next tick */
+		spare_trim(c);
 		snapshot_reset(out);
 		/* A finished, rescheduled or early tick is as long as it really was. */
 		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH || resched || early ?
@@ -268,13 +302,26 @@ struct collector *collector_start(struct source *src, uint64_t interval_ns, uint
 	return collector_start_early(src, interval_ns, iterations, 0);
 }
 
+/*
+ * The snapshot slots and the models' entry arrays grow by realloc to the
+ * busiest tick's size: mapped, they grow by mremap, shrink and free back to
+ * the kernel. Process-wide, set before the collector allocates anything.
+ */
+static void tune_malloc(void)
+{
+	mallopt(M_MMAP_THRESHOLD, MALLOC_MMAP_BYTES);
+}
+
 struct collector *collector_start_early(struct source *src, uint64_t interval_ns,
 					uint64_t iterations, uint64_t first_tick_ns)
 {
-	struct collector *c = calloc(1, sizeof(*c));
+	static pthread_once_t tuned = PTHREAD_ONCE_INIT;
+	struct collector *c;
 	pthread_condattr_t attr;
 	int ret;
 
+	pthread_once(&tuned, tune_malloc);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->src = *src;

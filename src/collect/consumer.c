@@ -103,6 +103,11 @@ struct snapshot *consumer_take(struct collector *c, uint64_t *skipped, bool *don
 	return s;
 }
 
+void consumer_release(struct collector *c)
+{
+	spsc_release(collector_ring(c));
+}
+
 struct snapshot *consumer_take_next(struct collector *c, bool *done)
 {
 	/* As consumer_take: ack, then "done", then take. */

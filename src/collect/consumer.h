@@ -62,4 +62,10 @@ struct snapshot *consumer_take(struct collector *c, uint64_t *skipped, bool *don
  */
 struct snapshot *consumer_take_next(struct collector *c, bool *done);
 
+/*
+ * Consumer thread, for streams: done with the snapshot taken last (written
+ * out), so that the collector may free or reuse it before the next take.
+ */
+void consumer_release(struct collector *c);
+
 #endif

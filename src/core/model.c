@@ -10,6 +10,12 @@
  * hundred bytes instead of two full 2.4 KiB histograms. A key whose reading
  * did not change since the last tick (the common case on a big host) costs
  * a comparison of its summary and nothing else.
+ *
+ * A key keeps only its base (the reading emitted last tick). This tick's
+ * reading and delta exist only for keys that changed, in a pool of slots
+ * reused every tick: on a host where thousands of exited processes' keys
+ * wait to age out, most keys do not change, and the pool is as big as the
+ * busiest tick's changed keys, not as all keys.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,16 +38,25 @@ struct model_entry {
 	uint64_t active_tick;	/* last tick with calls: the newest name of a process wins */
 	uint64_t born;		/* creation order (ties of active_tick and active_calls) */
 	uint64_t active_calls;	/* calls in active_tick: ties of active_tick */
+	uint32_t fresh;		/* changed this tick: its slot in model.fresh, else FRESH_NONE */
 	struct sparse_hist base;	/* cumulative reading emitted last tick */
-	struct sparse_hist total;/* this tick's reading (unless unchanged) */
-	struct sparse_hist delta;/* total - base */
 };
+
+/* This tick's reading of a key that changed, and its delta. */
+struct model_fresh {
+	struct sparse_hist total;	/* this tick's reading */
+	struct sparse_hist delta;	/* total - base */
+};
+
+#define FRESH_NONE UINT32_MAX
 
 _Static_assert(sizeof(struct abi_sys_key) == KEY_INDEX_KEY_LEN, "key_index key size");
 
 struct model {
 	struct model_entry *entries;
 	size_t n, cap;
+	struct model_fresh *fresh;	/* n_fresh in use this tick; cap_fresh zeroed or owning buckets */
+	size_t n_fresh, cap_fresh;
 	struct key_index index;
 	size_t max_keys;
 	unsigned int age_ticks;
@@ -62,8 +77,23 @@ static struct key_array entries_of(const struct model *m)
 static void entry_free(struct model_entry *e)
 {
 	sparse_hist_free(&e->base);
-	sparse_hist_free(&e->total);
-	sparse_hist_free(&e->delta);
+}
+
+/* A slot for this tick's reading of a changed key (its buckets reused). NULL: no memory. */
+static struct model_fresh *fresh_take(struct model *m, uint32_t *idx)
+{
+	if (m->n_fresh == m->cap_fresh) {
+		size_t cap = m->cap_fresh ? m->cap_fresh * 2 : 64;
+		struct model_fresh *p = realloc(m->fresh, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		memset(p + m->cap_fresh, 0, (cap - m->cap_fresh) * sizeof(*p));
+		m->fresh = p;
+		m->cap_fresh = cap;
+	}
+	*idx = (uint32_t)m->n_fresh;
+	return &m->fresh[m->n_fresh++];
 }
 
 struct model *model_new(size_t max_keys, unsigned int age_ticks)
@@ -89,6 +119,11 @@ void model_free(struct model *m)
 	for (size_t i = 0; i < m->n; i++)
 		entry_free(&m->entries[i]);
 	free(m->entries);
+	for (size_t i = 0; i < m->cap_fresh; i++) {
+		sparse_hist_free(&m->fresh[i].total);
+		sparse_hist_free(&m->fresh[i].delta);
+	}
+	free(m->fresh);
 	key_index_free(&m->index);
 	proc_names_free(&m->names);
 	free(m);
@@ -102,33 +137,42 @@ size_t model_size(const struct model *m)
 void model_begin(struct model *m)
 {
 	m->tick++;
-	for (size_t e = 0; e < m->n; e++)
+	m->n_fresh = 0;
+	for (size_t e = 0; e < m->n; e++) {
 		m->entries[e].seen = false;
+		m->entries[e].fresh = FRESH_NONE;
+	}
 }
 
 int model_update(struct model *m, const struct abi_sys_key *key, const struct abi_hist *cum)
 {
 	struct key_entries ke = { (void **)&m->entries, &m->n, &m->cap, sizeof(*m->entries) };
 	struct model_entry *e;
+	struct model_fresh *f;
 	bool created;
 	long pos = key_index_get(&m->index, &ke, key, SIZE_MAX, &created);
 
 	if (pos < 0)
 		return (int)pos;
 	e = &m->entries[pos];
-	if (created)
+	if (created) {
 		e->born = ++m->born;
+		e->fresh = FRESH_NONE;
+	}
 	e->seen = true;
 	e->unchanged = e->has_base && sparse_hist_same(&e->base.sum, cum);
 	if (e->unchanged)
 		return 0;
+	f = e->fresh == FRESH_NONE ? fresh_take(m, &e->fresh) : &m->fresh[e->fresh];
+	if (!f)
+		return -ENOMEM;
 	e->active_tick = m->tick;
 	if (e->has_base)
 		sparse_hist_expand(&e->base, &m->scratch_base);
 	hist_delta(&m->scratch_delta, cum, e->has_base ? &m->scratch_base : NULL);
 	e->active_calls = m->scratch_delta.count;
-	if (sparse_hist_set(&e->delta, &m->scratch_delta, m->scratch_b) ||
-	    sparse_hist_set(&e->total, cum, m->scratch_b))
+	if (sparse_hist_set(&f->delta, &m->scratch_delta, m->scratch_b) ||
+	    sparse_hist_set(&f->total, cum, m->scratch_b))
 		return -ENOMEM;
 	return 0;
 }
@@ -152,13 +196,15 @@ void model_mark_cgroup_gone(struct model *m, uint64_t cgid)
 			m->entries[i].exited = true;
 }
 
-static int emit_row(struct snapshot *out, struct model_entry *e, const struct proc_names *names)
+static int emit_row(struct model *m, struct snapshot *out, struct model_entry *e)
 {
+	const struct proc_names *names = &m->names;
 	const struct proc_name *pn = proc_names_get(names, e->key.tgid);
 	static const struct snap_hist empty;
 	struct snap_sys_row *r = snapshot_add_sys(out);
-	bool fresh = e->seen && !e->unchanged;
-	const struct sparse_hist *total = fresh ? &e->total : &e->base;
+	struct model_fresh *f = e->seen && !e->unchanged && e->fresh != FRESH_NONE ?
+				 &m->fresh[e->fresh] : NULL;
+	const struct sparse_hist *total = f ? &f->total : &e->base;
 
 	if (!r)
 		return -ENOMEM;
@@ -172,11 +218,11 @@ static int emit_row(struct snapshot *out, struct model_entry *e, const struct pr
 	r->exited = e->exited;
 	if (snapshot_put_sparse(out, &r->total, &total->sum, total->b, total->sum.n))
 		return -ENOMEM;
-	if (fresh) {
-		if (snapshot_put_sparse(out, &r->interval, &e->delta.sum, e->delta.b, e->delta.sum.n))
+	if (f) {
+		if (snapshot_put_sparse(out, &r->interval, &f->delta.sum, f->delta.b, f->delta.sum.n))
 			return -ENOMEM;
-		/* This reading is the base of the next delta. */
-		sparse_hist_swap(&e->base, &e->total);
+		/* This reading is the base of the next delta (the old base's buckets go back to the pool). */
+		sparse_hist_swap(&e->base, &f->total);
 		e->has_base = true;
 	} else {
 		r->interval = empty;	/* unchanged, or gone from the kernel map */
@@ -292,7 +338,7 @@ int model_emit(struct model *m, struct snapshot *out, uint64_t *evicted,
 			remove_at(m, i);
 			continue;
 		}
-		ret = emit_row(out, e, &m->names);
+		ret = emit_row(m, out, e);
 		if (ret)
 			return ret;
 		/* Its last counts are out: the kernel may forget the key. */

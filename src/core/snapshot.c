@@ -113,6 +113,18 @@ void snapshot_reset(struct snapshot *s)
 	arrays_put(s, &a);
 }
 
+size_t snapshot_capacity_bytes(const struct snapshot *s)
+{
+	size_t n = s->cap_sys * sizeof(*s->sys) + s->cap_clients * sizeof(*s->clients) +
+		   s->cap_buckets * sizeof(*s->buckets) + s->cap_hosts * sizeof(*s->hosts) +
+		   s->cap_stacks * sizeof(*s->stacks) + s->cap_frames * sizeof(*s->frames) +
+		   s->cap_frame_text + s->cap_cgroups * sizeof(*s->cgroups);
+
+	for (int f = 0; f < SNAP_FAM_NR; f++)
+		n += s->fam[f].cap * sizeof(*s->fam[f].rows);
+	return n;
+}
+
 void snapshot_copy_header(struct snapshot *dst, const struct snapshot *src)
 {
 	struct snap_arrays a = arrays_take(dst);

@@ -311,6 +311,9 @@ void snapshot_free(struct snapshot *s);
 /* Drop all rows, keep capacity. */
 void snapshot_reset(struct snapshot *s);
 
+/* Bytes @s's arrays have room for (their capacity, used or not). */
+size_t snapshot_capacity_bytes(const struct snapshot *s);
+
 /* @dst gets @src's header and counters but no rows (it keeps its own arrays, emptied). */
 void snapshot_copy_header(struct snapshot *dst, const struct snapshot *src);
 

@@ -84,6 +84,18 @@ void *spsc_producer_slot(struct spsc_ring *r)
 	return r->slots[head % r->n];
 }
 
+void *spsc_producer_spare(struct spsc_ring *r, size_t ahead)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	/* acquire: as in spsc_producer_slot, the consumer is done with what it released. */
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+
+	/* Sequence head + ahead reuses the slot of head + ahead - n: released once tail is past it. */
+	if (ahead < 1 || ahead >= r->n || head + ahead - tail >= r->n)
+		return NULL;
+	return r->slots[(head + ahead) % r->n];
+}
+
 void spsc_publish(struct spsc_ring *r)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -128,6 +140,16 @@ void *spsc_take_next(struct spsc_ring *r)
 	r->held_end = next + 1;
 	atomic_store_explicit(&r->taken, next + 1, memory_order_release);
 	return r->slots[next % r->n];
+}
+
+void spsc_release(struct spsc_ring *r)
+{
+	/*
+	 * release: our reads of the held slot are done before the producer
+	 * can see it free. tail only moves forward: a take set it to held_end - 1.
+	 */
+	if (r->held_end)
+		atomic_store_explicit(&r->tail, r->held_end, memory_order_release);
 }
 
 uint64_t spsc_unread(const struct spsc_ring *r)

@@ -36,6 +36,14 @@ void *spsc_producer_slot(struct spsc_ring *r);
 void spsc_publish(struct spsc_ring *r);
 
 /*
+ * Producer thread only. The slot the producer fills @ahead publishes after
+ * the next one (1 .. n - 1) when the consumer has released it (its contents
+ * are dead), else NULL: the producer may free what that slot holds, so
+ * that only the slots in use keep a busy tick's arrays.
+ */
+void *spsc_producer_spare(struct spsc_ring *r, size_t ahead);
+
+/*
  * Consumer thread only. The newest published slot if one arrived since the
  * last call, else NULL. Releases the previously taken slot and every older
  * one; @skipped (may be NULL) gets how many published slots were released
@@ -49,6 +57,13 @@ void *spsc_take_latest(struct spsc_ring *r, uint64_t *skipped);
  * Do not mix with spsc_take_latest on one ring.
  */
 void *spsc_take_next(struct spsc_ring *r);
+
+/*
+ * Consumer thread only. Done with the slot taken last before taking a newer
+ * one (a stream that has written it out): the producer may reuse it. The
+ * next take goes on as if it were still held. No-op when none is held.
+ */
+void spsc_release(struct spsc_ring *r);
 
 /* Any thread. Snapshots the producer could not publish because all slots were busy. */
 uint64_t spsc_dropped(const struct spsc_ring *r);

@@ -177,12 +177,80 @@ static void test_family_fields(void **state)
 	assert_string_equal(family_part_name(ABI_PART_IO), "io");
 }
 
+/*
+ * Block keys (whole + 2 parts) of which a different third changes each
+ * tick, each in its own slots: every row's interval and parts are exactly
+ * its key's deltas and its totals its readings, whichever keys changed
+ * before it (this tick's readings live in slots reused every tick).
+ */
+static void test_changing_subsets(void **state)
+{
+	enum { KEYS = 150, TICKS = 10 };
+	struct fam_model *m = fam_model_new(2, KEYS, 3);
+	struct abi_hist *cum = calloc((size_t)KEYS * 3, sizeof(*cum)), *got = calloc(1, sizeof(*got));
+	struct abi_fam_key k[KEYS];
+	uint64_t before[KEYS] = { 0 };
+	struct snapshot s;
+
+	(void)state;
+	assert_non_null(m);
+	snapshot_init(&s);
+	for (uint32_t i = 0; i < KEYS; i++)
+		k[i] = key(100 + i, i % 4, ABI_BLOCK_WRITE);
+	for (int t = 0; t < TICKS; t++) {
+		uint32_t shift = 0;
+
+		fam_model_begin(m);
+		for (uint32_t i = 0; i < KEYS; i++) {
+			struct abi_hist *c = &cum[i * 3];
+
+			before[i] = c[0].count;
+			shift = (i + (uint32_t)t) % 30;
+			if ((i + (uint32_t)t) % 3 == 0) {
+				add(&c[0], 1 + i % 4, 3000ull << shift);
+				add(&c[1], 1 + i % 4, 1000ull << shift);
+				add(&c[2], 1 + i % 4, 2000ull << shift);
+			}
+			assert_int_equal(fam_model_update(m, &k[i], c), 0);
+		}
+		snapshot_reset(&s);
+		assert_int_equal(fam_model_emit(m, &s, SNAP_FAM_BLOCK, NULL, NULL, NULL), 0);
+		assert_int_equal(s.fam[SNAP_FAM_BLOCK].n, KEYS);
+		for (uint32_t i = 0; i < KEYS; i++) {
+			const struct snap_fam_row *r = find(&s, &k[i]);
+			const struct abi_hist *c = &cum[i * 3];
+
+			assert_non_null(r);
+			assert_int_equal(r->interval.count, c[0].count - before[i]);
+			snapshot_hist_expand(&s, &r->total, got);
+			assert_memory_equal(got->slots, c[0].slots, sizeof(got->slots));
+			snapshot_hist_expand(&s, &r->part_total[1], got);
+			assert_memory_equal(got->slots, c[2].slots, sizeof(got->slots));
+			assert_int_equal(r->part_total[0].sum_ns, c[1].sum_ns);
+			if (r->interval.count) {
+				shift = (i + (uint32_t)t) % 30;
+				assert_int_equal(r->part[0].sum_ns, (1 + i % 4) * (1000ull << shift));
+				snapshot_hist_expand(&s, &r->part[1], got);
+				assert_int_equal(got->slots[abi_hist_slot(2000ull << shift)], 1 + i % 4);
+				assert_int_equal(got->timed, 1 + i % 4);
+			} else {
+				assert_int_equal(r->part[0].count + r->part[1].count, 0);
+			}
+		}
+	}
+	free(cum);
+	free(got);
+	snapshot_free(&s);
+	fam_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deltas_and_parts),
 		cmocka_unit_test(test_age_and_evict),
 		cmocka_unit_test(test_family_fields),
+		cmocka_unit_test(test_changing_subsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -312,6 +312,54 @@ static void test_sparse_buckets_exact(void **state)
 	model_free(m);
 }
 
+/*
+ * Only some keys change each tick (a different third of them, each with
+ * its own latencies): every row's interval is exactly its key's delta and
+ * its total its reading, whichever keys changed before it.
+ */
+static void test_changing_subsets(void **state)
+{
+	enum { KEYS = 200, TICKS = 12 };
+	struct model *m = model_new(KEYS, 3);
+	struct abi_sys_key k[KEYS];
+	struct abi_hist *cum = calloc(KEYS, sizeof(*cum)), *got = calloc(1, sizeof(*got));
+	uint64_t before[KEYS] = { 0 };
+	struct snapshot s;
+
+	(void)state;
+	snapshot_init(&s);
+	for (uint32_t i = 0; i < KEYS; i++)
+		k[i] = key(1000 + i, i % 7, 5, "w");
+	for (int t = 0; t < TICKS; t++) {
+		for (uint32_t i = 0; i < KEYS; i++) {
+			before[i] = cum[i].count;
+			if ((i + (uint32_t)t) % 3 == 0)	/* a new slot per tick and key */
+				add_calls(&cum[i], 1 + i % 5, 100ull << ((i + (uint32_t)t) % 40));
+		}
+		tick(m, &s, k, cum, KEYS, NULL, NULL);
+		assert_int_equal(s.n_sys, KEYS);
+		for (uint32_t i = 0; i < KEYS; i++) {
+			const struct snap_sys_row *r = find_row(&s, &k[i]);
+
+			assert_non_null(r);
+			assert_int_equal(r->interval.count, cum[i].count - before[i]);
+			snapshot_hist_expand(&s, &r->total, got);
+			assert_memory_equal(got->slots, cum[i].slots, sizeof(got->slots));
+			assert_int_equal(r->total.sum_ns, cum[i].sum_ns);
+			if (r->interval.count) {
+				snapshot_hist_expand(&s, &r->interval, got);
+				assert_int_equal(got->slots[abi_hist_slot(100ull << ((i + (uint32_t)t) % 40))],
+						 1 + i % 5);
+				assert_int_equal(got->timed, 1 + i % 5);
+			}
+		}
+	}
+	free(cum);
+	free(got);
+	snapshot_free(&s);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_eviction_of_exited_is_silent),
 		cmocka_unit_test(test_sparse_buckets_exact),
+		cmocka_unit_test(test_changing_subsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

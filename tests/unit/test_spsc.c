@@ -226,12 +226,94 @@ static void test_take_next_in_order(void **state)
 	spsc_free(r);
 }
 
+/* The spare is never the slot being filled nor one the consumer holds or has yet to read. */
+static void test_spare_only_when_released(void **state)
+{
+	struct spsc_ring *r = spsc_new(slots, 3);
+	int *held = NULL;
+
+	(void)state;
+	assert_non_null(r);
+	/* Nothing published or held yet: the slot after the next is free. */
+	assert_ptr_equal(spsc_producer_spare(r, 1), slots[1]);
+	publish(r, 0);
+	assert_ptr_equal(spsc_producer_spare(r, 1), slots[2]);
+	publish(r, 1);
+	/* Slot 0 (value 0) is published but unread: not a spare. */
+	assert_null(spsc_producer_spare(r, 1));
+	held = spsc_take_latest(r, NULL);
+	assert_ptr_equal(held, slots[1]);
+	/* The take released slot 0 unread: now it is the spare. */
+	assert_ptr_equal(spsc_producer_spare(r, 1), slots[0]);
+	/* Round and round: once the consumer took the newest, the spare is the third slot. */
+	for (int i = 2; i < 300; i++) {
+		void *spare = spsc_producer_spare(r, 1);
+		void *next = spsc_producer_slot(r);
+
+		assert_non_null(spare);
+		assert_non_null(next);
+		assert_ptr_not_equal(spare, next);
+		assert_ptr_not_equal(spare, held);
+		publish(r, i);
+		/*
+		 * Before the consumer takes i it still holds i - 1, the slot
+		 * the producer would fill after the next one: nothing is spare.
+		 */
+		assert_null(spsc_producer_spare(r, 1));
+		assert_ptr_not_equal(spsc_producer_slot(r), held);
+		held = spsc_take_latest(r, NULL);
+		assert_int_equal(*held, i);
+	}
+	spsc_free(r);
+}
+
+/* A stream releases what it wrote: every other slot is then spare, and in-order takes go on. */
+static void test_release_frees_held_slot(void **state)
+{
+	struct spsc_ring *r = spsc_new(slots, 3);
+	int *got;
+
+	(void)state;
+	assert_non_null(r);
+	spsc_release(r);	/* nothing held: nothing changes */
+	assert_null(spsc_producer_spare(r, 0));
+	assert_null(spsc_producer_spare(r, 3));
+	for (int i = 0; i < 30; i++) {
+		publish(r, i);
+		got = spsc_take_next(r);
+		assert_non_null(got);
+		assert_int_equal(*got, i);
+		/* Held: the slot after the next is the one it holds, not spare. */
+		assert_null(spsc_producer_spare(r, 2));
+		assert_ptr_equal(spsc_producer_spare(r, 1), slots[(i + 2) % 3]);
+		spsc_release(r);
+		assert_ptr_equal(spsc_producer_spare(r, 2), got);
+		assert_ptr_equal(spsc_producer_spare(r, 1), slots[(i + 2) % 3]);
+		assert_null(spsc_take_next(r));	/* nothing new after a release */
+		assert_int_equal(spsc_unread(r), 0);
+	}
+	/* Two published, one taken and released: the other is still taken next, in order. */
+	publish(r, 100);
+	publish(r, 101);
+	got = spsc_take_next(r);
+	assert_int_equal(*got, 100);
+	spsc_release(r);
+	assert_null(spsc_producer_spare(r, 2));	/* 101 is unread: never spare */
+	got = spsc_take_next(r);
+	assert_int_equal(*got, 101);
+	spsc_release(r);
+	assert_int_equal(spsc_dropped(r), 0);
+	spsc_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_take_next_in_order),
 		cmocka_unit_test(test_rejects_bad_args),
 		cmocka_unit_test(test_wraparound),
+		cmocka_unit_test(test_spare_only_when_released),
+		cmocka_unit_test(test_release_frees_held_slot),
 		cmocka_unit_test(test_wraparound_bursts),
 		cmocka_unit_test(test_latest_wins),
 		cmocka_unit_test(test_full_drops_and_held_slot_is_safe),

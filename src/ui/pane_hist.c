@@ -15,6 +15,7 @@
 #include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
+#include "ui/hist_axis.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
@@ -73,6 +74,53 @@ static size_t hist_lines(const struct abi_hist *h, bool fine, struct hist_line *
 	return n;
 }
 
+/* The quantize row of a line's lower bound: 0, then 1 for 1 ns, 2 for 2 ns, 3 for 4 ns... */
+static int quantize_row_of(uint64_t lo_ns)
+{
+	return lo_ns ? 64 - __builtin_clzll(lo_ns) : 0;
+}
+
+static struct hist_line quantize_line(int row, uint64_t count)
+{
+	uint64_t v = row ? 1ull << (row - 1) : 0;
+
+	return (struct hist_line){ v, v ? v * 2 - 1 : 0, count, false };
+}
+
+/*
+ * Quantize @lines (@n of them, consecutive rows) widened to the pane's kept
+ * axis (hist_axis.h) for a pane of @room lines: rows added at either end
+ * read 0. Returns the new number of lines; *@first_row gets the first's row.
+ */
+static size_t axis_widen(struct hist_axis *ax, uint64_t owner, struct hist_line *lines, size_t n,
+			 size_t cap, int room, int *first_row)
+{
+	int lo = quantize_row_of(lines[0].lo_ns), hi = lo + (int)n - 1, alo, ahi;
+	size_t below;
+
+	hist_axis_fit(ax, owner, lo, hi, room, &alo, &ahi);
+	*first_row = alo;
+	below = (size_t)(lo - alo);
+	if ((size_t)(ahi - alo + 1) > cap)
+		return n;	/* cannot happen: the rows fit the pane */
+	memmove(lines + below, lines, n * sizeof(*lines));
+	for (int r = alo; r < lo; r++)
+		lines[r - alo] = quantize_line(r, 0);
+	for (int r = hi + 1; r <= ahi; r++)
+		lines[r - alo] = quantize_line(r, 0);
+	return (size_t)(ahi - alo + 1);
+}
+
+/* Which histogram the pane shows (its title): another one starts a new axis. */
+static uint64_t axis_owner(const char *title)
+{
+	uint64_t h = 14695981039346656037ull;	/* FNV-1a */
+
+	for (; *title; title++)
+		h = (h ^ (unsigned char)*title) * 1099511628211ull;
+	return h;
+}
+
 static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_t len)
 {
 	char name[40], comm[ABI_COMM_LEN * 2];
@@ -94,13 +142,15 @@ static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_
 
 /* Bars of @h under the title and the @info line, p50 and p99 marked. */
 static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const char *info,
-		      const char *info2)
+		      const char *info2, const char *title)
 {
 	static struct hist_line lines[HIST_MAX_LINES];
 	int width = getmaxx(w), height = getmaxy(w), bar_w, y = 1;
 	uint64_t max_count = 0, p50, p99;
 	char val[24], cnt[24];
 	size_t n, first = 0;
+	int first_row = 0;
+	bool axis = !ui->fine_hist;
 
 	p50 = hist_percentile_ns(h, 50);
 	p99 = hist_percentile_ns(h, 99);
@@ -108,6 +158,9 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	if (info2 && info2[0] && height > 6)	/* why (breakdown, parts): cut, never wrapped */
 		draw_text_cut(w, y++, 1, width - 2, info2, theme_attr(THEME_ROLE_normal), true);
 	n = hist_lines(h, ui->fine_hist, lines, HIST_MAX_LINES);
+	if (axis && n && height > y)
+		n = axis_widen(&ui->hist_axis, axis_owner(title), lines, n, HIST_MAX_LINES,
+			       height - y, &first_row);
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
@@ -133,6 +186,9 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 			top = (long)p50_line;
 		else
 			top = (long)p50_line - (long)(keep - (last - p50_line + 1)) / 2;
+		if (axis && !ui->hist_scroll)	/* the window stays while p50..slowest are in it */
+			top = hist_axis_window(&ui->hist_axis, first_row, (int)n, (int)keep,
+					       (int)top, (int)p50_line, (int)last);
 		top += ui->hist_scroll;
 		if (top > (long)(n - keep))
 			top = (long)(n - keep);
@@ -223,7 +279,7 @@ static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *
 	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
 	summary(info, sizeof(info), getmaxx(w) - 2, "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
 		"");
-	draw_hist(ui, w, &h, info, NULL);
+	draw_hist(ui, w, &h, info, NULL, title);
 }
 
 /*
@@ -276,7 +332,7 @@ static bool draw_family(struct ui *ui, WINDOW *w)
 		snprintf(parts + at, sizeof(parts) - at, "%s%s avg %s p99 %s", p ? ", " : "",
 			 d->part_names[p], a, b);
 	}
-	draw_hist(ui, w, &h, info, parts);
+	draw_hist(ui, w, &h, info, parts, title);
 	return true;
 }
 
@@ -317,5 +373,5 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 		if (parts[0])
 			snprintf(why, sizeof(why), "p99 %s - %s", p99, parts);
 	}
-	draw_hist(ui, w, &r->hist, info, why);
+	draw_hist(ui, w, &r->hist, info, why, title);
 }

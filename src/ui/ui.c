@@ -202,6 +202,7 @@ static void ui_init(struct ui *ui, struct collector *c, const struct ui_opts *o)
 		ui->tables[t].sort = VIEW_SORT_TIME;
 	}
 	view_init(&ui->pick);
+	hist_axis_reset(&ui->hist_axis);
 	row_settle_init(&ui->clients.settle);
 	ui_fam_init(ui);
 	if (o->filter)

@@ -1,50 +1,73 @@
-/* hist_axis.c - the histogram pane's value axis, kept from tick to tick (see hist_axis.h). */
+/* hist_axis.c - the histogram pane's rows, kept from tick to tick (see hist_axis.h). */
 #include "ui/hist_axis.h"
 
 void hist_axis_reset(struct hist_axis *ax)
 {
 	ax->known = false;
-	ax->top_row = -1;
 }
 
-void hist_axis_fit(struct hist_axis *ax, uint64_t owner, int lo, int hi, int room, int *out_lo,
-		   int *out_hi)
+static bool holds(const struct hist_axis *ax, int lo, int hi, int room)
 {
-	int ulo = lo, uhi = hi;
+	return ax->lo <= lo && hi <= ax->hi && ax->hi - ax->lo + 1 <= room;
+}
 
-	if (ax->known && ax->owner == owner) {
-		ulo = ax->lo < lo ? ax->lo : lo;
-		uhi = ax->hi > hi ? ax->hi : hi;
+/* The rows with calls and as many of the two empty edge rows as fit. */
+static void own_rows(int data_lo, int data_hi, int max_row, int room, int *lo, int *hi)
+{
+	*lo = data_lo;
+	*hi = data_hi;
+	if (*lo > 0 && *hi - *lo + 2 <= room)
+		(*lo)--;
+	if (*hi < max_row && *hi - *lo + 2 <= room)
+		(*hi)++;
+}
+
+/* @room rows from p50's towards the slowest, p50 centred in what is left when they fit. */
+static void window_rows(int data_lo, int data_hi, int p50_row, int max_row, int room, int *lo,
+			int *hi)
+{
+	int need = data_hi - p50_row + 1, first = p50_row;
+
+	if (need < room)
+		first = p50_row - (room - need) / 2;
+	if (first < data_lo - 1)
+		first = data_lo - 1;
+	if (first > max_row - room + 1)
+		first = max_row - room + 1;
+	if (first < 0)
+		first = 0;
+	*lo = first;
+	*hi = first + room - 1;
+}
+
+void hist_axis_rows(struct hist_axis *ax, uint64_t owner, int data_lo, int data_hi, int p50_row,
+		    int max_row, int room, int *lo, int *hi)
+{
+	bool same = ax->known && ax->owner == owner;
+
+	if (data_hi - data_lo + 1 <= room) {
+		if (same && holds(ax, data_lo, data_hi, room)) {
+			*lo = ax->lo;
+			*hi = ax->hi;
+		} else {
+			own_rows(data_lo, data_hi, max_row, room, lo, hi);
+			if (same) {	/* grown by last tick's rows, when they fit together */
+				int ulo = ax->lo < *lo ? ax->lo : *lo, uhi = ax->hi > *hi ? ax->hi : *hi;
+
+				if (uhi - ulo + 1 <= room) {
+					*lo = ulo;
+					*hi = uhi;
+				}
+			}
+		}
+	} else if (same && ax->hi - ax->lo + 1 == room && holds(ax, p50_row, data_hi, room)) {
+		*lo = ax->lo;
+		*hi = ax->hi;
+	} else {
+		window_rows(data_lo, data_hi, p50_row, max_row, room, lo, hi);
 	}
-	if (uhi - ulo + 1 > room) {	/* last tick's rows and this tick's do not fit together */
-		ulo = lo;
-		uhi = hi;
-	}
-	if (!ax->known || ax->owner != owner)
-		ax->top_row = -1;
 	ax->owner = owner;
-	ax->lo = ulo;
-	ax->hi = uhi;
+	ax->lo = *lo;
+	ax->hi = *hi;
 	ax->known = true;
-	*out_lo = ulo;
-	*out_hi = uhi;
-}
-
-int hist_axis_window(struct hist_axis *ax, int lo, int n, int keep, int want, int p50_line,
-		     int last_line)
-{
-	int top = want;
-
-	if (ax->known && ax->top_row >= 0) {
-		int prev = ax->top_row - lo;
-
-		if (prev >= 0 && prev <= p50_line && last_line < prev + keep && prev + keep <= n)
-			top = prev;
-	}
-	if (top > n - keep)
-		top = n - keep;
-	if (top < 0)
-		top = 0;
-	ax->top_row = lo + top;
-	return top;
 }

@@ -88,27 +88,39 @@ static struct hist_line quantize_line(int row, uint64_t count)
 }
 
 /*
- * Quantize @lines (@n of them, consecutive rows) widened to the pane's kept
- * axis (hist_axis.h) for a pane of @room lines: rows added at either end
- * read 0. Returns the new number of lines; *@first_row gets the first's row.
+ * Quantize @lines (@n of them, consecutive rows) as the rows the pane's axis
+ * keeps (hist_axis.h) for a pane of @room lines: rows added read 0.
+ * Returns the new number of lines (at most @room).
  */
-static size_t axis_widen(struct hist_axis *ax, uint64_t owner, struct hist_line *lines, size_t n,
-			 size_t cap, int room, int *first_row)
+static size_t axis_rows(struct hist_axis *ax, uint64_t owner, struct hist_line *lines, size_t n,
+			int room, uint64_t p50)
 {
-	int lo = quantize_row_of(lines[0].lo_ns), hi = lo + (int)n - 1, alo, ahi;
-	size_t below;
+	static struct hist_line own[HIST_MAX_LINES];
+	int first = quantize_row_of(lines[0].lo_ns), dlo = -1, dhi = -1, p50_row = -1, lo, hi;
 
-	hist_axis_fit(ax, owner, lo, hi, room, &alo, &ahi);
-	*first_row = alo;
-	below = (size_t)(lo - alo);
-	if ((size_t)(ahi - alo + 1) > cap)
-		return n;	/* cannot happen: the rows fit the pane */
-	memmove(lines + below, lines, n * sizeof(*lines));
-	for (int r = alo; r < lo; r++)
-		lines[r - alo] = quantize_line(r, 0);
-	for (int r = hi + 1; r <= ahi; r++)
-		lines[r - alo] = quantize_line(r, 0);
-	return (size_t)(ahi - alo + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i].count) {
+			if (dlo < 0)
+				dlo = first + (int)i;
+			dhi = first + (int)i;
+		}
+		if (p50 >= lines[i].lo_ns && p50 <= lines[i].hi_ns)
+			p50_row = first + (int)i;
+	}
+	if (dlo < 0 || room < 1)
+		return n;
+	if (p50_row < dlo)
+		p50_row = dlo;
+	hist_axis_rows(ax, owner, dlo, dhi, p50_row, HIST_QUANTIZE_ROWS_MAX - 1, room, &lo, &hi);
+	if (hi - lo + 1 > HIST_MAX_LINES)
+		return n;	/* cannot happen: a pane is not that tall */
+	memcpy(own, lines, n * sizeof(*lines));
+	for (int r = lo; r <= hi; r++) {
+		int i = r - first;
+
+		lines[r - lo] = i >= 0 && i < (int)n ? own[i] : quantize_line(r, 0);
+	}
+	return (size_t)(hi - lo + 1);
 }
 
 /* Which histogram the pane shows (its title): another one starts a new axis. */
@@ -149,8 +161,8 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	uint64_t max_count = 0, p50, p99;
 	char val[24], cnt[24];
 	size_t n, first = 0;
-	int first_row = 0;
-	bool axis = !ui->fine_hist;
+	/* Kept rows: the default view; a focused or scrolled pane has its own window ('l': fine rows). */
+	bool axis = !ui->fine_hist && !ui->hist_focus && !ui->hist_scroll;
 
 	p50 = hist_percentile_ns(h, 50);
 	p99 = hist_percentile_ns(h, 99);
@@ -159,8 +171,9 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 		draw_text_cut(w, y++, 1, width - 2, info2, theme_attr(THEME_ROLE_normal), true);
 	n = hist_lines(h, ui->fine_hist, lines, HIST_MAX_LINES);
 	if (axis && n && height > y)
-		n = axis_widen(&ui->hist_axis, axis_owner(title), lines, n, HIST_MAX_LINES,
-			       height - y, &first_row);
+		n = axis_rows(&ui->hist_axis, axis_owner(title), lines, n, height - y, p50);
+	else if (!axis)
+		hist_axis_reset(&ui->hist_axis);
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
@@ -186,9 +199,6 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 			top = (long)p50_line;
 		else
 			top = (long)p50_line - (long)(keep - (last - p50_line + 1)) / 2;
-		if (axis && !ui->hist_scroll)	/* the window stays while p50..slowest are in it */
-			top = hist_axis_window(&ui->hist_axis, first_row, (int)n, (int)keep,
-					       (int)top, (int)p50_line, (int)last);
 		top += ui->hist_scroll;
 		if (top > (long)(n - keep))
 			top = (long)(n - keep);

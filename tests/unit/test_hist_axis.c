@@ -1,8 +1,8 @@
 /*
- * test_hist_axis.c - the histogram pane's rows stay put while last tick's
- * and this tick's fit together, start afresh when they do not or when
- * another histogram is shown, and the window over rows that do not fit
- * keeps its first row while p50 and the slowest line are in it.
+ * test_hist_axis.c - the histogram pane keeps last tick's rows while they
+ * hold every row with calls (or, when those do not fit, p50's row to the
+ * slowest), starts afresh otherwise or for another histogram, and never
+ * shows more rows than the pane has.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,40 +12,85 @@
 
 #include "ui/hist_axis.h"
 
-static void fit(struct hist_axis *ax, uint64_t owner, int lo, int hi, int room, int want_lo,
-		int want_hi)
-{
-	int a, b;
+#define MAX_ROW 40
 
-	hist_axis_fit(ax, owner, lo, hi, room, &a, &b);
-	assert_int_equal(a, want_lo);
-	assert_int_equal(b, want_hi);
+static void rows(struct hist_axis *ax, uint64_t owner, int dlo, int dhi, int p50, int room,
+		 int want_lo, int want_hi)
+{
+	int lo, hi;
+
+	hist_axis_rows(ax, owner, dlo, dhi, p50, MAX_ROW, room, &lo, &hi);
+	assert_int_equal(lo, want_lo);
+	assert_int_equal(hi, want_hi);
+	assert_true(hi - lo + 1 <= room);
+	assert_true(lo >= 0 && hi <= MAX_ROW);
 }
 
-static void test_first_fit_is_own_rows(void **state)
+static void test_first_is_own_rows_with_edges(void **state)
 {
 	struct hist_axis ax;
 
 	(void)state;
 	hist_axis_reset(&ax);
-	fit(&ax, 1, 10, 14, 9, 10, 14);
+	rows(&ax, 1, 10, 14, 12, 9, 9, 15);	/* one empty row each side, as DTrace */
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 10, 14, 12, 6, 9, 14);	/* room for one edge: the one below */
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 10, 14, 12, 5, 10, 14);	/* no room for edges */
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 0, 2, 1, 9, 0, 3);		/* no row below 0 */
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 38, MAX_ROW, 39, 9, 37, MAX_ROW);	/* none above the last */
 }
 
-static void test_rows_kept_while_they_fit(void **state)
+static void test_rows_kept_while_they_hold_the_calls(void **state)
 {
 	struct hist_axis ax;
 
 	(void)state;
 	hist_axis_reset(&ax);
-	fit(&ax, 1, 10, 14, 9, 10, 14);
-	/* The fastest call a bucket slower, the slowest one faster: same lines. */
-	fit(&ax, 1, 11, 13, 9, 10, 14);
-	/* One further out on each side: the axis grows, the old lines stay. */
-	fit(&ax, 1, 9, 15, 9, 9, 15);
-	fit(&ax, 1, 12, 17, 9, 9, 17);
-	/* 9..18 is 10 rows, one more than the pane: this tick's own rows. */
-	fit(&ax, 1, 12, 18, 9, 12, 18);
-	fit(&ax, 1, 13, 16, 9, 12, 18);
+	rows(&ax, 1, 10, 14, 12, 9, 9, 15);
+	/* The fastest call a row slower, the slowest one faster: same rows. */
+	rows(&ax, 1, 11, 13, 12, 9, 9, 15);
+	/* A call one row further up: still held (the edge above is not needed). */
+	rows(&ax, 1, 10, 15, 12, 9, 9, 15);
+	/* Two rows further down: afresh, 8..15 and as many edges as fit (7), with 9..15. */
+	rows(&ax, 1, 8, 15, 12, 9, 7, 15);
+	/* Far away: this tick's own rows (with 7..15 they would not fit). */
+	rows(&ax, 1, 20, 22, 21, 9, 19, 23);
+}
+
+static void test_tight_pane_keeps_rows_without_edges(void **state)
+{
+	struct hist_axis ax;
+
+	(void)state;
+	hist_axis_reset(&ax);
+	/* 8 rows with calls in a pane of 8: no room for the empty edges. */
+	rows(&ax, 1, 5, 12, 8, 8, 5, 12);
+	/* The slowest call a row faster: the rows stay (12 reads 0). */
+	rows(&ax, 1, 5, 11, 8, 8, 5, 12);
+	/* Then the fastest a row faster: 4..11 fits, 4..12 does not: afresh. */
+	rows(&ax, 1, 4, 11, 8, 8, 4, 11);
+}
+
+static void test_window_when_calls_do_not_fit(void **state)
+{
+	struct hist_axis ax;
+
+	(void)state;
+	hist_axis_reset(&ax);
+	/* Calls on rows 2..20, p50 on 8, room 6: p50 to the slowest does not fit either. */
+	rows(&ax, 1, 2, 20, 8, 6, 8, 13);
+	/* Calls 2..11, p50 on 8: p50..11 is 4 rows, centred in 6: 7..12. */
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 2, 11, 8, 6, 7, 12);
+	/* p50 a row up, the slowest a row down: both still in 7..12, kept. */
+	rows(&ax, 1, 2, 12, 7, 6, 7, 12);
+	/* The slowest past the window: a new window, from p50's row. */
+	rows(&ax, 1, 2, 13, 8, 6, 8, 13);
+	/* p50 a row down: still in it. */
+	rows(&ax, 1, 2, 13, 9, 6, 8, 13);
 }
 
 static void test_other_owner_starts_afresh(void **state)
@@ -54,46 +99,20 @@ static void test_other_owner_starts_afresh(void **state)
 
 	(void)state;
 	hist_axis_reset(&ax);
-	fit(&ax, 1, 5, 12, 9, 5, 12);
-	fit(&ax, 2, 10, 12, 9, 10, 12);
+	rows(&ax, 1, 5, 12, 8, 12, 4, 13);
+	rows(&ax, 2, 10, 12, 11, 12, 9, 13);
 	hist_axis_reset(&ax);
-	fit(&ax, 2, 11, 12, 9, 11, 12);
-}
-
-static void test_window_kept_while_p50_and_tail_in_it(void **state)
-{
-	struct hist_axis ax;
-	int lo, hi, top;
-
-	(void)state;
-	hist_axis_reset(&ax);
-	/* 20 rows in a pane of 6: a window. */
-	hist_axis_fit(&ax, 1, 0, 19, 6, &lo, &hi);
-	assert_int_equal(lo, 0);
-	top = hist_axis_window(&ax, lo, 20, 6, 8, 9, 12);
-	assert_int_equal(top, 8);
-	/* p50 one line down, centring would start at 9: the window stays at 8. */
-	hist_axis_fit(&ax, 1, 0, 19, 6, &lo, &hi);
-	assert_int_equal(hist_axis_window(&ax, lo, 20, 6, 9, 10, 13), 8);
-	/* The rows start one further down (the same rows: top row 8 is line 7 now). */
-	hist_axis_fit(&ax, 1, 1, 19, 6, &lo, &hi);
-	assert_int_equal(lo, 1);
-	assert_int_equal(hist_axis_window(&ax, lo, 19, 6, 8, 9, 12), 7);
-	/* The slowest line below the window: it moves where the pane wants it. */
-	assert_int_equal(hist_axis_window(&ax, lo, 19, 6, 9, 9, 14), 9);
-	/* p50 above the window: it moves too. */
-	assert_int_equal(hist_axis_window(&ax, lo, 19, 6, 6, 7, 10), 6);
-	/* Never past the end. */
-	assert_int_equal(hist_axis_window(&ax, lo, 19, 6, 17, 17, 18), 13);
+	rows(&ax, 2, 11, 12, 11, 12, 10, 13);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_fit_is_own_rows),
-		cmocka_unit_test(test_rows_kept_while_they_fit),
+		cmocka_unit_test(test_first_is_own_rows_with_edges),
+		cmocka_unit_test(test_rows_kept_while_they_hold_the_calls),
+		cmocka_unit_test(test_tight_pane_keeps_rows_without_edges),
+		cmocka_unit_test(test_window_when_calls_do_not_fit),
 		cmocka_unit_test(test_other_owner_starts_afresh),
-		cmocka_unit_test(test_window_kept_while_p50_and_tail_in_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

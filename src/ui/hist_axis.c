@@ -4,6 +4,7 @@
 void hist_axis_reset(struct hist_axis *ax)
 {
 	ax->known = false;
+	ax->wide_ticks = 0;
 }
 
 static bool holds(const struct hist_axis *ax, int lo, int hi, int room)
@@ -45,12 +46,21 @@ void hist_axis_rows(struct hist_axis *ax, uint64_t owner, int data_lo, int data_
 {
 	bool same = ax->known && ax->owner == owner;
 
+	if (!same)
+		ax->wide_ticks = 0;
 	if (data_hi - data_lo + 1 <= room) {
-		if (same && holds(ax, data_lo, data_hi, room)) {
+		int own_lo, own_hi;
+
+		own_rows(data_lo, data_hi, max_row, room, &own_lo, &own_hi);
+		if (same && ax->wide_ticks >= HIST_AXIS_WIDE_TICKS) {
+			*lo = own_lo;	/* the outlier that widened them is long gone */
+			*hi = own_hi;
+		} else if (same && holds(ax, data_lo, data_hi, room)) {
 			*lo = ax->lo;
 			*hi = ax->hi;
 		} else {
-			own_rows(data_lo, data_hi, max_row, room, lo, hi);
+			*lo = own_lo;
+			*hi = own_hi;
 			if (same) {	/* grown by last tick's rows, when they fit together */
 				int ulo = ax->lo < *lo ? ax->lo : *lo, uhi = ax->hi > *hi ? ax->hi : *hi;
 
@@ -60,6 +70,10 @@ void hist_axis_rows(struct hist_axis *ax, uint64_t owner, int data_lo, int data_
 				}
 			}
 		}
+		if ((*hi - *lo) - (own_hi - own_lo) > HIST_AXIS_SLACK_ROWS)
+			ax->wide_ticks++;
+		else
+			ax->wide_ticks = 0;
 	} else if (same && ax->hi - ax->lo + 1 == room && holds(ax, p50_row, data_hi, room)) {
 		*lo = ax->lo;
 		*hi = ax->hi;

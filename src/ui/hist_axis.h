@@ -10,7 +10,10 @@
  * rows while they still hold what must be seen: every row with calls when
  * they fit the pane, else p50's row to the slowest. Rows added that way
  * read 0, as DTrace's inner empty rows do; nothing with calls is hidden
- * that the pane would have shown.
+ * that the pane would have shown. Kept rows more than HIST_AXIS_SLACK_ROWS
+ * beyond the histogram's own for HIST_AXIS_WIDE_TICKS ticks in a row (an
+ * outlier long gone) give way to its own rows: a tall pane does not fill
+ * up with empty rows.
  *
  * Pure (no curses): unit-tested in tests/unit/test_hist_axis.c. Main thread.
  */
@@ -20,9 +23,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Rows the kept rows may have beyond the histogram's own without ageing. */
+#define HIST_AXIS_SLACK_ROWS 2
+/* Ticks in a row that kept rows may be wider than that. */
+#define HIST_AXIS_WIDE_TICKS 10
+
 struct hist_axis {
 	uint64_t owner;		/* whose histogram the rows are for (a hash of its title) */
 	int lo, hi;		/* rows shown last tick, inclusive */
+	int wide_ticks;		/* ticks in a row the rows were wider than the histogram's own */
 	bool known;
 };
 
@@ -34,7 +43,8 @@ void hist_axis_reset(struct hist_axis *ax);
  * histogram of @owner whose rows with calls are @data_lo..@data_hi, with p50
  * in row @p50_row; rows run 0..@max_row. When the rows with calls fit:
  * last tick's rows if they hold them, else these with an empty row each
- * side (as DTrace; merged with last tick's when that fits). When they do
+ * side (as DTrace; merged with last tick's when that fits), those alone
+ * when the kept rows have been too wide too long. When they do
  * not fit: @room rows from p50's row towards the slowest, last tick's while
  * they hold p50's row and the slowest.
  */

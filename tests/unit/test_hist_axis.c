@@ -93,6 +93,23 @@ static void test_window_when_calls_do_not_fit(void **state)
 	rows(&ax, 1, 2, 13, 9, 6, 8, 13);
 }
 
+static void test_wide_rows_give_way(void **state)
+{
+	struct hist_axis ax;
+
+	(void)state;
+	hist_axis_reset(&ax);
+	rows(&ax, 1, 2, 20, 10, 30, 1, 21);	/* an outlier on each side */
+	for (int t = 0; t < HIST_AXIS_WIDE_TICKS; t++)
+		rows(&ax, 1, 9, 11, 10, 30, 1, 21);	/* kept: wider, but not for long yet */
+	rows(&ax, 1, 9, 11, 10, 30, 8, 12);	/* too wide too long: its own rows */
+	rows(&ax, 1, 9, 11, 10, 30, 8, 12);
+	/* Two rows of slack are not "wide": kept however long. */
+	rows(&ax, 1, 9, 13, 10, 30, 8, 14);
+	for (int t = 0; t < 2 * HIST_AXIS_WIDE_TICKS; t++)
+		rows(&ax, 1, 10, 12, 10, 30, 8, 14);	/* own rows 9..13 */
+}
+
 static void test_other_owner_starts_afresh(void **state)
 {
 	struct hist_axis ax;
@@ -112,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_rows_kept_while_they_hold_the_calls),
 		cmocka_unit_test(test_tight_pane_keeps_rows_without_edges),
 		cmocka_unit_test(test_window_when_calls_do_not_fit),
+		cmocka_unit_test(test_wide_rows_give_way),
 		cmocka_unit_test(test_other_owner_starts_afresh),
 	};
 

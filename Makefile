@@ -40,7 +40,7 @@ GEN_HDRS := $(O)/gen/syscall_table.h
 
 # Pure code (no libbpf, curses or threads): also linked into unit tests and fuzzers.
 PURE_UI_SRCS := src/ui/theme_parse.c src/ui/layout.c src/ui/table_fit.c src/ui/settings.c \
-		src/ui/row_settle.c \
+		src/ui/row_settle.c src/ui/hist_axis.c \
 		src/ui/settings_file.c src/ui/proc_cmdline.c
 CORE_SRCS := $(wildcard src/core/*.c) $(wildcard src/export/*.c) $(PURE_UI_SRCS)
 # src/*.c: main.c and the subcommands' wiring (cmd_*.c). src/net: HTTP (libmicrohttpd, libcurl).

@@ -15,6 +15,7 @@
 #include "export/fmt_addr.h"
 #include "export/fmt_duration.h"
 #include "ui/draw.h"
+#include "ui/hist_axis.h"
 #include "ui/theme.h"
 #include "ui/ui_state.h"
 
@@ -73,6 +74,65 @@ static size_t hist_lines(const struct abi_hist *h, bool fine, struct hist_line *
 	return n;
 }
 
+/* The quantize row of a line's lower bound: 0, then 1 for 1 ns, 2 for 2 ns, 3 for 4 ns... */
+static int quantize_row_of(uint64_t lo_ns)
+{
+	return lo_ns ? 64 - __builtin_clzll(lo_ns) : 0;
+}
+
+static struct hist_line quantize_line(int row, uint64_t count)
+{
+	uint64_t v = row ? 1ull << (row - 1) : 0;
+
+	return (struct hist_line){ v, v ? v * 2 - 1 : 0, count, false };
+}
+
+/*
+ * Quantize @lines (@n of them, consecutive rows) as the rows the pane's axis
+ * keeps (hist_axis.h) for a pane of @room lines: rows added read 0.
+ * Returns the new number of lines (at most @room).
+ */
+static size_t axis_rows(struct hist_axis *ax, uint64_t owner, struct hist_line *lines, size_t n,
+			int room, uint64_t p50)
+{
+	static struct hist_line own[HIST_MAX_LINES];
+	int first = quantize_row_of(lines[0].lo_ns), dlo = -1, dhi = -1, p50_row = -1, lo, hi;
+
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i].count) {
+			if (dlo < 0)
+				dlo = first + (int)i;
+			dhi = first + (int)i;
+		}
+		if (p50 >= lines[i].lo_ns && p50 <= lines[i].hi_ns)
+			p50_row = first + (int)i;
+	}
+	if (dlo < 0 || room < 1)
+		return n;
+	if (p50_row < dlo)
+		p50_row = dlo;
+	hist_axis_rows(ax, owner, dlo, dhi, p50_row, HIST_QUANTIZE_ROWS_MAX - 1, room, &lo, &hi);
+	if (hi - lo + 1 > HIST_MAX_LINES)
+		return n;	/* cannot happen: a pane is not that tall */
+	memcpy(own, lines, n * sizeof(*lines));
+	for (int r = lo; r <= hi; r++) {
+		int i = r - first;
+
+		lines[r - lo] = i >= 0 && i < (int)n ? own[i] : quantize_line(r, 0);
+	}
+	return (size_t)(hi - lo + 1);
+}
+
+/* Which histogram the pane shows (its title): another one starts a new axis. */
+static uint64_t axis_owner(const char *title)
+{
+	uint64_t h = 14695981039346656037ull;	/* FNV-1a */
+
+	for (; *title; title++)
+		h = (h ^ (unsigned char)*title) * 1099511628211ull;
+	return h;
+}
+
 static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_t len)
 {
 	char name[40], comm[ABI_COMM_LEN * 2];
@@ -94,13 +154,15 @@ static void hist_title(struct ui *ui, const struct view_row *r, char *buf, size_
 
 /* Bars of @h under the title and the @info line, p50 and p99 marked. */
 static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const char *info,
-		      const char *info2)
+		      const char *info2, const char *title)
 {
 	static struct hist_line lines[HIST_MAX_LINES];
 	int width = getmaxx(w), height = getmaxy(w), bar_w, y = 1;
 	uint64_t max_count = 0, p50, p99;
 	char val[24], cnt[24];
 	size_t n, first = 0;
+	/* Kept rows: the default view; a focused or scrolled pane has its own window ('l': fine rows). */
+	bool axis = !ui->fine_hist && !ui->hist_focus && !ui->hist_scroll;
 
 	p50 = hist_percentile_ns(h, 50);
 	p99 = hist_percentile_ns(h, 99);
@@ -108,6 +170,10 @@ static void draw_hist(struct ui *ui, WINDOW *w, const struct abi_hist *h, const 
 	if (info2 && info2[0] && height > 6)	/* why (breakdown, parts): cut, never wrapped */
 		draw_text_cut(w, y++, 1, width - 2, info2, theme_attr(THEME_ROLE_normal), true);
 	n = hist_lines(h, ui->fine_hist, lines, HIST_MAX_LINES);
+	if (axis && n && height > y)
+		n = axis_rows(&ui->hist_axis, axis_owner(title), lines, n, height - y, p50);
+	else if (!axis)
+		hist_axis_reset(&ui->hist_axis);
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].count > max_count)
 			max_count = lines[i].count;
@@ -223,7 +289,7 @@ static void draw_client(struct ui *ui, WINDOW *w, const struct snap_client_row *
 	hist_from_buckets(&h, snap_lat_buckets(ui->snap, req), req->n, req->sum_ns, req->max_ns);
 	summary(info, sizeof(info), getmaxx(w) - 2, "requests", req->count, req->p50_ns, req->p99_ns, req->max_ns,
 		"");
-	draw_hist(ui, w, &h, info, NULL);
+	draw_hist(ui, w, &h, info, NULL, title);
 }
 
 /*
@@ -276,7 +342,7 @@ static bool draw_family(struct ui *ui, WINDOW *w)
 		snprintf(parts + at, sizeof(parts) - at, "%s%s avg %s p99 %s", p ? ", " : "",
 			 d->part_names[p], a, b);
 	}
-	draw_hist(ui, w, &h, info, parts);
+	draw_hist(ui, w, &h, info, parts, title);
 	return true;
 }
 
@@ -317,5 +383,5 @@ void pane_hist_draw(struct ui *ui, WINDOW *w)
 		if (parts[0])
 			snprintf(why, sizeof(why), "p99 %s - %s", p99, parts);
 	}
-	draw_hist(ui, w, &r->hist, info, why);
+	draw_hist(ui, w, &r->hist, info, why, title);
 }

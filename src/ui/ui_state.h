@@ -17,6 +17,7 @@
 #include "core/slo.h"
 #include "core/snapshot.h"
 #include "core/view.h"
+#include "ui/hist_axis.h"
 #include "ui/layout.h"
 #include "ui/row_settle.h"
 #include "ui/settings_ui.h"
@@ -192,6 +193,7 @@ struct ui {
 	int fam_pane;			/* 'f': 0 processes, else family fam_pane - 1 in their pane */
 	enum ui_table focus;
 	bool hist_focus;		/* Tab reached the histogram: Up/Down scroll it */
+	struct hist_axis hist_axis;	/* the histogram's rows, kept from tick to tick */
 	int hist_scroll;		/* lines scrolled from the default (p50..max in view) */
 	struct ui_row_ident drill_back;	/* drilled table's selection before Enter (Esc restores) */
 	bool drill_back_known;

@@ -251,7 +251,8 @@ def report_uprobe(data):
 
 
 def report_ui(data):
-    tools = [t for t in ("lattop", "htop") if any(k[0] == "ui" and k[1] == t for k in data)]
+    tools = [t for t in ("base-lattop", "lattop", "htop")
+             if any(k[0] == "ui" and k[1] == t for k in data)]
     if not tools:
         return
     print("\n## dashboard (1 s ticks, private tmux server, extra processes on the host)\n")

@@ -42,6 +42,8 @@
 #   BENCH_UI_SECONDS=30     CPU window of the dashboard
 #   BENCH_UI_TICKS=10       ticks over which bytes per tick are measured at 200x50
 #   BENCH_UI_PROCS=300      extra processes on the host during the ui part
+#   BENCH_UI_ROUNDS=1       rounds of the ui part (each: idle host, then loaded host; the tools
+#                           interleaved, base-lattop too when BENCH_LATTOP_BASE is set)
 #   BENCH_UI_LOAD=6         workers of the ui part's loaded variant (0: idle host only): each
 #                           spawns short-lived processes and reads in bursts, so rows come,
 #                           go and re-rank every tick (metrics suffixed _load)
@@ -69,6 +71,8 @@ UI_SECONDS=${BENCH_UI_SECONDS:-30}
 UI_TICKS=${BENCH_UI_TICKS:-10}
 UI_PROCS=${BENCH_UI_PROCS:-300}
 UI_LOAD=${BENCH_UI_LOAD:-6}
+UI_ROUNDS=${BENCH_UI_ROUNDS:-1}
+UI_ROUND=1
 UI_READY=${BENCH_UI_READY:-qQuit}
 UI_DATA=${BENCH_UI_DATA:- p99 }
 PARTS=${BENCH_PARTS:-nginx storm ui churn profile history scrape perf runq uprobe cgroup maps}
@@ -587,9 +591,9 @@ ui_measure() {
 	t0=$(now_s)
 	tmx respawn-pane -k -t bench "exec $cmd"
 	if ms=$(first_frame_ms "$t0" "$ready"); then
-		record ui 1 "$name" first_frame_ms$sx "$ms"
+		record ui "$UI_ROUND" "$name" first_frame_ms$sx "$ms"
 		if [ -n "$data" ]; then
-			w=$(first_frame_ms "$t0" "$data") && record ui 1 "$name" first_data_ms$sx "$w"
+			w=$(first_frame_ms "$t0" "$data") && record ui "$UI_ROUND" "$name" first_data_ms$sx "$w"
 		fi
 	else
 		note "ui: $name: no frame containing '$ready' within 5 s: $(tmx capture-pane -p -t bench | grep . | head -3 | tr '\n' '|')"
@@ -604,10 +608,10 @@ ui_measure() {
 	c1=$(cpu_ticks "$pid") b1=$(file_bytes "$pipe") s1=$(now_s)
 	kill -0 "$pid" 2>/dev/null || { note "ui: $name exited during the run"; tmx kill-server; return; }
 	w=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
-	record ui 1 "$name" cpu_pct$sx "$(cpu_pct "$c0" "$c1" "$w")"
-	record ui 1 "$name" bytes_tick_80x24$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
-	record ui 1 "$name" vmrss_kib$sx "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
-	record ui 1 "$name" vmhwm_kib$sx "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")"
+	record ui "$UI_ROUND" "$name" cpu_pct$sx "$(cpu_pct "$c0" "$c1" "$w")"
+	record ui "$UI_ROUND" "$name" bytes_tick_80x24$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
+	record ui "$UI_ROUND" "$name" vmrss_kib$sx "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
+	record ui "$UI_ROUND" "$name" vmhwm_kib$sx "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")"
 
 	tmx resize-window -t bench -x 200 -y 50
 	sleep 3
@@ -615,7 +619,7 @@ ui_measure() {
 	nap "$UI_TICKS"
 	b1=$(file_bytes "$pipe") s1=$(now_s)
 	w=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
-	record ui 1 "$name" bytes_tick_200x50$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
+	record ui "$UI_ROUND" "$name" bytes_tick_200x50$sx "$(awk -v b=$((b1 - b0)) -v w="$w" 'BEGIN { printf "%.0f", b / w }')"
 	log "ui $name: first frame ${ms} ms; measured"
 	tmx kill-server
 }
@@ -632,27 +636,39 @@ part_ui() {
 		disown $!	# no "Killed" line for each of them at the end
 	done
 	log "ui: $(ls -d /proc/[0-9]* | wc -l) processes on the host"
+	command -v htop > /dev/null || note "ui: htop skipped: not installed (apt-get install -y htop)"
+	for ((UI_ROUND = 1; UI_ROUND <= UI_ROUNDS; UI_ROUND++)); do
+		((UI_ROUNDS > 1)) && log "ui: round $UI_ROUND of $UI_ROUNDS"
+		ui_tools ""
+		if ((UI_LOAD > 0)); then
+			ui_load_start
+			ui_tools _load
+			kill "${LOADERS[@]}" 2>/dev/null
+			LOADERS=()
+		fi
+	done
+	UI_ROUND=1
+	kill -KILL "${SLEEPERS[@]}" 2>/dev/null	# alive: they sleep 600 s
+	SLEEPERS=()
+}
+
+# ui_tools SUFFIX: each tool once on the host as it is (base-lattop when
+# BENCH_LATTOP_BASE is set, lattop, htop), metrics suffixed SUFFIX.
+ui_tools() {
+	local sx=$1
+
+	if [ -n "$LATTOP_BASE" ] && [ -x "$LATTOP_BASE" ]; then
+		ui_measure base-lattop "$UI_READY" "$UI_DATA" \
+			"$(realpath "$LATTOP_BASE") -i 1 --no-config" $sx
+	fi
 	if [ -x "$LATTOP" ]; then
-		ui_measure lattop "$UI_READY" "$UI_DATA" "$(realpath "$LATTOP") -i 1 --no-config"
+		ui_measure lattop "$UI_READY" "$UI_DATA" "$(realpath "$LATTOP") -i 1 --no-config" $sx
 	fi
 	if command -v htop > /dev/null; then
 		# A private htoprc, so the operator's settings neither change
 		# the numbers nor get overwritten on exit.
-		ui_measure htop F10Quit "" "env HTOPRC=$TMP/htoprc htop -d 10"
-	else
-		note "ui: htop skipped: not installed (apt-get install -y htop)"
+		ui_measure htop F10Quit "" "env HTOPRC=$TMP/htoprc htop -d 10" $sx
 	fi
-	if ((UI_LOAD > 0)); then
-		ui_load_start
-		[ -x "$LATTOP" ] && ui_measure lattop "$UI_READY" "$UI_DATA" \
-			"$(realpath "$LATTOP") -i 1 --no-config" _load
-		command -v htop > /dev/null &&
-			ui_measure htop F10Quit "" "env HTOPRC=$TMP/htoprc htop -d 10" _load
-		kill "${LOADERS[@]}" 2>/dev/null
-		LOADERS=()
-	fi
-	kill -KILL "${SLEEPERS[@]}" 2>/dev/null	# alive: they sleep 600 s
-	SLEEPERS=()
 }
 
 # The loaded variant's host: UI_LOAD workers, each a loop of a few short-lived

@@ -16,6 +16,7 @@
 #include "collect/bpf_stats.h"
 #include "collect/fam_syscalls.h"
 #include "collect/stack_reader.h"
+#include "collect/sys_rows.h"
 #include "collect/families.h"
 #include "core/model.h"
 #include "core/wait_class.h"
@@ -25,7 +26,6 @@
 #include "syscalls.skel.h"
 #pragma GCC diagnostic pop
 
-#define READ_BATCH 256
 #define AGE_TICKS 10
 
 PROBE_SKEL_OPS(syscalls);
@@ -41,12 +41,10 @@ struct sys_family {
 	const struct bpf_source_opts *o;	/* open() only */
 	struct ring_buffer *rb;
 	struct model *model;
-	int hist_fd;
+	struct sys_rows *rows;
 	int nr_cpus;
 	uint32_t sample_every;
 	bool breakdown;
-	struct abi_sys_key *keys;	/* READ_BATCH */
-	struct abi_hist *vals;		/* READ_BATCH */
 	uint64_t *cpu_vals;		/* nr_cpus */
 	uint64_t counters_prev[ABI_CNT_NR];
 	uint64_t stacks_dropped_total;
@@ -89,7 +87,9 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	/* The wait list, by number: the kernel side marks each wait call in its key. */
 	_Static_assert(sizeof(skel->rodata->cfg_sys_class) == ABI_SYS_CLASS_NR, "class table");
 	wait_class_fill((uint8_t *)skel->rodata->cfg_sys_class, ABI_SYS_CLASS_NR);
-	bpf_map__set_max_entries(skel->maps.sys_hist, o->max_keys);
+	bpf_map__set_max_entries(skel->maps.sys_index, o->max_keys);
+	bpf_map__set_max_entries(skel->maps.sys_rows, o->max_keys);
+	bpf_map__set_max_entries(skel->maps.sys_free, o->max_keys);
 	/* The map must exist; keep it at the minimum when no tree is followed. */
 	if (!o->follow_tgid) {
 		bpf_map__set_max_entries(skel->maps.tree_pids, 1);
@@ -140,54 +140,15 @@ static void retire_key(const struct abi_sys_key *key, void *ctx)
 {
 	struct sys_family *s = ctx;
 
-	bpf_map_delete_elem(s->hist_fd, key);
+	sys_rows_retire(s->rows, key);
 }
 
-/* Slow path for kernels without batch lookups on hash maps. */
-static int read_map_by_key(struct sys_family *s)
+static int update_row(const struct abi_sys_key *key, struct abi_hist *h, void *ctx)
 {
-	struct abi_sys_key key, next;
-	void *prev = NULL;
-	int ret;
+	struct sys_family *s = ctx;
 
-	while (bpf_map_get_next_key(s->hist_fd, prev, &next) == 0) {
-		if (bpf_map_lookup_elem(s->hist_fd, &next, &s->vals[0]) == 0) {
-			abi_sys_hist_complete(&s->vals[0], s->sample_every > 1, s->breakdown);
-			ret = model_update(s->model, &next, &s->vals[0]);
-			if (ret)
-				return ret;
-		}
-		key = next;
-		prev = &key;
-	}
-	return 0;
-}
-
-static int read_map(struct sys_family *s)
-{
-	struct abi_sys_key token;
-	void *in = NULL;
-	uint32_t count;
-	int ret;
-
-	for (;;) {
-		count = READ_BATCH;
-		ret = bpf_map_lookup_batch(s->hist_fd, in, &token, s->keys, s->vals, &count, NULL);
-		if (ret && errno != ENOENT)
-			return in ? -errno : read_map_by_key(s);
-		for (uint32_t i = 0; i < count; i++) {
-			int uret;
-
-			abi_sys_hist_complete(&s->vals[i], s->sample_every > 1, s->breakdown);
-			uret = model_update(s->model, &s->keys[i], &s->vals[i]);
-
-			if (uret)
-				return uret;
-		}
-		if (ret)
-			return 0;	/* ENOENT: that was the last batch */
-		in = &token;
-	}
+	abi_sys_hist_complete(h, s->sample_every > 1, s->breakdown);
+	return model_update(s->model, key, h);
 }
 
 static void read_counters(struct sys_family *s, struct snap_counters *iv, uint64_t *stacks_dropped)
@@ -218,8 +179,9 @@ static int sys_tick(void *ctx, struct snapshot *out)
 
 	/* Exits first: a process that ended this tick still has its last counts read below. */
 	ring_buffer__consume(s->rb);
+	sys_rows_release(s->rows);
 	model_begin(s->model);
-	ret = read_map(s);
+	ret = sys_rows_read(s->rows, update_row, s);
 	if (ret)
 		return ret;
 	/*
@@ -261,10 +223,9 @@ static void sys_close(void *ctx)
 		return;
 	ring_buffer__free(s->rb);
 	stack_reader_free(s->stacks);
+	sys_rows_free(s->rows);
 	syscalls_bpf__destroy(s->skel);
 	model_free(s->model);
-	free(s->keys);
-	free(s->vals);
 	free(s->cpu_vals);
 	free(s->exits);
 	free(s);
@@ -291,13 +252,11 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	}
 	s->o = o;
 	s->nr_cpus = libbpf_num_possible_cpus();
-	s->keys = calloc(READ_BATCH, sizeof(*s->keys));
-	s->vals = calloc(READ_BATCH, sizeof(*s->vals));
 	s->cpu_vals = calloc(s->nr_cpus > 0 ? (size_t)s->nr_cpus : 1, sizeof(*s->cpu_vals));
 	s->model = model_new((size_t)o->max_keys * 2, AGE_TICKS);
 	s->sample_every = o->sample_every ? o->sample_every : 1;
 	s->breakdown = o->breakdown;
-	if (s->nr_cpus <= 0 || !s->keys || !s->vals || !s->cpu_vals || !s->model) {
+	if (s->nr_cpus <= 0 || !s->cpu_vals || !s->model) {
 		sys_close(s);
 		snprintf(note, notelen, "out of memory");
 		return -ENOMEM;
@@ -310,7 +269,15 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	s->skel = skel;
 	s->o = NULL;
 	s->breakdown = s->breakdown && used == PROBE_TP_BTF;
-	s->hist_fd = bpf_map__fd(s->skel->maps.sys_hist);
+	s->rows = sys_rows_new(bpf_map__fd(s->skel->maps.sys_index),
+			       bpf_map__fd(s->skel->maps.sys_rows),
+			       bpf_map__fd(s->skel->maps.sys_free), o->max_keys);
+	if (!s->rows) {
+		ret = -errno;
+		sys_close(s);
+		snprintf(note, notelen, "cannot set up the syscall rows: %s", strerror(-ret));
+		return ret;
+	}
 	if (o->follow_tgid) {
 		uint8_t one = 1;
 

@@ -124,12 +124,13 @@ struct abi_sys_key {
 
 /*
  * The syscall rows. Their histograms live in an ARRAY map (sys_rows)
- * whose lookups the verifier inlines; a HASH map (sys_index) maps each abi_sys_key to its row. Each
- * thread keeps the (syscall -> row) references of its last calls, so the
- * common call does no hash lookup. A reference is valid while the row's
- * gen is the one it was made with: user space bumps gen when it retires
- * the key, and reuses the row only a tick later (quarantine), zeroed, so
- * that an add already past the check lands in no other key's row.
+ * whose lookups the verifier inlines; a HASH map (sys_index) maps each
+ * abi_sys_key to its row. Each thread keeps the (syscall -> row)
+ * references of its last calls, so the common call does no hash lookup. A
+ * reference is valid while the row's gen is the one it was made with: user
+ * space bumps gen when it retires the key, and hands the row out again
+ * only two ticks later (a whole tick of quarantine), zeroed, so that an add
+ * already past the check lands in no other key's row.
  */
 struct abi_sys_ref {
 	__u32 idx;		/* the key's row in sys_rows */

@@ -88,7 +88,7 @@ static __noinline int row_resolve(const struct abi_sys_key *key, struct abi_sys_
 		return -1;	/* every row in use */
 	row = bpf_map_lookup_elem(&sys_rows, &idx);
 	if (!row)
-		return -1;	/* idx < cfg_rows == max_entries: never */
+		return -1;	/* never: the free list holds indexes below max_entries */
 	fresh.idx = idx;
 	fresh.gen = row->gen;
 	if (!bpf_map_update_elem(&sys_index, key, &fresh, BPF_NOEXIST)) {

@@ -112,6 +112,21 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	return 0;
 }
 
+/*
+ * After load, before attach: every row in the free list, so that no call
+ * finds it empty at start. Again for each flavour tried.
+ */
+static int loaded(void *skel_v, void *ctx)
+{
+	struct syscalls_bpf *skel = skel_v;
+	struct sys_family *s = ctx;
+
+	sys_rows_free(s->rows);
+	s->rows = sys_rows_new(bpf_map__fd(skel->maps.sys_index), bpf_map__fd(skel->maps.sys_rows),
+			       bpf_map__fd(skel->maps.sys_free), s->o->max_keys);
+	return s->rows ? 0 : -errno;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct sys_family *s = ctx;
@@ -239,6 +254,7 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 		.flavours = PROBE_FLAVOURS_ALL,
 		.what = "the syscall programs",
 		.configure = configure,
+		.loaded = loaded,
 		.ctx = s,
 	};
 	enum probe_flavour used = PROBE_TP_BTF;
@@ -269,15 +285,6 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	s->skel = skel;
 	s->o = NULL;
 	s->breakdown = s->breakdown && used == PROBE_TP_BTF;
-	s->rows = sys_rows_new(bpf_map__fd(s->skel->maps.sys_index),
-			       bpf_map__fd(s->skel->maps.sys_rows),
-			       bpf_map__fd(s->skel->maps.sys_free), o->max_keys);
-	if (!s->rows) {
-		ret = -errno;
-		sys_close(s);
-		snprintf(note, notelen, "cannot set up the syscall rows: %s", strerror(-ret));
-		return ret;
-	}
 	if (o->follow_tgid) {
 		uint8_t one = 1;
 

@@ -129,8 +129,8 @@ struct abi_sys_key {
  * references of its last calls, so the common call does no hash lookup. A
  * reference is valid while the row's gen is the one it was made with: user
  * space bumps gen when it retires the key, and hands the row out again
- * only two ticks later (a whole tick of quarantine), zeroed, so that an add
- * already past the check lands in no other key's row.
+ * only at the next tick (a whole interval of quarantine), zeroed, so that
+ * an add already past the check lands in no other key's row.
  */
 struct abi_sys_ref {
 	__u32 idx;		/* the key's row in sys_rows */

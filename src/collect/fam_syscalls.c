@@ -57,6 +57,18 @@ struct sys_family {
 	char features[160];
 };
 
+/*
+ * Rows for @max_keys keys: twice as many, so that the rows of keys retired
+ * in the last tick (quarantined until the next) never leave fewer rows than
+ * keys. Under churn the hash this replaced held a retired key's element
+ * until its retirement only; without the margin the quarantine lost calls
+ * of new processes that the old map counted.
+ */
+static uint32_t sys_rows_count(uint32_t max_keys)
+{
+	return max_keys <= UINT32_MAX / 2 ? 2 * max_keys : UINT32_MAX;
+}
+
 /* --max-stacks, or the default for callers that do not set it (lattop run). */
 static uint32_t max_stacks(const struct bpf_source_opts *o)
 {
@@ -88,8 +100,8 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	_Static_assert(sizeof(skel->rodata->cfg_sys_class) == ABI_SYS_CLASS_NR, "class table");
 	wait_class_fill((uint8_t *)skel->rodata->cfg_sys_class, ABI_SYS_CLASS_NR);
 	bpf_map__set_max_entries(skel->maps.sys_index, o->max_keys);
-	bpf_map__set_max_entries(skel->maps.sys_rows, o->max_keys);
-	bpf_map__set_max_entries(skel->maps.sys_free, o->max_keys);
+	bpf_map__set_max_entries(skel->maps.sys_rows, sys_rows_count(o->max_keys));
+	bpf_map__set_max_entries(skel->maps.sys_free, sys_rows_count(o->max_keys));
 	/* The map must exist; keep it at the minimum when no tree is followed. */
 	if (!o->follow_tgid) {
 		bpf_map__set_max_entries(skel->maps.tree_pids, 1);
@@ -123,7 +135,7 @@ static int loaded(void *skel_v, void *ctx)
 
 	sys_rows_free(s->rows);
 	s->rows = sys_rows_new(bpf_map__fd(skel->maps.sys_index), bpf_map__fd(skel->maps.sys_rows),
-			       bpf_map__fd(skel->maps.sys_free), s->o->max_keys);
+			       bpf_map__fd(skel->maps.sys_free), sys_rows_count(s->o->max_keys));
 	return s->rows ? 0 : -errno;
 }
 

@@ -22,8 +22,8 @@ struct sys_rows {
 	int index_fd, rows_fd, free_fd;
 	uint32_t n_rows;
 	uint32_t *gen;			/* n_rows: each row's generation (the kernel's copy in the row) */
-	uint32_t *held, *cooling;	/* n_rows each: retired this tick / the tick before */
-	uint32_t n_held, n_cooling;
+	uint32_t *held;			/* n_rows: rows retired since the last release */
+	uint32_t n_held;
 	uint32_t high;			/* rows below it have been handed out at least once */
 	struct abi_sys_key *keys;	/* n_rows: the index, read each tick */
 	struct abi_sys_ref *refs;	/* n_rows */
@@ -39,7 +39,6 @@ void sys_rows_free(struct sys_rows *r)
 		return;
 	free(r->gen);
 	free(r->held);
-	free(r->cooling);
 	free(r->keys);
 	free(r->refs);
 	free(r->key_of_row);
@@ -60,12 +59,11 @@ struct sys_rows *sys_rows_new(int index_fd, int rows_fd, int free_fd, uint32_t n
 	r->n_rows = n_rows;
 	r->gen = calloc(n, sizeof(*r->gen));
 	r->held = calloc(n, sizeof(*r->held));
-	r->cooling = calloc(n, sizeof(*r->cooling));
 	r->keys = calloc(n, sizeof(*r->keys));
 	r->refs = calloc(n, sizeof(*r->refs));
 	r->key_of_row = calloc(n, sizeof(*r->key_of_row));
 	r->batch = calloc(READ_BATCH, sizeof(*r->batch));
-	if (!r->gen || !r->held || !r->cooling || !r->keys || !r->refs || !r->key_of_row ||
+	if (!r->gen || !r->held || !r->keys || !r->refs || !r->key_of_row ||
 	    !r->batch) {
 		sys_rows_free(r);
 		errno = ENOMEM;
@@ -108,19 +106,13 @@ void sys_rows_retire(struct sys_rows *r, const struct abi_sys_key *key)
 
 void sys_rows_release(struct sys_rows *r)
 {
-	uint32_t *t;
-
-	for (uint32_t i = 0; i < r->n_cooling; i++) {
-		uint32_t idx = r->cooling[i];
+	for (uint32_t i = 0; i < r->n_held; i++) {
+		uint32_t idx = r->held[i];
 
 		/* Again: what landed during the quarantine goes. On failure the row stays out. */
 		if (!row_reset(r, idx))
 			bpf_map_update_elem(r->free_fd, NULL, &idx, BPF_ANY);
 	}
-	t = r->cooling;
-	r->cooling = r->held;
-	r->n_cooling = r->n_held;
-	r->held = t;
 	r->n_held = 0;
 }
 

@@ -19,9 +19,9 @@ struct sys_rows *sys_rows_new(int index_fd, int rows_fd, int free_fd, uint32_t n
 void sys_rows_free(struct sys_rows *r);
 
 /*
- * Tick start: rows retired two ticks ago are zeroed and free again (a
- * call that passed its generation check before the retirement has had a
- * whole tick to land); last tick's retired rows start their quarantine.
+ * Tick start: the rows retired during the last tick are zeroed and free
+ * again. Retirement happens at the end of a tick, so a call that passed
+ * its generation check before it has had a whole interval to land.
  */
 void sys_rows_release(struct sys_rows *r);
 

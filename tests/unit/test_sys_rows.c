@@ -1,9 +1,9 @@
 /*
  * test_sys_rows.c - the user side of the syscall rows against a simulated
  * kernel (the bpf_map_* calls below): rows handed out lowest first, every
- * key read with its own row, and a retired row zeroed, kept out for two
- * ticks (a late add of its old owner vanishes) and then reused with a new
- * generation.
+ * key read with its own row, and a retired row zeroed, kept out until the
+ * next tick (a late add of its old owner vanishes) and then reused with a
+ * new generation.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -210,11 +210,10 @@ static void test_rows_recycled(void **state)
 	assert_int_equal(k.rows[ia].gen, 1);	/* cached references fail from now on */
 	assert_int_equal(k.rows[ia].hist.count, 0);
 	k.rows[ia].hist.count = 1;		/* an add already past its check */
-	sys_rows_release(r);			/* next tick: still quarantined */
-	assert_false(in_free_list(ia));
+	assert_false(in_free_list(ia));		/* quarantined until the next tick */
 	read_all(r);
 	assert_int_equal(seen_keys, 1);
-	sys_rows_release(r);			/* the tick after: free, zeroed */
+	sys_rows_release(r);			/* next tick: free, zeroed */
 	assert_true(in_free_list(ia));
 	assert_int_equal(k.rows[ia].hist.count, 0);
 	assert_int_equal(k.rows[ia].gen, 1);
@@ -244,7 +243,6 @@ static void test_retire_unknown(void **state)
 	ia = kernel_insert(&a);
 	sys_rows_retire(r, &a);
 	sys_rows_retire(r, &a);
-	sys_rows_release(r);
 	sys_rows_release(r);
 	assert_int_equal(k.depth, N_ROWS);	/* every row free once, none twice */
 	assert_true(in_free_list(ia));

@@ -47,7 +47,7 @@ static const struct options_spec specs[] = {
 	{ "sample", 0, OPT_SAMPLE, REQ, "N",
 	  "time one call in N (randomly); every call is still counted", TRACE | U, COMPLETE_NONE, NULL },
 	{ "max-keys", 0, OPT_MAX_KEYS, REQ, "N",
-	  "limit of (process, syscall) keys in the kernel (default 4096; 5 KiB each, taken at start)", TRACE | U, COMPLETE_NONE, NULL },
+	  "limit of (process, syscall) keys in the kernel (default 4096)", TRACE | U, COMPLETE_NONE, NULL },
 	{ "max-clients", 0, OPT_MAX_CLIENTS, REQ, "N",
 	  "limit of client rows in the kernel, LRU (default 16384, ~2.6 KiB each)", TRACE, COMPLETE_NONE, NULL },
 	{ "no-clients", 0, OPT_NO_CLIENTS, NONE, NULL, "no per-client TCP tables", TRACE | P, COMPLETE_NONE, NULL },

@@ -165,11 +165,6 @@ $(O)/tests/test_demangle: tests/unit/test_demangle.c src/collect/demangle.c $(O)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/demangle.c $(O)/libcore.a $(LDFLAGS) -lcmocka -lstdc++
 
-# The row bookkeeping against a simulated kernel (the test defines the bpf_map_* calls).
-$(O)/tests/test_sys_rows: tests/unit/test_sys_rows.c src/collect/sys_rows.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< src/collect/sys_rows.c $(LDFLAGS) -lcmocka
-
 test-unit: $(UNIT_BINS)
 
 helpers: $(HELPER_BINS) $(HELPER_BPF)

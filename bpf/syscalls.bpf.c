@@ -2,9 +2,8 @@
 /*
  * syscalls.bpf.c - latency of every syscall, aggregated in the kernel per
  * (process, syscall). Hot path: enter stores a start time in task local
- * storage; exit adds the latency to the row's histogram, found through the
- * thread's cache of its rows (lib/sys_rows.bpf.h). Only process exits cross
- * to user space, through the ring buffer.
+ * storage; exit adds the latency to a hash-map histogram. Only process exits
+ * cross to user space, through the ring buffer.
  *
  * Three attach flavours of the same logic, chosen by user space with
  * bpf_program__set_autoload: tp_btf (preferred), raw_tp, classic tracepoint.
@@ -20,7 +19,6 @@
 #include "lib/hist.bpf.h"
 #include "lib/maps.bpf.h"
 #include "lib/stacks.bpf.h"
-#include "lib/sys_rows.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -53,7 +51,6 @@ struct task_slot {
 	__u64 pend_off_ns;		/* blocked stretch to split once run_delay has its wait */
 	__u64 pend_run_delay;		/* sched_info.run_delay at that switch-in */
 	__u64 part[ABI_PARTS];
-	struct row_cache rows;		/* this thread's recent rows */
 };
 
 struct {
@@ -62,6 +59,14 @@ struct {
 	__type(key, int);
 	__type(value, struct task_slot);
 } task_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ABI_SYS_KEYS_DEFAULT);
+	__type(key, struct abi_sys_key);
+	__type(value, struct abi_hist);
+} sys_hist SEC(".maps");
 
 /* tgids of the followed process tree (ABI_CFG_FILTER_TREE): the root from user space, forks here. */
 struct {
@@ -82,6 +87,9 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, ABI_RINGBUF_BYTES);
 } events SEC(".maps");
+
+/* Source of new histogram values; too big for the 512-byte BPF stack. */
+static const struct abi_hist zero_hist;
 
 #define counter_inc(idx) counter_inc_in(&counters, (idx))
 
@@ -396,6 +404,7 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
 	__u32 nr_raw = 0;
+	bool created;
 
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
 	if (t && t->nr != NR_NONE) {
@@ -433,8 +442,7 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 			key->nr |= ABI_SYS_NR_WAIT;
 	}
 
-	/* A sampled-out call uses the slot's rows too when the thread has one. */
-	h = row_get(t ? &t->rows : NULL, key);
+	h = map_lookup_or_init(&sys_hist, key, &zero_hist, &created);
 	if (!h) {
 		counter_inc(ABI_CNT_MAP_FULL);
 		return 0;

@@ -30,7 +30,7 @@
 
 /* Index of the per-CPU counters array; user space sums over CPUs. */
 enum abi_counter {
-	ABI_CNT_MAP_FULL = 0,	/* histogram key could not be inserted (or no free row) */
+	ABI_CNT_MAP_FULL = 0,	/* histogram key could not be inserted */
 	ABI_CNT_NO_TASK_STORE,	/* task storage could not be created */
 	ABI_CNT_RB_DROPPED,	/* ring buffer reserve failed */
 	ABI_CNT_EXIT_EVENTS,	/* process exits reported */
@@ -123,28 +123,6 @@ struct abi_sys_key {
 };
 
 /*
- * The syscall rows. Their histograms live in an ARRAY map (sys_rows)
- * whose lookups the verifier inlines; a HASH map (sys_index) maps each
- * abi_sys_key to its row. Each thread keeps the (syscall -> row)
- * references of its last calls, so the common call does no hash lookup. A
- * reference is valid while the row's gen is the one it was made with: user
- * space bumps gen when it retires the key, and hands the row out again
- * only at the next tick (a whole interval of quarantine), zeroed, so that
- * an add already past the check lands in no other key's row.
- */
-struct abi_sys_ref {
-	__u32 idx;		/* the key's row in sys_rows */
-	__u32 gen;		/* sys_rows[idx].gen when the key was inserted */
-};
-
-struct abi_sys_row {
-	struct abi_hist hist;	/* first: the row's address is its histogram's (no BPF
-				 * pointer arithmetic before the NULL check) */
-	__u32 gen;		/* written by user space only */
-	__u32 pad;
-};
-
-/*
  * How a syscall number is classified as work or wait, one byte per number
  * below ABI_SYS_CLASS_NR in the BPF object's read-only cfg_sys_class (user
  * space fills it from its table before load; numbers at or above it are
@@ -175,8 +153,6 @@ struct abi_event {
 };
 
 _Static_assert(sizeof(struct abi_sys_key) == 40, "abi_sys_key layout");
-_Static_assert(sizeof(struct abi_sys_ref) == 8, "abi_sys_ref layout");
-_Static_assert(sizeof(struct abi_sys_row) == 8 + sizeof(struct abi_hist), "abi_sys_row layout");
 _Static_assert(ABI_SYS_CLASS_NR - 1 <= ABI_SYS_NR_MASK, "classified numbers fit beside the wait bit");
 _Static_assert((ABI_SYS_NR_WAIT & ABI_SYS_NR_MASK) == 0, "wait bit outside the number");
 _Static_assert(sizeof(struct abi_hist) == 8 * (5 + ABI_PARTS + ABI_HIST_SLOTS), "abi_hist layout");

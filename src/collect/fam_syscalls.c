@@ -16,7 +16,6 @@
 #include "collect/bpf_stats.h"
 #include "collect/fam_syscalls.h"
 #include "collect/stack_reader.h"
-#include "collect/sys_rows.h"
 #include "collect/families.h"
 #include "core/model.h"
 #include "core/wait_class.h"
@@ -26,6 +25,7 @@
 #include "syscalls.skel.h"
 #pragma GCC diagnostic pop
 
+#define READ_BATCH 256
 #define AGE_TICKS 10
 
 PROBE_SKEL_OPS(syscalls);
@@ -41,10 +41,12 @@ struct sys_family {
 	const struct bpf_source_opts *o;	/* open() only */
 	struct ring_buffer *rb;
 	struct model *model;
-	struct sys_rows *rows;
+	int hist_fd;
 	int nr_cpus;
 	uint32_t sample_every;
 	bool breakdown;
+	struct abi_sys_key *keys;	/* READ_BATCH */
+	struct abi_hist *vals;		/* READ_BATCH */
 	uint64_t *cpu_vals;		/* nr_cpus */
 	uint64_t counters_prev[ABI_CNT_NR];
 	uint64_t stacks_dropped_total;
@@ -56,18 +58,6 @@ struct sys_family {
 	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
 	char features[160];
 };
-
-/*
- * Rows for @max_keys keys: twice as many, so that the rows of keys retired
- * in the last tick (quarantined until the next) never leave fewer rows than
- * keys. Under churn the hash this replaced held a retired key's element
- * until its retirement only; without the margin the quarantine lost calls
- * of new processes that the old map counted.
- */
-static uint32_t sys_rows_count(uint32_t max_keys)
-{
-	return max_keys <= UINT32_MAX / 2 ? 2 * max_keys : UINT32_MAX;
-}
 
 /* --max-stacks, or the default for callers that do not set it (lattop run). */
 static uint32_t max_stacks(const struct bpf_source_opts *o)
@@ -99,9 +89,7 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	/* The wait list, by number: the kernel side marks each wait call in its key. */
 	_Static_assert(sizeof(skel->rodata->cfg_sys_class) == ABI_SYS_CLASS_NR, "class table");
 	wait_class_fill((uint8_t *)skel->rodata->cfg_sys_class, ABI_SYS_CLASS_NR);
-	bpf_map__set_max_entries(skel->maps.sys_index, o->max_keys);
-	bpf_map__set_max_entries(skel->maps.sys_rows, sys_rows_count(o->max_keys));
-	bpf_map__set_max_entries(skel->maps.sys_free, sys_rows_count(o->max_keys));
+	bpf_map__set_max_entries(skel->maps.sys_hist, o->max_keys);
 	/* The map must exist; keep it at the minimum when no tree is followed. */
 	if (!o->follow_tgid) {
 		bpf_map__set_max_entries(skel->maps.tree_pids, 1);
@@ -122,21 +110,6 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	bpf_map__set_max_entries(skel->maps.stack_traces, 4 * max_stacks(o));
 	skel->data->cfg_slow_ns = o->slow_ns ? o->slow_ns : ~0ull;
 	return 0;
-}
-
-/*
- * After load, before attach: every row in the free list, so that no call
- * finds it empty at start. Again for each flavour tried.
- */
-static int loaded(void *skel_v, void *ctx)
-{
-	struct syscalls_bpf *skel = skel_v;
-	struct sys_family *s = ctx;
-
-	sys_rows_free(s->rows);
-	s->rows = sys_rows_new(bpf_map__fd(skel->maps.sys_index), bpf_map__fd(skel->maps.sys_rows),
-			       bpf_map__fd(skel->maps.sys_free), sys_rows_count(s->o->max_keys));
-	return s->rows ? 0 : -errno;
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -167,15 +140,54 @@ static void retire_key(const struct abi_sys_key *key, void *ctx)
 {
 	struct sys_family *s = ctx;
 
-	sys_rows_retire(s->rows, key);
+	bpf_map_delete_elem(s->hist_fd, key);
 }
 
-static int update_row(const struct abi_sys_key *key, struct abi_hist *h, void *ctx)
+/* Slow path for kernels without batch lookups on hash maps. */
+static int read_map_by_key(struct sys_family *s)
 {
-	struct sys_family *s = ctx;
+	struct abi_sys_key key, next;
+	void *prev = NULL;
+	int ret;
 
-	abi_sys_hist_complete(h, s->sample_every > 1, s->breakdown);
-	return model_update(s->model, key, h);
+	while (bpf_map_get_next_key(s->hist_fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(s->hist_fd, &next, &s->vals[0]) == 0) {
+			abi_sys_hist_complete(&s->vals[0], s->sample_every > 1, s->breakdown);
+			ret = model_update(s->model, &next, &s->vals[0]);
+			if (ret)
+				return ret;
+		}
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+static int read_map(struct sys_family *s)
+{
+	struct abi_sys_key token;
+	void *in = NULL;
+	uint32_t count;
+	int ret;
+
+	for (;;) {
+		count = READ_BATCH;
+		ret = bpf_map_lookup_batch(s->hist_fd, in, &token, s->keys, s->vals, &count, NULL);
+		if (ret && errno != ENOENT)
+			return in ? -errno : read_map_by_key(s);
+		for (uint32_t i = 0; i < count; i++) {
+			int uret;
+
+			abi_sys_hist_complete(&s->vals[i], s->sample_every > 1, s->breakdown);
+			uret = model_update(s->model, &s->keys[i], &s->vals[i]);
+
+			if (uret)
+				return uret;
+		}
+		if (ret)
+			return 0;	/* ENOENT: that was the last batch */
+		in = &token;
+	}
 }
 
 static void read_counters(struct sys_family *s, struct snap_counters *iv, uint64_t *stacks_dropped)
@@ -206,9 +218,8 @@ static int sys_tick(void *ctx, struct snapshot *out)
 
 	/* Exits first: a process that ended this tick still has its last counts read below. */
 	ring_buffer__consume(s->rb);
-	sys_rows_release(s->rows);
 	model_begin(s->model);
-	ret = sys_rows_read(s->rows, update_row, s);
+	ret = read_map(s);
 	if (ret)
 		return ret;
 	/*
@@ -250,9 +261,10 @@ static void sys_close(void *ctx)
 		return;
 	ring_buffer__free(s->rb);
 	stack_reader_free(s->stacks);
-	sys_rows_free(s->rows);
 	syscalls_bpf__destroy(s->skel);
 	model_free(s->model);
+	free(s->keys);
+	free(s->vals);
 	free(s->cpu_vals);
 	free(s->exits);
 	free(s);
@@ -266,7 +278,6 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 		.flavours = PROBE_FLAVOURS_ALL,
 		.what = "the syscall programs",
 		.configure = configure,
-		.loaded = loaded,
 		.ctx = s,
 	};
 	enum probe_flavour used = PROBE_TP_BTF;
@@ -280,11 +291,13 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	}
 	s->o = o;
 	s->nr_cpus = libbpf_num_possible_cpus();
+	s->keys = calloc(READ_BATCH, sizeof(*s->keys));
+	s->vals = calloc(READ_BATCH, sizeof(*s->vals));
 	s->cpu_vals = calloc(s->nr_cpus > 0 ? (size_t)s->nr_cpus : 1, sizeof(*s->cpu_vals));
 	s->model = model_new((size_t)o->max_keys * 2, AGE_TICKS);
 	s->sample_every = o->sample_every ? o->sample_every : 1;
 	s->breakdown = o->breakdown;
-	if (s->nr_cpus <= 0 || !s->cpu_vals || !s->model) {
+	if (s->nr_cpus <= 0 || !s->keys || !s->vals || !s->cpu_vals || !s->model) {
 		sys_close(s);
 		snprintf(note, notelen, "out of memory");
 		return -ENOMEM;
@@ -297,6 +310,7 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	s->skel = skel;
 	s->o = NULL;
 	s->breakdown = s->breakdown && used == PROBE_TP_BTF;
+	s->hist_fd = bpf_map__fd(s->skel->maps.sys_hist);
 	if (o->follow_tgid) {
 		uint8_t one = 1;
 

@@ -74,8 +74,7 @@ def collector_oncpu_ns(pid):
 
 
 MAP_TYPES = {1: "hash", 2: "array", 5: "percpu_hash", 6: "percpu_array", 7: "stack_trace",
-             9: "lru_hash", 10: "lru_percpu_hash", 22: "queue", 23: "stack", 27: "ringbuf",
-             29: "task_storage"}
+             9: "lru_hash", 10: "lru_percpu_hash", 27: "ringbuf", 29: "task_storage"}
 
 
 def maps_of(pid):

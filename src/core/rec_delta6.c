@@ -28,12 +28,6 @@
 #include "core/rec_histcol.h"
 #include "core/rec_sections.h"
 
-enum { DT_COPY = 0, DT_JUMP = 1, DT_CHANGED = 2, DT_NEW = 3 };
-#define DT_TOTAL_SUM 1u
-#define DT_CGROUP 2u
-#define DT_PARTS_SUM 4u
-#define DT_BITS (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM)
-
 enum { D6_OPS, D6_KEYS, D6_FLAGS, D6_HIST, D6_TOT = D6_HIST + HC_NR, D6_PARTS, D6_NR };
 
 /* What a new row is predicted from: nothing yet. */
@@ -189,13 +183,8 @@ static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_r
 				   "row flags change the wait flag of a matched row");
 	r->exited = v & REC_ROW_EXITED;
 	r->wait = v & REC_ROW_WAIT;
-	ret = bits & DT_TOTAL_SUM ? rec_delta_add_hist(&col[D6_TOT], s, &r->total, prev,
-						       &pr->total, h) :
-				    rec_tick_get_hist(&col[D6_TOT], s, &r->total);
-	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
 	r->cgroup_id = pr->cgroup_id;
-	if (!ret && (bits & DT_CGROUP))
-		ret = rec_get_u64(&col[D6_TOT], &r->cgroup_id);
+	ret = rec_delta_get_total(&col[D6_TOT], s, r, prev, pr, bits);
 	if (ret || !parts)
 		return ret;
 	rest = h->sum_ns;
@@ -207,13 +196,7 @@ static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_r
 	ret = ret ?: rec_get_u64(&col[D6_PARTS], &v);
 	/* zz(rest, on-CPU) was written: on-CPU = rest - unzigzag(v) */
 	h->part_ns[0] = rest - rec_unzz(0, v);
-	for (int p = 0; !ret && p < ABI_PARTS; p++) {
-		if (bits & DT_PARTS_SUM)
-			r->total.part_ns[p] = pr->total.part_ns[p] + h->part_ns[p];
-		else
-			ret = rec_get_u64(&col[D6_PARTS], &r->total.part_ns[p]);
-	}
-	return ret;
+	return ret ?: rec_delta_get_total_parts(&col[D6_PARTS], r, pr, bits);
 }
 
 static struct snap_sys_row *add_row(struct rec_cur *c, struct snapshot *s)
@@ -255,47 +238,11 @@ static int get_new(struct rec_cur *col, struct snapshot *s, const struct snapsho
 int rec_delta6_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 			size_t n_rows)
 {
+	static const struct rec_delta_rows fmt6 = { get_changed, get_new, true, DT_BITS };
 	struct rec_cur col[D6_NR];
-	struct rec_cur *o = &col[D6_OPS];
-	size_t j = 0;
 	uint64_t on = 0;
-	int ret = rec_get_max(c, 1, &on, "breakdown flag") ?: rec_cols_get(c, col, D6_NR);
 
-	while (!ret && s->n_sys < n_rows) {
-		size_t at = o->off;
-		uint64_t op = 0, arg;
-
-		ret = rec_get_u64(o, &op);
-		if (ret)
-			break;
-		arg = op >> 2;
-		switch (op & 3) {
-		case DT_COPY:
-			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row count %llu out of range",
-						   (unsigned long long)arg);
-			ret = rec_delta_copy_rows(o, s, prev, j, (size_t)arg);
-			j += (size_t)arg;
-			break;
-		case DT_JUMP:
-			if (!arg || rec_unzz(j, arg) >= prev->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row jump out of range");
-			j = (size_t)rec_unzz(j, arg);
-			break;
-		case DT_CHANGED:
-			if (j >= prev->n_sys || arg > DT_BITS)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row change without a previous row");
-			ret = get_changed(col, s, prev, &prev->sys[j++], arg, on);
-			break;
-		default:
-			ret = arg > DT_BITS ? rec_fail_at(o->e, o->base + at, -EINVAL,
-							  "bad delta row op") :
-					      get_new(col, s, prev, arg, on);
-			break;
-		}
-	}
-	return ret ?: rec_cols_done(c, col, D6_NR);
+	return rec_get_max(c, 1, &on, "breakdown flag") ?: rec_cols_get(c, col, D6_NR) ?:
+	       rec_delta_walk(col, s, prev, n_rows, on, &fmt6) ?:
+	       rec_cols_done(c, col, D6_NR, "column");
 }

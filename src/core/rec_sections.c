@@ -654,7 +654,7 @@ static int get_fam_delta6_rows(struct rec_cur *c, struct snapshot *s, enum snap_
 			break;
 		}
 	}
-	return ret ?: rec_cols_done(c, col, FC_NR);
+	return ret ?: rec_cols_done(c, col, FC_NR, "column");
 }
 
 /*

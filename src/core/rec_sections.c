@@ -147,14 +147,24 @@ static bool fam_prev_eq(const void *ctx, size_t i, const void *key)
 	return fam_same_key(&((const struct snap_table *)ctx)->rows[i], key);
 }
 
-static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
-			 const struct snapshot *prev)
+/* How a format writes a changed or new (kind FD_NEW, @pr an empty row) row's op and fields. */
+typedef int (*fam_put_row_fn)(struct rec_buf *col, const struct snapshot *s,
+			      enum snap_family f, const struct snap_fam_row *r,
+			      const struct snapshot *prev, const struct snap_fam_row *pr,
+			      unsigned int kind);
+
+static const struct snap_fam_row empty_fam;
+
+/* Table @f's rows as FD_* ops against @prev's into @col[0], changed and new ones by @put_row. */
+static int put_fam_ops(struct rec_buf *col, const struct snapshot *s, enum snap_family f,
+		       const struct snapshot *prev, fam_put_row_fn put_row)
 {
 	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
 	unsigned int np = family_get(f)->n_parts;
+	struct rec_buf *o = &col[0];
 	struct rec_match m;
 	size_t j = 0, copy = 0;
-	int ret = put_fam_head(b, s, f);
+	int ret = 0;
 
 	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
 	for (size_t i = 0; !ret && i < t->n; i++) {
@@ -168,25 +178,43 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
 			j++;
 			continue;
 		}
-		if (copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+		if (copy && rec_put_u64(o, (uint64_t)copy << 2 | FD_COPY))
 			ret = -ENOMEM;
 		copy = 0;
 		if (ret || k == SIZE_MAX) {
-			ret = ret ?: rec_put_u64(b, FD_NEW) ? -ENOMEM : put_fam_row(b, s, f, r);
+			ret = ret ?: put_row(col, s, f, r, prev, &empty_fam, FD_NEW);
 			continue;
 		}
-		if (k != j && rec_put_u64(b, rec_zz(k, j) << 2 | FD_JUMP))
+		if (k != j && rec_put_u64(o, rec_zz(k, j) << 2 | FD_JUMP))
 			ret = -ENOMEM;
 		j = k + 1;
 		if (same)
 			copy = 1;
 		else
-			ret = ret ?: rec_put_u64(b, FD_CHANGED) ? -ENOMEM : put_fam_hists(b, s, f, r);
+			ret = ret ?: put_row(col, s, f, r, prev, &pt->rows[k], FD_CHANGED);
 	}
 	rec_match_free(&m);
-	if (!ret && copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+	if (!ret && copy && rec_put_u64(o, (uint64_t)copy << 2 | FD_COPY))
 		ret = -ENOMEM;
 	return ret;
+}
+
+/* REC_SEC_FAM_DELTA: a new row whole, a changed one's histograms whole. */
+static int put_fam5_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			const struct snap_fam_row *r, const struct snapshot *prev,
+			const struct snap_fam_row *pr, unsigned int kind)
+{
+	(void)prev;
+	(void)pr;
+	if (rec_put_u64(b, kind))
+		return -ENOMEM;
+	return kind == FD_NEW ? put_fam_row(b, s, f, r) : put_fam_hists(b, s, f, r);
+}
+
+static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			 const struct snapshot *prev)
+{
+	return put_fam_head(b, s, f) ?: put_fam_ops(b, s, f, prev, put_fam5_row);
 }
 
 /*
@@ -202,8 +230,6 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
  */
 #define FS_TOTAL_SUM 1u
 enum { FC_OPS, FC_HIST, FC_TOT = FC_HIST + HC_NR, FC_NR };
-
-static const struct snap_fam_row empty_fam;
 
 static bool fam_totals_sum(const struct snapshot *s, const struct snap_fam_row *r,
 			   const struct snapshot *prev, const struct snap_fam_row *pr,
@@ -246,43 +272,9 @@ static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap
 static int put_fam_delta6(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
 			  const struct snapshot *prev)
 {
-	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
-	unsigned int np = family_get(f)->n_parts;
 	struct rec_buf col[FC_NR] = { 0 };
-	struct rec_match m;
-	size_t j = 0, copy = 0;
-	int ret = put_fam_head(b, s, f);
+	int ret = put_fam_head(b, s, f) ?: put_fam_ops(col, s, f, prev, put_fam6_row);
 
-	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
-	for (size_t i = 0; !ret && i < t->n; i++) {
-		const struct snap_fam_row *r = &t->rows[i];
-		size_t k = j < pt->n && fam_same_key(&pt->rows[j], r) ? j :
-			   rec_match_find(&m, fam_hash(r), fam_prev_eq, pt, r);
-		bool same = k != SIZE_MAX && fam_same_row(s, r, prev, &pt->rows[k], np);
-
-		if (k == j && same) {
-			copy++;
-			j++;
-			continue;
-		}
-		if (copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
-			ret = -ENOMEM;
-		copy = 0;
-		if (ret || k == SIZE_MAX) {
-			ret = ret ?: put_fam6_row(col, s, f, r, prev, &empty_fam, FD_NEW);
-			continue;
-		}
-		if (k != j && rec_put_u64(&col[FC_OPS], rec_zz(k, j) << 2 | FD_JUMP))
-			ret = -ENOMEM;
-		j = k + 1;
-		if (same)
-			copy = 1;
-		else
-			ret = ret ?: put_fam6_row(col, s, f, r, prev, &pt->rows[k], FD_CHANGED);
-	}
-	rec_match_free(&m);
-	if (!ret && copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
-		ret = -ENOMEM;
 	if (!ret && rec_cols_put(b, col, FC_NR))
 		ret = -ENOMEM;
 	for (int c = 0; c < FC_NR; c++)

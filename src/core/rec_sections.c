@@ -58,15 +58,21 @@ static int put_fam_hists(struct rec_buf *b, const struct snapshot *s, enum snap_
 	return ret;
 }
 
-static int put_fam_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
-		       const struct snap_fam_row *r)
+/* A row's key, label and (if its family has one) detail. */
+static int put_fam_key(struct rec_buf *b, enum snap_family f, const struct snap_fam_row *r)
 {
 	if (rec_put_u64(b, r->key.tgid) || rec_put_u64(b, r->key.a) ||
 	    rec_put_u64(b, r->key.b) || rec_put_str(b, r->key.comm, ABI_COMM_LEN) ||
 	    rec_put_str(b, r->label, SNAP_LABEL_LEN) ||
 	    (family_get(f)->has_detail && rec_put_str(b, r->detail, SNAP_LABEL_LEN)))
 		return -ENOMEM;
-	return put_fam_hists(b, s, f, r);
+	return 0;
+}
+
+static int put_fam_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+		       const struct snap_fam_row *r)
+{
+	return put_fam_key(b, f, r) ?: put_fam_hists(b, s, f, r);
 }
 
 static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
@@ -253,12 +259,8 @@ static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap
 	struct rec_buf *o = &col[FC_OPS];
 	int ret = 0;
 
-	if (rec_put_u64(o, (sum ? FS_TOTAL_SUM : 0u) << 2 | kind))
-		return -ENOMEM;
-	if (kind == FD_NEW &&
-	    (rec_put_u64(o, r->key.tgid) || rec_put_u64(o, r->key.a) || rec_put_u64(o, r->key.b) ||
-	     rec_put_str(o, r->key.comm, ABI_COMM_LEN) || rec_put_str(o, r->label, SNAP_LABEL_LEN) ||
-	     (family_get(f)->has_detail && rec_put_str(o, r->detail, SNAP_LABEL_LEN))))
+	if (rec_put_u64(o, (sum ? FS_TOTAL_SUM : 0u) << 2 | kind) ||
+	    (kind == FD_NEW && put_fam_key(o, f, r)))
 		return -ENOMEM;
 	/* in a keyframe's order (interval, total, then per part both), so the buckets are too */
 	ret = rec_histcol_put(&col[FC_HIST], s, &r->interval, prev, &pr->interval) ?:
@@ -445,19 +447,24 @@ static int get_fam_hists(struct rec_cur *c, struct snapshot *s, struct snap_fam_
 	return ret;
 }
 
+/* put_fam_key's fields. */
+static int get_fam_key(struct rec_cur *c, enum snap_family f, struct snap_fam_row *r)
+{
+	return rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
+	       rec_get_u32(c, &r->key.b, "key field b") ?:
+	       rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
+	       rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
+	       (family_get(f)->has_detail ?
+		rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0);
+}
+
 static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f, size_t n_parts)
 {
 	struct snap_fam_row *r = snapshot_add_fam(s, f);
 
 	if (!r)
 		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
-	return rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
-	       rec_get_u32(c, &r->key.b, "key field b") ?:
-	       rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
-	       rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
-	       (family_get(f)->has_detail ?
-		rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
-	       get_fam_hists(c, s, r, n_parts);
+	return get_fam_key(c, f, r) ?: get_fam_hists(c, s, r, n_parts);
 }
 
 /* Previous row @pr (of @prev) again: the key and label, with @hists its histograms or not. */
@@ -621,13 +628,7 @@ static int get_fam6_new(struct rec_cur *col, struct snapshot *s, enum snap_famil
 
 	if (!r)
 		return rec_fail_at(o->e, o->base + o->off, -ENOMEM, "out of memory");
-	return rec_get_u32(o, &r->key.tgid, "pid") ?: rec_get_u32(o, &r->key.a, "key field a") ?:
-	       rec_get_u32(o, &r->key.b, "key field b") ?:
-	       rec_get_str(o, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
-	       rec_get_str(o, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
-	       (family_get(f)->has_detail ?
-		rec_get_str(o, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
-	       get_fam6_hists(col, s, r, prev, &empty_fam, n_parts, bits);
+	return get_fam_key(o, f, r) ?: get_fam6_hists(col, s, r, prev, &empty_fam, n_parts, bits);
 }
 
 /* The rows of a REC_SEC_FAM_DELTA6 table (put_fam_delta6) against @prev's. */

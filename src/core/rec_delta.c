@@ -172,9 +172,9 @@ static int put_changed(struct rec_buf *b, const struct snapshot *s, const struct
 	return ret;
 }
 
-static int put_op(struct rec_buf *b, unsigned int kind, size_t arg)
+static int put_op(struct rec_buf *b, unsigned int kind, uint64_t arg)
 {
-	return rec_put_u64(b, (uint64_t)arg << 2 | kind) ? -ENOMEM : 0;
+	return rec_put_u64(b, arg << 2 | kind) ? -ENOMEM : 0;
 }
 
 /* Previous row with @r's key at or after @j (within the look-ahead), or SIZE_MAX. */
@@ -481,9 +481,10 @@ static bool prev_eq(const void *ctx, size_t i, const void *key)
  * zz(k - j), the cursor to previous row k (rows reorder between ticks; a
  * SKIP could only go forward). Then COPY and CHANGED go on from there.
  */
-int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+int rec_delta_put_ops(struct rec_buf *col, const struct snapshot *s, const struct snapshot *prev,
+		      const struct rec_delta_put *f)
 {
-	struct rec_buf col[DC_NR] = { 0 };
+	struct rec_buf *o = &col[0];
 	struct rec_match m;
 	size_t j = 0, copy = 0;
 	int ret = 0;
@@ -494,38 +495,49 @@ int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struc
 		struct key5 key = { s, r };
 		size_t k = j < prev->n_sys && prev_eq(prev, j, &key) ? j :
 			   rec_match_find(&m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
+		bool same = k != SIZE_MAX && rec_delta_unchanged(s, r, prev, &prev->sys[k]);
 
-		if (k == j && r->exited == prev->sys[k].exited &&
-		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
-		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
+		if (k == j && same) {
 			copy++;
 			j++;
 			continue;
 		}
 		if (copy)
-			ret = put_op(&col[DC_OPS], DT_COPY, copy);
+			ret = put_op(o, DT_COPY, copy);
 		copy = 0;
 		if (ret)
 			break;
 		if (k == SIZE_MAX) {
-			ret = put_new(&col[DC_OPS], s, r);
+			ret = f->put_new(col, s, r, prev);
 			continue;
 		}
 		if (k != j)
-			ret = put_op(&col[DC_OPS], DT_JUMP, rec_zz(k, j));
-		if (!ret && k != j && r->exited == prev->sys[k].exited &&
-		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
-		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
-			copy = 1;	/* moved but unchanged */
-			j = k + 1;
-			continue;
-		}
+			ret = put_op(o, DT_JUMP, rec_zz(k, j));
 		j = k + 1;
-		ret = ret ?: put_changed5(col, s, r, prev, &prev->sys[k]);
+		if (same)
+			copy = 1;	/* moved but unchanged */
+		else
+			ret = ret ?: f->put_changed(col, s, r, prev, &prev->sys[k]);
 	}
 	rec_match_free(&m);
 	if (!ret && copy)
-		ret = put_op(&col[DC_OPS], DT_COPY, copy);
+		ret = put_op(o, DT_COPY, copy);
+	return ret;
+}
+
+static int put_new5(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		    const struct snapshot *prev)
+{
+	(void)prev;	/* a NEW row is whole in DC_OPS */
+	return put_new(&col[DC_OPS], s, r);
+}
+
+int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+{
+	static const struct rec_delta_put fmt5 = { put_changed5, put_new5 };
+	struct rec_buf col[DC_NR] = { 0 };
+	int ret = rec_delta_put_ops(col, s, prev, &fmt5);
+
 	if (!ret && (rec_put_u64(b, s->breakdown) || rec_cols_put(b, col, DC_NR)))
 		ret = -ENOMEM;
 	for (int c = 0; c < DC_NR; c++)
@@ -678,20 +690,6 @@ int rec_delta_copy_rows(struct rec_cur *c, struct snapshot *s, const struct snap
 			size_t j, size_t n)
 {
 	return copy_rows(c, s, prev, j, n);
-}
-
-int rec_delta_match_build(struct rec_match *m, const struct snapshot *prev)
-{
-	return rec_match_build(m, prev->n_sys, prev_hash, prev);
-}
-
-size_t rec_delta_match_find(const struct rec_match *m, const struct snapshot *prev,
-			    size_t j, const struct snapshot *s, const struct snap_sys_row *r)
-{
-	struct key5 key = { s, r };
-
-	return j < prev->n_sys && prev_eq(prev, j, &key) ? j :
-	       rec_match_find(m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
 }
 
 int rec_delta_get_total(struct rec_cur *c, struct snapshot *s, struct snap_sys_row *r,

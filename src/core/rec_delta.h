@@ -51,6 +51,23 @@ struct rec_delta_rows {
 	bool jump;		/* kind 1 is JUMP (formats 5, 6), not SKIP (format 4) */
 	uint64_t new_bits;	/* the DT_* bits a NEW op may carry (format 6) */
 };
+/*
+ * How formats 5 and 6 write a CHANGED row (@r of @s, previous row @pr of
+ * @prev) and a NEW row into their columns @col.
+ */
+struct rec_delta_put {
+	int (*put_changed)(struct rec_buf *col, const struct snapshot *s,
+			   const struct snap_sys_row *r, const struct snapshot *prev,
+			   const struct snap_sys_row *pr);
+	int (*put_new)(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		       const struct snapshot *prev);
+};
+/*
+ * @s's syscall rows as ops against @prev's into @col[0] (rows matched
+ * anywhere by key and cgroup id, row j first). 0 or -ENOMEM.
+ */
+int rec_delta_put_ops(struct rec_buf *col, const struct snapshot *s, const struct snapshot *prev,
+		      const struct rec_delta_put *f);
 /* Walk the ops in @col[0] until @s has @n_rows syscall rows. 0 or -errno with e filled. */
 int rec_delta_walk(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
 		   size_t n_rows, bool parts, const struct rec_delta_rows *f);
@@ -79,9 +96,4 @@ int rec_delta_add_hist(struct rec_cur *c, struct snapshot *s, struct snap_hist *
 /* Previous rows j..j+n-1 appended to @s as they are. */
 int rec_delta_copy_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 			size_t j, size_t n);
-/* Index @prev's rows by key and cgroup id; then the one with @r's (row j first), or SIZE_MAX. */
-int rec_delta_match_build(struct rec_match *m, const struct snapshot *prev);
-size_t rec_delta_match_find(const struct rec_match *m, const struct snapshot *prev,
-			    size_t j, const struct snapshot *s, const struct snap_sys_row *r);
-
 #endif

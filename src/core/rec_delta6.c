@@ -82,11 +82,6 @@ static int put_fields(struct rec_buf *col, const struct snapshot *s, const struc
 	return 0;
 }
 
-static int put_op(struct rec_buf *b, unsigned int kind, uint64_t arg)
-{
-	return rec_put_u64(b, arg << 2 | kind) ? -ENOMEM : 0;
-}
-
 static int put_new(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
 		   const struct snapshot *prev)
 {
@@ -106,55 +101,26 @@ static int put_new(struct rec_buf *col, const struct snapshot *s, const struct s
 	return 0;
 }
 
+/* The op first, its bits patched in once the fields have chosen them. */
+static int put_changed(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		       const struct snapshot *prev, const struct snap_sys_row *pr)
+{
+	struct rec_buf *o = &col[D6_OPS];
+	size_t at = o->len;
+	unsigned int bits = 0;
+
+	if (rec_put_u64(o, DT_CHANGED) || put_fields(col, s, r, prev, pr, &bits))
+		return -ENOMEM;
+	o->data[at] = (uint8_t)(bits << 2 | DT_CHANGED);	/* bits < 32: one varint byte */
+	return 0;
+}
+
 int rec_delta6_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
+	static const struct rec_delta_put fmt6 = { put_changed, put_new };
 	struct rec_buf col[D6_NR] = { 0 };
-	struct rec_match m;
-	size_t j = 0, copy = 0;
-	int ret = 0;
+	int ret = rec_delta_put_ops(col, s, prev, &fmt6);
 
-	rec_delta_match_build(&m, prev);	/* no memory: all rows NEW */
-	for (size_t i = 0; !ret && i < s->n_sys; i++) {
-		const struct snap_sys_row *r = &s->sys[i];
-		size_t k = rec_delta_match_find(&m, prev, j, s, r);
-		bool same = k != SIZE_MAX && rec_delta_unchanged(s, r, prev, &prev->sys[k]);
-		unsigned int bits = 0;
-
-		if (k == j && same) {
-			copy++;
-			j++;
-			continue;
-		}
-		if (copy)
-			ret = put_op(&col[D6_OPS], DT_COPY, copy);
-		copy = 0;
-		if (ret)
-			break;
-		if (k == SIZE_MAX) {
-			ret = put_new(col, s, r, prev);
-			continue;
-		}
-		if (k != j)
-			ret = put_op(&col[D6_OPS], DT_JUMP, rec_zz(k, j));
-		j = k + 1;
-		if (same) {
-			copy = 1;	/* moved but unchanged */
-			continue;
-		}
-		/* the fields first: the op carries the bits they chose */
-		{
-			struct rec_buf *o = &col[D6_OPS];
-			size_t at = o->len;
-
-			ret = ret ?: rec_put_u64(o, DT_CHANGED) ? -ENOMEM :
-			      put_fields(col, s, r, prev, &prev->sys[k], &bits);
-			if (!ret)
-				o->data[at] = (uint8_t)(bits << 2 | DT_CHANGED);
-		}
-	}
-	rec_match_free(&m);
-	if (!ret && copy)
-		ret = put_op(&col[D6_OPS], DT_COPY, copy);
 	if (!ret && (rec_put_u64(b, s->breakdown) || rec_cols_put(b, col, D6_NR)))
 		ret = -ENOMEM;
 	for (int c = 0; c < D6_NR; c++)

@@ -24,13 +24,11 @@
 
 #include "core/hist.h"
 #include "core/rec_delta.h"
+#include "core/rec_histcol.h"
 #include "core/rec_match.h"
 #include "core/rec_sections.h"
 
-enum { DT_COPY = 0, DT_SKIP = 1, DT_CHANGED = 2, DT_NEW = 3 };
-#define DT_TOTAL_SUM 1u		/* total = previous total + interval */
-#define DT_CGROUP 2u		/* the cgroup id changed: it follows */
-#define DT_PARTS_SUM 4u		/* total parts = previous total parts + interval parts */
+/* the ops and DT_* bits: rec_delta.h */
 #define DT_LOOKAHEAD 64
 
 static uint64_t row_flags(const struct snap_sys_row *r)
@@ -174,9 +172,9 @@ static int put_changed(struct rec_buf *b, const struct snapshot *s, const struct
 	return ret;
 }
 
-static int put_op(struct rec_buf *b, unsigned int kind, size_t arg)
+static int put_op(struct rec_buf *b, unsigned int kind, uint64_t arg)
 {
-	return rec_put_u64(b, (uint64_t)arg << 2 | kind) ? -ENOMEM : 0;
+	return rec_put_u64(b, arg << 2 | kind) ? -ENOMEM : 0;
 }
 
 /* Previous row with @r's key at or after @j (within the look-ahead), or SIZE_MAX. */
@@ -263,30 +261,6 @@ static int copy_rows(struct rec_cur *c, struct snapshot *s, const struct snapsho
 	return 0;
 }
 
-/* r->total = @pt (of @prev) + r->interval, buckets appended to @s. */
-static int sum_total(struct rec_cur *c, struct snapshot *s, struct snap_sys_row *r,
-		     const struct snapshot *prev, const struct snap_hist *pt)
-{
-	const struct snap_hist *iv = &r->interval;
-	struct snap_hist h = *pt;
-	size_t n;
-
-	if (snapshot_reserve_buckets(s, (size_t)pt->n + iv->n))
-		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
-	n = merge_buckets(snap_hist_buckets(prev, pt), pt->n, snap_hist_buckets(s, iv), iv->n,
-			  &s->buckets[s->n_buckets]);
-	h.count += iv->count;
-	h.errors += iv->errors;
-	h.timed += iv->timed;
-	h.sum_ns += iv->sum_ns;
-	h.max_ns = max_u64(pt->max_ns, iv->max_ns);
-	h.first = (uint32_t)s->n_buckets;
-	h.n = (uint32_t)n;
-	s->n_buckets += n;
-	r->total = h;	/* parts: set by the caller */
-	return 0;
-}
-
 static int get_changed(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 		       const struct snap_sys_row *pr, uint64_t bits, bool parts)
 {
@@ -303,27 +277,20 @@ static int get_changed(struct rec_cur *c, struct snapshot *s, const struct snaps
 		return ret;
 	/* the key was matched with the wait flag: it stays the previous row's */
 	r->wait = pr->wait;
-	ret = bits & DT_TOTAL_SUM ? sum_total(c, s, r, prev, &pr->total) :
-				    rec_tick_get_hist(c, s, &r->total);
-	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
-	if (!ret && (bits & DT_CGROUP))
-		ret = rec_get_u64(c, &r->cgroup_id);
+	ret = rec_delta_get_total(c, s, r, prev, pr, bits);
 	if (ret || !parts)
 		return ret;
-	ret = get_parts(c, &r->interval);
-	if (!ret && (bits & DT_PARTS_SUM))
-		for (int p = 0; p < ABI_PARTS; p++)
-			r->total.part_ns[p] = pr->total.part_ns[p] + r->interval.part_ns[p];
-	else if (!ret)
-		ret = get_parts(c, &r->total);
-	return ret;
+	return get_parts(c, &r->interval) ?: rec_delta_get_total_parts(c, r, pr, bits);
 }
 
-static int get_new(struct rec_cur *c, struct snapshot *s, bool parts)
+static int get_new(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+		   uint64_t bits, bool parts)
 {
 	struct snap_sys_row *r = add_row(c, s);
 	int ret;
 
+	(void)prev;	/* a format-4/5 NEW row is whole, its bits 0 */
+	(void)bits;
 	if (!r)
 		return -ENOMEM;
 	ret = rec_get_u32(c, &r->pid, "pid") ?: rec_get_u32(c, &r->nr, "syscall number") ?:
@@ -336,46 +303,64 @@ static int get_new(struct rec_cur *c, struct snapshot *s, bool parts)
 	return ret;
 }
 
-int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
-		       size_t n_rows)
+int rec_delta_walk(struct rec_cur *col, struct snapshot *s, const struct snapshot *prev,
+		   size_t n_rows, bool parts, const struct rec_delta_rows *f)
 {
+	struct rec_cur *o = &col[0];
 	size_t j = 0;
-	uint64_t on = 0;
-	int ret = rec_get_max(c, 1, &on, "breakdown flag");
+	int ret = 0;
 
 	while (!ret && s->n_sys < n_rows) {
-		size_t at = c->off;
+		size_t at = o->off;
 		uint64_t op = 0, arg;
 
-		ret = rec_get_u64(c, &op);
+		ret = rec_get_u64(o, &op);
 		if (ret)
 			break;
 		arg = op >> 2;
 		switch (op & 3) {
 		case DT_COPY:
-		case DT_SKIP:
-			if (!arg || arg > prev->n_sys - j ||
-			    ((op & 3) == DT_COPY && arg > n_rows - s->n_sys))
-				return rec_fail_at(c->e, c->base + at, -EINVAL,
+			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
 						   "delta row count %llu out of range",
 						   (unsigned long long)arg);
-			if ((op & 3) == DT_COPY)
-				ret = copy_rows(c, s, prev, j, (size_t)arg);
+			ret = copy_rows(o, s, prev, j, (size_t)arg);
 			j += (size_t)arg;
 			break;
+		case DT_SKIP:	/* DT_JUMP from format 5 on */
+			if (!f->jump && (!arg || arg > prev->n_sys - j))
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row count %llu out of range",
+						   (unsigned long long)arg);
+			if (f->jump && (!arg || rec_unzz(j, arg) >= prev->n_sys))
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
+						   "delta row jump out of range");
+			j = f->jump ? (size_t)rec_unzz(j, arg) : j + (size_t)arg;
+			break;
 		case DT_CHANGED:
-			if (j >= prev->n_sys || arg > (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM))
-				return rec_fail_at(c->e, c->base + at, -EINVAL,
+			if (j >= prev->n_sys || arg > DT_BITS)
+				return rec_fail_at(o->e, o->base + at, -EINVAL,
 						   "delta row change without a previous row");
-			ret = get_changed(c, s, prev, &prev->sys[j++], arg, on);
+			ret = f->get_changed(col, s, prev, &prev->sys[j++], arg, parts);
 			break;
 		default:
-			ret = arg ? rec_fail_at(c->e, c->base + at, -EINVAL, "bad delta row op") :
-				    get_new(c, s, on);
+			ret = arg > f->new_bits ? rec_fail_at(o->e, o->base + at, -EINVAL,
+							      "bad delta row op") :
+						  f->get_new(col, s, prev, arg, parts);
 			break;
 		}
 	}
 	return ret;
+}
+
+int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
+		       size_t n_rows)
+{
+	static const struct rec_delta_rows fmt4 = { get_changed, get_new, false, 0 };
+	uint64_t on = 0;
+
+	return rec_get_max(c, 1, &on, "breakdown flag") ?:
+	       rec_delta_walk(c, s, prev, n_rows, on, &fmt4);
 }
 
 /*
@@ -402,18 +387,6 @@ int rec_delta_get_rows(struct rec_cur *c, struct snapshot *s, const struct snaps
  */
 enum { DC_OPS, DC_FLAGS, DC_COUNTS, DC_BKT, DC_SUM, DC_MAX, DC_TOT, DC_PARTS, DC_NR };
 
-static uint64_t zz(uint64_t a, uint64_t b)
-{
-	int64_t d = (int64_t)(a - b);
-
-	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-}
-
-static uint64_t unzz(uint64_t b, uint64_t v)
-{
-	return b + ((v >> 1) ^ -(v & 1));
-}
-
 static uint32_t first_slot(const struct snapshot *s, const struct snap_hist *h)
 {
 	return h->n ? snap_hist_buckets(s, h)[0].slot : 0;
@@ -439,7 +412,7 @@ static int put_changed5(struct rec_buf *col, const struct snapshot *s,
 		return -ENOMEM;
 	for (uint32_t i = 0; i < h->n; i++) {
 		uint64_t v = i ? bk[i].slot - bk[i - 1].slot - 1 :
-				 zz(bk[0].slot, first_slot(prev, &pr->interval));
+				 rec_zz(bk[0].slot, first_slot(prev, &pr->interval));
 
 		if (rec_put_u64(&col[DC_BKT], v) || rec_put_u64(&col[DC_BKT], bk[i].count))
 			return -ENOMEM;
@@ -447,11 +420,11 @@ static int put_changed5(struct rec_buf *col, const struct snapshot *s,
 		lo += bk[i].count * hist_slot_lower_ns(bk[i].slot);
 		top = hist_slot_lower_ns(bk[i].slot);
 	}
-	if (rec_put_u64(&col[DC_COUNTS], zz(h->timed, timed)) ||
-	    rec_put_u64(&col[DC_COUNTS], zz(h->count, h->timed)) ||
-	    rec_put_u64(&col[DC_COUNTS], zz(h->errors, pr->interval.errors)) ||
-	    rec_put_u64(&col[DC_SUM], zz(h->sum_ns, lo)) ||
-	    rec_put_u64(&col[DC_MAX], zz(h->max_ns, top)))
+	if (rec_put_u64(&col[DC_COUNTS], rec_zz(h->timed, timed)) ||
+	    rec_put_u64(&col[DC_COUNTS], rec_zz(h->count, h->timed)) ||
+	    rec_put_u64(&col[DC_COUNTS], rec_zz(h->errors, pr->interval.errors)) ||
+	    rec_put_u64(&col[DC_SUM], rec_zz(h->sum_ns, lo)) ||
+	    rec_put_u64(&col[DC_MAX], rec_zz(h->max_ns, top)))
 		return -ENOMEM;
 	if (!(bits & DT_TOTAL_SUM) && rec_tick_put_hist(&col[DC_TOT], s, &r->total))
 		return -ENOMEM;
@@ -467,7 +440,7 @@ static int put_changed5(struct rec_buf *col, const struct snapshot *s,
 
 		for (int p = 1; p < ABI_PARTS; p++)
 			rest -= h->part_ns[p];
-		if (rec_put_u64(&col[DC_PARTS], zz(rest, h->part_ns[0])))
+		if (rec_put_u64(&col[DC_PARTS], rec_zz(rest, h->part_ns[0])))
 			return -ENOMEM;
 	}
 	return bits & DT_PARTS_SUM ? 0 : put_parts(&col[DC_PARTS], &r->total);
@@ -508,11 +481,10 @@ static bool prev_eq(const void *ctx, size_t i, const void *key)
  * zz(k - j), the cursor to previous row k (rows reorder between ticks; a
  * SKIP could only go forward). Then COPY and CHANGED go on from there.
  */
-#define DT_JUMP DT_SKIP
-
-int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+int rec_delta_put_ops(struct rec_buf *col, const struct snapshot *s, const struct snapshot *prev,
+		      const struct rec_delta_put *f)
 {
-	struct rec_buf col[DC_NR] = { 0 };
+	struct rec_buf *o = &col[0];
 	struct rec_match m;
 	size_t j = 0, copy = 0;
 	int ret = 0;
@@ -523,43 +495,51 @@ int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struc
 		struct key5 key = { s, r };
 		size_t k = j < prev->n_sys && prev_eq(prev, j, &key) ? j :
 			   rec_match_find(&m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
+		bool same = k != SIZE_MAX && rec_delta_unchanged(s, r, prev, &prev->sys[k]);
 
-		if (k == j && r->exited == prev->sys[k].exited &&
-		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
-		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
+		if (k == j && same) {
 			copy++;
 			j++;
 			continue;
 		}
 		if (copy)
-			ret = put_op(&col[DC_OPS], DT_COPY, copy);
+			ret = put_op(o, DT_COPY, copy);
 		copy = 0;
 		if (ret)
 			break;
 		if (k == SIZE_MAX) {
-			ret = put_new(&col[DC_OPS], s, r);
+			ret = f->put_new(col, s, r, prev);
 			continue;
 		}
 		if (k != j)
-			ret = put_op(&col[DC_OPS], DT_JUMP, zz(k, j));
-		if (!ret && k != j && r->exited == prev->sys[k].exited &&
-		    same_hist(s, &r->interval, prev, &prev->sys[k].interval) &&
-		    same_hist(s, &r->total, prev, &prev->sys[k].total)) {
-			copy = 1;	/* moved but unchanged */
-			j = k + 1;
-			continue;
-		}
+			ret = put_op(o, DT_JUMP, rec_zz(k, j));
 		j = k + 1;
-		ret = ret ?: put_changed5(col, s, r, prev, &prev->sys[k]);
+		if (same)
+			copy = 1;	/* moved but unchanged */
+		else
+			ret = ret ?: f->put_changed(col, s, r, prev, &prev->sys[k]);
 	}
 	rec_match_free(&m);
 	if (!ret && copy)
-		ret = put_op(&col[DC_OPS], DT_COPY, copy);
-	if (!ret && (rec_put_u64(b, s->breakdown) || rec_put_u64(b, DC_NR)))
+		ret = put_op(o, DT_COPY, copy);
+	return ret;
+}
+
+static int put_new5(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		    const struct snapshot *prev)
+{
+	(void)prev;	/* a NEW row is whole in DC_OPS */
+	return put_new(&col[DC_OPS], s, r);
+}
+
+int rec_delta5_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
+{
+	static const struct rec_delta_put fmt5 = { put_changed5, put_new5 };
+	struct rec_buf col[DC_NR] = { 0 };
+	int ret = rec_delta_put_ops(col, s, prev, &fmt5);
+
+	if (!ret && (rec_put_u64(b, s->breakdown) || rec_cols_put(b, col, DC_NR)))
 		ret = -ENOMEM;
-	for (int c = 0; !ret && c < DC_NR; c++)
-		if (rec_put_u64(b, col[c].len) || rec_put_bytes(b, col[c].data, col[c].len))
-			ret = -ENOMEM;
 	for (int c = 0; c < DC_NR; c++)
 		rec_buf_free(&col[c]);
 	return ret;
@@ -600,7 +580,7 @@ static int get_changed5(struct rec_cur *col, struct snapshot *s, const struct sn
 		ret = rec_get_u64(c, &v) ?: rec_get_u64(c, &count);
 		if (ret)
 			return ret;
-		slot = i ? slot + 1 + v : unzz(first_slot(prev, &pr->interval), v);
+		slot = i ? slot + 1 + v : rec_unzz(first_slot(prev, &pr->interval), v);
 		if (slot >= ABI_HIST_SLOTS || (i && v >= ABI_HIST_SLOTS))
 			return rec_fail_at(c->e, c->base + at, -EINVAL,
 					   "histogram slot out of range (max %u)", ABI_HIST_SLOTS - 1);
@@ -616,22 +596,18 @@ static int get_changed5(struct rec_cur *col, struct snapshot *s, const struct sn
 	h->n = (uint32_t)nnz;
 	s->n_buckets += nnz;
 	ret = rec_get_u64(&col[DC_COUNTS], &v);
-	h->timed = unzz(timed, v);
+	h->timed = rec_unzz(timed, v);
 	ret = ret ?: rec_get_u64(&col[DC_COUNTS], &v);
-	h->count = unzz(h->timed, v);
+	h->count = rec_unzz(h->timed, v);
 	ret = ret ?: rec_get_u64(&col[DC_COUNTS], &v);
-	h->errors = unzz(pr->interval.errors, v);
+	h->errors = rec_unzz(pr->interval.errors, v);
 	ret = ret ?: rec_get_u64(&col[DC_SUM], &v);
-	h->sum_ns = unzz(lo, v);
+	h->sum_ns = rec_unzz(lo, v);
 	ret = ret ?: rec_get_u64(&col[DC_MAX], &v);
-	h->max_ns = unzz(top, v);
+	h->max_ns = rec_unzz(top, v);
 	if (ret)
 		return ret;
-	ret = bits & DT_TOTAL_SUM ? sum_total(&col[DC_TOT], s, r, prev, &pr->total) :
-				    rec_tick_get_hist(&col[DC_TOT], s, &r->total);
-	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
-	if (!ret && (bits & DT_CGROUP))
-		ret = rec_get_u64(&col[DC_TOT], &r->cgroup_id);
+	ret = rec_delta_get_total(&col[DC_TOT], s, r, prev, pr, bits);
 	if (ret || !parts)
 		return ret;
 	{
@@ -643,21 +619,16 @@ static int get_changed5(struct rec_cur *col, struct snapshot *s, const struct sn
 		}
 		ret = ret ?: rec_get_u64(&col[DC_PARTS], &v);
 		/* rest - on-CPU was written: on-CPU = rest - that */
-		h->part_ns[0] = rest - unzz(0, v);
+		h->part_ns[0] = rest - rec_unzz(0, v);
 	}
-	if (!ret && (bits & DT_PARTS_SUM))
-		for (int p = 0; p < ABI_PARTS; p++)
-			r->total.part_ns[p] = pr->total.part_ns[p] + h->part_ns[p];
-	else if (!ret)
-		ret = get_parts(&col[DC_PARTS], &r->total);
-	return ret;
+	return ret ?: rec_delta_get_total_parts(&col[DC_PARTS], r, pr, bits);
 }
 
 int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 			size_t n_rows)
 {
+	static const struct rec_delta_rows fmt5 = { get_changed5, get_new, true, 0 };
 	struct rec_cur col[DC_NR];
-	size_t j = 0;
 	uint64_t on = 0, n_col = 0;
 	int ret = rec_get_max(c, 1, &on, "breakdown flag") ?:
 		  rec_get_max(c, DC_NR, &n_col, "number of row columns");
@@ -665,63 +636,9 @@ int rec_delta5_get_rows(struct rec_cur *c, struct snapshot *s, const struct snap
 	if (!ret && n_col != DC_NR)
 		return rec_fail_at(c->e, c->base + c->off - 1, -EINVAL,
 				   "%llu row columns, not %d", (unsigned long long)n_col, DC_NR);
-	for (int k = 0; !ret && k < DC_NR; k++) {
-		size_t at = c->off;
-		uint64_t len = 0;
-
-		ret = rec_get_u64(c, &len);
-		if (!ret && len > c->n - c->off)
-			return rec_fail_at(c->e, c->base + at, -EINVAL,
-					   "row column length %llu larger than the record",
-					   (unsigned long long)len);
-		if (ret)
-			break;
-		col[k] = (struct rec_cur){ .p = c->p + c->off, .n = (size_t)len, .e = c->e,
-					   .base = c->base + c->off };
-		c->off += (size_t)len;
-	}
-	while (!ret && s->n_sys < n_rows) {
-		struct rec_cur *o = &col[DC_OPS];
-		size_t at = o->off;
-		uint64_t op = 0, arg;
-
-		ret = rec_get_u64(o, &op);
-		if (ret)
-			break;
-		arg = op >> 2;
-		switch (op & 3) {
-		case DT_COPY:
-			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row count %llu out of range",
-						   (unsigned long long)arg);
-			ret = copy_rows(o, s, prev, j, (size_t)arg);
-			j += (size_t)arg;
-			break;
-		case DT_JUMP:
-			if (!arg || unzz(j, arg) >= prev->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row jump out of range");
-			j = (size_t)unzz(j, arg);
-			break;
-		case DT_CHANGED:
-			if (j >= prev->n_sys || arg > (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM))
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row change without a previous row");
-			ret = get_changed5(col, s, prev, &prev->sys[j++], arg, on);
-			break;
-		default:
-			ret = arg ? rec_fail_at(o->e, o->base + at, -EINVAL, "bad delta row op") :
-				    get_new(o, s, on);
-			break;
-		}
-	}
-	for (int k = 0; !ret && k < DC_NR; k++)
-		if (col[k].off != col[k].n)
-			ret = rec_fail_at(c->e, col[k].base + col[k].off, -EINVAL,
-					  "%zu trailing bytes in row column %d",
-					  col[k].n - col[k].off, k);
-	return ret;
+	ret = ret ?: rec_cols_get_lens(c, col, DC_NR, "row column") ?:
+	      rec_delta_walk(col, s, prev, n_rows, on, &fmt5);
+	return ret ?: rec_cols_done(c, col, DC_NR, "row column");
 }
 
 /* --- shared with format 6 (rec_delta6.c) -------------------------------- */
@@ -775,16 +692,25 @@ int rec_delta_copy_rows(struct rec_cur *c, struct snapshot *s, const struct snap
 	return copy_rows(c, s, prev, j, n);
 }
 
-int rec_delta_match_build(struct rec_match *m, const struct snapshot *prev)
+int rec_delta_get_total(struct rec_cur *c, struct snapshot *s, struct snap_sys_row *r,
+			const struct snapshot *prev, const struct snap_sys_row *pr, uint64_t bits)
 {
-	return rec_match_build(m, prev->n_sys, prev_hash, prev);
+	int ret = bits & DT_TOTAL_SUM ?
+		  rec_delta_add_hist(c, s, &r->total, prev, &pr->total, &r->interval) :
+		  rec_tick_get_hist(c, s, &r->total);
+
+	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
+	if (!ret && (bits & DT_CGROUP))
+		ret = rec_get_u64(c, &r->cgroup_id);
+	return ret;
 }
 
-size_t rec_delta_match_find(const struct rec_match *m, const struct snapshot *prev,
-			    size_t j, const struct snapshot *s, const struct snap_sys_row *r)
+int rec_delta_get_total_parts(struct rec_cur *c, struct snap_sys_row *r,
+			      const struct snap_sys_row *pr, uint64_t bits)
 {
-	struct key5 key = { s, r };
-
-	return j < prev->n_sys && prev_eq(prev, j, &key) ? j :
-	       rec_match_find(m, key_hash(r, cgid(s, r)), prev_eq, prev, &key);
+	if (!(bits & DT_PARTS_SUM))
+		return get_parts(c, &r->total);
+	for (int p = 0; p < ABI_PARTS; p++)
+		r->total.part_ns[p] = pr->total.part_ns[p] + r->interval.part_ns[p];
+	return 0;
 }

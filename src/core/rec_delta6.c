@@ -28,12 +28,6 @@
 #include "core/rec_histcol.h"
 #include "core/rec_sections.h"
 
-enum { DT_COPY = 0, DT_JUMP = 1, DT_CHANGED = 2, DT_NEW = 3 };
-#define DT_TOTAL_SUM 1u
-#define DT_CGROUP 2u
-#define DT_PARTS_SUM 4u
-#define DT_BITS (DT_TOTAL_SUM | DT_CGROUP | DT_PARTS_SUM)
-
 enum { D6_OPS, D6_KEYS, D6_FLAGS, D6_HIST, D6_TOT = D6_HIST + HC_NR, D6_PARTS, D6_NR };
 
 /* What a new row is predicted from: nothing yet. */
@@ -88,11 +82,6 @@ static int put_fields(struct rec_buf *col, const struct snapshot *s, const struc
 	return 0;
 }
 
-static int put_op(struct rec_buf *b, unsigned int kind, uint64_t arg)
-{
-	return rec_put_u64(b, arg << 2 | kind) ? -ENOMEM : 0;
-}
-
 static int put_new(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
 		   const struct snapshot *prev)
 {
@@ -112,55 +101,26 @@ static int put_new(struct rec_buf *col, const struct snapshot *s, const struct s
 	return 0;
 }
 
+/* The op first, its bits patched in once the fields have chosen them. */
+static int put_changed(struct rec_buf *col, const struct snapshot *s, const struct snap_sys_row *r,
+		       const struct snapshot *prev, const struct snap_sys_row *pr)
+{
+	struct rec_buf *o = &col[D6_OPS];
+	size_t at = o->len;
+	unsigned int bits = 0;
+
+	if (rec_put_u64(o, DT_CHANGED) || put_fields(col, s, r, prev, pr, &bits))
+		return -ENOMEM;
+	o->data[at] = (uint8_t)(bits << 2 | DT_CHANGED);	/* bits < 32: one varint byte */
+	return 0;
+}
+
 int rec_delta6_put_rows(struct rec_buf *b, const struct snapshot *s, const struct snapshot *prev)
 {
+	static const struct rec_delta_put fmt6 = { put_changed, put_new };
 	struct rec_buf col[D6_NR] = { 0 };
-	struct rec_match m;
-	size_t j = 0, copy = 0;
-	int ret = 0;
+	int ret = rec_delta_put_ops(col, s, prev, &fmt6);
 
-	rec_delta_match_build(&m, prev);	/* no memory: all rows NEW */
-	for (size_t i = 0; !ret && i < s->n_sys; i++) {
-		const struct snap_sys_row *r = &s->sys[i];
-		size_t k = rec_delta_match_find(&m, prev, j, s, r);
-		bool same = k != SIZE_MAX && rec_delta_unchanged(s, r, prev, &prev->sys[k]);
-		unsigned int bits = 0;
-
-		if (k == j && same) {
-			copy++;
-			j++;
-			continue;
-		}
-		if (copy)
-			ret = put_op(&col[D6_OPS], DT_COPY, copy);
-		copy = 0;
-		if (ret)
-			break;
-		if (k == SIZE_MAX) {
-			ret = put_new(col, s, r, prev);
-			continue;
-		}
-		if (k != j)
-			ret = put_op(&col[D6_OPS], DT_JUMP, rec_zz(k, j));
-		j = k + 1;
-		if (same) {
-			copy = 1;	/* moved but unchanged */
-			continue;
-		}
-		/* the fields first: the op carries the bits they chose */
-		{
-			struct rec_buf *o = &col[D6_OPS];
-			size_t at = o->len;
-
-			ret = ret ?: rec_put_u64(o, DT_CHANGED) ? -ENOMEM :
-			      put_fields(col, s, r, prev, &prev->sys[k], &bits);
-			if (!ret)
-				o->data[at] = (uint8_t)(bits << 2 | DT_CHANGED);
-		}
-	}
-	rec_match_free(&m);
-	if (!ret && copy)
-		ret = put_op(&col[D6_OPS], DT_COPY, copy);
 	if (!ret && (rec_put_u64(b, s->breakdown) || rec_cols_put(b, col, D6_NR)))
 		ret = -ENOMEM;
 	for (int c = 0; c < D6_NR; c++)
@@ -189,13 +149,8 @@ static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_r
 				   "row flags change the wait flag of a matched row");
 	r->exited = v & REC_ROW_EXITED;
 	r->wait = v & REC_ROW_WAIT;
-	ret = bits & DT_TOTAL_SUM ? rec_delta_add_hist(&col[D6_TOT], s, &r->total, prev,
-						       &pr->total, h) :
-				    rec_tick_get_hist(&col[D6_TOT], s, &r->total);
-	memset(r->total.part_ns, 0, sizeof(r->total.part_ns));
 	r->cgroup_id = pr->cgroup_id;
-	if (!ret && (bits & DT_CGROUP))
-		ret = rec_get_u64(&col[D6_TOT], &r->cgroup_id);
+	ret = rec_delta_get_total(&col[D6_TOT], s, r, prev, pr, bits);
 	if (ret || !parts)
 		return ret;
 	rest = h->sum_ns;
@@ -207,13 +162,7 @@ static int get_fields(struct rec_cur *col, struct snapshot *s, struct snap_sys_r
 	ret = ret ?: rec_get_u64(&col[D6_PARTS], &v);
 	/* zz(rest, on-CPU) was written: on-CPU = rest - unzigzag(v) */
 	h->part_ns[0] = rest - rec_unzz(0, v);
-	for (int p = 0; !ret && p < ABI_PARTS; p++) {
-		if (bits & DT_PARTS_SUM)
-			r->total.part_ns[p] = pr->total.part_ns[p] + h->part_ns[p];
-		else
-			ret = rec_get_u64(&col[D6_PARTS], &r->total.part_ns[p]);
-	}
-	return ret;
+	return ret ?: rec_delta_get_total_parts(&col[D6_PARTS], r, pr, bits);
 }
 
 static struct snap_sys_row *add_row(struct rec_cur *c, struct snapshot *s)
@@ -255,47 +204,11 @@ static int get_new(struct rec_cur *col, struct snapshot *s, const struct snapsho
 int rec_delta6_get_rows(struct rec_cur *c, struct snapshot *s, const struct snapshot *prev,
 			size_t n_rows)
 {
+	static const struct rec_delta_rows fmt6 = { get_changed, get_new, true, DT_BITS };
 	struct rec_cur col[D6_NR];
-	struct rec_cur *o = &col[D6_OPS];
-	size_t j = 0;
 	uint64_t on = 0;
-	int ret = rec_get_max(c, 1, &on, "breakdown flag") ?: rec_cols_get(c, col, D6_NR);
 
-	while (!ret && s->n_sys < n_rows) {
-		size_t at = o->off;
-		uint64_t op = 0, arg;
-
-		ret = rec_get_u64(o, &op);
-		if (ret)
-			break;
-		arg = op >> 2;
-		switch (op & 3) {
-		case DT_COPY:
-			if (!arg || arg > prev->n_sys - j || arg > n_rows - s->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row count %llu out of range",
-						   (unsigned long long)arg);
-			ret = rec_delta_copy_rows(o, s, prev, j, (size_t)arg);
-			j += (size_t)arg;
-			break;
-		case DT_JUMP:
-			if (!arg || rec_unzz(j, arg) >= prev->n_sys)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row jump out of range");
-			j = (size_t)rec_unzz(j, arg);
-			break;
-		case DT_CHANGED:
-			if (j >= prev->n_sys || arg > DT_BITS)
-				return rec_fail_at(o->e, o->base + at, -EINVAL,
-						   "delta row change without a previous row");
-			ret = get_changed(col, s, prev, &prev->sys[j++], arg, on);
-			break;
-		default:
-			ret = arg > DT_BITS ? rec_fail_at(o->e, o->base + at, -EINVAL,
-							  "bad delta row op") :
-					      get_new(col, s, prev, arg, on);
-			break;
-		}
-	}
-	return ret ?: rec_cols_done(c, col, D6_NR);
+	return rec_get_max(c, 1, &on, "breakdown flag") ?: rec_cols_get(c, col, D6_NR) ?:
+	       rec_delta_walk(col, s, prev, n_rows, on, &fmt6) ?:
+	       rec_cols_done(c, col, D6_NR, "column");
 }

@@ -158,14 +158,21 @@ int rec_cols_get(struct rec_cur *c, struct rec_cur *col, size_t n)
 	if (!ret && n_col != n)
 		return rec_fail_at(c->e, c->base + at, -EINVAL, "%llu columns, not %zu",
 				   (unsigned long long)n_col, n);
+	return ret ?: rec_cols_get_lens(c, col, n, "column");
+}
+
+int rec_cols_get_lens(struct rec_cur *c, struct rec_cur *col, size_t n, const char *what)
+{
+	int ret = 0;
+
 	for (size_t k = 0; !ret && k < n; k++) {
+		size_t at = c->off;
 		uint64_t len = 0;
 
-		at = c->off;
 		ret = rec_get_u64(c, &len);
 		if (!ret && len > c->n - c->off)
 			return rec_fail_at(c->e, c->base + at, -EINVAL,
-					   "column length %llu larger than the record",
+					   "%s length %llu larger than the record", what,
 					   (unsigned long long)len);
 		if (ret)
 			break;
@@ -176,12 +183,12 @@ int rec_cols_get(struct rec_cur *c, struct rec_cur *col, size_t n)
 	return ret;
 }
 
-int rec_cols_done(struct rec_cur *c, const struct rec_cur *col, size_t n)
+int rec_cols_done(struct rec_cur *c, const struct rec_cur *col, size_t n, const char *what)
 {
 	for (size_t k = 0; k < n; k++)
 		if (col[k].off != col[k].n)
 			return rec_fail_at(c->e, col[k].base + col[k].off, -EINVAL,
-					   "%zu trailing bytes in column %zu", col[k].n - col[k].off,
-					   k);
+					   "%zu trailing bytes in %s %zu", col[k].n - col[k].off,
+					   what, k);
 	return 0;
 }

@@ -62,7 +62,9 @@ int rec_histcol_get(struct rec_cur *col, struct snapshot *s, struct snap_hist *h
 int rec_cols_put(struct rec_buf *b, const struct rec_buf *col, size_t n);
 /* Columns written by rec_cols_put: @n of them exactly, each a cursor into @c's bytes. */
 int rec_cols_get(struct rec_cur *c, struct rec_cur *col, size_t n);
-/* Every column read to its end, or -EINVAL. */
-int rec_cols_done(struct rec_cur *c, const struct rec_cur *col, size_t n);
+/* The same after the count (format 5 reads it its own way); @what names a column in errors. */
+int rec_cols_get_lens(struct rec_cur *c, struct rec_cur *col, size_t n, const char *what);
+/* Every column read to its end, or -EINVAL naming the @what at fault. */
+int rec_cols_done(struct rec_cur *c, const struct rec_cur *col, size_t n, const char *what);
 
 #endif

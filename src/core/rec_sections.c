@@ -58,15 +58,21 @@ static int put_fam_hists(struct rec_buf *b, const struct snapshot *s, enum snap_
 	return ret;
 }
 
-static int put_fam_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
-		       const struct snap_fam_row *r)
+/* A row's key, label and (if its family has one) detail. */
+static int put_fam_key(struct rec_buf *b, enum snap_family f, const struct snap_fam_row *r)
 {
 	if (rec_put_u64(b, r->key.tgid) || rec_put_u64(b, r->key.a) ||
 	    rec_put_u64(b, r->key.b) || rec_put_str(b, r->key.comm, ABI_COMM_LEN) ||
 	    rec_put_str(b, r->label, SNAP_LABEL_LEN) ||
 	    (family_get(f)->has_detail && rec_put_str(b, r->detail, SNAP_LABEL_LEN)))
 		return -ENOMEM;
-	return put_fam_hists(b, s, f, r);
+	return 0;
+}
+
+static int put_fam_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+		       const struct snap_fam_row *r)
+{
+	return put_fam_key(b, f, r) ?: put_fam_hists(b, s, f, r);
 }
 
 static int put_family(struct rec_buf *b, const struct snapshot *s, enum snap_family f)
@@ -127,13 +133,6 @@ static bool fam_same_row(const struct snapshot *s, const struct snap_fam_row *a,
 	return true;
 }
 
-static uint64_t zz(uint64_t a, uint64_t b)
-{
-	int64_t d = (int64_t)(a - b);
-
-	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-}
-
 static uint64_t fam_hash(const struct snap_fam_row *r)
 {
 	uint64_t c = 0, l = 0;
@@ -154,14 +153,24 @@ static bool fam_prev_eq(const void *ctx, size_t i, const void *key)
 	return fam_same_key(&((const struct snap_table *)ctx)->rows[i], key);
 }
 
-static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
-			 const struct snapshot *prev)
+/* How a format writes a changed or new (kind FD_NEW, @pr an empty row) row's op and fields. */
+typedef int (*fam_put_row_fn)(struct rec_buf *col, const struct snapshot *s,
+			      enum snap_family f, const struct snap_fam_row *r,
+			      const struct snapshot *prev, const struct snap_fam_row *pr,
+			      unsigned int kind);
+
+static const struct snap_fam_row empty_fam;
+
+/* Table @f's rows as FD_* ops against @prev's into @col[0], changed and new ones by @put_row. */
+static int put_fam_ops(struct rec_buf *col, const struct snapshot *s, enum snap_family f,
+		       const struct snapshot *prev, fam_put_row_fn put_row)
 {
 	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
 	unsigned int np = family_get(f)->n_parts;
+	struct rec_buf *o = &col[0];
 	struct rec_match m;
 	size_t j = 0, copy = 0;
-	int ret = put_fam_head(b, s, f);
+	int ret = 0;
 
 	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
 	for (size_t i = 0; !ret && i < t->n; i++) {
@@ -175,25 +184,43 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
 			j++;
 			continue;
 		}
-		if (copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+		if (copy && rec_put_u64(o, (uint64_t)copy << 2 | FD_COPY))
 			ret = -ENOMEM;
 		copy = 0;
 		if (ret || k == SIZE_MAX) {
-			ret = ret ?: rec_put_u64(b, FD_NEW) ? -ENOMEM : put_fam_row(b, s, f, r);
+			ret = ret ?: put_row(col, s, f, r, prev, &empty_fam, FD_NEW);
 			continue;
 		}
-		if (k != j && rec_put_u64(b, zz(k, j) << 2 | FD_JUMP))
+		if (k != j && rec_put_u64(o, rec_zz(k, j) << 2 | FD_JUMP))
 			ret = -ENOMEM;
 		j = k + 1;
 		if (same)
 			copy = 1;
 		else
-			ret = ret ?: rec_put_u64(b, FD_CHANGED) ? -ENOMEM : put_fam_hists(b, s, f, r);
+			ret = ret ?: put_row(col, s, f, r, prev, &pt->rows[k], FD_CHANGED);
 	}
 	rec_match_free(&m);
-	if (!ret && copy && rec_put_u64(b, (uint64_t)copy << 2 | FD_COPY))
+	if (!ret && copy && rec_put_u64(o, (uint64_t)copy << 2 | FD_COPY))
 		ret = -ENOMEM;
 	return ret;
+}
+
+/* REC_SEC_FAM_DELTA: a new row whole, a changed one's histograms whole. */
+static int put_fam5_row(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			const struct snap_fam_row *r, const struct snapshot *prev,
+			const struct snap_fam_row *pr, unsigned int kind)
+{
+	(void)prev;
+	(void)pr;
+	if (rec_put_u64(b, kind))
+		return -ENOMEM;
+	return kind == FD_NEW ? put_fam_row(b, s, f, r) : put_fam_hists(b, s, f, r);
+}
+
+static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
+			 const struct snapshot *prev)
+{
+	return put_fam_head(b, s, f) ?: put_fam_ops(b, s, f, prev, put_fam5_row);
 }
 
 /*
@@ -209,8 +236,6 @@ static int put_fam_delta(struct rec_buf *b, const struct snapshot *s, enum snap_
  */
 #define FS_TOTAL_SUM 1u
 enum { FC_OPS, FC_HIST, FC_TOT = FC_HIST + HC_NR, FC_NR };
-
-static const struct snap_fam_row empty_fam;
 
 static bool fam_totals_sum(const struct snapshot *s, const struct snap_fam_row *r,
 			   const struct snapshot *prev, const struct snap_fam_row *pr,
@@ -234,12 +259,8 @@ static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap
 	struct rec_buf *o = &col[FC_OPS];
 	int ret = 0;
 
-	if (rec_put_u64(o, (sum ? FS_TOTAL_SUM : 0u) << 2 | kind))
-		return -ENOMEM;
-	if (kind == FD_NEW &&
-	    (rec_put_u64(o, r->key.tgid) || rec_put_u64(o, r->key.a) || rec_put_u64(o, r->key.b) ||
-	     rec_put_str(o, r->key.comm, ABI_COMM_LEN) || rec_put_str(o, r->label, SNAP_LABEL_LEN) ||
-	     (family_get(f)->has_detail && rec_put_str(o, r->detail, SNAP_LABEL_LEN))))
+	if (rec_put_u64(o, (sum ? FS_TOTAL_SUM : 0u) << 2 | kind) ||
+	    (kind == FD_NEW && put_fam_key(o, f, r)))
 		return -ENOMEM;
 	/* in a keyframe's order (interval, total, then per part both), so the buckets are too */
 	ret = rec_histcol_put(&col[FC_HIST], s, &r->interval, prev, &pr->interval) ?:
@@ -253,43 +274,9 @@ static int put_fam6_row(struct rec_buf *col, const struct snapshot *s, enum snap
 static int put_fam_delta6(struct rec_buf *b, const struct snapshot *s, enum snap_family f,
 			  const struct snapshot *prev)
 {
-	const struct snap_table *t = &s->fam[f], *pt = &prev->fam[f];
-	unsigned int np = family_get(f)->n_parts;
 	struct rec_buf col[FC_NR] = { 0 };
-	struct rec_match m;
-	size_t j = 0, copy = 0;
-	int ret = put_fam_head(b, s, f);
+	int ret = put_fam_head(b, s, f) ?: put_fam_ops(col, s, f, prev, put_fam6_row);
 
-	rec_match_build(&m, pt->n, fam_prev_hash, pt);	/* no memory: all rows NEW */
-	for (size_t i = 0; !ret && i < t->n; i++) {
-		const struct snap_fam_row *r = &t->rows[i];
-		size_t k = j < pt->n && fam_same_key(&pt->rows[j], r) ? j :
-			   rec_match_find(&m, fam_hash(r), fam_prev_eq, pt, r);
-		bool same = k != SIZE_MAX && fam_same_row(s, r, prev, &pt->rows[k], np);
-
-		if (k == j && same) {
-			copy++;
-			j++;
-			continue;
-		}
-		if (copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
-			ret = -ENOMEM;
-		copy = 0;
-		if (ret || k == SIZE_MAX) {
-			ret = ret ?: put_fam6_row(col, s, f, r, prev, &empty_fam, FD_NEW);
-			continue;
-		}
-		if (k != j && rec_put_u64(&col[FC_OPS], zz(k, j) << 2 | FD_JUMP))
-			ret = -ENOMEM;
-		j = k + 1;
-		if (same)
-			copy = 1;
-		else
-			ret = ret ?: put_fam6_row(col, s, f, r, prev, &pt->rows[k], FD_CHANGED);
-	}
-	rec_match_free(&m);
-	if (!ret && copy && rec_put_u64(&col[FC_OPS], (uint64_t)copy << 2 | FD_COPY))
-		ret = -ENOMEM;
 	if (!ret && rec_cols_put(b, col, FC_NR))
 		ret = -ENOMEM;
 	for (int c = 0; c < FC_NR; c++)
@@ -460,19 +447,24 @@ static int get_fam_hists(struct rec_cur *c, struct snapshot *s, struct snap_fam_
 	return ret;
 }
 
+/* put_fam_key's fields. */
+static int get_fam_key(struct rec_cur *c, enum snap_family f, struct snap_fam_row *r)
+{
+	return rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
+	       rec_get_u32(c, &r->key.b, "key field b") ?:
+	       rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
+	       rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
+	       (family_get(f)->has_detail ?
+		rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0);
+}
+
 static int get_fam_row(struct rec_cur *c, struct snapshot *s, enum snap_family f, size_t n_parts)
 {
 	struct snap_fam_row *r = snapshot_add_fam(s, f);
 
 	if (!r)
 		return rec_fail_at(c->e, c->base + c->off, -ENOMEM, "out of memory");
-	return rec_get_u32(c, &r->key.tgid, "pid") ?: rec_get_u32(c, &r->key.a, "key field a") ?:
-	       rec_get_u32(c, &r->key.b, "key field b") ?:
-	       rec_get_str(c, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
-	       rec_get_str(c, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
-	       (family_get(f)->has_detail ?
-		rec_get_str(c, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
-	       get_fam_hists(c, s, r, n_parts);
+	return get_fam_key(c, f, r) ?: get_fam_hists(c, s, r, n_parts);
 }
 
 /* Previous row @pr (of @prev) again: the key and label, with @hists its histograms or not. */
@@ -508,110 +500,31 @@ static struct snap_fam_row *again_fam_row(struct rec_cur *c, struct snapshot *s,
 	return oom ? NULL : r;
 }
 
-/* The rows of a REC_SEC_FAM_DELTA table (put_fam_delta) against @prev's. */
-static int get_fam_delta_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
-			      const struct snapshot *prev, size_t n, size_t n_parts)
+/*
+ * What differs between the ops of REC_SEC_FAM_DELTA and _DELTA6 tables:
+ * how a changed row (@r, previous row @pr's key set) and a new row are
+ * read from the columns @col (@col alone before format 6), and the FS_*
+ * bits their ops may carry.
+ */
+struct fam_delta_rows {
+	int (*get_changed)(struct rec_cur *col, struct snapshot *s, struct snap_fam_row *r,
+			   const struct snapshot *prev, const struct snap_fam_row *pr,
+			   size_t n_parts, uint64_t bits);
+	int (*get_new)(struct rec_cur *col, struct snapshot *s, enum snap_family f,
+		       const struct snapshot *prev, size_t n_parts, uint64_t bits);
+	uint64_t bits;
+};
+
+/* The ops in @col[0] until family table @f of @s has @n rows. */
+static int walk_fam_rows(struct rec_cur *col, struct snapshot *s, enum snap_family f,
+			 const struct snapshot *prev, size_t n, size_t n_parts,
+			 const struct fam_delta_rows *fmt)
 {
 	const struct snap_table *pt = &prev->fam[f];
+	struct rec_cur *o = &col[0];
 	size_t j = 0;
 	int ret = 0;
 
-	while (!ret && s->fam[f].n < n) {
-		size_t at = c->off;
-		uint64_t op = 0, arg;
-		struct snap_fam_row *r;
-
-		ret = rec_get_u64(c, &op);
-		if (ret)
-			break;
-		arg = op >> 2;
-		switch (op & 3) {
-		case FD_COPY:
-			if (!arg || arg > pt->n - j || arg > n - s->fam[f].n)
-				return rec_fail_at(c->e, c->base + at, -EINVAL,
-						   "delta family row count %llu out of range",
-						   (unsigned long long)arg);
-			for (size_t k = j; k < j + arg; k++)
-				if (!again_fam_row(c, s, f, prev, &pt->rows[k], true))
-					return -ENOMEM;
-			j += (size_t)arg;
-			break;
-		case FD_JUMP: {
-			uint64_t to = j + ((arg >> 1) ^ -(arg & 1));
-
-			if (!arg || to >= pt->n)
-				return rec_fail_at(c->e, c->base + at, -EINVAL,
-						   "delta family row jump out of range");
-			j = (size_t)to;
-			break;
-		}
-		case FD_CHANGED:
-			if (arg || j >= pt->n)
-				return rec_fail_at(c->e, c->base + at, -EINVAL,
-						   "delta family row change without a previous row");
-			r = again_fam_row(c, s, f, prev, &pt->rows[j++], false);
-			ret = r ? get_fam_hists(c, s, r, n_parts) : -ENOMEM;
-			break;
-		default:
-			ret = arg ? rec_fail_at(c->e, c->base + at, -EINVAL, "bad delta family op") :
-				    get_fam_row(c, s, f, n_parts);
-			break;
-		}
-	}
-	return ret;
-}
-
-/* Histograms of @r (put_fam6_row) against @pr (of @prev, or empty_fam). */
-static int get_fam6_hists(struct rec_cur *col, struct snapshot *s, struct snap_fam_row *r,
-			  const struct snapshot *prev, const struct snap_fam_row *pr,
-			  size_t n_parts, bool sum)
-{
-	int ret = rec_histcol_get(&col[FC_HIST], s, &r->interval, prev, &pr->interval);
-
-	if (!ret)
-		ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->total, prev, &pr->total,
-					       &r->interval) :
-			    rec_tick_get_hist(&col[FC_TOT], s, &r->total);
-	for (size_t p = 0; !ret && p < n_parts; p++) {
-		ret = rec_histcol_get(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
-		if (!ret)
-			ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->part_total[p], prev,
-						       &pr->part_total[p], &r->part[p]) :
-				    rec_tick_get_hist(&col[FC_TOT], s, &r->part_total[p]);
-	}
-	return ret;
-}
-
-static int get_fam6_new(struct rec_cur *col, struct snapshot *s, enum snap_family f,
-			const struct snapshot *prev, size_t n_parts, bool sum)
-{
-	struct rec_cur *o = &col[FC_OPS];
-	struct snap_fam_row *r = snapshot_add_fam(s, f);
-
-	if (!r)
-		return rec_fail_at(o->e, o->base + o->off, -ENOMEM, "out of memory");
-	return rec_get_u32(o, &r->key.tgid, "pid") ?: rec_get_u32(o, &r->key.a, "key field a") ?:
-	       rec_get_u32(o, &r->key.b, "key field b") ?:
-	       rec_get_str(o, r->key.comm, sizeof(r->key.comm), ABI_COMM_LEN, "process name") ?:
-	       rec_get_str(o, r->label, sizeof(r->label), SNAP_LABEL_LEN - 1, "row label") ?:
-	       (family_get(f)->has_detail ?
-		rec_get_str(o, r->detail, sizeof(r->detail), SNAP_LABEL_LEN - 1, "row detail") : 0) ?:
-	       get_fam6_hists(col, s, r, prev, &empty_fam, n_parts, sum);
-}
-
-/* The rows of a REC_SEC_FAM_DELTA6 table (put_fam_delta6) against @prev's. */
-static int get_fam_delta6_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
-			       const struct snapshot *prev, size_t n, size_t n_parts)
-{
-	const struct snap_table *pt = &prev->fam[f];
-	struct rec_cur col[FC_NR];
-	struct rec_cur *o = &col[FC_OPS];
-	size_t j = 0;
-	int ret = rec_cols_get(c, col, FC_NR);
-
-	if (!ret && n_parts > SNAP_FAM_PARTS)
-		return rec_fail_at(c->e, c->base, -EINVAL, "%zu parts in a family table (max %d)",
-				   n_parts, SNAP_FAM_PARTS);
 	while (!ret && s->fam[f].n < n) {
 		size_t at = o->off;
 		uint64_t op = 0, arg;
@@ -639,22 +552,98 @@ static int get_fam_delta6_rows(struct rec_cur *c, struct snapshot *s, enum snap_
 			j = (size_t)rec_unzz(j, arg);
 			break;
 		case FD_CHANGED:
-			if (arg > FS_TOTAL_SUM || j >= pt->n)
+			if (arg > fmt->bits || j >= pt->n)
 				return rec_fail_at(o->e, o->base + at, -EINVAL,
 						   "delta family row change without a previous row");
 			r = again_fam_row(o, s, f, prev, &pt->rows[j], false);
-			ret = r ? get_fam6_hists(col, s, r, prev, &pt->rows[j], n_parts, arg) :
+			ret = r ? fmt->get_changed(col, s, r, prev, &pt->rows[j], n_parts, arg) :
 				  -ENOMEM;
 			j++;
 			break;
 		default:
-			ret = arg > FS_TOTAL_SUM ?
+			ret = arg > fmt->bits ?
 			      rec_fail_at(o->e, o->base + at, -EINVAL, "bad delta family op") :
-			      get_fam6_new(col, s, f, prev, n_parts, arg);
+			      fmt->get_new(col, s, f, prev, n_parts, arg);
 			break;
 		}
 	}
-	return ret ?: rec_cols_done(c, col, FC_NR);
+	return ret;
+}
+
+/* REC_SEC_FAM_DELTA: a changed row's histograms whole, a new row whole; no bits. */
+static int get_fam5_changed(struct rec_cur *c, struct snapshot *s, struct snap_fam_row *r,
+			    const struct snapshot *prev, const struct snap_fam_row *pr,
+			    size_t n_parts, uint64_t bits)
+{
+	(void)prev;
+	(void)pr;
+	(void)bits;
+	return get_fam_hists(c, s, r, n_parts);
+}
+
+static int get_fam5_new(struct rec_cur *c, struct snapshot *s, enum snap_family f,
+			const struct snapshot *prev, size_t n_parts, uint64_t bits)
+{
+	(void)prev;
+	(void)bits;
+	return get_fam_row(c, s, f, n_parts);
+}
+
+/* The rows of a REC_SEC_FAM_DELTA table (put_fam_delta) against @prev's. */
+static int get_fam_delta_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
+			      const struct snapshot *prev, size_t n, size_t n_parts)
+{
+	static const struct fam_delta_rows fmt5 = { get_fam5_changed, get_fam5_new, 0 };
+
+	return walk_fam_rows(c, s, f, prev, n, n_parts, &fmt5);
+}
+
+/* Histograms of @r (put_fam6_row) against @pr (of @prev, or empty_fam). */
+static int get_fam6_hists(struct rec_cur *col, struct snapshot *s, struct snap_fam_row *r,
+			  const struct snapshot *prev, const struct snap_fam_row *pr,
+			  size_t n_parts, uint64_t bits)
+{
+	bool sum = bits & FS_TOTAL_SUM;
+	int ret = rec_histcol_get(&col[FC_HIST], s, &r->interval, prev, &pr->interval);
+
+	if (!ret)
+		ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->total, prev, &pr->total,
+					       &r->interval) :
+			    rec_tick_get_hist(&col[FC_TOT], s, &r->total);
+	for (size_t p = 0; !ret && p < n_parts; p++) {
+		ret = rec_histcol_get(&col[FC_HIST], s, &r->part[p], prev, &pr->part[p]);
+		if (!ret)
+			ret = sum ? rec_delta_add_hist(&col[FC_TOT], s, &r->part_total[p], prev,
+						       &pr->part_total[p], &r->part[p]) :
+				    rec_tick_get_hist(&col[FC_TOT], s, &r->part_total[p]);
+	}
+	return ret;
+}
+
+static int get_fam6_new(struct rec_cur *col, struct snapshot *s, enum snap_family f,
+			const struct snapshot *prev, size_t n_parts, uint64_t bits)
+{
+	struct rec_cur *o = &col[FC_OPS];
+	struct snap_fam_row *r = snapshot_add_fam(s, f);
+
+	if (!r)
+		return rec_fail_at(o->e, o->base + o->off, -ENOMEM, "out of memory");
+	return get_fam_key(o, f, r) ?: get_fam6_hists(col, s, r, prev, &empty_fam, n_parts, bits);
+}
+
+/* The rows of a REC_SEC_FAM_DELTA6 table (put_fam_delta6) against @prev's. */
+static int get_fam_delta6_rows(struct rec_cur *c, struct snapshot *s, enum snap_family f,
+			       const struct snapshot *prev, size_t n, size_t n_parts)
+{
+	static const struct fam_delta_rows fmt6 = { get_fam6_hists, get_fam6_new, FS_TOTAL_SUM };
+	struct rec_cur col[FC_NR];
+	int ret = rec_cols_get(c, col, FC_NR);
+
+	if (!ret && n_parts > SNAP_FAM_PARTS)
+		return rec_fail_at(c->e, c->base, -EINVAL, "%zu parts in a family table (max %d)",
+				   n_parts, SNAP_FAM_PARTS);
+	ret = ret ?: walk_fam_rows(col, s, f, prev, n, n_parts, &fmt6);
+	return ret ?: rec_cols_done(c, col, FC_NR, "column");
 }
 
 /*

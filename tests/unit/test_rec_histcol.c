@@ -88,7 +88,7 @@ static size_t hist_round_trip(const struct snapshot *s, const struct snap_hist *
 	assert_int_equal(rec_cols_get(&c, cur, HC_NR), 0);
 	memset(&got, 0, sizeof(got));
 	assert_int_equal(rec_histcol_get(cur, &out, &got, rs, ref), 0);
-	assert_int_equal(rec_cols_done(&c, cur, HC_NR), 0);
+	assert_int_equal(rec_cols_done(&c, cur, HC_NR, "column"), 0);
 	assert_same_hist(s, h, &out, &got);
 	n = all.len;
 	for (int k = 0; k < HC_NR; k++)

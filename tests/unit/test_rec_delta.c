@@ -21,6 +21,7 @@
 #include "core/rec_format.h"
 #include "core/snapshot.h"
 #include "export/rec_reader.h"
+#include "rec_fixture.h"
 
 struct row_spec {
 	uint32_t pid, nr;
@@ -76,28 +77,6 @@ static void make(struct snapshot *s, uint64_t seq, const struct row_spec *rows, 
 	c->key.port = 443;
 	c->interval.requests = seq;
 	s->fam[SNAP_FAM_RUNQ].state = SNAP_FAM_ON;
-}
-
-/* @s as a reader decodes its keyframe: the reference a delta must equal. */
-static void as_keyframe(const struct snapshot *s, struct snapshot *out)
-{
-	struct rec_buf b = { 0 };
-
-	assert_int_equal(rec_encode_tick(&b, s), 0);
-	assert_int_equal(rec_decode_tick(b.data, b.len, out, NULL), 0);
-	rec_buf_free(&b);
-}
-
-static void assert_same(const struct snapshot *a, const struct snapshot *b)
-{
-	struct rec_buf x = { 0 }, y = { 0 };
-
-	assert_int_equal(rec_encode_tick(&x, a), 0);
-	assert_int_equal(rec_encode_tick(&y, b), 0);
-	assert_int_equal(x.len, y.len);
-	assert_memory_equal(x.data, y.data, x.len);
-	rec_buf_free(&x);
-	rec_buf_free(&y);
 }
 
 /* Encode @cur against @prev_dec, decode, compare with @cur's keyframe; the delta's size. */

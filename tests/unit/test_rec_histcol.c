@@ -23,6 +23,7 @@
 #include "core/rec_format.h"
 #include "core/rec_histcol.h"
 #include "core/snapshot.h"
+#include "rec_fixture.h"
 
 /* A histogram of @n buckets (slot, count) with the given summary. */
 static void hist_of(struct snapshot *s, struct snap_hist *out, const uint32_t *slot,
@@ -166,27 +167,6 @@ static void test_share(void **state)
 }
 
 /* --- whole delta ticks --------------------------------------------------- */
-
-static void as_keyframe(const struct snapshot *s, struct snapshot *out)
-{
-	struct rec_buf b = { 0 };
-
-	assert_int_equal(rec_encode_tick(&b, s), 0);
-	assert_int_equal(rec_decode_tick(b.data, b.len, out, NULL), 0);
-	rec_buf_free(&b);
-}
-
-static void assert_same(const struct snapshot *a, const struct snapshot *b)
-{
-	struct rec_buf x = { 0 }, y = { 0 };
-
-	assert_int_equal(rec_encode_tick(&x, a), 0);
-	assert_int_equal(rec_encode_tick(&y, b), 0);
-	assert_int_equal(x.len, y.len);
-	assert_memory_equal(x.data, y.data, x.len);
-	rec_buf_free(&x);
-	rec_buf_free(&y);
-}
 
 /* @cur as a format-6 delta against @prev (as decoded): equal to its keyframe; its size. */
 static size_t delta_round_trip(const struct snapshot *prev, const struct snapshot *cur)

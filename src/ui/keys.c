@@ -135,7 +135,13 @@ static int act_home(struct ui *ui)
 		ui->hist_scroll = 0;
 		return REDRAW_TABLES;
 	}
-	return move_by(ui, ui->help ? -100000 : -(long)ui_focused_rows(ui));
+	int redraw = move_by(ui, ui->help ? -100000 : -(long)ui_focused_rows(ui));
+
+	/* Back to the top line: the selection is that line again, not the row there now. */
+	if (!ui->help && (ui->focus == TABLE_SYSCALLS || ui->focus == TABLE_PROCS) &&
+	    !ui_fam_focused(ui) && !(ui->focus == TABLE_PROCS && ui_cgroups_shown(ui)))
+		focused(ui)->sel_known = false;
+	return redraw;
 }
 
 static int act_end(struct ui *ui) { return move_by(ui, ui->help ? 100000 : (long)ui_focused_rows(ui)); }

@@ -15,6 +15,7 @@ struct row_settle_rec {
 	uint64_t settled;	/* the value the row was placed by */
 	size_t pos;		/* its line in last tick's order */
 	unsigned int held;	/* ticks it has been held (not in the data) */
+	unsigned int age;	/* ticks it was in the data, up to ROW_SETTLE_HOLD_MIN_AGE */
 };
 
 struct settle_ent {
@@ -22,6 +23,7 @@ struct settle_ent {
 	size_t prev_pos;	/* SIZE_MAX: new this tick */
 	size_t idx;		/* its place in the plain sort */
 	unsigned int held;
+	unsigned int age;
 	bool drop;		/* a held item not kept: after every line */
 };
 
@@ -149,16 +151,27 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 		ents[i].idx = i;
 		ents[i].prev_pos = prev ? prev->pos : SIZE_MAX;
 		ents[i].held = 0;
+		ents[i].age = prev ? prev->age : 0;
 		ents[i].drop = false;
 		if (items[i].held) {
-			/* Kept by the value it was placed by, a few ticks, if it was on screen. */
+			/*
+			 * Kept by the value it was placed by, a few ticks, if it was
+			 * on screen and had been there a while: a row seen for one
+			 * tick (a process that lived a moment) goes at once, or under
+			 * fast process churn the held rows fill the table.
+			 */
 			ents[i].held = prev ? prev->held + !rs->same_tick : 0;
 			ents[i].drop = !prev || ents[i].held > ROW_SETTLE_HOLD_TICKS ||
-				       prev->pos >= ROW_SETTLE_HOLD_LINES;
+				       prev->pos >= ROW_SETTLE_HOLD_LINES ||
+				       prev->age < ROW_SETTLE_HOLD_MIN_AGE;
 			ents[i].settled = prev ? prev->settled : 0;
 			kept += !ents[i].drop;
 			continue;
 		}
+		if (!prev)
+			ents[i].age = 1;
+		else if (!rs->same_tick && ents[i].age < ROW_SETTLE_HOLD_MIN_AGE)
+			ents[i].age++;
 		ents[i].settled = prev && within_band(items[i].value, prev->settled) ?
 					  prev->settled : items[i].value;
 	}
@@ -176,6 +189,7 @@ int row_settle_order(struct row_settle *rs, const struct row_settle_item *items,
 		rs->rec[j].settled = ents[j].settled;
 		rs->rec[j].pos = j;
 		rs->rec[j].held = ents[j].held;
+		rs->rec[j].age = ents[j].age;
 	}
 	rs->n = kept;
 	*n_lines = kept;

@@ -14,11 +14,14 @@
  * the band.
  *
  * A row that leaves (it went idle, or its process exited) while it was on
- * one of the first ROW_SETTLE_HOLD_LINES lines stays ROW_SETTLE_HOLD_TICKS
+ * one of the first ROW_SETTLE_HOLD_LINES lines, after at least
+ * ROW_SETTLE_HOLD_MIN_AGE ticks in the table, stays ROW_SETTLE_HOLD_TICKS
  * ticks more, placed by its settled value and drawn with this tick's numbers
  * (none: a held row has a zero histogram, so it reads 0 calls and "-"), then
  * goes: short-lived processes no longer reshuffle every line below them each
- * tick. A held row that has calls again is an ordinary row at once. It is not
+ * tick. A row seen for one tick only is not held: under fast process churn
+ * (hundreds of one-tick processes a second) held rows would fill the table
+ * and push the live work off it. A held row that has calls again is an ordinary row at once. It is not
  * dimmed: 0 calls and "-" say it is idle, and a dimmed line costs its whole
  * line again on the terminal twice (measured +13 % bytes per tick).
  *
@@ -38,6 +41,8 @@
 #define ROW_SETTLE_BAND_PCT 25
 /* Ticks a row that left stays on its line (0: leaves at once). */
 #define ROW_SETTLE_HOLD_TICKS 3
+/* Only rows that were in the table at least this many ticks are held (see row_settle_order). */
+#define ROW_SETTLE_HOLD_MIN_AGE 2
 /* Only rows that were on the first this many lines are held (the rest are not on screen). */
 #define ROW_SETTLE_HOLD_LINES 64
 /* A row's identity as bytes (a client key is the longest). */
@@ -82,7 +87,8 @@ void row_settle_reset(struct row_settle *rs);
  * @group), then any held items (rows of last tick not in this one, .held);
  * @order[j] gets the index of the item for line j. *@n_lines gets the number
  * of lines: the held items that are not kept (held long enough, not on the
- * first ROW_SETTLE_HOLD_LINES lines last tick, or unknown) are in
+ * first ROW_SETTLE_HOLD_LINES lines last tick, in the table for fewer than
+ * ROW_SETTLE_HOLD_MIN_AGE ticks, or unknown) are in
  * @order[*n_lines..n-1]. Another @sort, @desc or @group than last time starts
  * from the plain order and keeps no held item. 0 or -ENOMEM (then @order is
  * the plain order, held items dropped, and the memory is reset).

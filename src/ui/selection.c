@@ -6,7 +6,9 @@
  * After each rebuild every table looks its selected row up again. A row that
  * left the view (no calls in this tick) is said so on the status line; the
  * selection then stays on the line it was on, unless 'F' follows the row, in
- * which case it waits for the row to come back.
+ * which case it waits for the row to come back. Until the operator moves a
+ * table's selection (or after Home) it is the table's top line, whatever row
+ * is there.
  */
 #include <stdio.h>
 #include <string.h>
@@ -98,8 +100,14 @@ static void restore_table(struct ui_table_state *t)
 	}
 	if (t->pos.sel >= t->view.n)
 		t->pos.sel = t->view.n - 1;
+	/*
+	 * A selection the operator never moved is a line (the top: the most
+	 * time), not a row: following the row it first landed on would scroll
+	 * the table after it as it sinks, and the top rows, the slow work,
+	 * would leave the screen. A row that left under a chosen selection
+	 * hands it to the row now on its line.
+	 */
 	t->sel_id = ident_of(&t->view.rows[t->pos.sel]);
-	t->sel_known = true;
 	t->sel_gone = false;
 }
 

@@ -276,8 +276,10 @@ static void test_gone_row_held_then_leaves(void **state)
 
 	(void)state;
 	row_settle_init(&rs);
-	build_nr(v, all, t3, 3);
-	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (int tick = 0; tick < ROW_SETTLE_HOLD_MIN_AGE; tick++) {
+		build_nr(v, all, t3, 3);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	}
 	for (int tick = 1; tick <= ROW_SETTLE_HOLD_TICKS; tick++) {
 		build_nr(v, two, t2, 2);
 		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
@@ -313,8 +315,10 @@ static void test_held_row_back_and_resort(void **state)
 
 	(void)state;
 	row_settle_init(&rs);
-	build_nr(v, all, t3, 3);
-	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (int tick = 0; tick < ROW_SETTLE_HOLD_MIN_AGE; tick++) {
+		build_nr(v, all, t3, 3);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	}
 	build_nr(v, two, t2, 2);
 	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
 	assert_int_equal(v->n, 3);
@@ -352,6 +356,19 @@ static void test_same_tick_does_not_age(void **state)
 
 	(void)state;
 	row_settle_init(&rs);
+	/* Redraws of a row's first tick do not make it old enough to be held. */
+	for (int redraw = 0; redraw < 5; redraw++) {
+		row_settle_tick(&rs, 0);
+		build_nr(v, all, t, 2);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	}
+	row_settle_tick(&rs, 1);
+	build_nr(v, one, t, 1);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, 1);
+	row_settle_tick(&rs, 0);
+	build_nr(v, all, t, 2);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
 	row_settle_tick(&rs, 1);
 	build_nr(v, all, t, 2);
 	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
@@ -382,8 +399,10 @@ static void test_all_rows_left(void **state)
 
 	(void)state;
 	row_settle_init(&rs);
-	build_nr(v, all, t, 2);
-	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	for (int tick = 0; tick < ROW_SETTLE_HOLD_MIN_AGE; tick++) {
+		build_nr(v, all, t, 2);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	}
 	for (int tick = 1; tick <= ROW_SETTLE_HOLD_TICKS; tick++) {
 		v->n = 0;
 		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
@@ -394,6 +413,44 @@ static void test_all_rows_left(void **state)
 	v->n = 0;
 	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
 	assert_int_equal(v->n, 0);
+	row_settle_free(&rs);
+	free_view(v);
+}
+
+/*
+ * Fast process churn: every tick brings new one-tick rows and the last
+ * tick's leave. None of them is held, so the steady row and this tick's
+ * rows are all the table shows; a row that stayed two ticks is held.
+ */
+static void test_one_tick_rows_not_held(void **state)
+{
+	enum { CHURN = 10 };
+	struct row_settle rs;
+	struct view *v = new_view(2 * CHURN + 2);
+	uint32_t nrs[CHURN + 1];
+	uint64_t t[CHURN + 1];
+
+	(void)state;
+	row_settle_init(&rs);
+	for (uint32_t tick = 0; tick < 6; tick++) {
+		nrs[0] = 1000;		/* the steady row: on top */
+		t[0] = 1000000;
+		for (uint32_t i = 1; i <= CHURN; i++) {
+			nrs[i] = tick * 100 + i;	/* new "processes" each tick */
+			t[i] = 1000 + i;
+		}
+		build_nr(v, nrs, t, CHURN + 1);
+		assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+		assert_int_equal(v->n, CHURN + 1);
+		for (size_t j = 0; j < v->n; j++)
+			assert_false(row_settle_row_held(&v->rows[j]));
+	}
+	/* The steady row leaves after six ticks: held. */
+	build_nr(v, nrs + 1, t + 1, CHURN);
+	assert_int_equal(row_settle_view(&rs, v, VIEW_SORT_TIME, true, 0), 0);
+	assert_int_equal(v->n, CHURN + 1);
+	assert_int_equal(v->rows[0].nr, 1000);
+	assert_true(row_settle_row_held(&v->rows[0]));
 	row_settle_free(&rs);
 	free_view(v);
 }
@@ -409,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_other_order_starts_afresh),
 		cmocka_unit_test(test_many_rows_permutation),
 		cmocka_unit_test(test_gone_row_held_then_leaves),
+		cmocka_unit_test(test_one_tick_rows_not_held),
 		cmocka_unit_test(test_held_row_back_and_resort),
 		cmocka_unit_test(test_all_rows_left),
 		cmocka_unit_test(test_same_tick_does_not_age),

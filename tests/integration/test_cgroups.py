@@ -2,7 +2,7 @@
 """Cgroups against ground truth, on a real tree under the v2 mount
 (lattop-test-<pid>/...): helpers moved into a systemd-unit-like cgroup, a
 Docker scope, a Kubernetes pod container and a plain path make exactly known
-getppid calls while a storm of getppid calls runs outside the tree. Three
+getppid calls while a storm of getppid calls runs outside the tree. Four
 lattop --json instances at once:
   A  no filter, --cumulative: exact counts per (helper, cgroup); names ("web.service",
      "docker:<12 hex>", "pod:<uid 8>/<12 hex>", the path); the "cgroups"
@@ -13,7 +13,9 @@ lattop --json instances at once:
      gone and its rows age out (the task that was in it lives on);
   B  --cgroup PATH (the kernel pre-filter, hierarchical): only rows of that
      cgroup and below, exact, the storm and the other helpers absent;
-  C  --no-cgroups: every row's cgroup_id is 0, counts unchanged."""
+  C  --no-cgroups: every row's cgroup_id is 0, counts unchanged;
+  D  --sample 4 --cumulative: A's exact counts per (helper, cgroup), the
+     migrated task's calls in a and b (untimed calls are batched per thread)."""
 import os
 import subprocess
 import sys
@@ -59,7 +61,11 @@ def main():
                             "--cgroup", web], 90)
         c = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
                             "--no-cgroups"], 90)
-        lts = [a, b, c]
+        # --sample: untimed calls are counted per thread and added in batches
+        # (ABI_CFG_BATCH); each must still land in the cgroup it was made in.
+        d = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
+                            "--cumulative", "--sample", "4"], 90)
+        lts = [a, b, c, d]
         for lt in lts:
             lt.next_tick()             # attached
             lt.drain()
@@ -145,6 +151,18 @@ def main():
     got_b = cgu.getppid_by(a.ticks, mig.pid, ids["migrate/b"])
     lattest.check(got_a == MIG_A and got_b == MIG_B,
                   f"[A] migrated task: {MIG_A} calls in a, {MIG_B} in b (got {got_a}, {got_b})")
+    # D: the same counts with --sample 4.
+    for rel, (n, _) in CG.items():
+        pid, cgid = by_rel[rel].pid, ids[rel]
+        got = cgu.getppid_by(d.ticks, pid, cgid)
+        lattest.check(got == n and cgu.getppid_by(d.ticks, pid) == n,
+                      f"[D] --sample 4, {rel}: exactly {n} getppid calls of pid {pid}, all in "
+                      f"cgroup {cgid} (got {got}, {cgu.getppid_by(d.ticks, pid)} in all)")
+    got_a = cgu.getppid_by(d.ticks, mig.pid, ids["migrate/a"])
+    got_b = cgu.getppid_by(d.ticks, mig.pid, ids["migrate/b"])
+    lattest.check(got_a == MIG_A and got_b == MIG_B,
+                  f"[D] --sample 4, migrated task: {MIG_A} calls in a, {MIG_B} in b "
+                  f"(got {got_a}, {got_b})")
     # A removed cgroup: gone, then no rows.
     got = cgu.getppid_by(a.ticks, gone.pid, gone_id)
     lattest.check(got == GONE_CALLS, f"[A] gone.service: {GONE_CALLS} calls before removal "

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""--sample batches a thread's untimed calls in its task slot (ABI_CFG_BATCH)
+and adds them to the map at its next timed call, another row's call, its
+switch-out, exec or exit. Against a helper that knows what it did: 4 threads
+of 20,000 getppid calls each that never sleep and exit, 3,001 more on the
+main thread, an exec, 777 after it. Two lattop instances at once, --sample 16
+and every call timed: both count exactly 83,778 getppid calls of the pid, and
+the sampled one times about one in 16."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import lattest  # noqa: E402
+
+T, M, J, L, EVERY = 4, 20000, 3001, 777, 16
+WANT = T * M + J + L
+lattest.require_bpf()
+helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), str(T), str(M),
+                           str(J), str(L)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          text=True)
+try:
+    pid = json.loads(helper.stdout.readline())["pid"]
+    sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
+                              str(EVERY)], timeout_s=60)
+    exact = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative"], timeout_s=60)
+    for lt in (sampled, exact):
+        lt.next_tick()
+        lt.drain()
+    helper.stdin.write("go\n")
+    helper.stdin.flush()
+    done = json.loads(helper.stdout.readline())
+    lattest.check(done == {"after_exec": L}, f"the helper exec'd and made {L} calls ({done})")
+    for lt in (sampled, exact):
+        lt.wait_ticks(4)
+        lt.stop()
+finally:
+    helper.stdin.close()
+    helper.wait(timeout=10)
+
+
+def getppid(ticks):
+    """(count, timed) of the pid's getppid rows in the last tick that has them."""
+    for t in reversed(ticks):
+        rows = [r for r in t["syscalls"] if r["pid"] == pid and r["syscall"] == "getppid"]
+        if rows:
+            return sum(r["count"] for r in rows), sum(r["timed"] for r in rows)
+    return 0, 0
+
+
+got, timed = getppid(sampled.ticks)
+lattest.check(got == WANT, f"--sample {EVERY}: exactly {WANT} getppid calls (got {got})")
+# Binomial(WANT, 1/16): +-30 % is over 20 standard deviations.
+lattest.check(WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
+              f"--sample {EVERY}: {timed} of {WANT} timed, about 1 in {EVERY}")
+got, timed = getppid(exact.ticks)
+lattest.check(got == WANT and timed == WANT, f"every call timed: {WANT} calls, all timed "
+              f"(got {got}, {timed})")
+print("PASS")

@@ -97,17 +97,24 @@ class Lattop:
             self.proc.send_signal(2)
             self.drainer.join(timeout=15)
             return self.proc.wait(timeout=10)
-        if self.proc.poll() is None:
-            self.proc.send_signal(2)
-            try:
-                rest, _ = self.proc.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                rest, _ = self.proc.communicate()
-            for line in rest.splitlines():
+        import threading
+
+        # The rest through the same buffered reader as next_tick(): communicate() reads
+        # the raw pipe and would skip what that reader already holds (half a line, then
+        # the next line parsed from its middle).
+        def rest():
+            for line in self.proc.stdout:
                 if line.strip():
                     self.ticks.append(json.loads(line))
-        return self.proc.returncode
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+        reader = threading.Thread(target=rest, daemon=True)
+        reader.start()
+        reader.join(timeout=10)
+        if reader.is_alive():
+            self.proc.kill()
+            reader.join(timeout=10)
+        return self.proc.wait(timeout=10)
 
 
 def rows(ticks, pid, syscall=None):

@@ -67,6 +67,22 @@ start() {
 }
 
 capture() { t capture-pane -p; }
+
+# require_live_bpf: skip (exit 77) unless root with kernel BTF; under
+# LATTOP_REQUIRE_BPF=1 (CI) that is a failure.
+require_live_bpf() {
+	if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
+		[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
+		echo "SKIP: live tracing needs root and kernel BTF"; exit 77
+	fi
+}
+
+# write_settings TEXT: the test's own settings file, lines joined by \n (printf %b).
+write_settings() {
+	mkdir -p "$TMPD/config/lattop"
+	printf '%b' "$1" >"$TMPD/config/lattop/lattoprc"
+	chmod 600 "$TMPD/config/lattop/lattoprc"
+}
 # With attributes and colours as escape sequences.
 capture_esc() { t capture-pane -e -p; }
 

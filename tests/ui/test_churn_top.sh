@@ -11,14 +11,9 @@
 # 11 of 14 lines at 200x50.
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
-	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
-fi
+require_live_bpf
 cp /bin/dd "$TMPD/steadybusy" || fail "copy dd"
-mkdir -p "$TMPD/config/lattop"
-printf 'sort.processes = calls\n' >"$TMPD/config/lattop/lattoprc"
-chmod 600 "$TMPD/config/lattop/lattoprc"
+write_settings 'sort.processes = calls\n'
 
 BUSY_PID="" CHURN_PID=""
 stop_load() {

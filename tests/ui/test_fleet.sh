@@ -11,10 +11,7 @@
 # "timeout after 2 s" and keys are answered within 1 s all the while.
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
-	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
-fi
+require_live_bpf
 command -v prometheus >/dev/null || { echo "SKIP: prometheus not installed"; exit 77; }
 
 coproc FLEET { exec python3 "$ROOT/tests/helpers/fleet_env.py"; }

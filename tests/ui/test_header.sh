@@ -10,10 +10,7 @@
 # time of the syscalls probes; 'B' again lets them go.
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
-	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
-fi
+require_live_bpf
 
 # Load: short-lived processes, 60 s at most.
 timeout 60 bash -c 'while :; do /bin/true; ls / >/dev/null; done' &

@@ -11,9 +11,7 @@
 # dimensions match its bucket and tick lists.
 . "$(dirname "$0")/lib.sh"
 # P99~ is off by default (it costs bytes every tick): this operator's settings file shows it.
-mkdir -p "$TMPD/config/lattop"
-printf 'hide.syscalls =\nhide.processes =\n' >"$TMPD/config/lattop/lattoprc"
-chmod 600 "$TMPD/config/lattop/lattoprc"
+write_settings 'hide.syscalls =\nhide.processes =\n'
 
 # The heatmap's plot lines ("  16.8ms │ cells"), cut to the histogram pane: it
 # starts where its title rule does, and ends where another pane's title begins.

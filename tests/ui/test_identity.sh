@@ -8,10 +8,7 @@
 # present after 'O'.
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
-	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
-fi
+require_live_bpf
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 
 # The helper works as python3, renames itself, then works on (bounded: ~60 s).

@@ -9,14 +9,9 @@
 # held keeps it (then gone too).
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	[ "${LATTOP_REQUIRE_BPF:-}" = 1 ] && { echo "FAIL (BPF required): not root or no BTF"; exit 1; }
-	echo "SKIP: live tracing needs root and kernel BTF"; exit 77
-fi
+require_live_bpf
 cp /bin/dd "$TMPD/holdburst" || fail "copy dd"
-mkdir -p "$TMPD/config/lattop"
-printf 'sort.processes = calls\n' >"$TMPD/config/lattop/lattoprc"
-chmod 600 "$TMPD/config/lattop/lattoprc"
+write_settings 'sort.processes = calls\n'
 
 # run LABEL COLS ROWS RESIZE(0/1): a frame every 0.25 s (at most 80) after the
 # burst. Ticks are counted by the header's "up Ns" (a starved machine delays

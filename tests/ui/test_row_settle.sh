@@ -14,9 +14,7 @@ STEPS=24
 REC=$TMPD/run.rec
 "$LATTOP" record --simulate --seed 3 -i 0.1 -n $TICKS -o "$REC" 2>/dev/null ||
 	fail "record --simulate"
-mkdir -p "$TMPD/config/lattop"
-printf 'sort.syscalls = calls\nsort.processes = calls\n' >"$TMPD/config/lattop/lattoprc"
-chmod 600 "$TMPD/config/lattop/lattoprc"
+write_settings 'sort.syscalls = calls\nsort.processes = calls\n'
 
 tick() { capture | sed -n 's/.*REPLAY tick \([0-9]*\)\/'$TICKS'.*/\1/p' | head -n 1; }
 wait_tick() {

@@ -30,12 +30,6 @@ const volatile __u32 cfg_sample_threshold = 0xffffffffu;
 /* enum abi_sys_class of each syscall number, from user space's list (src/core/wait_class.c). */
 const volatile __u8 cfg_sys_class[ABI_SYS_CLASS_NR] = {};
 
-/*
- * Per-thread state: the call in flight and the process identity, cached.
- * With the breakdown on, a timed call that leaves the CPU also keeps where
- * its time went so far (enum abi_part); one that never does costs one
- * store at entry (switched = 0) and its whole latency is on-CPU time.
- */
 /* Untimed calls of one syscall kept in a thread's slot (ABI_CFG_BATCH); calls 0: free. */
 #define BATCH_ROWS 4
 struct batch_row {
@@ -45,6 +39,12 @@ struct batch_row {
 	__u32 pad;
 };
 
+/*
+ * Per-thread state: the call in flight and the process identity, cached.
+ * With the breakdown on, a timed call that leaves the CPU also keeps where
+ * its time went so far (enum abi_part); one that never does costs one
+ * store at entry (switched = 0) and its whole latency is on-CPU time.
+ */
 struct task_slot {
 	__u64 start_ns;			/* 0: the call in flight is not timed */
 	__u32 nr;			/* syscall in flight, NR_NONE if none */
@@ -521,31 +521,26 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
 	if (cfg_flags & ABI_CFG_BATCH) {
 		/*
-		 * An untimed call: counted in the slot. Sampled out at entry
-		 * (nothing stored) or entered untimed (a comm pre-filter keeps
-		 * a slot for every call).
+		 * An untimed call is counted in the slot: sampled out at entry
+		 * (nothing stored, the slot may not exist yet) or entered untimed
+		 * (a comm pre-filter keeps a slot for every call). No slot even
+		 * so (out of memory, or the storage's per-CPU lock held by a task
+		 * preempted on this CPU): counted one by one below, as without
+		 * batching.
 		 */
-		if (!t || t->nr == NR_NONE) {
-			if (nr < 0)
-				return 0;
-			if (!t) {
-				t = bpf_task_storage_get(&task_slots, task, 0,
-							 BPF_LOCAL_STORAGE_GET_F_CREATE);
-				if (!t) {
-					counter_inc(ABI_CNT_NO_TASK_STORE);
-					return 0;
-				}
-			}
-			if (!t->key.tgid) {
+		if (!t && nr >= 0) {
+			t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (t && !t->key.tgid) {
 				slot_fill_identity(t, task);
 				t->nr = NR_NONE;	/* a new slot is zeroed: 0 is read */
 			}
-			if (t->skip || slot_cgroup_skip(t, task))
-				return 0;
-			batch_add(t, task, ret, (__u32)nr);
+		}
+		if (t && t->nr == NR_NONE && nr >= 0) {
+			if (!t->skip && !slot_cgroup_skip(t, task))
+				batch_add(t, task, ret, (__u32)nr);
 			return 0;
 		}
-		if (!t->start_ns) {
+		if (t && t->nr != NR_NONE && !t->start_ns) {
 			__u32 entered = t->nr & ABI_SYS_NR_MASK;
 
 			t->nr = NR_NONE;
@@ -705,8 +700,14 @@ int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task
 	bool timing = (cfg_flags & ABI_CFG_BREAKDOWN) || cfg_slow_ns != STACKS_OFF;
 	__u64 now = timing ? bpf_ktime_get_ns() : 0;
 
-	/* A thread that leaves the CPU has its pending calls in the map by the next tick. */
-	if (cfg_flags & ABI_CFG_BATCH)
+	/*
+	 * A thread that leaves the CPU has its pending calls in the map by the
+	 * next tick. Not when preempted: it may be inside its own sys_exit
+	 * program (where the kernel runs syscall tracepoint programs
+	 * preemptibly), halfway through the same slot; a thread that blocks
+	 * is never inside one.
+	 */
+	if ((cfg_flags & ABI_CFG_BATCH) && !preempt)
 		batch_flush(t);
 	if (timing)
 		breakdown_switch_out(ctx, t, prev, preempt, now);

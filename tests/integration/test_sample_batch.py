@@ -3,9 +3,10 @@
 and adds them to the map at its next timed call, another row's call, its
 switch-out, exec or exit. Against a helper that knows what it did: 4 threads
 of 20,000 getppid calls each that never sleep and exit, 3,001 more on the
-main thread, an exec, 777 after it. Two lattop instances at once, --sample 16
-and every call timed: both count exactly 83,778 getppid calls of the pid, and
-the sampled one times about one in 16."""
+main thread, an exec, 777 after it. Three lattop instances at once, --sample 16
+by pid, --sample 16 by name (-c: every call keeps a slot) and every call
+timed: all count exactly 83,778 getppid calls of the pid, and the sampled
+ones time about one in 16."""
 import json
 import os
 import subprocess
@@ -24,15 +25,19 @@ try:
     pid = json.loads(helper.stdout.readline())["pid"]
     sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
                               str(EVERY)], timeout_s=60)
+    # -c: the kernel's name pre-filter needs a slot for every call, timed or not:
+    # untimed calls then reach the exit with the call recorded at entry.
+    by_name = lattest.Lattop(["-i", "0.2", "-c", "sample_threads", "--cumulative", "--sample",
+                              str(EVERY)], timeout_s=60)
     exact = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative"], timeout_s=60)
-    for lt in (sampled, exact):
+    for lt in (sampled, by_name, exact):
         lt.next_tick()
         lt.drain()
     helper.stdin.write("go\n")
     helper.stdin.flush()
     done = json.loads(helper.stdout.readline())
     lattest.check(done == {"after_exec": L}, f"the helper exec'd and made {L} calls ({done})")
-    for lt in (sampled, exact):
+    for lt in (sampled, by_name, exact):
         lt.wait_ticks(4)
         lt.stop()
 finally:
@@ -54,6 +59,10 @@ lattest.check(got == WANT, f"--sample {EVERY}: exactly {WANT} getppid calls (got
 # Binomial(WANT, 1/16): +-30 % is over 20 standard deviations.
 lattest.check(WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
               f"--sample {EVERY}: {timed} of {WANT} timed, about 1 in {EVERY}")
+got, timed = getppid(by_name.ticks)
+lattest.check(got == WANT and WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
+              f"-c sample_threads --sample {EVERY}: exactly {WANT} getppid calls, about 1 in "
+              f"{EVERY} timed (got {got}, {timed} timed)")
 got, timed = getppid(exact.ticks)
 lattest.check(got == WANT and timed == WANT, f"every call timed: {WANT} calls, all timed "
               f"(got {got}, {timed})")

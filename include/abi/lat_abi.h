@@ -51,8 +51,9 @@ enum abi_counter {
  * syscalls, --sample: a thread's untimed calls are counted in its task slot,
  * per syscall (a few at a time), and added to their rows in one go: at
  * ABI_SYS_BATCH_MAX calls, at the thread's next timed call of the syscall,
- * a call under another name or cgroup, its switch-out, exec or exit. No hash
- * lookup per untimed call. Needs the sched_switch hook (tp_btf).
+ * a call under another name or cgroup, a switch-out that is not a
+ * preemption, exec or exit. No hash lookup per untimed call. Needs the
+ * sched_switch hook (tp_btf).
  */
 #define ABI_CFG_BATCH		(1u << 6)
 #define ABI_SYS_BATCH_MAX	32

@@ -21,9 +21,10 @@
  * goes: short-lived processes no longer reshuffle every line below them each
  * tick. A row seen for one tick only is not held: under fast process churn
  * (hundreds of one-tick processes a second) held rows would fill the table
- * and push the live work off it. A held row that has calls again is an ordinary row at once. It is not
- * dimmed: 0 calls and "-" say it is idle, and a dimmed line costs its whole
- * line again on the terminal twice (measured +13 % bytes per tick).
+ * and push the live work off it. A held row that has calls again is an
+ * ordinary row at once. It is not dimmed: 0 calls and "-" say it is idle,
+ * and a dimmed line costs its whole line again on the terminal twice
+ * (measured +13 % bytes per tick).
  *
  * Pure (no curses): unit-tested in tests/unit/test_row_settle.c. Main thread.
  */

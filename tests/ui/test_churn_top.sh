@@ -7,8 +7,9 @@
 # line, not the row it first landed on (src/ui/selection.c), so it never
 # scrolls down after a sinking row. And one-tick processes are not held
 # (src/ui/row_settle.h): the held rows (0 calls, "-") on screen stay few.
-# Before both fixes the busy row left the screen and held rows filled
-# 11 of 14 lines at 200x50.
+# Before the fixes the busy row could leave the screen (tests/ui/
+# test_row_hold.sh caught that) and held rows filled the table (by hand,
+# ~190 processes/s: 11 of 14 lines at 200x50; this test: up to 6 at 80x24).
 . "$(dirname "$0")/lib.sh"
 
 require_live_bpf

@@ -30,15 +30,6 @@ const volatile __u32 cfg_sample_threshold = 0xffffffffu;
 /* enum abi_sys_class of each syscall number, from user space's list (src/core/wait_class.c). */
 const volatile __u8 cfg_sys_class[ABI_SYS_CLASS_NR] = {};
 
-/* Untimed calls of one syscall kept in a thread's slot (ABI_CFG_BATCH); calls 0: free. */
-#define BATCH_ROWS 4
-struct batch_row {
-	__u32 nr;			/* classified: | ABI_SYS_NR_WAIT */
-	__u32 calls;
-	__u32 errors;
-	__u32 pad;
-};
-
 /*
  * Per-thread state: the call in flight and the process identity, cached.
  * With the breakdown on, a timed call that leaves the CPU also keeps where
@@ -60,13 +51,6 @@ struct task_slot {
 	__u64 pend_off_ns;		/* blocked stretch to split once run_delay has its wait */
 	__u64 pend_run_delay;		/* sched_info.run_delay at that switch-in */
 	__u64 part[ABI_PARTS];
-	/*
-	 * ABI_CFG_BATCH: untimed calls not yet in the map, per syscall (a few:
-	 * read/write loops alternate), all of batch_key's process, name and
-	 * cgroup (its nr is set at each flush).
-	 */
-	struct abi_sys_key batch_key;
-	struct batch_row batch[BATCH_ROWS];
 };
 
 struct {
@@ -244,113 +228,6 @@ static __always_inline bool sampling(void)
 	return cfg_sample_threshold != 0xffffffffu;
 }
 
-/* --cgroup: is the thread outside the filter? Judged again only when it moved. */
-static __always_inline bool slot_cgroup_skip(struct task_slot *t, struct task_struct *task)
-{
-	__u64 cgid;
-
-	if (!cfg_cgroup_filtering)
-		return false;
-	cgid = bpf_get_current_cgroup_id();
-	if (cgid != t->cg_judged) {
-		t->cg_skip = !cgroup_listed(cgroup_of(task));
-		t->cg_judged = cgid;
-	}
-	return t->cg_skip;
-}
-
-/* Same process, name and cgroup (the syscall aside)? */
-static __always_inline bool sys_key_same_owner(const struct abi_sys_key *a,
-					       const struct abi_sys_key *b)
-{
-	const __u64 *ca = (const __u64 *)a->comm, *cb = (const __u64 *)b->comm;
-
-	return a->cgid == b->cgid && ca[0] == cb[0] && ca[1] == cb[1] && a->tgid == b->tgid &&
-	       a->pstart_ns == b->pstart_ns;
-}
-
-/* ABI_CFG_BATCH: add batch row @i's calls to the map. */
-static __noinline void batch_flush_row(struct task_slot *t, __u32 i)
-{
-	struct batch_row *r;
-	struct abi_hist *h;
-	bool created;
-
-	if (!t || i >= BATCH_ROWS)
-		return;
-	r = &t->batch[i];
-	if (!r->calls)
-		return;
-	t->batch_key.nr = r->nr;
-	h = map_lookup_or_init(&sys_hist, &t->batch_key, &zero_hist, &created);
-	if (h) {
-		__sync_fetch_and_add(&h->count, r->calls);
-		if (r->errors)
-			__sync_fetch_and_add(&h->errors, r->errors);
-	} else {
-		counter_inc(ABI_CNT_MAP_FULL);
-	}
-	r->calls = 0;
-	r->errors = 0;
-}
-
-/* ABI_CFG_BATCH: every pending call of the thread to the map. */
-static __always_inline void batch_flush(struct task_slot *t)
-{
-	if (!t)
-		return;
-	for (__u32 i = 0; i < BATCH_ROWS; i++)
-		if (t->batch[i].calls)
-			batch_flush_row(t, i);
-}
-
-/*
- * ABI_CFG_BATCH: count an untimed call in the thread's slot. The owner (name,
- * cgroup) is checked on every call (plain loads), so a rename or a cgroup
- * move never lends calls to the other row; only the map update waits.
- */
-static __always_inline void batch_add(struct task_slot *t, struct task_struct *task, long ret,
-				      __u32 nr)
-{
-	struct abi_sys_key *bk = &t->batch_key;
-	__u64 comm[2], cgid = cgroup_key_btf(task);
-	__u32 knr = nr_classified(nr, task), i, pick = BATCH_ROWS, used = 0;
-
-	__builtin_memcpy(comm, task->group_leader->comm, ABI_COMM_LEN);
-	for (i = 0; i < BATCH_ROWS; i++)
-		used |= t->batch[i].calls;
-	if (used && (bk->cgid != cgid || ((__u64 *)bk->comm)[0] != comm[0] ||
-		     ((__u64 *)bk->comm)[1] != comm[1])) {
-		batch_flush(t);
-		used = 0;
-	}
-	if (!used) {
-		bk->tgid = t->key.tgid;
-		bk->pstart_ns = t->key.pstart_ns;
-		bk->cgid = cgid;
-		__builtin_memcpy(bk->comm, comm, ABI_COMM_LEN);
-	}
-	for (i = 0; i < BATCH_ROWS; i++) {
-		if (t->batch[i].calls && t->batch[i].nr == knr) {
-			pick = i;
-			break;
-		}
-	}
-	for (i = 0; i < BATCH_ROWS && pick == BATCH_ROWS; i++)
-		if (!t->batch[i].calls)
-			pick = i;
-	if (pick >= BATCH_ROWS) {	/* a fifth syscall: make room */
-		batch_flush_row(t, 0);
-		pick = 0;
-	}
-	t->batch[pick].nr = knr;
-	t->batch[pick].calls++;
-	if (ret < 0)
-		t->batch[pick].errors++;
-	if (t->batch[pick].calls >= ABI_SYS_BATCH_MAX)
-		batch_flush_row(t, pick);
-}
-
 static __always_inline int on_enter(long id)
 {
 	/*
@@ -376,9 +253,18 @@ static __always_inline int on_enter(long id)
 		slot_fill_identity(t, task);
 	if (t->skip)
 		return 0;
-	if (slot_cgroup_skip(t, task)) {
-		t->nr = NR_NONE;	/* its exit counts nothing */
-		return 0;
+	if (cfg_cgroup_filtering) {
+		/* Judged again only when the thread moved to another cgroup. */
+		__u64 cgid = bpf_get_current_cgroup_id();
+
+		if (cgid != t->cg_judged) {
+			t->cg_skip = !cgroup_listed(cgroup_of(task));
+			t->cg_judged = cgid;
+		}
+		if (t->cg_skip) {
+			t->nr = NR_NONE;	/* its exit counts nothing */
+			return 0;
+		}
 	}
 	t->nr = (__u32)id;
 	t->start_ns = timed ? bpf_ktime_get_ns() : 0;
@@ -456,9 +342,11 @@ static __always_inline void breakdown_parts_out(struct task_slot *t, struct task
 		t->off = ABI_PART_BLOCKED;
 }
 
-static __always_inline void breakdown_switch_out(void *ctx, struct task_slot *t,
-						 struct task_struct *prev, bool preempt, __u64 now)
+static __always_inline void breakdown_switch_out(void *ctx, struct task_struct *prev, bool preempt,
+						 __u64 now)
 {
+	struct task_slot *t = bpf_task_storage_get(&task_slots, prev, 0, 0);
+
 	if (!t || t->nr == NR_NONE || !t->start_ns)
 		return;
 	/*
@@ -519,36 +407,6 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	bool created;
 
 	t = bpf_task_storage_get(&task_slots, task, 0, 0);
-	if (cfg_flags & ABI_CFG_BATCH) {
-		/*
-		 * An untimed call is counted in the slot: sampled out at entry
-		 * (nothing stored, the slot may not exist yet) or entered untimed
-		 * (a comm pre-filter keeps a slot for every call). No slot even
-		 * so (out of memory, or the storage's per-CPU lock held by a task
-		 * preempted on this CPU): counted one by one below, as without
-		 * batching.
-		 */
-		if (!t && nr >= 0) {
-			t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-			if (t && !t->key.tgid) {
-				slot_fill_identity(t, task);
-				t->nr = NR_NONE;	/* a new slot is zeroed: 0 is read */
-			}
-		}
-		if (t && t->nr == NR_NONE && nr >= 0) {
-			if (!t->skip && !slot_cgroup_skip(t, task))
-				batch_add(t, task, ret, (__u32)nr);
-			return 0;
-		}
-		if (t && t->nr != NR_NONE && !t->start_ns) {
-			__u32 entered = t->nr & ABI_SYS_NR_MASK;
-
-			t->nr = NR_NONE;
-			if (!t->skip)
-				batch_add(t, task, ret, entered);
-			return 0;
-		}
-	}
 	if (t && t->nr != NR_NONE) {
 		if (t->skip)
 			return 0;
@@ -591,20 +449,6 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	}
 	/* timed is derived by user space when every call is timed (abi_sys_hist_complete). */
 	hist_add_call(h, ret, lat_ns, start_ns != 0, sampling());
-	if ((cfg_flags & ABI_CFG_BATCH) && t && sys_key_same_owner(&t->batch_key, key)) {
-		/* This syscall's pending untimed calls go with it: one lookup for both. */
-		for (__u32 i = 0; i < BATCH_ROWS; i++) {
-			struct batch_row *r = &t->batch[i];
-
-			if (r->calls && r->nr == key->nr) {
-				__sync_fetch_and_add(&h->count, r->calls);
-				if (r->errors)
-					__sync_fetch_and_add(&h->errors, r->errors);
-				r->calls = 0;
-				r->errors = 0;
-			}
-		}
-	}
 	/* Off is ~0: one compare a call (untimed calls have lat_ns 0). */
 	if (stacks_slow(lat_ns) && t)
 		slow_record(ctx, t, key, nr_raw, lat_ns);
@@ -627,10 +471,8 @@ static __always_inline int on_exec(struct task_struct *task)
 	struct task_slot *t = bpf_task_storage_get(&task_slots, task, 0, 0);
 
 	/* A new image: new comm, and the call in flight (execve) is finished by exit. */
-	if (t) {
-		batch_flush(t);	/* the old image's calls, under its name */
+	if (t)
 		slot_fill_identity(t, task);
-	}
 	return 0;
 }
 
@@ -638,9 +480,6 @@ static __always_inline int on_proc_exit(struct task_struct *task)
 {
 	struct abi_event *ev;
 
-	/* Every exiting thread's pending calls, before the process's exit is told. */
-	if (cfg_flags & ABI_CFG_BATCH)
-		batch_flush(bpf_task_storage_get(&task_slots, task, 0, 0));
 	/* Only when the last thread of the process goes. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -696,21 +535,9 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct task_slot *t = bpf_task_storage_get(&task_slots, prev, 0, 0);
-	bool timing = (cfg_flags & ABI_CFG_BREAKDOWN) || cfg_slow_ns != STACKS_OFF;
-	__u64 now = timing ? bpf_ktime_get_ns() : 0;
+	__u64 now = bpf_ktime_get_ns();
 
-	/*
-	 * A thread that leaves the CPU has its pending calls in the map by the
-	 * next tick. Not when preempted: it may be inside its own sys_exit
-	 * program (where the kernel runs syscall tracepoint programs
-	 * preemptibly), halfway through the same slot; a thread that blocks
-	 * is never inside one.
-	 */
-	if ((cfg_flags & ABI_CFG_BATCH) && !preempt)
-		batch_flush(t);
-	if (timing)
-		breakdown_switch_out(ctx, t, prev, preempt, now);
+	breakdown_switch_out(ctx, prev, preempt, now);
 	if (cfg_flags & ABI_CFG_BREAKDOWN)
 		breakdown_switch_in(next, now);
 	return 0;

@@ -47,16 +47,6 @@ enum abi_counter {
 #define ABI_CFG_BREAKDOWN	(1u << 3)	/* syscalls: split each timed call (enum abi_part) */
 #define ABI_CFG_PER_CPU		(1u << 4)	/* runqueue: one row per (process, CPU) */
 #define ABI_CFG_SLOW		(1u << 5)	/* --slow: stacks of calls slower than cfg_slow_ns */
-/*
- * syscalls, --sample: a thread's untimed calls are counted in its task slot,
- * per syscall (a few at a time), and added to their rows in one go: at
- * ABI_SYS_BATCH_MAX calls, at the thread's next timed call of the syscall,
- * a call under another name or cgroup, a switch-out that is not a
- * preemption, exec or exit. No hash lookup per untimed call. Needs the
- * sched_switch hook (tp_btf).
- */
-#define ABI_CFG_BATCH		(1u << 6)
-#define ABI_SYS_BATCH_MAX	32
 
 /* Processes a followed tree (lattop run) may hold; forks beyond it are counted and not followed. */
 #define ABI_TREE_MAX		8192

@@ -56,7 +56,7 @@ struct sys_family {
 	struct snap_counters total;
 	struct exit_rec *exits;		/* exits seen this tick */
 	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
-	char features[224];
+	char features[160];
 };
 
 /* --max-stacks, or the default for callers that do not set it (lattop run). */
@@ -82,9 +82,6 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	/* The breakdown needs both tasks of a switch typed: tp_btf only. */
 	if (s->breakdown && f == PROBE_TP_BTF)
 		flags |= ABI_CFG_BREAKDOWN;
-	/* Sampling: untimed calls counted per thread, flushed at switch-out (tp_btf only). */
-	if (o->sample_every > 1 && f == PROBE_TP_BTF)
-		flags |= ABI_CFG_BATCH;
 	skel->rodata->cfg_flags = flags;
 	/* One in N timed: prandom <= 2^32/N - 1; N == 1 skips the random draw. */
 	skel->rodata->cfg_sample_threshold = o->sample_every <= 1 ? 0xffffffffu :
@@ -106,8 +103,7 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	 * blocked. Without it (other flavours, or --slow first set from the
 	 * dashboard under --no-breakdown) the kernel stack is the one at exit.
 	 */
-	s->switch_attached = (s->breakdown || o->slow_ns || (flags & ABI_CFG_BATCH)) &&
-			     f == PROBE_TP_BTF;
+	s->switch_attached = (s->breakdown || o->slow_ns) && f == PROBE_TP_BTF;
 	bpf_program__set_autoload(skel->progs.btf_sys_switch, s->switch_attached);
 	/* --slow: 4 stack ids per entry leave room for the (kernel, user) pairs and collisions. */
 	bpf_map__set_max_entries(skel->maps.slow_stacks, max_stacks(o));
@@ -286,7 +282,7 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	};
 	enum probe_flavour used = PROBE_TP_BTF;
 	void *skel = NULL;
-	char timing[64] = "every call timed";
+	char timing[32] = "every call timed";
 	int ret;
 
 	if (!s) {
@@ -346,8 +342,7 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 		return ret;
 	}
 	if (s->sample_every > 1)
-		snprintf(timing, sizeof(timing), "1 in %u timed%s", s->sample_every,
-			 used == PROBE_TP_BTF ? " (the rest counted per thread)" : "");
+		snprintf(timing, sizeof(timing), "1 in %u timed", s->sample_every);
 	snprintf(s->features, sizeof(s->features),
 		 "syscalls: %s + task storage, %s, %u keys max%s; exits: ring buffer%s",
 		 probe_flavour_name(used), timing, o->max_keys,

@@ -1,11 +1,10 @@
 /*
- * sample_threads - ground truth for --sample's per-thread batches of untimed
- * calls (ABI_CFG_BATCH): prints {"pid":N}, waits for a line on stdin, then
+ * sample_threads - ground truth for --sample's counts across the ways a
+ * thread's calls end: prints {"pid":N}, waits for a line on stdin, then
  * T threads each make M getppid calls without sleeping in between and exit,
  * the main thread makes J getppid calls and execs itself with "after L",
  * which makes L getppid calls, prints what was done and waits for stdin to
- * close. Every batch then ends another way: a thread
- * exit, an exec, and a switch-out.
+ * close.
  *
  * usage: sample_threads T M J L
  */

@@ -15,7 +15,7 @@ lattop --json instances at once:
      cgroup and below, exact, the storm and the other helpers absent;
   C  --no-cgroups: every row's cgroup_id is 0, counts unchanged;
   D  --sample 4 --cumulative: A's exact counts per (helper, cgroup), the
-     migrated task's calls in a and b (untimed calls are batched per thread)."""
+     migrated task's calls in a and b."""
 import os
 import subprocess
 import sys
@@ -61,8 +61,8 @@ def main():
                             "--cgroup", web], 90)
         c = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
                             "--no-cgroups"], 90)
-        # --sample: untimed calls are counted per thread and added in batches
-        # (ABI_CFG_BATCH); each must still land in the cgroup it was made in.
+        # --sample: untimed calls are counted at exit from the task alone; each
+        # must still land in the cgroup it was made in.
         d = lattest.Lattop(["-i", "0.2", "--no-clients", "--no-runq", "--no-block",
                             "--cumulative", "--sample", "4"], 90)
         lts = [a, b, c, d]

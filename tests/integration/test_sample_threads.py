@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""--sample batches a thread's untimed calls in its task slot (ABI_CFG_BATCH)
-and adds them to the map at its next timed call, another row's call, its
-switch-out, exec or exit. Against a helper that knows what it did: 4 threads
+"""--sample counts every call, timed or not, across the ways a thread's calls
+end: threads that never sleep and exit, an exec, the name pre-filter (-c:
+every call keeps a slot). (Written for per-thread batches of untimed calls,
+branch hbatch; main counts each untimed call at once.) Against a helper that
+knows what it did: 4 threads
 of 20,000 getppid calls each that never sleep and exit, 3,001 more on the
 main thread, an exec, 777 after it. Three lattop instances at once, --sample 16
 by pid, --sample 16 by name (-c: every call keeps a slot) and every call

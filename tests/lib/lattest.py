@@ -6,6 +6,7 @@ Exit codes follow automake: 0 pass, 1 fail, 77 skip. With LATTOP_REQUIRE_BPF=1
 import json
 import os
 import subprocess
+import threading
 import sys
 import time
 
@@ -65,16 +66,17 @@ class Lattop:
         self.ticks.append(tick)
         return tick
 
+    def _read_rest(self):
+        """Every tick line still to come, through the same buffered reader as
+        next_tick() (the raw pipe would skip what that reader already holds)."""
+        for line in self.proc.stdout:
+            if line.strip():
+                self.ticks.append(json.loads(line))
+
     def drain(self):
         """Read ticks in the background from now on, so that a busy test never
         leaves lattop blocked on a full pipe; stop() collects them."""
-        import threading
-
-        def reader():
-            for line in self.proc.stdout:
-                if line.strip():
-                    self.ticks.append(json.loads(line))
-        self.drainer = threading.Thread(target=reader, daemon=True)
+        self.drainer = threading.Thread(target=self._read_rest, daemon=True)
         self.drainer.start()
 
     def wait_ticks(self, n, timeout_s=30):
@@ -97,18 +99,9 @@ class Lattop:
             self.proc.send_signal(2)
             self.drainer.join(timeout=15)
             return self.proc.wait(timeout=10)
-        import threading
-
-        # The rest through the same buffered reader as next_tick(): communicate() reads
-        # the raw pipe and would skip what that reader already holds (half a line, then
-        # the next line parsed from its middle).
-        def rest():
-            for line in self.proc.stdout:
-                if line.strip():
-                    self.ticks.append(json.loads(line))
         if self.proc.poll() is None:
             self.proc.send_signal(2)
-        reader = threading.Thread(target=rest, daemon=True)
+        reader = threading.Thread(target=self._read_rest, daemon=True)
         reader.start()
         reader.join(timeout=10)
         if reader.is_alive():

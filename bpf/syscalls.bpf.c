@@ -68,6 +68,35 @@ struct {
 	__type(value, struct abi_hist);
 } sys_hist SEC(".maps");
 
+/*
+ * The call in flight on each CPU (ABI: cfg_cpu_calls), for a thread that
+ * has not left the CPU since it entered: enter and exit then touch no task
+ * storage (two helper calls a syscall). The scheduler hook hands a call
+ * over to its thread's slot when the thread leaves the CPU, and empties
+ * the record at every switch; so a record names the thread on the CPU or
+ * none, and an exit that does not find its thread here finds its call in
+ * the slot. sched_switch is attached before sys_enter (program order).
+ */
+struct cpu_call {
+	__u64 start_ns;			/* 0: not timed */
+	__u32 tid;			/* the thread; 0: none (the idle task makes no syscalls) */
+	__u32 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_call);
+} cpu_calls SEC(".maps");
+
+/*
+ * Calls in flight in cpu_calls: set by user space with tp_btf (the hook
+ * needs both tasks typed) and no pre-filter whose verdict is cached in the
+ * slot (-c, a followed tree, --cgroup); -p is a few compares.
+ */
+const volatile __u8 cfg_cpu_calls = 0;
+
 /* tgids of the followed process tree (ABI_CFG_FILTER_TREE): the root from user space, forks here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -228,6 +257,64 @@ static __always_inline bool sampling(void)
 	return cfg_sample_threshold != 0xffffffffu;
 }
 
+/* The call @task enters, in this CPU's record (cfg_cpu_calls). */
+static __always_inline int cpu_call_enter(struct task_struct *task, long id, bool timed)
+{
+	__u32 zero = 0;
+	struct cpu_call *c;
+
+	if ((cfg_flags & ABI_CFG_FILTER_PID) && !filter_pid_listed(task->tgid))
+		return 0;
+	c = bpf_map_lookup_elem(&cpu_calls, &zero);
+	if (!c)
+		return 0;
+	c->tid = task->pid;
+	c->nr = (__u32)id;
+	c->start_ns = timed ? bpf_ktime_get_ns() : 0;
+	return 0;
+}
+
+/* The call @task exits from, if this CPU's record holds it (emptied): its nr, else NR_NONE. */
+static __always_inline __u32 cpu_call_take(struct task_struct *task, __u64 *start_ns)
+{
+	__u32 zero = 0;
+	struct cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
+
+	if (!c || c->tid != (__u32)task->pid)
+		return NR_NONE;
+	c->tid = 0;
+	*start_ns = c->start_ns;
+	return c->nr;
+}
+
+#define TASK_DEAD_STATE 0x80	/* TASK_DEAD (include/linux/sched.h): its last switch */
+
+/*
+ * @prev leaves the CPU: a call it is in moves to its slot, where its exit
+ * and the breakdown find it. The record is emptied at every switch, which
+ * keeps it the current thread's or none's.
+ */
+static __always_inline void cpu_call_hand_over(struct task_struct *prev)
+{
+	__u32 zero = 0;
+	struct cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
+	struct task_slot *t;
+
+	if (!c || !c->tid)
+		return;
+	if (c->tid == (__u32)prev->pid && !(prev->__state & TASK_DEAD_STATE)) {
+		t = bpf_task_storage_get(&task_slots, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (t) {
+			t->nr = c->nr;
+			t->start_ns = c->start_ns;
+			t->switched = 0;
+		} else {
+			counter_inc(ABI_CNT_NO_TASK_STORE);
+		}
+	}
+	c->tid = 0;
+}
+
 static __always_inline int on_enter(long id)
 {
 	/*
@@ -244,6 +331,8 @@ static __always_inline int on_enter(long id)
 	if (fast_sample && !timed)
 		return 0;
 	task = bpf_get_current_task_btf();
+	if (cfg_cpu_calls)
+		return cpu_call_enter(task, id, timed);
 	t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t) {
 		counter_inc(ABI_CNT_NO_TASK_STORE);
@@ -389,7 +478,7 @@ static __always_inline void breakdown_switch_in(struct task_struct *next, __u64 
 static __noinline void slow_record(void *ctx, struct task_slot *t, const struct abi_sys_key *key,
 				   __u32 nr, __u64 lat_ns)
 {
-	__s32 kid = t->switched ? t->kstack_id : STACKS_ID_NOW;
+	__s32 kid = t && t->switched ? t->kstack_id : STACKS_ID_NOW;
 
 	if (stacks_record(ctx, key->tgid, key->pstart_ns, nr, key->cgid, key->comm, kid, lat_ns))
 		counter_inc(ABI_CNT_STACKS_DROPPED);
@@ -398,23 +487,37 @@ static __noinline void slow_record(void *ctx, struct task_slot *t, const struct 
 static __always_inline int on_exit(void *ctx, long ret, long nr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct abi_sys_key untimed = {};
-	struct abi_sys_key *key = &untimed;
-	struct task_slot *t;
+	struct abi_sys_key stack_key = {};
+	struct abi_sys_key *key = &stack_key;
+	struct task_slot *t = NULL;
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
-	__u32 nr_raw = 0;
+	__u32 nr_in = NR_NONE, nr_raw = 0;
 	bool created;
 
-	t = bpf_task_storage_get(&task_slots, task, 0, 0);
-	if (t && t->nr != NR_NONE) {
-		if (t->skip)
-			return 0;
-		start_ns = t->start_ns;
+	if (cfg_cpu_calls)
+		nr_in = cpu_call_take(task, &start_ns);
+	if (nr_in == NR_NONE) {
+		/* Not in this CPU's record: the thread left the CPU, or no record is kept. */
+		t = bpf_task_storage_get(&task_slots, task, 0, 0);
+		if (t && t->nr != NR_NONE) {
+			if (!cfg_cpu_calls && t->skip)
+				return 0;
+			nr_in = t->nr;
+			start_ns = t->start_ns;
+			t->nr = NR_NONE;
+			/* Without cpu_calls the slot holds the identity: the key is built in place. */
+			if (!cfg_cpu_calls)
+				key = &t->key;
+		}
+	}
+	if (nr_in != NR_NONE) {
 		if (start_ns)
 			lat_ns = bpf_ktime_get_ns() - start_ns;
-		/* The key is built in place in the slot: no copy to the stack. */
-		key = &t->key;
+		if (key == &stack_key) {
+			key->tgid = task->tgid;
+			key->pstart_ns = task->group_leader->start_time;
+		}
 		/*
 		 * The name now, not the one cached at the thread's first call:
 		 * prctl(PR_SET_NAME) renames a process, and the tables show the
@@ -423,9 +526,8 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		__builtin_memcpy(key->comm, task->group_leader->comm, ABI_COMM_LEN);
 		/* The cgroup now: a task moved is counted in the new one from this call. */
 		key->cgid = cgroup_key_btf(task);
-		nr_raw = t->nr & ABI_SYS_NR_MASK;
-		key->nr = nr_classified(t->nr, task);
-		t->nr = NR_NONE;
+		nr_raw = nr_in & ABI_SYS_NR_MASK;
+		key->nr = nr_classified(nr_in, task);
 	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
 		/* A call the entry sampled out: count it, untimed. */
 		if (!key_from_task(key, task))
@@ -447,10 +549,10 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		counter_inc(ABI_CNT_MAP_FULL);
 		return 0;
 	}
-	/* timed is derived by user space when every call is timed (abi_sys_hist_complete). */
+	/* count is derived by user space when every call is timed (abi_sys_hist_complete). */
 	hist_add_call(h, ret, lat_ns, start_ns != 0, sampling());
 	/* Off is ~0: one compare a call (untimed calls have lat_ns 0). */
-	if (stacks_slow(lat_ns) && t)
+	if (stacks_slow(lat_ns))
 		slow_record(ctx, t, key, nr_raw, lat_ns);
 	/*
 	 * Only the off-CPU parts of a call that left the CPU: its on-CPU part,
@@ -517,7 +619,27 @@ static __always_inline int on_fork(__u32 parent_tgid, __u32 child_tgid)
 	return 0;
 }
 
-/* tp_btf: BTF-typed raw tracepoints, preferred. */
+/*
+ * tp_btf: BTF-typed raw tracepoints, preferred. The scheduler hook comes
+ * first: programs attach in this order, and with cfg_cpu_calls it must run
+ * before any call is entered in a CPU's record.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 now;
+
+	if (cfg_cpu_calls)
+		cpu_call_hand_over(prev);
+	if (!(cfg_flags & ABI_CFG_BREAKDOWN) && cfg_slow_ns == STACKS_OFF)
+		return 0;	/* attached for cpu_calls alone */
+	now = bpf_ktime_get_ns();
+	breakdown_switch_out(ctx, prev, preempt, now);
+	if (cfg_flags & ABI_CFG_BREAKDOWN)
+		breakdown_switch_in(next, now);
+	return 0;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 {
@@ -530,17 +652,6 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 	/* regs is BTF-typed here: a plain load. */
 	return on_exit(ctx, ret,
 		       sampling() && REGS_SYSCALL_NR_KNOWN ? REGS_SYSCALL_NR_BTF(regs) : -1);
-}
-
-SEC("tp_btf/sched_switch")
-int BPF_PROG(btf_sys_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	__u64 now = bpf_ktime_get_ns();
-
-	breakdown_switch_out(ctx, prev, preempt, now);
-	if (cfg_flags & ABI_CFG_BREAKDOWN)
-		breakdown_switch_in(next, now);
-	return 0;
 }
 
 SEC("tp_btf/sched_process_exec")

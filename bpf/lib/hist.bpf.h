@@ -9,11 +9,8 @@
  * Values are shared by every CPU running threads of the same process, so
  * counters are added atomically; max is a plain racy store (a lost update
  * under a tie only ever keeps a slightly smaller maximum of that instant).
- * @count_timed false: the caller times every call, so timed == count and
- * its reader derives timed (abi_sys_hist_complete): one atomic add less.
  */
-static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed,
-					  bool count_timed)
+static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
 {
 	__u32 slot;
 
@@ -22,8 +19,7 @@ static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 l
 		__sync_fetch_and_add(&h->errors, 1);
 	if (!timed)
 		return;
-	if (count_timed)
-		__sync_fetch_and_add(&h->timed, 1);
+	__sync_fetch_and_add(&h->timed, 1);
 	__sync_fetch_and_add(&h->sum_ns, lat_ns);
 	if (lat_ns > h->max_ns)
 		h->max_ns = lat_ns;
@@ -32,9 +28,30 @@ static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 l
 		__sync_fetch_and_add(&h->slots[slot], 1);
 }
 
-static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
+/*
+ * The syscall map's add, two atomic adds fewer per call than hist_add():
+ * timed is the buckets' sum, and so is count when every call is timed
+ * (@count_calls false); the reader derives both (abi_sys_hist_complete).
+ * Errors are added after the bucket, so a concurrent read never sees more
+ * errors than calls.
+ */
+static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed,
+					  bool count_calls)
 {
-	hist_add_call(h, ret, lat_ns, timed, true);
+	__u32 slot;
+
+	if (count_calls)
+		__sync_fetch_and_add(&h->count, 1);
+	if (timed) {
+		__sync_fetch_and_add(&h->sum_ns, lat_ns);
+		if (lat_ns > h->max_ns)
+			h->max_ns = lat_ns;
+		slot = abi_hist_slot(lat_ns);
+		if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
+			__sync_fetch_and_add(&h->slots[slot], 1);
+	}
+	if (ret < 0)
+		__sync_fetch_and_add(&h->errors, 1);
 }
 
 #endif

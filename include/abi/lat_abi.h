@@ -80,19 +80,25 @@ struct abi_hist {
 };
 
 /*
- * The syscall map (sys_hist) leaves two fields to its reader, one atomic
- * add less each on every call: timed when every call is timed (it equals
- * count), and part_ns[ABI_PART_ONCPU] with the breakdown on (only calls
- * that left the CPU add their off-CPU parts; the rest of sum_ns was on
- * the CPU). A value copied while a call on another CPU is half added can
- * have its parts ahead of sum_ns: on-CPU is then 0, never negative.
+ * The syscall map (sys_hist) leaves three fields to its reader, an atomic
+ * add less each on a call: timed, the sum of the buckets; count, the same
+ * when every call is timed (sampled, the kernel counts every call); and
+ * part_ns[ABI_PART_ONCPU] with the breakdown on (only calls that left the
+ * CPU add their off-CPU parts; the rest of sum_ns was on the CPU). A value
+ * copied while a call on another CPU is half added can have its parts
+ * ahead of sum_ns: on-CPU is then 0, never negative.
  */
 static inline void abi_sys_hist_complete(struct abi_hist *h, int sampling, int breakdown)
 {
-	__u64 off_ns;
+	__u64 off_ns, timed = 0;
 
+	for (__u32 i = 0; i < ABI_HIST_SLOTS; i++)
+		timed += h->slots[i];
+	h->timed = timed;
 	if (!sampling)
-		h->timed = h->count;
+		h->count = timed;
+	else if (h->count < timed)
+		h->count = timed;	/* copied between a call's bucket and its count */
 	if (!breakdown)
 		return;
 	off_ns = h->part_ns[ABI_PART_RUNQ] + h->part_ns[ABI_PART_IO] + h->part_ns[ABI_PART_BLOCKED];

@@ -103,7 +103,16 @@ static int configure(void *skel_v, enum probe_flavour f, void *ctx)
 	 * blocked. Without it (other flavours, or --slow first set from the
 	 * dashboard under --no-breakdown) the kernel stack is the one at exit.
 	 */
-	s->switch_attached = (s->breakdown || o->slow_ns) && f == PROBE_TP_BTF;
+	/*
+	 * Calls in flight in a per-CPU record instead of the thread's task
+	 * storage (two helper calls less a syscall): needs sched_switch to hand
+	 * a call over when its thread leaves the CPU, and no pre-filter whose
+	 * verdict the slot caches (-c, a followed tree, --cgroup).
+	 */
+	skel->rodata->cfg_cpu_calls = f == PROBE_TP_BTF && !(flags & ABI_CFG_FILTER_COMM) &&
+				      !o->follow_tgid && !skel->rodata->cfg_cgroup_filtering;
+	s->switch_attached = ((s->breakdown || o->slow_ns) && f == PROBE_TP_BTF) ||
+			     skel->rodata->cfg_cpu_calls;
 	bpf_program__set_autoload(skel->progs.btf_sys_switch, s->switch_attached);
 	/* --slow: 4 stack ids per entry leave room for the (kernel, user) pairs and collisions. */
 	bpf_map__set_max_entries(skel->maps.slow_stacks, max_stacks(o));
@@ -344,8 +353,10 @@ static int sys_open(void **ctx, const struct bpf_source_opts *o, char *note, siz
 	if (s->sample_every > 1)
 		snprintf(timing, sizeof(timing), "1 in %u timed", s->sample_every);
 	snprintf(s->features, sizeof(s->features),
-		 "syscalls: %s + task storage, %s, %u keys max%s; exits: ring buffer%s",
-		 probe_flavour_name(used), timing, o->max_keys,
+		 "syscalls: %s + %s, %s, %u keys max%s; exits: ring buffer%s",
+		 probe_flavour_name(used),
+		 s->skel->rodata->cfg_cpu_calls ? "per-CPU call records" : "task storage", timing,
+		 o->max_keys,
 		 s->breakdown ? ", breakdown (sched_switch)" :
 		 o->breakdown ? ", no breakdown (needs tp_btf)" : ", no breakdown (--no-breakdown)",
 		 !o->slow_ns ? "" : s->switch_attached ? "; slow stacks: where calls blocked" :

@@ -242,20 +242,30 @@ static void test_sys_hist_complete(void **state)
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
-	h.count = 10, h.timed = 0, h.sum_ns = 1000;
+	/* The kernel adds neither count nor timed when every call is timed: the buckets' sum. */
+	h.slots[0] = 4, h.slots[17] = 5, h.slots[ABI_HIST_SLOTS - 1] = 1, h.sum_ns = 1000;
+	h.errors = 2;
 	h.part_ns[ABI_PART_RUNQ] = 100, h.part_ns[ABI_PART_IO] = 200, h.part_ns[ABI_PART_BLOCKED] = 300;
 	prev = h;
-	/* Every call timed: timed is count; breakdown off: parts untouched, on-CPU stays 0. */
+	/* Every call timed: count and timed are the buckets' sum; breakdown off: on-CPU stays 0. */
 	abi_sys_hist_complete(&h, 0, 0);
+	assert_int_equal(h.count, 10);
 	assert_int_equal(h.timed, 10);
+	assert_int_equal(h.errors, 2);
 	assert_int_equal(h.part_ns[ABI_PART_ONCPU], 0);
 	/* Breakdown on: on-CPU is the rest of sum_ns, so the parts add up to it exactly. */
 	abi_sys_hist_complete(&h, 0, 1);
 	assert_int_equal(h.part_ns[ABI_PART_ONCPU], 400);
-	/* Sampling: timed is the kernel's own count, kept. */
-	h.timed = 3;
+	/* Sampling: the kernel counts every call; timed is still the buckets' sum. */
+	h.count = 160;
 	abi_sys_hist_complete(&h, 1, 1);
-	assert_int_equal(h.timed, 3);
+	assert_int_equal(h.count, 160);
+	assert_int_equal(h.timed, 10);
+	/* A copy taken between a timed call's bucket and its count: never fewer calls than timed. */
+	h.count = 9;
+	abi_sys_hist_complete(&h, 1, 1);
+	assert_int_equal(h.count, 10);
+	assert_int_equal(h.timed, 10);
 	/* A read that caught a call's parts before its sum_ns: on-CPU 0, not a wrapped value. */
 	h.part_ns[ABI_PART_BLOCKED] = 900;
 	abi_sys_hist_complete(&h, 1, 1);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * syscalls.bpf.c - latency of every syscall, aggregated in the kernel per
- * (process, syscall). Hot path: enter stores a start time in task local
- * storage; exit adds the latency to a hash-map histogram. Only process exits
- * cross to user space, through the ring buffer.
+ * (process, syscall). Hot path: enter stores a start time in this CPU's
+ * record (tp_btf; the thread's task storage once it leaves the CPU, or with
+ * the other flavours); exit adds the latency to a hash-map histogram.
+ * Only process exits cross to user space, through the ring buffer.
  *
  * Three attach flavours of the same logic, chosen by user space with
  * bpf_program__set_autoload: tp_btf (preferred), raw_tp, classic tracepoint.
@@ -76,11 +77,31 @@ struct {
  * the record at every switch; so a record names the thread on the CPU or
  * none, and an exit that does not find its thread here finds its call in
  * the slot. sched_switch is attached before sys_enter (program order).
+ *
+ * --sample: the calls not timed are counted here too, in up to
+ * CPU_BATCHES rows (read/write loops alternate) of up to CPU_BATCH_MAX
+ * calls each (no hash lookup, no atomic add a call), and added to the map
+ * when a row is full, when a fifth row needs its place, when the thread
+ * leaves the CPU and when it exits (before its process's exit event): so a
+ * batch is always the current thread's, and no call is left behind a
+ * thread or process that is gone.
  */
+#define CPU_BATCHES	4
+#define CPU_BATCH_MAX	32
+
+struct cpu_batch {
+	struct abi_sys_key key;		/* the row, nr classified */
+	__u32 calls;			/* 0: unused */
+	__u32 errors;
+};
+
 struct cpu_call {
 	__u64 start_ns;			/* 0: not timed */
 	__u32 tid;			/* the thread; 0: none (the idle task makes no syscalls) */
 	__u32 nr;
+	__u32 batches;			/* --sample: batch[] rows in use */
+	__u32 victim;			/* the next row to give way */
+	struct cpu_batch batch[CPU_BATCHES];
 };
 
 struct {
@@ -274,17 +295,85 @@ static __always_inline int cpu_call_enter(struct task_struct *task, long id, boo
 	return 0;
 }
 
-/* The call @task exits from, if this CPU's record holds it (emptied): its nr, else NR_NONE. */
-static __always_inline __u32 cpu_call_take(struct task_struct *task, __u64 *start_ns)
+/* The call @task exits from, if record @c holds it (emptied): its nr, else NR_NONE. */
+static __always_inline __u32 cpu_call_take(struct cpu_call *c, struct task_struct *task,
+					   __u64 *start_ns)
 {
-	__u32 zero = 0;
-	struct cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
-
 	if (!c || c->tid != (__u32)task->pid)
 		return NR_NONE;
 	c->tid = 0;
 	*start_ns = c->start_ns;
 	return c->nr;
+}
+
+/* --sample: batch row @b of @c into the map. */
+static __always_inline void cpu_batch_flush(struct cpu_call *c, struct cpu_batch *b)
+{
+	struct abi_hist *h;
+	bool created;
+
+	h = map_lookup_or_init(&sys_hist, &b->key, &zero_hist, &created);
+	if (h) {
+		__sync_fetch_and_add(&h->count, b->calls);
+		if (b->errors)
+			__sync_fetch_and_add(&h->errors, b->errors);
+	} else {
+		counter_add_in(&counters, ABI_CNT_MAP_FULL, b->calls);
+	}
+	b->calls = 0;
+	b->errors = 0;
+	c->batches--;
+}
+
+/* --sample: every batch row of @c into the map (the thread leaves the CPU or exits). */
+static __noinline void cpu_batch_flush_all(struct cpu_call *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < CPU_BATCHES; i++)
+		if (c->batch[i].calls)
+			cpu_batch_flush(c, &c->batch[i]);
+}
+
+static __always_inline bool sys_keys_equal(const struct abi_sys_key *a, const struct abi_sys_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+}
+
+/* --sample: count an untimed call of @key in this CPU's batch rows. */
+static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key *key, long ret)
+{
+	struct cpu_batch *b = NULL;
+	int i;
+
+	for (i = 0; i < CPU_BATCHES; i++) {
+		if (c->batch[i].calls && sys_keys_equal(&c->batch[i].key, key)) {
+			b = &c->batch[i];
+			break;
+		}
+	}
+	if (!b) {
+		for (i = 0; i < CPU_BATCHES; i++) {
+			if (!c->batch[i].calls) {
+				b = &c->batch[i];
+				break;
+			}
+		}
+		if (!b) {
+			b = &c->batch[c->victim++ & (CPU_BATCHES - 1)];
+			cpu_batch_flush(c, b);
+		}
+		__builtin_memcpy(&b->key, key, sizeof(*key));
+		c->batches++;
+	}
+	b->calls++;
+	if (ret < 0)
+		b->errors++;
+	if (b->calls >= CPU_BATCH_MAX)
+		cpu_batch_flush(c, b);
+	return 0;
 }
 
 #define TASK_DEAD_STATE 0x80	/* TASK_DEAD (include/linux/sched.h): its last switch */
@@ -300,7 +389,11 @@ static __always_inline void cpu_call_hand_over(struct task_struct *prev)
 	struct cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
 	struct task_slot *t;
 
-	if (!c || !c->tid)
+	if (!c)
+		return;
+	if (c->batches)
+		cpu_batch_flush_all(c);
+	if (!c->tid)
 		return;
 	if (c->tid == (__u32)prev->pid && !(prev->__state & TASK_DEAD_STATE)) {
 		t = bpf_task_storage_get(&task_slots, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -328,11 +421,15 @@ static __always_inline int on_enter(long id)
 	struct task_struct *task;
 	struct task_slot *t;
 
+	/*
+	 * Untimed calls keep a CPU record too (start 0): a few stores, and
+	 * their exit then needs no task storage lookup to know the call.
+	 */
+	if (cfg_cpu_calls)
+		return cpu_call_enter(bpf_get_current_task_btf(), id, timed);
 	if (fast_sample && !timed)
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (cfg_cpu_calls)
-		return cpu_call_enter(task, id, timed);
 	t = bpf_task_storage_get(&task_slots, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t) {
 		counter_inc(ABI_CNT_NO_TASK_STORE);
@@ -492,11 +589,14 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	struct task_slot *t = NULL;
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
-	__u32 nr_in = NR_NONE, nr_raw = 0;
+	__u32 nr_in = NR_NONE, nr_raw = 0, zero = 0;
+	struct cpu_call *c = NULL;
 	bool created;
 
-	if (cfg_cpu_calls)
-		nr_in = cpu_call_take(task, &start_ns);
+	if (cfg_cpu_calls) {
+		c = bpf_map_lookup_elem(&cpu_calls, &zero);
+		nr_in = cpu_call_take(c, task, &start_ns);
+	}
 	if (nr_in == NR_NONE) {
 		/* Not in this CPU's record: the thread left the CPU, or no record is kept. */
 		t = bpf_task_storage_get(&task_slots, task, 0, 0);
@@ -528,7 +628,9 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 		key->cgid = cgroup_key_btf(task);
 		nr_raw = nr_in & ABI_SYS_NR_MASK;
 		key->nr = nr_classified(nr_in, task);
-	} else if (sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
+		if (!start_ns && c && sampling())
+			return cpu_batch_add(c, key, ret);	/* sampled out */
+	} else if (!cfg_cpu_calls && sampling() && nr >= 0 && !(cfg_flags & ABI_CFG_FILTER_COMM)) {
 		/* A call the entry sampled out: count it, untimed. */
 		if (!key_from_task(key, task))
 			return 0;
@@ -581,6 +683,13 @@ static __always_inline int on_exec(struct task_struct *task)
 static __always_inline int on_proc_exit(struct task_struct *task)
 {
 	struct abi_event *ev;
+
+	/* The exiting thread's batch (it is current), before its process's exit event. */
+	if (cfg_cpu_calls && sampling()) {
+		__u32 zero = 0;
+
+		cpu_batch_flush_all(bpf_map_lookup_elem(&cpu_calls, &zero));
+	}
 
 	/* Only when the last thread of the process goes. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)

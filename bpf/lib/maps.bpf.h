@@ -12,13 +12,18 @@
 		__type(value, __u64);				\
 	} name SEC(".maps")
 
-/* Add one to entry @idx of the per-CPU array @map (no other writer: a plain add). */
-static __always_inline void counter_inc_in(void *map, __u32 idx)
+/* Add @n to entry @idx of the per-CPU array @map (no other writer: a plain add). */
+static __always_inline void counter_add_in(void *map, __u32 idx, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(map, &idx);
 
 	if (v)
-		*v += 1;
+		*v += n;
+}
+
+static __always_inline void counter_inc_in(void *map, __u32 idx)
+{
+	counter_add_in(map, idx, 1);
 }
 
 /*

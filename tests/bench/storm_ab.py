@@ -10,7 +10,8 @@ order alternates by pair, and the paired difference (NEW - OLD, each minus
 the nearest no-tracer run) is reported as a median with its quartiles.
 
 usage: AB_PAIRS=15 tests/bench/storm_ab.py OLD/lattop NEW/lattop build/tests/syscall_storm
-(AB_ARGS="--sample 16" adds options to both; root)"""
+(AB_ARGS="--sample 16" adds options to both; AB_FLOOR=build/bench/floor_loader
+measures the empty programs' floor in each pair too, and the ratios to it; root)"""
 import json
 import os
 import statistics as st
@@ -23,6 +24,7 @@ PAIRS = int(os.environ.get("AB_PAIRS", "15"))
 STORMS = int(os.environ.get("AB_STORMS", "3"))
 CALLS = int(os.environ.get("AB_CALLS", "500000"))
 CPU = str(os.cpu_count() - 1)
+FLOOR = os.environ.get("AB_FLOOR")
 
 
 def storm_cpu_ns():
@@ -43,9 +45,9 @@ def under(binary):
     if binary is None:
         return storm_cpu_ns()
     out = open(f"/tmp/storm_ab.{os.getpid()}.json", "w+")
-    p = subprocess.Popen([binary, "--json", "-i", "1", "--no-clients"] +
-                         os.environ.get("AB_ARGS", "").split(),
-                         stdout=out, stderr=subprocess.DEVNULL, text=True)
+    argv = [binary] if binary == FLOOR else [binary, "--json", "-i", "1", "--no-clients"] + \
+        os.environ.get("AB_ARGS", "").split()
+    p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, text=True)
     try:
         deadline = time.monotonic() + 30
         while os.fstat(out.fileno()).st_size == 0:     # the first tick: attached
@@ -60,9 +62,11 @@ def under(binary):
         os.unlink(out.name)
 
 
-diffs, added = [], {"old": [], "new": []}
+diffs, added = [], {"old": [], "new": [], "floor": []}
 for pair in range(PAIRS):
     order = [("old", old), ("new", new)] if pair % 2 == 0 else [("new", new), ("old", old)]
+    if FLOOR:
+        order.insert(1, ("floor", FLOOR))
     base0 = under(None)
     got = {}
     for name, binary in order:
@@ -72,11 +76,16 @@ for pair in range(PAIRS):
     for name in got:
         added[name].append(got[name] - base)
     diffs.append(got["new"] - got["old"])
-    print(f"pair {pair}: none {base:.0f}, old +{got['old'] - base:.0f}, new +{got['new'] - base:.0f}"
+    print(f"pair {pair}: none {base:.0f}, " +
+          ", ".join(f"{n} +{got[n] - base:.0f}" for n in sorted(got)) +
           f" ns/call; new - old {diffs[-1]:+.0f}", flush=True)
 q = st.quantiles(diffs, n=4) if len(diffs) > 1 else [diffs[0]] * 3
-print(f"added ns per call, median: old +{st.median(added['old']):.0f}, "
-      f"new +{st.median(added['new']):.0f}")
+print("added ns per call, median: " +
+      ", ".join(f"{n} +{st.median(v):.0f}" for n, v in added.items() if v))
+if FLOOR:
+    f = st.median(added["floor"])
+    print(f"x floor (medians): old {st.median(added['old']) / f:.2f}x, "
+          f"new {st.median(added['new']) / f:.2f}x")
 print(f"new - old, paired: median {st.median(diffs):+.1f} ns [quartiles {q[0]:+.1f} .. {q[2]:+.1f}],"
       f" new lower in {sum(d < 0 for d in diffs)} of {len(diffs)} pairs")
-print(json.dumps({"old": added["old"], "new": added["new"], "diffs": diffs}))
+print(json.dumps(dict(added, diffs=diffs)))

@@ -36,13 +36,14 @@ try:
     default = lattest.Lattop(common + ["-p", str(pid)], timeout_s=120)
     no_bd = lattest.Lattop(common + ["-p", str(pid), "--no-breakdown"], timeout_s=120)
     by_name = lattest.Lattop(common + ["-c", "cpu_hop"], timeout_s=120)
-    for lt in (default, no_bd, by_name):
+    sampled = lattest.Lattop(common + ["-p", str(pid), "--sample", "4"], timeout_s=120)
+    for lt in (default, no_bd, by_name, sampled):
         lt.next_tick()
         lt.drain()
     helper.stdin.write("go\n")
     helper.stdin.flush()
     done = json.loads(helper.stdout.readline())
-    for lt in (default, no_bd, by_name):
+    for lt in (default, no_bd, by_name, sampled):
         lt.wait_ticks(3)
         lt.stop()
 finally:
@@ -80,6 +81,19 @@ for label, lt in (("default", default), ("--no-breakdown", no_bd), ("-c cpu_hop"
     lattest.check(hop["max_ns"] <= done["max_ns"],
                   f"{label}: slowest move {hop['max_ns'] / 1e3:.1f} us <= the helper's "
                   f"{done['max_ns'] / 1e3:.1f} us")
+hop = last_row(sampled.ticks, "sched_setaffinity")
+ppid = last_row(sampled.ticks, "getppid")
+# Binomial(N, 1/4): +-30 % is over 8 standard deviations.
+lattest.check(hop["count"] == N and ppid["count"] == N and
+              N / 4 * 0.7 <= hop["timed"] <= N / 4 * 1.3 and
+              N / 4 * 0.7 <= ppid["timed"] <= N / 4 * 1.3,
+              f"--sample 4: exactly {N} sched_setaffinity and {N} getppid calls, about 1 in 4 "
+              f"timed (got {hop['count']}, {hop['timed']} timed; getppid {ppid['count']}, "
+              f"{ppid['timed']} timed)")
+lattest.check(hop["max_ns"] <= done["max_ns"] and
+              hop["sum_ns"] <= done["sum_ns"] * hop["timed"] / N * 1.5,
+              f"--sample 4: the timed moves {hop['sum_ns'] / max(hop['timed'], 1) / 1e3:.1f} us "
+              f"each, slowest {hop['max_ns'] / 1e3:.1f} us: within the helper's")
 bd = last_row(default.ticks, "sched_setaffinity")
 lattest.check(bd["runq_ns"] > 0,
               f"default: the breakdown has the moves' time waiting for a CPU "

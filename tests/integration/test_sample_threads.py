@@ -68,4 +68,30 @@ lattest.check(got == WANT and WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
 got, timed = getppid(exact.ticks)
 lattest.check(got == WANT and timed == WANT, f"every call timed: {WANT} calls, all timed "
               f"(got {got}, {timed})")
+
+# A thread that blocks with calls still in its CPU's batch (--sample,
+# bpf/syscalls.bpf.c): they reach the map when it leaves the CPU, not at
+# its exit. One short run whose process stays alive, blocked on stdin,
+# while it is read (the larger run above can be flushed by chance).
+helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), "1", "10", "5",
+                           str(L)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+try:
+    pid = json.loads(helper.stdout.readline())["pid"]
+    sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
+                              str(EVERY)], timeout_s=60)
+    sampled.next_tick()
+    sampled.drain()
+    helper.stdin.write("go\n")
+    helper.stdin.flush()
+    done = json.loads(helper.stdout.readline())
+    sampled.wait_ticks(4)
+    sampled.stop()
+    alive = helper.poll() is None
+finally:
+    helper.stdin.close()
+    helper.wait(timeout=10)
+got, timed = getppid(sampled.ticks)
+lattest.check(alive and got == 10 + 5 + L,
+              f"--sample {EVERY}, a process blocked while read: exactly {10 + 5 + L} getppid "
+              f"calls (got {got})")
 print("PASS")

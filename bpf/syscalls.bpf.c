@@ -346,6 +346,7 @@ static __always_inline bool sys_keys_equal(const struct abi_sys_key *a, const st
 static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key *key, long ret)
 {
 	struct cpu_batch *b = NULL;
+	bool created;
 	int i;
 
 	for (i = 0; i < CPU_BATCHES; i++) {
@@ -360,6 +361,17 @@ static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key
 				b = &c->batch[i];
 				break;
 			}
+		}
+		/*
+		 * The row's key goes into the map now, from the exit program:
+		 * a flush at a switch-out runs with interrupts off, where the
+		 * map's allocator cannot refill its per-CPU cache, and inserting
+		 * a few new keys there ran it dry (a call lost as "map full"
+		 * under load); at a flush the key is then found, not inserted.
+		 */
+		if (!map_lookup_or_init(&sys_hist, key, &zero_hist, &created)) {
+			counter_inc(ABI_CNT_MAP_FULL);
+			return 0;
 		}
 		if (!b) {
 			b = &c->batch[c->victim++ & (CPU_BATCHES - 1)];

@@ -5,6 +5,19 @@
 
 #include "abi/lat_abi.h"
 
+/* A timed call's latency: its sum, the maximum and its bucket. */
+static __always_inline void hist_add_latency(struct abi_hist *h, __u64 lat_ns)
+{
+	__u32 slot;
+
+	__sync_fetch_and_add(&h->sum_ns, lat_ns);
+	if (lat_ns > h->max_ns)
+		h->max_ns = lat_ns;
+	slot = abi_hist_slot(lat_ns);
+	if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
+		__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
 /*
  * Values are shared by every CPU running threads of the same process, so
  * counters are added atomically; max is a plain racy store (a lost update
@@ -12,20 +25,13 @@
  */
 static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed)
 {
-	__u32 slot;
-
 	__sync_fetch_and_add(&h->count, 1);
 	if (ret < 0)
 		__sync_fetch_and_add(&h->errors, 1);
 	if (!timed)
 		return;
 	__sync_fetch_and_add(&h->timed, 1);
-	__sync_fetch_and_add(&h->sum_ns, lat_ns);
-	if (lat_ns > h->max_ns)
-		h->max_ns = lat_ns;
-	slot = abi_hist_slot(lat_ns);
-	if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
-		__sync_fetch_and_add(&h->slots[slot], 1);
+	hist_add_latency(h, lat_ns);
 }
 
 /*
@@ -38,18 +44,10 @@ static __always_inline void hist_add(struct abi_hist *h, __s64 ret, __u64 lat_ns
 static __always_inline void hist_add_call(struct abi_hist *h, __s64 ret, __u64 lat_ns, bool timed,
 					  bool count_calls)
 {
-	__u32 slot;
-
 	if (count_calls)
 		__sync_fetch_and_add(&h->count, 1);
-	if (timed) {
-		__sync_fetch_and_add(&h->sum_ns, lat_ns);
-		if (lat_ns > h->max_ns)
-			h->max_ns = lat_ns;
-		slot = abi_hist_slot(lat_ns);
-		if (slot < ABI_HIST_SLOTS)	/* always true; tells the verifier */
-			__sync_fetch_and_add(&h->slots[slot], 1);
-	}
+	if (timed)
+		hist_add_latency(h, lat_ns);
 	if (ret < 0)
 		__sync_fetch_and_add(&h->errors, 1);
 }

@@ -7,7 +7,8 @@
 #include "core/run_total.h"
 
 struct run_entry {
-	struct abi_sys_key key;		/* first: key_index reads it there */
+	struct abi_sys_key key;		/* first: key_index reads it there; comm zero */
+	char comm[ABI_COMM_LEN];	/* the newest name the snapshots gave the process */
 	bool exited;
 	struct snap_hist sum;		/* first unused; n = buckets in b */
 	struct hist_bucket *b;
@@ -171,7 +172,12 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 {
 	for (size_t i = 0; i < s->n_sys; i++) {
 		const struct snap_sys_row *r = &s->sys[i];
-		/* the cgroup is part of the key: a process moved keeps two rows */
+		/*
+		 * The cgroup is part of the key: a process moved keeps two rows.
+		 * The name is not: a process renamed or exec'd between two ticks
+		 * is one row under its newest name, not its whole history under
+		 * each name (that counted an exec'd child's calls twice).
+		 */
 		struct abi_sys_key key = { .tgid = r->pid, .nr = snap_sys_key_nr(r),
 					   .pstart_ns = r->pstart_ns, .cgid = r->cgroup_id };
 		struct key_entries ke = { (void **)&rt->entries, &rt->n, &rt->cap, sizeof(*rt->entries) };
@@ -179,7 +185,6 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 		bool created;
 		long pos;
 
-		memcpy(key.comm, r->comm, ABI_COMM_LEN);
 		pos = key_index_get(&rt->index, &ke, &key, rt->max_keys, &created);
 		if (pos == -ENOSPC) {
 			rt->dropped_keys++;	/* over max_keys: counted */
@@ -192,6 +197,7 @@ int run_total_observe(struct run_total *rt, const struct snapshot *s)
 			return -ENOMEM;
 		e->sum = r->total;
 		e->exited = r->exited;
+		memcpy(e->comm, r->comm, ABI_COMM_LEN);
 	}
 	for (int f = 0; f < SNAP_FAM_NR; f++) {
 		int ret = observe_fam(rt, s, (enum snap_family)f);
@@ -221,7 +227,7 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		snap_sys_set_key_nr(r, e->key.nr);
 		r->pstart_ns = e->key.pstart_ns;
 		r->cgroup_id = e->key.cgid;
-		memcpy(r->comm, e->key.comm, ABI_COMM_LEN);
+		memcpy(r->comm, e->comm, ABI_COMM_LEN);
 		r->exited = e->exited;
 		r->cgroup_id = e->key.cgid;
 		if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))

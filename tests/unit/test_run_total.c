@@ -210,6 +210,39 @@ static void test_cgroups_kept_apart(void **state)
 	run_total_free(rt);
 }
 
+/*
+ * A child of the run exec'd between two ticks: the model named its rows
+ * "sh" in one tick and "true" in the next (one name per process, the
+ * newest), each time with the same cumulative totals. One row under the
+ * newest name, its calls once (they were counted under both names:
+ * count(execve) 202 of 201).
+ */
+static void test_renamed_process_counted_once(void **state)
+{
+	struct run_total *rt = run_total_new(100);
+	struct snapshot s, out;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_init(&out);
+	add_row(&s, 20, 59, 1, 700000);
+	memcpy(s.sys[0].comm, "sh", 3);
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	snapshot_reset(&s);
+	add_row(&s, 20, 59, 1, 700000);
+	memcpy(s.sys[0].comm, "true", 5);
+	s.sys[0].exited = true;
+	assert_int_equal(run_total_observe(rt, &s), 0);
+	assert_int_equal(run_total_emit(rt, &out), 0);
+	assert_int_equal(out.n_sys, 1);
+	assert_int_equal(out.sys[0].total.count, 1);
+	assert_string_equal(out.sys[0].comm, "true");
+	assert_true(out.sys[0].exited);
+	snapshot_free(&s);
+	snapshot_free(&out);
+	run_total_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_family_rows_kept),
 		cmocka_unit_test(test_key_limit_counted),
 		cmocka_unit_test(test_cgroups_kept_apart),
+		cmocka_unit_test(test_renamed_process_counted_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,9 +76,15 @@ static int next_pane(struct ui *ui, int step)
 			    TABLE_PROCS;
 	else if (s == STOP_CLIENTS)
 		ui->focus = TABLE_CLIENTS;
-	/* STOP_HIST keeps ui->focus: the histogram shows that table's selection. */
-	if (ui->hist_focus)
+	/*
+	 * STOP_HIST keeps ui->focus: the histogram shows that table's selection,
+	 * pinned to its row from here (as if moved to), so the histogram being
+	 * read does not turn into another row's when the table re-sorts.
+	 */
+	if (ui->hist_focus) {
+		ui_selection_moved(ui);
 		ui_set_status(ui, false, "histogram: Up/Down scroll, Home: back to p50..max");
+	}
 	return REDRAW_TABLES | REDRAW_STATUS;
 }
 

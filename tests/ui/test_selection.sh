@@ -123,6 +123,16 @@ for size in 80x24 200x50; do
 	wait_for "futex latency"
 	keys Tab Tab
 	wait_for "histogram: Up/Down scroll"
+	# Its subject, the processes table's top line, is pinned while it is read:
+	# the table re-sorts (java and postgres trade places) under it.
+	subject() { capture | grep -oE -m1 '─ [a-z_-]+\[[0-9]+\] all syscalls'; }
+	subj0=$(subject)
+	[ -n "$subj0" ] || fail "$size: the histogram names no process after Tab Tab"
+	for i in $(seq 1 30); do
+		sleep 0.2
+		[ "$(subject)" = "$subj0" ] || fail "$size: the histogram left $subj0 for $(subject) while focused"
+	done
+	ok "$size: the focused histogram stays on ${subj0#─ } over 30 frames"
 	if [ "$cols" -lt 120 ]; then	# at 200x50 the whole histogram fits: nothing to scroll
 		# The first histogram line (a narrow layout has it at the left edge).
 		hist_top() { capture | grep -m1 -E '^ +[0-9.]+(ns|us|ms|s) +│' | awk '{print $1}'; }

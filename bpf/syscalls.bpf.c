@@ -79,36 +79,19 @@ struct {
  * the slot. sched_switch is attached before sys_enter (program order).
  *
  * --sample: the calls not timed are counted here too, in up to
- * CPU_BATCHES rows (read/write loops alternate) of up to CPU_BATCH_MAX
- * calls each (no hash lookup, no atomic add a call), and added to the map
+ * ABI_CPU_BATCHES rows (read/write loops alternate) of up to
+ * ABI_CPU_BATCH_MAX calls each (no hash lookup, no atomic add a call), and added to the map
  * when a row is full, when a fifth row needs its place, when the thread
  * leaves the CPU and when it exits (before its process's exit event): so a
  * batch is always the current thread's, and no call is left behind a
- * thread or process that is gone.
+ * thread or process that is gone. Rows of threads still on their CPU at
+ * the last tick are added by user space once the programs are detached.
  */
-#define CPU_BATCHES	4
-#define CPU_BATCH_MAX	32
-
-struct cpu_batch {
-	struct abi_sys_key key;		/* the row, nr classified */
-	__u32 calls;			/* 0: unused */
-	__u32 errors;
-};
-
-struct cpu_call {
-	__u64 start_ns;			/* 0: not timed */
-	__u32 tid;			/* the thread; 0: none (the idle task makes no syscalls) */
-	__u32 nr;
-	__u32 batches;			/* --sample: batch[] rows in use */
-	__u32 victim;			/* the next row to give way */
-	struct cpu_batch batch[CPU_BATCHES];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct cpu_call);
+	__type(value, struct abi_cpu_call);
 } cpu_calls SEC(".maps");
 
 /*
@@ -282,7 +265,7 @@ static __always_inline bool sampling(void)
 static __always_inline int cpu_call_enter(struct task_struct *task, long id, bool timed)
 {
 	__u32 zero = 0;
-	struct cpu_call *c;
+	struct abi_cpu_call *c;
 
 	if ((cfg_flags & ABI_CFG_FILTER_PID) && !filter_pid_listed(task->tgid))
 		return 0;
@@ -296,7 +279,7 @@ static __always_inline int cpu_call_enter(struct task_struct *task, long id, boo
 }
 
 /* The call @task exits from, if record @c holds it (emptied): its nr, else NR_NONE. */
-static __always_inline __u32 cpu_call_take(struct cpu_call *c, struct task_struct *task,
+static __always_inline __u32 cpu_call_take(struct abi_cpu_call *c, struct task_struct *task,
 					   __u64 *start_ns)
 {
 	if (!c || c->tid != (__u32)task->pid)
@@ -307,7 +290,7 @@ static __always_inline __u32 cpu_call_take(struct cpu_call *c, struct task_struc
 }
 
 /* --sample: batch row @b of @c into the map. */
-static __always_inline void cpu_batch_flush(struct cpu_call *c, struct cpu_batch *b)
+static __always_inline void cpu_batch_flush(struct abi_cpu_call *c, struct abi_cpu_batch *b)
 {
 	struct abi_hist *h;
 	bool created;
@@ -326,11 +309,11 @@ static __always_inline void cpu_batch_flush(struct cpu_call *c, struct cpu_batch
 }
 
 /* --sample: every batch row of @c into the map (the thread leaves the CPU or exits). */
-static __noinline void cpu_batch_flush_all(struct cpu_call *c)
+static __noinline void cpu_batch_flush_all(struct abi_cpu_call *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < CPU_BATCHES; i++)
+	for (int i = 0; i < ABI_CPU_BATCHES; i++)
 		if (c->batch[i].calls)
 			cpu_batch_flush(c, &c->batch[i]);
 }
@@ -343,20 +326,20 @@ static __always_inline bool sys_keys_equal(const struct abi_sys_key *a, const st
 }
 
 /* --sample: count an untimed call of @key in this CPU's batch rows. */
-static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key *key, long ret)
+static __noinline int cpu_batch_add(struct abi_cpu_call *c, const struct abi_sys_key *key, long ret)
 {
-	struct cpu_batch *b = NULL;
+	struct abi_cpu_batch *b = NULL;
 	bool created;
 	int i;
 
-	for (i = 0; i < CPU_BATCHES; i++) {
+	for (i = 0; i < ABI_CPU_BATCHES; i++) {
 		if (c->batch[i].calls && sys_keys_equal(&c->batch[i].key, key)) {
 			b = &c->batch[i];
 			break;
 		}
 	}
 	if (!b) {
-		for (i = 0; i < CPU_BATCHES; i++) {
+		for (i = 0; i < ABI_CPU_BATCHES; i++) {
 			if (!c->batch[i].calls) {
 				b = &c->batch[i];
 				break;
@@ -374,7 +357,7 @@ static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key
 			return 0;
 		}
 		if (!b) {
-			b = &c->batch[c->victim++ & (CPU_BATCHES - 1)];
+			b = &c->batch[c->victim++ & (ABI_CPU_BATCHES - 1)];
 			cpu_batch_flush(c, b);
 		}
 		__builtin_memcpy(&b->key, key, sizeof(*key));
@@ -383,7 +366,7 @@ static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key
 	b->calls++;
 	if (ret < 0)
 		b->errors++;
-	if (b->calls >= CPU_BATCH_MAX)
+	if (b->calls >= ABI_CPU_BATCH_MAX)
 		cpu_batch_flush(c, b);
 	return 0;
 }
@@ -398,7 +381,7 @@ static __noinline int cpu_batch_add(struct cpu_call *c, const struct abi_sys_key
 static __always_inline void cpu_call_hand_over(struct task_struct *prev)
 {
 	__u32 zero = 0;
-	struct cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
+	struct abi_cpu_call *c = bpf_map_lookup_elem(&cpu_calls, &zero);
 	struct task_slot *t;
 
 	if (!c)
@@ -602,7 +585,7 @@ static __always_inline int on_exit(void *ctx, long ret, long nr)
 	struct abi_hist *h;
 	__u64 start_ns = 0, lat_ns = 0;
 	__u32 nr_in = NR_NONE, nr_raw = 0, zero = 0;
-	struct cpu_call *c = NULL;
+	struct abi_cpu_call *c = NULL;
 	bool created;
 
 	if (cfg_cpu_calls) {

@@ -129,6 +129,32 @@ struct abi_sys_key {
 };
 
 /*
+ * One CPU's record in the syscall object's cpu_calls (a per-CPU array of
+ * one entry; see bpf/syscalls.bpf.c): the call in flight of the thread on
+ * the CPU and, with --sample, its calls not timed, counted in up to
+ * ABI_CPU_BATCHES rows of up to ABI_CPU_BATCH_MAX calls before they are
+ * added to the map. User space reads the rows at the last tick, once the
+ * programs are detached (fam_syscalls.c), so none is left out.
+ */
+#define ABI_CPU_BATCHES		4
+#define ABI_CPU_BATCH_MAX	32
+
+struct abi_cpu_batch {
+	struct abi_sys_key key;		/* the row, nr classified */
+	__u32 calls;			/* 0: unused */
+	__u32 errors;
+};
+
+struct abi_cpu_call {
+	__u64 start_ns;			/* 0: not timed */
+	__u32 tid;			/* the thread; 0: none (the idle task makes no syscalls) */
+	__u32 nr;
+	__u32 batches;			/* --sample: batch[] rows in use */
+	__u32 victim;			/* the next row to give way */
+	struct abi_cpu_batch batch[ABI_CPU_BATCHES];
+};
+
+/*
  * How a syscall number is classified as work or wait, one byte per number
  * below ABI_SYS_CLASS_NR in the BPF object's read-only cfg_sys_class (user
  * space fills it from its table before load; numbers at or above it are

@@ -157,6 +157,15 @@ static int bpf_source_tick(void *ctx, struct snapshot *out, uint64_t interval_ns
 	return 0;
 }
 
+static void bpf_source_finish(void *ctx)
+{
+	struct bpf_source *s = ctx;
+
+	for (size_t i = 0; i < N_FAMILIES; i++)
+		if (s->ctx[i] && families[i]->finish)
+			families[i]->finish(s->ctx[i]);
+}
+
 static void bpf_source_destroy(void *ctx)
 {
 	struct bpf_source *s = ctx;
@@ -261,6 +270,7 @@ int bpf_source_open(struct source *src, const struct bpf_source_opts *o, char *e
 	src->name = "bpf";
 	src->ctx = s;
 	src->tick = bpf_source_tick;
+	src->finish = bpf_source_finish;
 	src->destroy = bpf_source_destroy;
 	src->hold_stats = bpf_source_hold_stats;
 	src->set_slow_ns = bpf_source_set_slow_ns;

@@ -263,6 +263,8 @@ static void *collector_main(void *arg)
 			goto next;	/* dropped, counted by the ring; read again next tick */
 		spare_trim(c);
 		snapshot_reset(out);
+		if (c->src.finish && (w == WAIT_FINISH || (c->iterations && seq + 1 >= c->iterations)))
+			c->src.finish(c->src.ctx);
 		/* A finished, rescheduled or early tick is as long as it really was. */
 		ret = c->src.tick(c->src.ctx, out, w == WAIT_FINISH || resched || early ?
 				  now_ns - last_ns : interval_ns);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -56,6 +59,7 @@ struct sys_family {
 	struct snap_counters total;
 	struct exit_rec *exits;		/* exits seen this tick */
 	size_t n_exits, cap_exits;	/* bounded by what the ring buffer holds */
+	uint64_t lost_at_finish;	/* batched calls the full map could not take (sys_finish) */
 	char features[160];
 };
 
@@ -213,7 +217,9 @@ static void read_counters(struct sys_family *s, struct snap_counters *iv, uint64
 	iv->lost = (now[ABI_CNT_MAP_FULL] - s->counters_prev[ABI_CNT_MAP_FULL]) +
 		   (now[ABI_CNT_NO_TASK_STORE] - s->counters_prev[ABI_CNT_NO_TASK_STORE]) +
 		   (now[ABI_CNT_RB_DROPPED] - s->counters_prev[ABI_CNT_RB_DROPPED]) +
-		   (now[ABI_CNT_TREE_FULL] - s->counters_prev[ABI_CNT_TREE_FULL]);
+		   (now[ABI_CNT_TREE_FULL] - s->counters_prev[ABI_CNT_TREE_FULL]) +
+		   s->lost_at_finish;
+	s->lost_at_finish = 0;
 	*stacks_dropped = now[ABI_CNT_STACKS_DROPPED] - s->counters_prev[ABI_CNT_STACKS_DROPPED];
 	memcpy(s->counters_prev, now, sizeof(now));
 }
@@ -397,11 +403,59 @@ static void sys_cgroup_gone(void *ctx, uint64_t cgid)
 	model_mark_cgroup_gone(((struct sys_family *)ctx)->model, cgid);
 }
 
+/* Add batch row @b's calls to its key's value in the map (the programs are detached). */
+static int batch_fold(struct sys_family *s, const struct abi_cpu_batch *b)
+{
+	struct abi_hist h;
+
+	if (bpf_map_lookup_elem(s->hist_fd, &b->key, &h))
+		memset(&h, 0, sizeof(h));	/* retired since the row took it: a new one */
+	h.count += b->calls;
+	h.errors += b->errors;
+	return bpf_map_update_elem(s->hist_fd, &b->key, &h, BPF_ANY) ? -errno : 0;
+}
+
+/*
+ * Collector thread, before the last tick. With --sample, calls not timed
+ * wait in per-CPU rows until their thread leaves its CPU or a row fills
+ * (bpf/syscalls.bpf.c): up to 31 a row of a thread still running would
+ * be left out of the last tick. So the programs stop here, and once none
+ * is still running (membarrier's GLOBAL command is a synchronize_rcu(),
+ * which waits for every BPF program in flight) the rows are added to the
+ * map for the last read. Without --sample nothing is held back.
+ */
+static void sys_finish(void *ctx)
+{
+	struct sys_family *s = ctx;
+	struct abi_cpu_call *cpus;
+	__u32 zero = 0;
+
+	if (!s->skel->rodata->cfg_cpu_calls || s->sample_every <= 1)
+		return;
+	syscalls_bpf__detach(s->skel);
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(20 * 1000);	/* nohz_full CPUs refuse it: programs run for microseconds */
+	cpus = calloc((size_t)s->nr_cpus, sizeof(*cpus));
+	if (!cpus)
+		return;
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_calls), &zero, cpus)) {
+		for (int c = 0; c < s->nr_cpus; c++)
+			for (int i = 0; i < ABI_CPU_BATCHES; i++) {
+				const struct abi_cpu_batch *b = &cpus[c].batch[i];
+
+				if (b->calls && batch_fold(s, b))
+					s->lost_at_finish += b->calls;
+			}
+	}
+	free(cpus);
+}
+
 const struct probe_family probe_family_syscalls = {
 	.name = "syscalls",
 	.cost = SNAP_PROBE_SYSCALLS,
 	.open = sys_open,
 	.tick = sys_tick,
+	.finish = sys_finish,
 	.features = sys_features,
 	.run_time = sys_run_time,
 	.set_slow_ns = sys_set_slow_ns,

@@ -109,6 +109,8 @@ struct probe_family {
 	int (*open)(void **ctx, const struct bpf_source_opts *o, char *note, size_t notelen);
 	/* Collector thread: this tick's rows and counters into @out. 0 or -errno. */
 	int (*tick)(void *ctx, struct snapshot *out);
+	/* Optional, collector thread: the next tick is the last; settle what is held back. */
+	void (*finish)(void *ctx);
 	/* One phrase for the status line: flavour, limits. */
 	const char *(*features)(void *ctx);
 	/* Cumulative run time and runs of its programs (kernel BPF statistics). */

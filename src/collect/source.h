@@ -32,6 +32,12 @@ struct source {
 	 * 0, or a negative errno that stops collection.
 	 */
 	int (*tick)(void *ctx, struct snapshot *out, uint64_t interval_ns);
+	/*
+	 * Optional, collector thread: the next tick() is the last (a finish,
+	 * or the last of -n): add what the source still holds back. Live
+	 * collection may stop here.
+	 */
+	void (*finish)(void *ctx);
 	void (*destroy)(void *ctx);
 	/*
 	 * Optional, collector thread: called with each finished snapshot (seq,

@@ -94,4 +94,44 @@ got, timed = getppid(sampled.ticks)
 lattest.check(alive and got == 10 + 5 + L,
               f"--sample {EVERY}, a process blocked while read: exactly {10 + 5 + L} getppid "
               f"calls (got {got})")
+
+# The last tick of a stop while a thread still runs on its CPU with calls
+# in its batch: after the exec the helper makes its 777 calls, prints, makes
+# 9 more (its reader may have preempted it at the print) and spins 3 s on the
+# CPU without a syscall, as SCHED_FIFO on its CPU (nothing preempts it for
+# 0.95 s, when RT throttling does). lattop is stopped a tick into the spin
+# (SIGINT: a final tick): every call is in it.
+# Three attempts: a spinning thread may still be preempted (a switch-out
+# adds its rows), which tests nothing; one un-preempted attempt suffices.
+held = 0
+for attempt in range(3):
+    helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), "1", "10",
+                               "5", str(L), "3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        pid = json.loads(helper.stdout.readline())["pid"]
+        sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
+                                  str(EVERY)], timeout_s=60)
+        sampled.next_tick()
+        sampled.drain()
+        helper.stdin.write("go\n")
+        helper.stdin.flush()
+        done = json.loads(helper.stdout.readline())
+        want = 10 + 5 + L + done.get("tail", 0)
+        sampled.wait_ticks(1)
+        before_stop, _ = getppid(sampled.ticks)
+        sampled.stop()
+        spinning = helper.poll() is None
+    finally:
+        helper.stdin.close()
+        helper.wait(timeout=10)
+    got, _ = getppid(sampled.ticks)
+    lattest.check(spinning and got == want and done.get("tail"),
+                  f"--sample {EVERY}, stopped while the thread spins: exactly {want} "
+                  f"getppid calls in the last tick (got {got}; {before_stop} before the stop)")
+    if before_stop < got:
+        held += 1
+        break
+lattest.check(held, "a spinning thread's batch was still held at the stop in one of 3 tries "
+              "(else the stop's flush was not tested)")
 print("PASS")

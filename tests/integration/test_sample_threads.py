@@ -47,8 +47,8 @@ finally:
     helper.wait(timeout=10)
 
 
-def getppid(ticks):
-    """(count, timed) of the pid's getppid rows in the last tick that has them."""
+def getppid_of(ticks, pid):
+    """(count, timed) of @pid's getppid rows in the last tick that has them."""
     for t in reversed(ticks):
         rows = [r for r in t["syscalls"] if r["pid"] == pid and r["syscall"] == "getppid"]
         if rows:
@@ -56,43 +56,53 @@ def getppid(ticks):
     return 0, 0
 
 
-got, timed = getppid(sampled.ticks)
+got, timed = getppid_of(sampled.ticks, pid)
 lattest.check(got == WANT, f"--sample {EVERY}: exactly {WANT} getppid calls (got {got})")
 # Binomial(WANT, 1/16): +-30 % is over 20 standard deviations.
 lattest.check(WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
               f"--sample {EVERY}: {timed} of {WANT} timed, about 1 in {EVERY}")
-got, timed = getppid(by_name.ticks)
+got, timed = getppid_of(by_name.ticks, pid)
 lattest.check(got == WANT and WANT / EVERY * 0.7 <= timed <= WANT / EVERY * 1.3,
               f"-c sample_threads --sample {EVERY}: exactly {WANT} getppid calls, about 1 in "
               f"{EVERY} timed (got {got}, {timed} timed)")
-got, timed = getppid(exact.ticks)
+got, timed = getppid_of(exact.ticks, pid)
 lattest.check(got == WANT and timed == WANT, f"every call timed: {WANT} calls, all timed "
               f"(got {got}, {timed})")
+
+def short_run(spin, ticks):
+    """The helper with 1 thread of 10 calls, 5 before the exec and L after
+    (spinning @spin s after them when given), read by --sample EVERY by pid
+    for @ticks ticks after its calls, then stopped (SIGINT: a last tick).
+    (calls in the last tick, calls before the stop, calls made, alive at the stop)"""
+    helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), "1", "10",
+                               "5", str(L)] + ([str(spin)] if spin else []),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = json.loads(helper.stdout.readline())["pid"]
+        sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
+                                  str(EVERY)], timeout_s=60)
+        sampled.next_tick()
+        sampled.drain()
+        helper.stdin.write("go\n")
+        helper.stdin.flush()
+        done = json.loads(helper.stdout.readline())
+        sampled.wait_ticks(ticks)
+        before_stop = getppid_of(sampled.ticks, pid)[0]
+        sampled.stop()
+        alive = helper.poll() is None
+    finally:
+        helper.stdin.close()
+        helper.wait(timeout=10)
+    return getppid_of(sampled.ticks, pid)[0], before_stop, 10 + 5 + L + done.get("tail", 0), alive
+
 
 # A thread that blocks with calls still in its CPU's batch (--sample,
 # bpf/syscalls.bpf.c): they reach the map when it leaves the CPU, not at
 # its exit. One short run whose process stays alive, blocked on stdin,
 # while it is read (the larger run above can be flushed by chance).
-helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), "1", "10", "5",
-                           str(L)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-try:
-    pid = json.loads(helper.stdout.readline())["pid"]
-    sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
-                              str(EVERY)], timeout_s=60)
-    sampled.next_tick()
-    sampled.drain()
-    helper.stdin.write("go\n")
-    helper.stdin.flush()
-    done = json.loads(helper.stdout.readline())
-    sampled.wait_ticks(4)
-    sampled.stop()
-    alive = helper.poll() is None
-finally:
-    helper.stdin.close()
-    helper.wait(timeout=10)
-got, timed = getppid(sampled.ticks)
-lattest.check(alive and got == 10 + 5 + L,
-              f"--sample {EVERY}, a process blocked while read: exactly {10 + 5 + L} getppid "
+got, _, want, alive = short_run(0, 4)
+lattest.check(alive and got == want,
+              f"--sample {EVERY}, a process blocked while read: exactly {want} getppid "
               f"calls (got {got})")
 
 # The last tick of a stop while a thread still runs on its CPU with calls
@@ -103,35 +113,16 @@ lattest.check(alive and got == 10 + 5 + L,
 # (SIGINT: a final tick): every call is in it.
 # Three attempts: a spinning thread may still be preempted (a switch-out
 # adds its rows), which tests nothing; one un-preempted attempt suffices.
-held = 0
+held = False
 for attempt in range(3):
-    helper = subprocess.Popen([os.path.join(lattest.BUILD, "tests", "sample_threads"), "1", "10",
-                               "5", str(L), "3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
-    try:
-        pid = json.loads(helper.stdout.readline())["pid"]
-        sampled = lattest.Lattop(["-i", "0.2", "-p", str(pid), "--cumulative", "--sample",
-                                  str(EVERY)], timeout_s=60)
-        sampled.next_tick()
-        sampled.drain()
-        helper.stdin.write("go\n")
-        helper.stdin.flush()
-        done = json.loads(helper.stdout.readline())
-        want = 10 + 5 + L + done.get("tail", 0)
-        sampled.wait_ticks(1)
-        before_stop, _ = getppid(sampled.ticks)
-        sampled.stop()
-        spinning = helper.poll() is None
-    finally:
-        helper.stdin.close()
-        helper.wait(timeout=10)
-    got, _ = getppid(sampled.ticks)
-    lattest.check(spinning and got == want and done.get("tail"),
+    got, before_stop, want, alive = short_run(3, 1)
+    lattest.check(alive and got == want == 10 + 5 + L + 9,
                   f"--sample {EVERY}, stopped while the thread spins: exactly {want} "
                   f"getppid calls in the last tick (got {got}; {before_stop} before the stop)")
-    if before_stop < got:
-        held += 1
+    held = before_stop < got
+    if held:
         break
 lattest.check(held, "a spinning thread's batch was still held at the stop in one of 3 tries "
               "(else the stop's flush was not tested)")
+
 print("PASS")

@@ -435,6 +435,8 @@ static void sys_finish(void *ctx)
 	syscalls_bpf__detach(s->skel);
 	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
 		usleep(20 * 1000);	/* nohz_full CPUs refuse it: programs run for microseconds */
+	/* A per-CPU value is copied out at 8-byte strides: this one is a multiple. */
+	_Static_assert(sizeof(*cpus) % 8 == 0, "per-CPU stride");
 	cpus = calloc((size_t)s->nr_cpus, sizeof(*cpus));
 	if (!cpus)
 		return;

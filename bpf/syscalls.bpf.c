@@ -81,11 +81,12 @@ struct {
  * --sample: the calls not timed are counted here too, in up to
  * ABI_CPU_BATCHES rows (read/write loops alternate) of up to
  * ABI_CPU_BATCH_MAX calls each (no hash lookup, no atomic add a call), and
- * added to the map when a row is full, when a fifth row needs its place, when the thread
- * leaves the CPU and when it exits (before its process's exit event): so a
- * batch is always the current thread's, and no call is left behind a
- * thread or process that is gone. Rows of threads still on their CPU at
- * the last tick are added by user space once the programs are detached.
+ * added to the map when a row is full, when a fifth row needs its place,
+ * when the thread leaves the CPU and when it exits (before its process's
+ * exit event): so a batch is always the current thread's, and no call is
+ * left behind a thread or process that is gone. Rows of threads still on
+ * their CPU at the last tick are added by user space once the programs
+ * are detached.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -229,7 +229,6 @@ int run_total_emit(const struct run_total *rt, struct snapshot *out)
 		r->cgroup_id = e->key.cgid;
 		memcpy(r->comm, e->comm, ABI_COMM_LEN);
 		r->exited = e->exited;
-		r->cgroup_id = e->key.cgid;
 		if (snapshot_put_sparse(out, &r->total, &e->sum, e->b, e->sum.n))
 			return -ENOMEM;
 		r->interval = r->total;

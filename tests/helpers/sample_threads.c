@@ -59,16 +59,17 @@ static int after_exec(long calls, double spin_s)
 	}
 	for (long i = 0; i < calls; i++)
 		syscall(SYS_getppid);
-	if (spin_s > 0)
-		printf("{\"after_exec\":%ld,\"tail\":%d}\n", calls, SPIN_TAIL);
-	else
+	if (spin_s <= 0) {
 		printf("{\"after_exec\":%ld}\n", calls);
-	fflush(stdout);
-	if (spin_s > 0)
+		fflush(stdout);
+	} else {
+		printf("{\"after_exec\":%ld,\"tail\":%d}\n", calls, SPIN_TAIL);
+		fflush(stdout);
 		for (int i = 0; i < SPIN_TAIL; i++)
 			syscall(SYS_getppid);
-	for (end = now_s() + spin_s; now_s() < end;)
-		;
+		for (end = now_s() + spin_s; now_s() < end;)
+			;
+	}
 	while (read(0, buf, sizeof(buf)) > 0)
 		;
 	return 0;
